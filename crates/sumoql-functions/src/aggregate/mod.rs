@@ -1,0 +1,98 @@
+//! Aggregate functions and their accumulators, one file each (or one small family per file).
+
+use std::sync::Arc;
+
+use sumoql_value::Value;
+
+use crate::{Accumulator, AggregateFunction};
+
+mod count;
+mod count_distinct;
+mod exact_sum;
+mod extreme;
+mod sum;
+mod values;
+
+pub use count::Count;
+pub use count_distinct::CountDistinct;
+pub use extreme::{Max, Min};
+pub use sum::{Avg, Sum};
+pub use values::Values;
+
+/// Every standard aggregate function.
+pub fn all() -> Vec<Arc<dyn AggregateFunction>> {
+    vec![
+        Arc::new(Count),
+        Arc::new(CountDistinct),
+        Arc::new(Sum),
+        Arc::new(Avg),
+        Arc::new(Min),
+        Arc::new(Max),
+        Arc::new(Values),
+    ]
+}
+
+/// `other` as an accumulator of type `T`, for [`Accumulator::merge`]; merging the states of two
+/// different functions is a bug of the caller.
+fn same_kind<T: 'static>(other: &dyn Accumulator) -> &T {
+    other
+        .as_any()
+        .downcast_ref()
+        .expect("merge() was given the accumulator of another function")
+}
+
+/// The text form that tells distinct values apart; null has none.
+fn distinct_key(value: &Value) -> Option<Arc<str>> {
+    match value {
+        Value::Text(text) => Some(Arc::clone(text)),
+        other => other.to_text().map(Arc::from),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers that run an aggregate over values, in one pass or split and merged.
+
+    use sumoql_value::Value;
+
+    use crate::{AggregateFunction, CallContext};
+
+    /// The result over `values` (one argument each) in one accumulator, and the warnings.
+    pub(crate) fn run(function: &dyn AggregateFunction, values: &[Value]) -> (Value, CallContext) {
+        let mut ctx = CallContext::default();
+        let mut accumulator = function.accumulator();
+        for value in values {
+            accumulator.update(std::slice::from_ref(value), &mut ctx);
+        }
+        let result = accumulator.finish(&mut ctx);
+        (result, ctx)
+    }
+
+    /// Asserts that every split of `values` into two accumulators, merged either way, gives the
+    /// one-pass result; returns that result.
+    pub(crate) fn run_split(function: &dyn AggregateFunction, values: &[Value]) -> Value {
+        let (expected, _) = run(function, values);
+        let mut ctx = CallContext::default();
+        for split in 0..=values.len() {
+            for reversed in [false, true] {
+                let (mut first, mut second) = (function.accumulator(), function.accumulator());
+                for value in values[..split].iter().rev() {
+                    first.update(std::slice::from_ref(value), &mut ctx);
+                }
+                for value in &values[split..] {
+                    second.update(std::slice::from_ref(value), &mut ctx);
+                }
+                if reversed {
+                    std::mem::swap(&mut first, &mut second);
+                }
+                first.merge(second.as_ref());
+                let merged = first.finish(&mut ctx);
+                let (mut got, mut want) = (String::new(), String::new());
+                merged.write_json(&mut got);
+                expected.write_json(&mut want);
+                assert_eq!(got, want, "{} split at {split}", function.name());
+            }
+        }
+        expected
+    }
+}

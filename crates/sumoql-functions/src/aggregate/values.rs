@@ -1,0 +1,130 @@
+//! `values(f)`.
+
+use std::any::Any;
+use std::collections::BTreeSet;
+
+use super::{distinct_key, same_kind};
+use crate::prelude::*;
+
+/// The most distinct values `values(f)` returns (D14).
+const VALUES_CAP: usize = 100;
+
+/// `values(f)`: the distinct values of `f`, sorted.
+#[derive(Debug)]
+pub struct Values;
+
+impl AggregateFunction for Values {
+    fn name(&self) -> &'static str {
+        "values"
+    }
+
+    fn signature(&self) -> Signature {
+        Signature::exactly(1)
+    }
+
+    fn doc(&self) -> &'static str {
+        "Returns the list of the different non-null values of its argument in the group, as \
+         text, sorted byte by byte and told apart by their text form. At most 100 are kept: \
+         when there are more, the 100 first in that order are returned and the run counts a \
+         warning for the group. Over no values the result is an empty list."
+    }
+
+    fn default_name(&self) -> &'static str {
+        "_values"
+    }
+
+    fn accumulator(&self) -> Box<dyn Accumulator> {
+        Box::new(ValuesAccumulator::default())
+    }
+}
+
+/// The smallest distinct text forms seen, and whether any larger one had to be let go.
+#[derive(Debug, Default)]
+struct ValuesAccumulator {
+    kept: BTreeSet<Arc<str>>,
+    capped: bool,
+}
+
+impl ValuesAccumulator {
+    fn insert(&mut self, key: Arc<str>) {
+        if self.kept.insert(key) && self.kept.len() > VALUES_CAP {
+            self.kept.pop_last();
+            self.capped = true;
+        }
+    }
+}
+
+impl Accumulator for ValuesAccumulator {
+    fn update(&mut self, args: &[Value], _ctx: &mut CallContext) {
+        if let Some(key) = distinct_key(&args[0]) {
+            self.insert(key);
+        }
+    }
+
+    fn merge(&mut self, other: &dyn Accumulator) {
+        let other = same_kind::<ValuesAccumulator>(other);
+        for key in &other.kept {
+            self.insert(Arc::clone(key));
+        }
+        self.capped |= other.capped;
+    }
+
+    fn finish(&self, ctx: &mut CallContext) -> Value {
+        if self.capped {
+            ctx.warn(WarningKind::ValuesCapped);
+        }
+        Value::List(
+            self.kept
+                .iter()
+                .map(|key| Value::Text(Arc::clone(key)))
+                .collect(),
+        )
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::testing::{run, run_split};
+
+    #[test]
+    fn distinct_sorted_text() {
+        let values = [
+            Value::text("b"),
+            Value::Int(10),
+            Value::text("a"),
+            Value::Null,
+            Value::text("b"),
+            Value::Int(9),
+        ];
+        let expected = ["10", "9", "a", "b"].map(Value::text);
+        assert_eq!(run_split(&Values, &values), Value::List(expected.into()));
+        assert_eq!(
+            run_split(&Values, &[Value::Null]),
+            Value::List(Vec::new().into())
+        );
+    }
+
+    #[test]
+    fn keeps_the_smallest_hundred_and_warns_once() {
+        let values: Vec<Value> = (0..150)
+            .rev()
+            .map(|i| Value::text(format!("v{i:03}")))
+            .collect();
+        let result = run_split(&Values, &values);
+        let Value::List(items) = &result else {
+            panic!("a list")
+        };
+        assert_eq!(items.len(), VALUES_CAP);
+        assert_eq!(items[0], Value::text("v000"));
+        assert_eq!(items[99], Value::text("v099"));
+        let (_, ctx) = run(&Values, &values);
+        assert_eq!(ctx.warnings.count(WarningKind::ValuesCapped), 1);
+        let (_, ctx) = run(&Values, &values[..VALUES_CAP]);
+        assert_eq!(ctx.warnings.count(WarningKind::ValuesCapped), 0);
+    }
+}

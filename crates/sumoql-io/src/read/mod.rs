@@ -1,0 +1,10 @@
+//! Readers: where log lines come from ([`source`]) and how a line becomes a record
+//! ([`json_line`], [`metadata`]).
+
+mod json_line;
+mod metadata;
+mod source;
+
+pub use json_line::{LineDecoder, LineError};
+pub use metadata::MetadataOptions;
+pub use source::{expand_paths, InputSource, ReadError, SourceLines};

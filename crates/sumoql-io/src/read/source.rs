@@ -1,0 +1,158 @@
+//! Input sources: files, folders (recursive), gzip, and standard input.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use flate2::read::MultiGzDecoder;
+use thiserror::Error;
+
+/// File name endings read from folders; each may also end in `.gz`.
+pub const LOG_EXTENSIONS: [&str; 4] = ["json", "ndjson", "jsonl", "log"];
+
+/// Where log lines come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputSource {
+    /// A file (gzip when its name ends in `.gz` or its content starts with the gzip magic).
+    File(PathBuf),
+    /// Standard input.
+    Stdin,
+}
+
+impl InputSource {
+    /// The name used in messages and as `_sourceName`: the path, or `-` for stdin.
+    pub fn name(&self) -> String {
+        match self {
+            InputSource::File(path) => path.display().to_string(),
+            InputSource::Stdin => "-".to_string(),
+        }
+    }
+
+    /// Opens the source as a stream of lines.
+    pub fn open(&self) -> Result<SourceLines, ReadError> {
+        let reader: Box<dyn Read + Send> = match self {
+            InputSource::Stdin => Box::new(io::stdin()),
+            InputSource::File(path) => {
+                let file = File::open(path).map_err(|e| ReadError::Open(path.clone(), e))?;
+                let mut buffered = BufReader::new(file);
+                let is_gzip = buffered
+                    .fill_buf()
+                    .map(|b| b.starts_with(&[0x1f, 0x8b]))
+                    .unwrap_or(false);
+                if is_gzip {
+                    Box::new(MultiGzDecoder::new(buffered))
+                } else {
+                    Box::new(buffered)
+                }
+            }
+        };
+        Ok(SourceLines {
+            reader: BufReader::with_capacity(1 << 16, reader),
+            line_number: 0,
+        })
+    }
+}
+
+/// Errors opening or reading inputs.
+#[derive(Debug, Error)]
+pub enum ReadError {
+    /// A path does not exist or cannot be opened.
+    #[error("cannot open {0}: {1}")]
+    Open(PathBuf, #[source] io::Error),
+    /// A folder cannot be listed.
+    #[error("cannot list folder {0}: {1}")]
+    List(PathBuf, #[source] io::Error),
+    /// Reading failed part way (for instance a corrupt gzip stream).
+    #[error("cannot read {0}: {1}")]
+    Read(String, #[source] io::Error),
+}
+
+/// The lines of one source, numbered from 1.
+pub struct SourceLines {
+    reader: BufReader<Box<dyn Read + Send>>,
+    line_number: u64,
+}
+
+impl SourceLines {
+    /// Reads the next line into `buffer` (without its line end) and returns its number, or
+    /// `None` at the end.
+    pub fn next_line(&mut self, buffer: &mut Vec<u8>) -> io::Result<Option<u64>> {
+        buffer.clear();
+        if self.reader.read_until(b'\n', buffer)? == 0 {
+            return Ok(None);
+        }
+        if buffer.last() == Some(&b'\n') {
+            buffer.pop();
+            if buffer.last() == Some(&b'\r') {
+                buffer.pop();
+            }
+        }
+        self.line_number += 1;
+        Ok(Some(self.line_number))
+    }
+}
+
+/// Turns command-line paths into sources: `-` is stdin, a folder gives its log files
+/// (recursively, sorted by path), a file is itself. No paths means stdin.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<InputSource>, ReadError> {
+    if paths.is_empty() {
+        return Ok(vec![InputSource::Stdin]);
+    }
+    let mut sources = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            sources.push(InputSource::Stdin);
+        } else if path.is_dir() {
+            let mut files = Vec::new();
+            collect_folder(path, &mut files)?;
+            files.sort();
+            sources.extend(files.into_iter().map(InputSource::File));
+        } else if path.exists() {
+            sources.push(InputSource::File(path.clone()));
+        } else {
+            return Err(ReadError::Open(
+                path.clone(),
+                io::Error::new(io::ErrorKind::NotFound, "no such file or folder"),
+            ));
+        }
+    }
+    Ok(sources)
+}
+
+fn collect_folder(folder: &Path, files: &mut Vec<PathBuf>) -> Result<(), ReadError> {
+    let entries =
+        std::fs::read_dir(folder).map_err(|e| ReadError::List(folder.to_path_buf(), e))?;
+    for entry in entries {
+        let path = entry
+            .map_err(|e| ReadError::List(folder.to_path_buf(), e))?
+            .path();
+        if path.is_dir() {
+            collect_folder(&path, files)?;
+        } else if is_log_file(&path) {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Whether a file in a folder is read: its name ends in a log extension, optionally `.gz`.
+fn is_log_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let name = name.strip_suffix(".gz").unwrap_or(name);
+    LOG_EXTENSIONS
+        .iter()
+        .any(|ext| name.rsplit_once('.').is_some_and(|(_, e)| e == *ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_files_are_chosen_by_extension() {
+        assert!(is_log_file(Path::new("a/b.ndjson")));
+        assert!(is_log_file(Path::new("b.log.gz")));
+        assert!(!is_log_file(Path::new("README.md")));
+        assert!(!is_log_file(Path::new("gz")));
+    }
+}

@@ -1,0 +1,105 @@
+//! `explain`: the plan as stable text, one line per operator.
+
+use std::fmt::Write as _;
+
+use crate::plan::{Columns, Operator, Plan};
+
+impl Plan {
+    /// The plan as stable text: the scope, the fields read, each operator, and the output.
+    pub fn explain(&self) -> String {
+        let schema = &self.schema;
+        let names = |slots: &[usize]| {
+            slots
+                .iter()
+                .map(|&s| schema.name(s))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut out = String::new();
+        let _ = writeln!(out, "Scope: {}", self.scope.describe(schema));
+        let read: Vec<&str> = self
+            .read
+            .fields
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "Read: {}{}",
+            if read.is_empty() {
+                "(nothing)".to_string()
+            } else {
+                read.join(", ")
+            },
+            if self.read.whole_records {
+                " + every other field (whole records)"
+            } else {
+                ""
+            }
+        );
+        for (i, operator) in self.operators.iter().enumerate() {
+            let text = match operator {
+                Operator::Filter(condition) => format!("Filter {}", condition.display(schema)),
+                Operator::Assign { slot, expr } => {
+                    format!("Assign {} = {}", schema.name(*slot), expr.display(schema))
+                }
+                Operator::Aggregate { keys, aggregates } => {
+                    let items: Vec<String> = aggregates
+                        .iter()
+                        .map(|a| {
+                            let args: Vec<String> = a
+                                .args
+                                .iter()
+                                .map(|e| e.display(schema).to_string())
+                                .collect();
+                            format!(
+                                "{}({}) as {}",
+                                a.function.name(),
+                                args.join(", "),
+                                schema.name(a.output)
+                            )
+                        })
+                        .collect();
+                    let by = if keys.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" by {}", names(keys))
+                    };
+                    format!("Aggregate {}{by}", items.join(", "))
+                }
+                Operator::Keep(slots) => format!("Keep {}", names(slots)),
+                Operator::Remove(slots) => format!("Remove {}", names(slots)),
+                Operator::Sort(keys) => {
+                    let keys: Vec<String> = keys
+                        .iter()
+                        .map(|k| {
+                            format!(
+                                "{} {}",
+                                schema.name(k.slot),
+                                if k.ascending { "asc" } else { "desc" }
+                            )
+                        })
+                        .collect();
+                    format!("Sort {}", keys.join(", "))
+                }
+                Operator::Limit(n) => format!("Limit {n}"),
+            };
+            let _ = writeln!(out, "{}. {text}", i + 1);
+        }
+        let output = match &self.output {
+            Columns::Exact(columns) => names(columns),
+            Columns::Whole { added, removed } => {
+                let mut text = "every field of each record".to_string();
+                if !added.is_empty() {
+                    let _ = write!(text, ", then {}", names(added));
+                }
+                if !removed.is_empty() {
+                    let _ = write!(text, ", less {}", names(removed));
+                }
+                text
+            }
+        };
+        let _ = writeln!(out, "Output: {output}");
+        out
+    }
+}

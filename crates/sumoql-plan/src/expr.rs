@@ -1,0 +1,425 @@
+//! Planned expressions: fields resolved to slots, functions resolved to implementations, and
+//! their evaluation under Sumo's rules (D5 three-valued logic, D6 text and numbers).
+
+use std::cmp::Ordering;
+use std::fmt::{self, Write as _};
+use std::sync::Arc;
+
+use sumoql_functions::{CallContext, RecordDropped, ScalarFunction};
+use sumoql_syntax::ast::{quote, BinaryOp, UnaryOp};
+use sumoql_value::{Number, Record, Schema, SlotId, Value};
+
+/// An expression ready to evaluate against a record.
+#[derive(Clone)]
+pub enum PlanExpr {
+    /// A constant.
+    Literal(Value),
+    /// The value of a field.
+    Field(SlotId),
+    /// A call of a scalar function; arguments are all evaluated first.
+    Call {
+        /// The function.
+        function: Arc<dyn ScalarFunction>,
+        /// Its arguments.
+        args: Vec<PlanExpr>,
+    },
+    /// `!x` or `-x`.
+    Unary {
+        /// The operator.
+        op: UnaryOp,
+        /// The operand.
+        operand: Box<PlanExpr>,
+    },
+    /// `a op b`.
+    Binary {
+        /// The operator.
+        op: BinaryOp,
+        /// Left operand.
+        left: Box<PlanExpr>,
+        /// Right operand.
+        right: Box<PlanExpr>,
+    },
+    /// `x in (...)` or `x not in (...)`.
+    In {
+        /// The value tested.
+        value: Box<PlanExpr>,
+        /// The candidates.
+        list: Vec<PlanExpr>,
+        /// `not in`.
+        negated: bool,
+    },
+    /// `c ? a : b` (and `if(c, a, b)` once folded into this form is not needed: `if` is a
+    /// function).
+    Conditional {
+        /// The condition.
+        condition: Box<PlanExpr>,
+        /// The value when the condition is true.
+        then: Box<PlanExpr>,
+        /// The value otherwise (also when it is null, D5).
+        otherwise: Box<PlanExpr>,
+    },
+}
+
+impl PlanExpr {
+    /// Evaluates the expression on `record`. Every operand is evaluated (no short-circuit), so
+    /// a call that drops its record (D4) drops it whatever surrounds the call.
+    pub fn evaluate(&self, record: &Record, ctx: &mut CallContext) -> Result<Value, RecordDropped> {
+        Ok(match self {
+            PlanExpr::Literal(value) => value.clone(),
+            PlanExpr::Field(slot) => record.get(*slot).clone(),
+            PlanExpr::Call { function, args } => {
+                let mut values = Vec::with_capacity(args.len());
+                for arg in args {
+                    values.push(arg.evaluate(record, ctx)?);
+                }
+                function.call(&values, ctx)?
+            }
+            PlanExpr::Unary { op, operand } => {
+                let value = operand.evaluate(record, ctx)?;
+                match op {
+                    UnaryOp::Not => value.truth().map_or(Value::Null, |b| Value::Bool(!b)),
+                    UnaryOp::Negate => match value.as_number() {
+                        Some(Number::Int(i)) => i
+                            .checked_neg()
+                            .map_or(Value::Float(-(i as f64)), Value::Int),
+                        Some(Number::Float(f)) => Value::Float(-f),
+                        None => Value::Null,
+                    },
+                }
+            }
+            PlanExpr::Binary { op, left, right } => {
+                let a = left.evaluate(record, ctx)?;
+                let b = right.evaluate(record, ctx)?;
+                binary(*op, &a, &b)
+            }
+            PlanExpr::In {
+                value,
+                list,
+                negated,
+            } => {
+                let needle = value.evaluate(record, ctx)?;
+                let mut candidates = Vec::with_capacity(list.len());
+                for item in list {
+                    candidates.push(item.evaluate(record, ctx)?);
+                }
+                membership(&needle, &candidates, *negated)
+            }
+            PlanExpr::Conditional {
+                condition,
+                then,
+                otherwise,
+            } => {
+                let c = condition.evaluate(record, ctx)?;
+                let a = then.evaluate(record, ctx)?;
+                let b = otherwise.evaluate(record, ctx)?;
+                if c.truth() == Some(true) {
+                    a
+                } else {
+                    b
+                }
+            }
+        })
+    }
+
+    /// Every field slot the expression reads.
+    pub fn fields(&self, out: &mut Vec<SlotId>) {
+        match self {
+            PlanExpr::Literal(_) => {}
+            PlanExpr::Field(slot) => {
+                if !out.contains(slot) {
+                    out.push(*slot);
+                }
+            }
+            PlanExpr::Call { args, .. } => args.iter().for_each(|a| a.fields(out)),
+            PlanExpr::Unary { operand, .. } => operand.fields(out),
+            PlanExpr::Binary { left, right, .. } => {
+                left.fields(out);
+                right.fields(out);
+            }
+            PlanExpr::In { value, list, .. } => {
+                value.fields(out);
+                list.iter().for_each(|a| a.fields(out));
+            }
+            PlanExpr::Conditional {
+                condition,
+                then,
+                otherwise,
+            } => {
+                condition.fields(out);
+                then.fields(out);
+                otherwise.fields(out);
+            }
+        }
+    }
+
+    /// The expression as text, with field names from `schema`.
+    pub fn display<'a>(&'a self, schema: &'a Schema) -> impl fmt::Display + 'a {
+        Shown { expr: self, schema }
+    }
+}
+
+/// `x in (...)` under three-valued logic: null when `x` is null, or when nothing matches and
+/// a candidate is null.
+fn membership(needle: &Value, candidates: &[Value], negated: bool) -> Value {
+    if needle.is_null() {
+        return Value::Null;
+    }
+    let mut unknown = false;
+    for candidate in candidates {
+        match needle.equals(candidate) {
+            Some(true) => return Value::Bool(!negated),
+            Some(false) => {}
+            None => unknown = true,
+        }
+    }
+    if unknown {
+        Value::Null
+    } else {
+        Value::Bool(negated)
+    }
+}
+
+/// An infix operator on two evaluated operands.
+fn binary(op: BinaryOp, a: &Value, b: &Value) -> Value {
+    match op {
+        BinaryOp::And => match (a.truth(), b.truth()) {
+            (Some(false), _) | (_, Some(false)) => Value::Bool(false),
+            (Some(true), Some(true)) => Value::Bool(true),
+            _ => Value::Null,
+        },
+        BinaryOp::Or => match (a.truth(), b.truth()) {
+            (Some(true), _) | (_, Some(true)) => Value::Bool(true),
+            (Some(false), Some(false)) => Value::Bool(false),
+            _ => Value::Null,
+        },
+        BinaryOp::Eq => compare(a, b, |o| o == Ordering::Equal),
+        BinaryOp::NotEq => compare(a, b, |o| o != Ordering::Equal),
+        BinaryOp::Lt => compare(a, b, |o| o == Ordering::Less),
+        BinaryOp::LtEq => compare(a, b, |o| o != Ordering::Greater),
+        BinaryOp::Gt => compare(a, b, |o| o == Ordering::Greater),
+        BinaryOp::GtEq => compare(a, b, |o| o != Ordering::Less),
+        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => {
+            match (a.as_number(), b.as_number()) {
+                (Some(x), Some(y)) => arithmetic(op, x, y),
+                _ => Value::Null,
+            }
+        }
+    }
+}
+
+fn compare(a: &Value, b: &Value, test: impl Fn(Ordering) -> bool) -> Value {
+    a.compare(b).map_or(Value::Null, |o| Value::Bool(test(o)))
+}
+
+/// Arithmetic that stays in integers while exact (D12); division by zero is null.
+fn arithmetic(op: BinaryOp, x: Number, y: Number) -> Value {
+    if let (Number::Int(a), Number::Int(b)) = (x, y) {
+        let exact = match op {
+            BinaryOp::Add => a.checked_add(b),
+            BinaryOp::Sub => a.checked_sub(b),
+            BinaryOp::Mul => a.checked_mul(b),
+            BinaryOp::Div if b == 0 => return Value::Null,
+            BinaryOp::Div => match a.checked_rem(b) {
+                Some(0) => a.checked_div(b),
+                _ => None,
+            },
+            BinaryOp::Rem if b == 0 => return Value::Null,
+            BinaryOp::Rem => a.checked_rem(b),
+            _ => None,
+        };
+        if let Some(result) = exact {
+            return Value::Int(result);
+        }
+    }
+    let (a, b) = (x.as_f64(), y.as_f64());
+    let result = match op {
+        BinaryOp::Add => a + b,
+        BinaryOp::Sub => a - b,
+        BinaryOp::Mul => a * b,
+        BinaryOp::Div if b == 0.0 => return Value::Null,
+        BinaryOp::Div => a / b,
+        BinaryOp::Rem if b == 0.0 => return Value::Null,
+        BinaryOp::Rem => a % b,
+        _ => return Value::Null,
+    };
+    Value::Float(result)
+}
+
+struct Shown<'a> {
+    expr: &'a PlanExpr,
+    schema: &'a Schema,
+}
+
+impl Shown<'_> {
+    fn sub<'b>(&'b self, expr: &'b PlanExpr) -> Shown<'b> {
+        Shown {
+            expr,
+            schema: self.schema,
+        }
+    }
+
+    fn paren(&self, expr: &PlanExpr, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match expr {
+            PlanExpr::Binary { .. } | PlanExpr::In { .. } | PlanExpr::Conditional { .. } => {
+                write!(f, "({})", self.sub(expr))
+            }
+            _ => write!(f, "{}", self.sub(expr)),
+        }
+    }
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.expr {
+            PlanExpr::Literal(Value::Text(s)) => f.write_str(&quote(s)),
+            PlanExpr::Literal(Value::Null) => f.write_str("null"),
+            PlanExpr::Literal(value) => {
+                let mut json = String::new();
+                value.write_json(&mut json);
+                f.write_str(&json)
+            }
+            PlanExpr::Field(slot) => {
+                let name = self.schema.name(*slot);
+                if name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+                {
+                    f.write_str(name)
+                } else {
+                    write!(f, "%{}", quote(name))
+                }
+            }
+            PlanExpr::Call { function, args } => {
+                write!(f, "{}(", function.name())?;
+                for (i, arg) in args.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{}", self.sub(arg))?;
+                }
+                f.write_char(')')
+            }
+            PlanExpr::Unary { op, operand } => {
+                f.write_str(match op {
+                    UnaryOp::Not => "!",
+                    UnaryOp::Negate => "-",
+                })?;
+                self.paren(operand, f)
+            }
+            PlanExpr::Binary { op, left, right } => {
+                self.paren(left, f)?;
+                write!(f, " {} ", op.symbol())?;
+                self.paren(right, f)
+            }
+            PlanExpr::In {
+                value,
+                list,
+                negated,
+            } => {
+                self.paren(value, f)?;
+                f.write_str(if *negated { " not in (" } else { " in (" })?;
+                for (i, item) in list.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{}", self.sub(item))?;
+                }
+                f.write_char(')')
+            }
+            PlanExpr::Conditional {
+                condition,
+                then,
+                otherwise,
+            } => {
+                self.paren(condition, f)?;
+                f.write_str(" ? ")?;
+                self.paren(then, f)?;
+                f.write_str(" : ")?;
+                self.paren(otherwise, f)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(v: Value) -> Box<PlanExpr> {
+        Box::new(PlanExpr::Literal(v))
+    }
+
+    fn eval(expr: PlanExpr) -> Value {
+        expr.evaluate(&Record::default(), &mut CallContext::default())
+            .unwrap()
+    }
+
+    #[test]
+    fn three_valued_logic() {
+        let and = |a, b| {
+            eval(PlanExpr::Binary {
+                op: BinaryOp::And,
+                left: lit(a),
+                right: lit(b),
+            })
+        };
+        assert_eq!(and(Value::Null, Value::Bool(false)), Value::Bool(false));
+        assert_eq!(and(Value::Null, Value::Bool(true)), Value::Null);
+        let or = |a, b| {
+            eval(PlanExpr::Binary {
+                op: BinaryOp::Or,
+                left: lit(a),
+                right: lit(b),
+            })
+        };
+        assert_eq!(or(Value::Null, Value::Bool(true)), Value::Bool(true));
+        assert_eq!(or(Value::Null, Value::Bool(false)), Value::Null);
+        let not = |a| {
+            eval(PlanExpr::Unary {
+                op: UnaryOp::Not,
+                operand: lit(a),
+            })
+        };
+        assert_eq!(not(Value::Null), Value::Null);
+    }
+
+    #[test]
+    fn in_with_null_candidates_is_unknown_unless_matched() {
+        assert_eq!(
+            membership(&Value::text("21"), &[Value::text("21"), Value::Null], false),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            membership(&Value::text("22"), &[Value::text("21"), Value::Null], false),
+            Value::Null
+        );
+        assert_eq!(
+            membership(&Value::Null, &[Value::text("21")], true),
+            Value::Null
+        );
+        assert_eq!(
+            membership(&Value::Int(21), &[Value::text("21")], false),
+            Value::Bool(true)
+        );
+    }
+
+    #[test]
+    fn integer_arithmetic_stays_exact() {
+        assert_eq!(
+            arithmetic(BinaryOp::Div, Number::Int(6), Number::Int(3)),
+            Value::Int(2)
+        );
+        assert_eq!(
+            arithmetic(BinaryOp::Div, Number::Int(7), Number::Int(2)),
+            Value::Float(3.5)
+        );
+        assert_eq!(
+            arithmetic(BinaryOp::Add, Number::Int(i64::MAX), Number::Int(1)),
+            Value::Float(i64::MAX as f64 + 1.0)
+        );
+        assert_eq!(
+            arithmetic(BinaryOp::Rem, Number::Int(7), Number::Int(0)),
+            Value::Null
+        );
+    }
+}

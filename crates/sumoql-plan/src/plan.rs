@@ -1,0 +1,111 @@
+//! The plan: a plain data type the executor runs and a SQL generator can walk.
+
+use std::sync::Arc;
+
+use sumoql_functions::AggregateFunction;
+use sumoql_value::{Schema, SlotId};
+
+use crate::expr::PlanExpr;
+use crate::scope::ScopeFilter;
+
+/// A query ready to run: its schema, scope filter, operators and output columns.
+#[derive(Clone)]
+pub struct Plan {
+    /// Every field the query names, each with a slot.
+    pub schema: Schema,
+    /// What readers must extract from each log line.
+    pub read: ReadSpec,
+    /// The scope filter, applied to each record as read.
+    pub scope: ScopeFilter,
+    /// The stages, in order.
+    pub operators: Vec<Operator>,
+    /// The columns of the result.
+    pub output: Columns,
+}
+
+/// What the readers must extract: only these fields (projection pushdown), plus every other
+/// field of the line when the result shows whole records.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadSpec {
+    /// The fields to extract, by name, with the slot each goes to. Metadata fields such as
+    /// `_sourceCategory` and `_messageTime` are among them when the query uses them.
+    pub fields: Vec<(String, SlotId)>,
+    /// Whether the result shows whole records, so every field of the line is kept.
+    pub whole_records: bool,
+}
+
+/// The columns a stage's output has.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Columns {
+    /// Whole log records (no `fields` and no aggregation yet): every field of the line, in
+    /// source order, then the fields stages added, less those removed by `fields -`.
+    Whole {
+        /// Fields added by assignments, in order of first assignment.
+        added: Vec<SlotId>,
+        /// Fields removed by `fields - ...`.
+        removed: Vec<SlotId>,
+    },
+    /// Exactly these columns, in this order.
+    Exact(Vec<SlotId>),
+}
+
+impl Columns {
+    /// Whether `slot` is a column (always true for whole records, whose fields are unknown
+    /// until read).
+    pub fn has(&self, slot: SlotId) -> bool {
+        match self {
+            Columns::Whole { removed, .. } => !removed.contains(&slot),
+            Columns::Exact(columns) => columns.contains(&slot),
+        }
+    }
+}
+
+/// One stage of the plan.
+#[derive(Clone)]
+pub enum Operator {
+    /// Keeps records whose condition is true (`where c`).
+    Filter(PlanExpr),
+    /// Sets a field (`expr as name`, `eval name = expr`), in place if it exists (D16).
+    Assign {
+        /// The field set.
+        slot: SlotId,
+        /// Its new value.
+        expr: PlanExpr,
+    },
+    /// Groups records and computes aggregates (`count by a, b`); emits one record per group
+    /// at the end, in ascending order of the group key (D18).
+    Aggregate {
+        /// The `by` fields.
+        keys: Vec<SlotId>,
+        /// The aggregates computed per group.
+        aggregates: Vec<AggregateSpec>,
+    },
+    /// Keeps only these fields, in this order (`fields a, b`) (D17).
+    Keep(Vec<SlotId>),
+    /// Removes these fields (`fields - a, b`).
+    Remove(Vec<SlotId>),
+    /// Stable sort by several keys (`sort by a desc, b asc`) (D18).
+    Sort(Vec<SortSpec>),
+    /// Keeps the first `n` records (`limit n`).
+    Limit(u64),
+}
+
+/// One aggregate of an [`Operator::Aggregate`]: `sum(BytesSent) as TotalBytesSent`.
+#[derive(Clone)]
+pub struct AggregateSpec {
+    /// The aggregate function.
+    pub function: Arc<dyn AggregateFunction>,
+    /// Its arguments, evaluated per record.
+    pub args: Vec<PlanExpr>,
+    /// The output field.
+    pub output: SlotId,
+}
+
+/// One key of a sort.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SortSpec {
+    /// The field sorted by.
+    pub slot: SlotId,
+    /// Ascending (`asc`, `+f`) or descending (the default).
+    pub ascending: bool,
+}

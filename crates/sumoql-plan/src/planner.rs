@@ -1,0 +1,506 @@
+//! From AST to [`Plan`]: resolve names to slots and functions to implementations, check arity
+//! and placement, fold constants, track the columns each stage outputs, and collect the fields
+//! the readers must extract.
+
+use std::sync::Arc;
+
+use sumoql_functions::{CallContext, Registry};
+use sumoql_syntax::ast::{Bare, Expr, ExprKind, Literal, Name, Query, Scope, Stage};
+use sumoql_syntax::{codes, did_you_mean, Diagnostic, Span, Spanned};
+use sumoql_value::{Schema, SlotId, Value};
+
+use crate::expr::PlanExpr;
+use crate::plan::{AggregateSpec, Columns, Operator, Plan, ReadSpec, SortSpec};
+use crate::scope::{ScopeFilter, Wildcard};
+
+/// Metadata fields every record may carry (D8, D9), filled by the readers.
+pub const METADATA_FIELDS: [&str; 10] = [
+    "_sourceCategory",
+    "_messageTime",
+    "_receiptTime",
+    "_raw",
+    "_sourceHost",
+    "_source",
+    "_sourceName",
+    "_collector",
+    "_index",
+    "_messageCount",
+];
+
+/// Plans a parsed query against the functions of `registry`. Returns every error found.
+pub fn plan_query(query: &Query, registry: &Registry) -> Result<Plan, Vec<Diagnostic>> {
+    let mut planner = Planner {
+        registry,
+        schema: Schema::new(),
+        columns: Columns::Whole {
+            added: Vec::new(),
+            removed: Vec::new(),
+        },
+        reads: Vec::new(),
+        written_first: Vec::new(),
+        errors: Vec::new(),
+    };
+    let scope = match &query.scope {
+        Some(scope) => planner.scope(scope),
+        None => ScopeFilter::All,
+    };
+    let mut operators = Vec::new();
+    for stage in &query.stages {
+        planner.stage(stage, &mut operators);
+    }
+    if !planner.errors.is_empty() {
+        return Err(planner.errors);
+    }
+    let whole_records = matches!(planner.columns, Columns::Whole { .. });
+    let fields = planner
+        .reads
+        .iter()
+        .filter(|slot| whole_records || !planner.written_first.contains(slot))
+        .map(|&slot| (planner.schema.name(slot).to_string(), slot))
+        .collect();
+    Ok(Plan {
+        schema: planner.schema,
+        read: ReadSpec {
+            fields,
+            whole_records,
+        },
+        scope,
+        operators,
+        output: planner.columns,
+    })
+}
+
+struct Planner<'r> {
+    registry: &'r Registry,
+    schema: Schema,
+    columns: Columns,
+    /// Slots the readers must fill, in order of first mention.
+    reads: Vec<SlotId>,
+    /// Slots whose first mention is a write: read only to keep their place in whole records.
+    written_first: Vec<SlotId>,
+    errors: Vec<Diagnostic>,
+}
+
+impl Planner<'_> {
+    /// The slot for a field that a stage reads. While records are whole, the readers must
+    /// extract it; after an aggregation or `fields`, it must be one of the columns.
+    fn read_field(&mut self, name: &str, span: Span) -> SlotId {
+        let slot = self.schema.intern(name);
+        match &self.columns {
+            Columns::Whole { .. } => {
+                if !self.reads.contains(&slot) {
+                    self.reads.push(slot);
+                }
+            }
+            Columns::Exact(columns) if !columns.contains(&slot) => {
+                let available: Vec<&str> = columns.iter().map(|&s| self.schema.name(s)).collect();
+                let mut error = Diagnostic::error(
+                    codes::UNKNOWN_FIELD,
+                    format!(
+                        "no field `{name}` here: an earlier stage leaves only {}",
+                        available.join(", ")
+                    ),
+                    span,
+                )
+                .with_label("unknown field");
+                if let Some(suggestion) = did_you_mean(name, available.iter().copied()) {
+                    error = error.with_note(format!("help: did you mean `{suggestion}`?"));
+                }
+                self.errors.push(error);
+            }
+            Columns::Exact(_) => {}
+        }
+        slot
+    }
+
+    /// The slot for a field a stage writes, added to the columns if new (D16).
+    fn write_field(&mut self, name: &str) -> SlotId {
+        let slot = self.schema.intern(name);
+        match &mut self.columns {
+            Columns::Whole { added, removed } => {
+                if !self.reads.contains(&slot) {
+                    // A field of the line overwritten in place keeps its position (D16).
+                    self.reads.push(slot);
+                    self.written_first.push(slot);
+                }
+                removed.retain(|&s| s != slot);
+                if !added.contains(&slot) {
+                    added.push(slot);
+                }
+            }
+            Columns::Exact(columns) => {
+                if !columns.contains(&slot) {
+                    columns.push(slot);
+                }
+            }
+        }
+        slot
+    }
+
+    fn scope(&mut self, scope: &Spanned<Scope>) -> ScopeFilter {
+        match &scope.node {
+            Scope::All => ScopeFilter::All,
+            Scope::FieldMatch { field, pattern } => ScopeFilter::FieldMatch {
+                slot: self.read_field(&field.node, field.span),
+                pattern: Wildcard::new(pattern),
+            },
+            Scope::Keyword(word) => ScopeFilter::Term {
+                raw: self.read_field("_raw", scope.span),
+                pattern: Wildcard::new(word),
+            },
+            Scope::Phrase(text) => ScopeFilter::Term {
+                raw: self.read_field("_raw", scope.span),
+                pattern: Wildcard::new(text),
+            },
+            Scope::Not(inner) => ScopeFilter::Not(Box::new(self.scope(inner))),
+            Scope::And(a, b) => ScopeFilter::And(Box::new(self.scope(a)), Box::new(self.scope(b))),
+            Scope::Or(a, b) => ScopeFilter::Or(Box::new(self.scope(a)), Box::new(self.scope(b))),
+        }
+    }
+
+    fn stage(&mut self, stage: &Spanned<Stage>, operators: &mut Vec<Operator>) {
+        match &stage.node {
+            Stage::Where(condition) => {
+                let condition = self.expr(condition);
+                operators.push(Operator::Filter(condition));
+            }
+            Stage::Eval(assignments) => {
+                for assignment in assignments {
+                    let expr = self.expr(&assignment.expr);
+                    let slot = self.write_field(&assignment.name.node);
+                    operators.push(Operator::Assign { slot, expr });
+                }
+            }
+            Stage::Bare(bare) => {
+                if self.is_aggregation(bare) {
+                    self.aggregate(bare, operators);
+                } else {
+                    self.assignments(bare, operators);
+                }
+            }
+            Stage::Stats(bare) => self.aggregate(bare, operators),
+            Stage::Fields {
+                remove: false,
+                names,
+            } => {
+                let slots: Vec<SlotId> = names
+                    .iter()
+                    .map(|n| self.read_field(&n.node, n.span))
+                    .collect();
+                self.columns = Columns::Exact(slots.clone());
+                operators.push(Operator::Keep(slots));
+            }
+            Stage::Fields {
+                remove: true,
+                names,
+            } => {
+                let slots: Vec<SlotId> =
+                    names.iter().map(|n| self.schema.intern(&n.node)).collect();
+                match &mut self.columns {
+                    Columns::Whole { added, removed } => {
+                        added.retain(|s| !slots.contains(s));
+                        removed.extend(slots.iter().copied());
+                        // The readers must put these fields in their slots: a field of the
+                        // line left unextracted passes through by name and cannot be removed.
+                        for &slot in &slots {
+                            if !self.reads.contains(&slot) {
+                                self.reads.push(slot);
+                            }
+                        }
+                    }
+                    Columns::Exact(columns) => columns.retain(|s| !slots.contains(s)),
+                }
+                operators.push(Operator::Remove(slots));
+            }
+            Stage::Sort(keys) => {
+                let specs = keys
+                    .iter()
+                    .map(|k| SortSpec {
+                        slot: self.read_field(&k.field.node, k.field.span),
+                        ascending: k.ascending,
+                    })
+                    .collect();
+                operators.push(Operator::Sort(specs));
+            }
+            Stage::Limit(n) => operators.push(Operator::Limit(n.node)),
+        }
+    }
+
+    /// Whether a bare stage aggregates: it has `by`, or an item calls an aggregate function.
+    fn is_aggregation(&self, bare: &Bare) -> bool {
+        !bare.by.is_empty()
+            || bare
+                .items
+                .iter()
+                .any(|item| self.aggregate_call(&item.expr).is_some())
+    }
+
+    /// The aggregate function name and arguments, when the expression is a call of one
+    /// (`sum(x)`) or a bare aggregate name (`count`).
+    fn aggregate_call<'e>(&self, expr: &'e Expr) -> Option<(&'e str, Span, &'e [Expr])> {
+        match &expr.node {
+            ExprKind::Call { name, args } if self.registry.aggregate(&name.node).is_some() => {
+                Some((&name.node, name.span, args))
+            }
+            ExprKind::Field(name) if self.registry.aggregate(name).is_some() => {
+                Some((name, expr.span, &[]))
+            }
+            _ => None,
+        }
+    }
+
+    fn assignments(&mut self, bare: &Bare, operators: &mut Vec<Operator>) {
+        for item in &bare.items {
+            let Some(alias) = &item.alias else {
+                let mut error = Diagnostic::error(
+                    codes::INVALID_STAGE,
+                    "this stage computes a value but does not name it",
+                    item.expr.span,
+                )
+                .with_label("give it a name with `as`");
+                if let ExprKind::Field(word) = &item.expr.node {
+                    let candidates = sumoql_syntax::OPERATORS
+                        .iter()
+                        .copied()
+                        .chain(self.registry.aggregates().map(|f| f.name()));
+                    error = Diagnostic::error(
+                        codes::UNKNOWN_OPERATOR,
+                        format!("unknown operator `{word}`"),
+                        item.expr.span,
+                    );
+                    if let Some(suggestion) = did_you_mean(word, candidates) {
+                        error = error.with_note(format!("help: did you mean `{suggestion}`?"));
+                    }
+                } else {
+                    error = error
+                        .with_note("help: write `expr as name`, e.g. `toLong(bytes) as bytes`");
+                }
+                self.errors.push(error);
+                continue;
+            };
+            let expr = self.expr(&item.expr);
+            let slot = self.write_field(&alias.node);
+            operators.push(Operator::Assign { slot, expr });
+        }
+    }
+
+    fn aggregate(&mut self, bare: &Bare, operators: &mut Vec<Operator>) {
+        let mut aggregates = Vec::new();
+        for item in &bare.items {
+            let Some((name, name_span, args)) = self.aggregate_call(&item.expr) else {
+                let mut error = Diagnostic::error(
+                    codes::MISPLACED_AGGREGATE,
+                    "an aggregation takes only aggregate functions such as `count`, `sum(f)`, `values(f)`",
+                    item.expr.span,
+                )
+                .with_label("not an aggregate");
+                let called = match &item.expr.node {
+                    ExprKind::Call { name, .. } => Some(name.node.as_str()),
+                    ExprKind::Field(name) => Some(name.as_str()),
+                    _ => None,
+                };
+                if let Some(suggestion) = called
+                    .and_then(|c| did_you_mean(c, self.registry.aggregates().map(|f| f.name())))
+                {
+                    error = error.with_note(format!("help: did you mean `{suggestion}`?"));
+                }
+                self.errors.push(error);
+                continue;
+            };
+            let Some(function) = self.registry.aggregate(name) else {
+                continue;
+            };
+            if !function.signature().accepts(args.len()) {
+                self.errors.push(arity_error(
+                    name,
+                    name_span,
+                    function.signature().describe(),
+                    args.len(),
+                ));
+                continue;
+            }
+            let args: Vec<PlanExpr> = args.iter().map(|a| self.expr(a)).collect();
+            let output_name = item
+                .alias
+                .as_ref()
+                .map_or(function.default_name(), |a| a.node.as_str())
+                .to_string();
+            aggregates.push((function, args, output_name));
+        }
+        let keys: Vec<SlotId> = bare
+            .by
+            .iter()
+            .map(|k| self.read_field(&k.node, k.span))
+            .collect();
+        let mut columns = keys.clone();
+        let specs = aggregates
+            .into_iter()
+            .map(|(function, args, output_name)| {
+                let output = self.schema.intern(&output_name);
+                if !columns.contains(&output) {
+                    columns.push(output);
+                }
+                AggregateSpec {
+                    function,
+                    args,
+                    output,
+                }
+            })
+            .collect();
+        self.columns = Columns::Exact(columns);
+        operators.push(Operator::Aggregate {
+            keys,
+            aggregates: specs,
+        });
+    }
+
+    fn expr(&mut self, expr: &Expr) -> PlanExpr {
+        match &expr.node {
+            ExprKind::Literal(literal) => PlanExpr::Literal(literal_value(literal)),
+            ExprKind::Field(name) => PlanExpr::Field(self.read_field(name, expr.span)),
+            ExprKind::Call { name, args } => self.call(name, args),
+            ExprKind::Unary { op, operand } => PlanExpr::Unary {
+                op: *op,
+                operand: Box::new(self.expr(operand)),
+            },
+            ExprKind::Binary { op, left, right } => PlanExpr::Binary {
+                op: *op,
+                left: Box::new(self.expr(left)),
+                right: Box::new(self.expr(right)),
+            },
+            ExprKind::In {
+                value,
+                list,
+                negated,
+            } => PlanExpr::In {
+                value: Box::new(self.expr(value)),
+                list: list.iter().map(|e| self.expr(e)).collect(),
+                negated: *negated,
+            },
+            ExprKind::Conditional {
+                condition,
+                then,
+                otherwise,
+            } => PlanExpr::Conditional {
+                condition: Box::new(self.expr(condition)),
+                then: Box::new(self.expr(then)),
+                otherwise: Box::new(self.expr(otherwise)),
+            },
+        }
+    }
+
+    fn call(&mut self, name: &Name, args: &[Expr]) -> PlanExpr {
+        let planned: Vec<PlanExpr> = args.iter().map(|a| self.expr(a)).collect();
+        let Some(function) = self.registry.scalar(&name.node) else {
+            let (code, message) = if self.registry.aggregate(&name.node).is_some() {
+                (
+                    codes::MISPLACED_AGGREGATE,
+                    format!("`{}` is an aggregate function; use it in a stage such as `| {}(...) by field`", name.node, name.node),
+                )
+            } else {
+                (
+                    codes::UNKNOWN_FUNCTION,
+                    format!("unknown function `{}`", name.node),
+                )
+            };
+            let mut error = Diagnostic::error(code, message, name.span);
+            if code == codes::UNKNOWN_FUNCTION {
+                error = error.with_label("not a function");
+                if let Some(suggestion) =
+                    did_you_mean(&name.node, self.registry.scalars().map(|f| f.name()))
+                {
+                    error = error.with_note(format!("help: did you mean `{suggestion}`?"));
+                }
+            }
+            self.errors.push(error);
+            return PlanExpr::Literal(Value::Null);
+        };
+        if !function.signature().accepts(args.len()) {
+            self.errors.push(arity_error(
+                function.name(),
+                name.span,
+                function.signature().describe(),
+                args.len(),
+            ));
+            return PlanExpr::Literal(Value::Null);
+        }
+        let constants: Vec<Option<Value>> = planned
+            .iter()
+            .map(|p| match p {
+                PlanExpr::Literal(v) => Some(v.clone()),
+                _ => None,
+            })
+            .collect();
+        if let Err((index, message)) = function.check_constants(&constants) {
+            let span = args.get(index).map_or(name.span, |a| a.span);
+            self.errors.push(
+                Diagnostic::error(
+                    codes::BAD_ARGUMENT,
+                    format!("bad argument to `{}`: {message}", function.name()),
+                    span,
+                )
+                .with_label(message),
+            );
+        }
+        let call = PlanExpr::Call {
+            function: Arc::clone(&function),
+            args: planned,
+        };
+        fold_constant(
+            call,
+            function.is_pure() && constants.iter().all(Option::is_some),
+        )
+    }
+}
+
+/// Evaluates a call on constants at plan time, unless doing so would warn or drop a record:
+/// those must happen (and be counted) per record at run time.
+fn fold_constant(call: PlanExpr, foldable: bool) -> PlanExpr {
+    if !foldable {
+        return call;
+    }
+    let mut ctx = CallContext::default();
+    match call.evaluate(&Default::default(), &mut ctx) {
+        Ok(value) if ctx.warnings.is_empty() => PlanExpr::Literal(value),
+        _ => call,
+    }
+}
+
+fn arity_error(name: &str, span: Span, expected: String, got: usize) -> Diagnostic {
+    Diagnostic::error(
+        codes::ARITY,
+        format!(
+            "`{name}` takes {expected}, but {got} {} given",
+            if got == 1 { "was" } else { "were" }
+        ),
+        span,
+    )
+    .with_label(format!("{got} given"))
+}
+
+fn literal_value(literal: &Literal) -> Value {
+    match literal {
+        Literal::Text(s) => Value::text(s),
+        Literal::Int(i) => Value::Int(*i),
+        Literal::Float(f) => Value::Float(*f),
+        Literal::Bool(b) => Value::Bool(*b),
+        Literal::Null => Value::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sumoql_functions::Registry;
+    use sumoql_syntax::parse_query;
+
+    use super::plan_query;
+
+    #[test]
+    fn fields_minus_on_whole_records_reads_the_removed_fields() {
+        let query = parse_query("* | fields - a, b").unwrap();
+        let plan = plan_query(&query, &Registry::standard()).unwrap();
+        let read: Vec<&str> = plan.read.fields.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(read, ["a", "b"]);
+        assert!(plan.read.whole_records);
+    }
+}

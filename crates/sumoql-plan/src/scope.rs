@@ -1,0 +1,166 @@
+//! The planned scope filter (D8) and the case-insensitive wildcard matching it uses.
+
+use sumoql_value::{Record, Schema, SlotId};
+
+/// The scope, with fields resolved to slots.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScopeFilter {
+    /// Every record.
+    All,
+    /// The field's whole value matches the pattern.
+    FieldMatch {
+        /// The field.
+        slot: SlotId,
+        /// The pattern.
+        pattern: Wildcard,
+    },
+    /// A term of `_raw` matches the keyword or phrase.
+    Term {
+        /// The `_raw` slot.
+        raw: SlotId,
+        /// The keyword or phrase.
+        pattern: Wildcard,
+    },
+    /// Negation.
+    Not(Box<ScopeFilter>),
+    /// Both.
+    And(Box<ScopeFilter>, Box<ScopeFilter>),
+    /// Either.
+    Or(Box<ScopeFilter>, Box<ScopeFilter>),
+}
+
+impl ScopeFilter {
+    /// Whether `record` is in scope. A missing field matches nothing (and `NOT` of it matches).
+    pub fn matches(&self, record: &Record) -> bool {
+        match self {
+            ScopeFilter::All => true,
+            ScopeFilter::FieldMatch { slot, pattern } => record
+                .get(*slot)
+                .to_text()
+                .is_some_and(|text| pattern.matches_whole(&text)),
+            ScopeFilter::Term { raw, pattern } => record
+                .get(*raw)
+                .to_text()
+                .is_some_and(|text| pattern.matches_term(&text)),
+            ScopeFilter::Not(inner) => !inner.matches(record),
+            ScopeFilter::And(a, b) => a.matches(record) && b.matches(record),
+            ScopeFilter::Or(a, b) => a.matches(record) || b.matches(record),
+        }
+    }
+
+    /// The scope as text, with field names from `schema`.
+    pub fn describe(&self, schema: &Schema) -> String {
+        let wrap = |inner: &ScopeFilter| match inner {
+            ScopeFilter::And(..) | ScopeFilter::Or(..) => format!("({})", inner.describe(schema)),
+            _ => inner.describe(schema),
+        };
+        match self {
+            ScopeFilter::All => "*".to_string(),
+            ScopeFilter::FieldMatch { slot, pattern } => {
+                format!("{}={:?}", schema.name(*slot), pattern.text())
+            }
+            ScopeFilter::Term { pattern, .. } => format!("{:?}", pattern.text()),
+            ScopeFilter::Not(inner) => format!("NOT {}", wrap(inner)),
+            ScopeFilter::And(a, b) => format!("{} AND {}", wrap(a), wrap(b)),
+            ScopeFilter::Or(a, b) => format!("{} OR {}", wrap(a), wrap(b)),
+        }
+    }
+}
+
+/// A case-insensitive pattern where `*` matches any run of characters.
+///
+/// ```
+/// use sumoql_plan::Wildcard;
+/// let p = Wildcard::new("network/*");
+/// assert!(p.matches_whole("Network/Firewall"));
+/// assert!(!p.matches_whole("net/firewall"));
+/// assert!(Wildcard::new("fail*").matches_term("Login FAILED for bob"));
+/// assert!(!Wildcard::new("fail").matches_term("login failed"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Wildcard {
+    text: String,
+    /// The lower-cased pieces between `*`s.
+    pieces: Vec<Vec<char>>,
+}
+
+impl Wildcard {
+    /// Compiles `pattern`.
+    pub fn new(pattern: &str) -> Wildcard {
+        let lower = pattern.to_lowercase();
+        Wildcard {
+            text: pattern.to_string(),
+            pieces: lower.split('*').map(|p| p.chars().collect()).collect(),
+        }
+    }
+
+    /// The pattern as written.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether the whole of `value` matches.
+    pub fn matches_whole(&self, value: &str) -> bool {
+        let chars: Vec<char> = value.to_lowercase().chars().collect();
+        glob(&self.pieces, &chars)
+    }
+
+    /// Whether some term of `text` matches: the match starts and ends at term boundaries
+    /// (the text's ends, or a character that is not a letter or digit).
+    pub fn matches_term(&self, text: &str) -> bool {
+        let chars: Vec<char> = text.to_lowercase().chars().collect();
+        let boundary_before = |i: usize| i == 0 || !chars[i - 1].is_alphanumeric();
+        let first_piece_empty = self.pieces.first().is_some_and(Vec::is_empty);
+        (0..=chars.len()).any(|start| {
+            (first_piece_empty || boundary_before(start))
+                && glob_prefix(&self.pieces, &chars[start..], &|rest: &[char]| {
+                    rest.first().is_none_or(|c| !c.is_alphanumeric())
+                        || self.pieces.last().is_some_and(Vec::is_empty)
+                })
+        })
+    }
+}
+
+/// Whether `text` is matched whole by the pieces (a `*` between each two).
+fn glob(pieces: &[Vec<char>], text: &[char]) -> bool {
+    glob_prefix(pieces, text, &|rest: &[char]| rest.is_empty())
+}
+
+/// Whether a prefix of `text` matches the pieces and the rest after it satisfies `end_ok`.
+fn glob_prefix(pieces: &[Vec<char>], text: &[char], end_ok: &dyn Fn(&[char]) -> bool) -> bool {
+    let Some((first, rest_pieces)) = pieces.split_first() else {
+        return end_ok(text);
+    };
+    if !text.starts_with(first) {
+        return false;
+    }
+    let after = &text[first.len()..];
+    if rest_pieces.is_empty() {
+        return end_ok(after);
+    }
+    // A `*` follows: try every split point.
+    (0..=after.len()).any(|skip| glob_prefix(rest_pieces, &after[skip..], end_ok))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_value_matching() {
+        assert!(Wildcard::new("*").matches_whole(""));
+        assert!(Wildcard::new("a*c").matches_whole("ABC"));
+        assert!(Wildcard::new("a*c").matches_whole("ac"));
+        assert!(!Wildcard::new("a*c").matches_whole("acd"));
+        assert!(Wildcard::new("*fire*").matches_whole("network/firewall"));
+    }
+
+    #[test]
+    fn term_matching_respects_boundaries() {
+        assert!(Wildcard::new("10.1.2.3").matches_term("src=10.1.2.3,dst"));
+        assert!(!Wildcard::new("10.1.2.3").matches_term("src=110.1.2.33"));
+        assert!(Wildcard::new("failed password").matches_term("x: Failed password for root"));
+        assert!(Wildcard::new("*word").matches_term("passwords password"));
+        assert!(!Wildcard::new("error").matches_term("errors"));
+    }
+}

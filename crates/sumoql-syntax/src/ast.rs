@@ -1,0 +1,385 @@
+//! The abstract syntax tree of a query, as written. Every node carries its span.
+
+use std::fmt;
+
+use crate::span::Spanned;
+
+/// A name as written in the query (a field, a function, an alias), with its span.
+pub type Name = Spanned<String>;
+
+/// A whole query: the scope before the first `|`, then the stages.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Query {
+    /// The search scope (`_sourceCategory=network/* error`); `None` when the query starts
+    /// with `|` or is empty, which matches every record.
+    pub scope: Option<Spanned<Scope>>,
+    /// The stages after each `|`, in order.
+    pub stages: Vec<Spanned<Stage>>,
+}
+
+/// A scope expression (DESIGN D8), evaluated before any stage.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scope {
+    /// `*`: every record.
+    All,
+    /// `field=value` (or `field!=value` as its negation): the field's whole value matches
+    /// `pattern` case-insensitively, `*` as a wildcard (`_sourceCategory=network/*`).
+    FieldMatch {
+        /// The field tested.
+        field: Name,
+        /// The pattern, unquoted, possibly with `*` wildcards.
+        pattern: String,
+    },
+    /// A bare keyword (`error`, `fail*`): matches a term of `_raw`, case-insensitively.
+    Keyword(String),
+    /// A quoted phrase (`"failed password"`): matches in `_raw`, case-insensitively.
+    Phrase(String),
+    /// `NOT a` or `!a`.
+    Not(Box<Spanned<Scope>>),
+    /// `a AND b`, or `a b` (implicit).
+    And(Box<Spanned<Scope>>, Box<Spanned<Scope>>),
+    /// `a OR b`.
+    Or(Box<Spanned<Scope>>, Box<Spanned<Scope>>),
+}
+
+/// One stage of the pipeline, after a `|`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stage {
+    /// Filter (`where dest_port in ("21", "990")`).
+    Where(Expr),
+    /// Splunk-style assignments (`eval Protocol = "SMB", Risk = if(x > 3, "HIGH", "LOW")`), run
+    /// in order (D1).
+    Eval(Vec<Assignment>),
+    /// Sumo's bare stage: either assignments (`toLong(n) as n`, `formatDate(t, "yyyy") as y`)
+    /// or an aggregation (`count as n, sum(bytes) by src_ip`). The planner tells them apart by
+    /// the kind of the functions called.
+    Bare(Bare),
+    /// Splunk-style aggregation (`stats count as n, sum(bytes) as total by src_ip`) (D1).
+    Stats(Bare),
+    /// Column selection (`fields a, b`) or removal (`fields - a, b`) (D17).
+    Fields {
+        /// Whether the names are removed (`fields - ...`) rather than kept.
+        remove: bool,
+        /// The columns.
+        names: Vec<Name>,
+    },
+    /// Ordering (`sort by ConnectionCount desc, +src_ip`) (D18).
+    Sort(Vec<SortKey>),
+    /// Keep the first rows (`limit 10`).
+    Limit(Spanned<u64>),
+}
+
+/// The items and grouping of a [`Stage::Bare`] or [`Stage::Stats`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bare {
+    /// The comma-separated items, each `expr [as name]`.
+    pub items: Vec<Item>,
+    /// The `by` (or `group by`) fields, empty when there are none.
+    pub by: Vec<Name>,
+}
+
+/// One item of a bare stage: `sum(bytes) as total`, `count`, `toLong(n) as n`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    /// The expression.
+    pub expr: Expr,
+    /// The `as` name, if given.
+    pub alias: Option<Name>,
+}
+
+/// One `name = expr` of an `eval`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assignment {
+    /// The field assigned.
+    pub name: Name,
+    /// Its new value.
+    pub expr: Expr,
+}
+
+/// One key of a `sort`: `field`, `field asc`, `+field`, `-field`, `field desc`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SortKey {
+    /// The field sorted by.
+    pub field: Name,
+    /// Whether the order is ascending; the default is descending (D18).
+    pub ascending: bool,
+}
+
+/// An expression with its span.
+pub type Expr = Spanned<ExprKind>;
+
+/// The forms of expressions.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// A constant (`"21"`, `10k`, `true`, `null`).
+    Literal(Literal),
+    /// A field reference (`dest_ip`, `source.ip`, `%"odd name"`).
+    Field(String),
+    /// A function call (`isPrivateIP(dest_ip)`).
+    Call {
+        /// The function name as written.
+        name: Name,
+        /// The arguments.
+        args: Vec<Expr>,
+    },
+    /// A prefix operator (`!x`, `not x`, `-x`).
+    Unary {
+        /// The operator.
+        op: UnaryOp,
+        /// The operand.
+        operand: Box<Expr>,
+    },
+    /// An infix operator (`a + b`, `a = b`, `a and b`).
+    Binary {
+        /// The operator.
+        op: BinaryOp,
+        /// The left operand.
+        left: Box<Expr>,
+        /// The right operand.
+        right: Box<Expr>,
+    },
+    /// Membership (`port in ("20", "21")`, `port not in (...)`).
+    In {
+        /// The value tested.
+        value: Box<Expr>,
+        /// The list.
+        list: Vec<Expr>,
+        /// Whether it is `not in`.
+        negated: bool,
+    },
+    /// The conditional `c ? a : b`, the same as `if(c, a, b)` (D20).
+    Conditional {
+        /// The condition.
+        condition: Box<Expr>,
+        /// The value when true.
+        then: Box<Expr>,
+        /// The value otherwise.
+        otherwise: Box<Expr>,
+    },
+}
+
+/// A literal constant.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Literal {
+    /// `"text"`.
+    Text(String),
+    /// `42`, `10k` (D19).
+    Int(i64),
+    /// `1.5`, `2.5k`.
+    Float(f64),
+    /// `true` or `false`.
+    Bool(bool),
+    /// `null`.
+    Null,
+}
+
+/// Prefix operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `!` or `not`.
+    Not,
+    /// `-`.
+    Negate,
+}
+
+/// Infix operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    /// `or`.
+    Or,
+    /// `and`.
+    And,
+    /// `=` or `==`.
+    Eq,
+    /// `!=` or `<>`.
+    NotEq,
+    /// `<`.
+    Lt,
+    /// `<=`.
+    LtEq,
+    /// `>`.
+    Gt,
+    /// `>=`.
+    GtEq,
+    /// `+`.
+    Add,
+    /// `-`.
+    Sub,
+    /// `*`.
+    Mul,
+    /// `/`.
+    Div,
+    /// `%`.
+    Rem,
+}
+
+impl BinaryOp {
+    /// The operator's canonical spelling.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Or => "or",
+            BinaryOp::And => "and",
+            BinaryOp::Eq => "=",
+            BinaryOp::NotEq => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::LtEq => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::GtEq => ">=",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+            BinaryOp::Rem => "%",
+        }
+    }
+}
+
+/// Writes a field name so it reads back: bare when it is an identifier, else `%"..."`.
+pub fn write_field_name(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    if plain {
+        f.write_str(name)
+    } else {
+        write!(f, "%{}", quote(name))
+    }
+}
+
+/// `text` as a double-quoted string literal with escapes.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+impl fmt::Display for Literal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Literal::Text(s) => f.write_str(&quote(s)),
+            Literal::Int(i) => write!(f, "{i}"),
+            Literal::Float(x) => write!(f, "{x:?}"),
+            Literal::Bool(b) => write!(f, "{b}"),
+            Literal::Null => f.write_str("null"),
+        }
+    }
+}
+
+impl fmt::Display for ExprKind {
+    /// Prints the expression fully parenthesised where operators nest, so the text reads back
+    /// to the same tree.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExprKind::Literal(l) => l.fmt(f),
+            ExprKind::Field(name) => write_field_name(f, name),
+            ExprKind::Call { name, args } => {
+                write!(f, "{}(", name.node)?;
+                write_list(f, args)?;
+                f.write_str(")")
+            }
+            ExprKind::Unary {
+                op: UnaryOp::Not,
+                operand,
+            } => write!(f, "!{}", Paren(operand)),
+            ExprKind::Unary {
+                op: UnaryOp::Negate,
+                operand,
+            } => write!(f, "-{}", Paren(operand)),
+            ExprKind::Binary { op, left, right } => {
+                write!(f, "{} {} {}", Paren(left), op.symbol(), Paren(right))
+            }
+            ExprKind::In {
+                value,
+                list,
+                negated,
+            } => {
+                write!(
+                    f,
+                    "{} {}in (",
+                    Paren(value),
+                    if *negated { "not " } else { "" }
+                )?;
+                write_list(f, list)?;
+                f.write_str(")")
+            }
+            ExprKind::Conditional {
+                condition,
+                then,
+                otherwise,
+            } => write!(
+                f,
+                "{} ? {} : {}",
+                Paren(condition),
+                Paren(then),
+                Paren(otherwise)
+            ),
+        }
+    }
+}
+
+fn write_list(f: &mut fmt::Formatter<'_>, items: &[Expr]) -> fmt::Result {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{}", item.node)?;
+    }
+    Ok(())
+}
+
+/// Displays a sub-expression, in parentheses when it is itself an operator expression.
+struct Paren<'a>(&'a Expr);
+
+impl fmt::Display for Paren<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0.node {
+            ExprKind::Binary { .. } | ExprKind::In { .. } | ExprKind::Conditional { .. } => {
+                write!(f, "({})", self.0.node)
+            }
+            other => other.fmt(f),
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scope::All => f.write_str("*"),
+            Scope::FieldMatch { field, pattern } => {
+                write_field_name(f, &field.node)?;
+                write!(f, "={}", quote(pattern))
+            }
+            Scope::Keyword(word) => f.write_str(word),
+            Scope::Phrase(text) => f.write_str(&quote(text)),
+            Scope::Not(inner) => write!(f, "NOT {}", ScopeParen(inner)),
+            Scope::And(a, b) => write!(f, "{} AND {}", ScopeParen(a), ScopeParen(b)),
+            Scope::Or(a, b) => write!(f, "{} OR {}", ScopeParen(a), ScopeParen(b)),
+        }
+    }
+}
+
+struct ScopeParen<'a>(&'a Spanned<Scope>);
+
+impl fmt::Display for ScopeParen<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0.node {
+            Scope::And(..) | Scope::Or(..) => write!(f, "({})", self.0.node),
+            other => other.fmt(f),
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Cutting a query at its top-level pipes, so each stage parses (and fails) on its own.
+
+use super::error::SyntaxError;
+use super::Input;
+use crate::codes;
+use crate::span::Span;
+
+/// Splits `source` at every `|` outside strings and comments. The first segment is the scope;
+/// each later one is a stage. Fails on a string or block comment left open, since then no pipe
+/// after it can be told apart.
+pub(crate) fn split_stages(source: &str) -> Result<Vec<Input<'_>>, SyntaxError> {
+    let bytes = source.as_bytes();
+    let mut segments = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => i = skip_string(source, i)?,
+            b'/' if bytes.get(i + 1) == Some(&b'/') && starts_token(bytes, i) => {
+                i = source[i..].find('\n').map_or(bytes.len(), |n| i + n);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') && starts_token(bytes, i) => {
+                match source[i + 2..].find("*/") {
+                    Some(n) => i = i + 2 + n + 2,
+                    None => {
+                        return Err(SyntaxError::new(
+                            codes::SYNTAX,
+                            "this comment is never closed: `*/` is missing",
+                            Span::new(i, i + 2),
+                        ))
+                    }
+                }
+            }
+            b'|' => {
+                segments.push(Input::new_extra(&source[start..i], start));
+                i += 1;
+                start = i;
+            }
+            _ => i += 1,
+        }
+    }
+    segments.push(Input::new_extra(&source[start..], start));
+    Ok(segments)
+}
+
+/// Whether a comment may start at `i`: at the start, or after white space, `|`, `(` or `,`.
+/// So `_sourceCategory=network/*` and `http://host` stay values, not comments.
+fn starts_token(bytes: &[u8], i: usize) -> bool {
+    i == 0
+        || matches!(
+            bytes[i - 1],
+            b' ' | b'\t' | b'\n' | b'\r' | b'|' | b'(' | b','
+        )
+}
+
+/// The index just past the string literal that opens at `open`.
+fn skip_string(source: &str, open: usize) -> Result<usize, SyntaxError> {
+    let bytes = source.as_bytes();
+    let mut i = open + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return Ok(i + 1),
+            _ => i += 1,
+        }
+    }
+    Err(SyntaxError::new(
+        codes::UNTERMINATED_STRING,
+        "this string is never closed: a `\"` is missing",
+        Span::new(open, open + 1),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(source: &str) -> Vec<&str> {
+        split_stages(source)
+            .unwrap()
+            .iter()
+            .map(|s| *s.fragment())
+            .collect()
+    }
+
+    #[test]
+    fn pipes_in_strings_and_comments_do_not_split() {
+        assert_eq!(
+            parts(r#"a | where x = "|\"|" // c | d"#),
+            vec!["a ", r#" where x = "|\"|" // c | d"#]
+        );
+        assert_eq!(parts("a /* | */ | b"), vec!["a /* | */ ", " b"]);
+        assert_eq!(
+            parts("_sourceCategory=fw/* | b"),
+            vec!["_sourceCategory=fw/* ", " b"]
+        );
+    }
+
+    #[test]
+    fn open_string_is_an_error_at_its_quote() {
+        let e = split_stages("* | where x = \"abc").unwrap_err();
+        assert_eq!(e.span, Span::new(14, 15));
+        assert_eq!(e.code, codes::UNTERMINATED_STRING);
+    }
+}

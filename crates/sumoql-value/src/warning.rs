@@ -1,0 +1,126 @@
+//! Warnings a run collects instead of failing: each kind is counted and reported as one summary
+//! line, never dropped silently.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The kinds of things a run warns about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WarningKind {
+    /// A log line that is not a JSON object (or not UTF-8) was skipped.
+    MalformedLine,
+    /// A record was dropped because an IP function got something that is not an IPv4 (D4).
+    InvalidIpDropped,
+    /// A cast such as `toLong` got text that is not a number and gave null (D10).
+    CastFailed,
+    /// `values(f)` reached its cap of distinct values (D14).
+    ValuesCapped,
+    /// A timestamp key could not be read; the receipt time was used (D9).
+    BadTimestamp,
+    /// A record carried no `_sourceCategory` and none was given.
+    MissingSourceCategory,
+}
+
+impl WarningKind {
+    /// What one summary line says about `count` occurrences.
+    pub fn describe(self, count: u64) -> String {
+        match self {
+            WarningKind::MalformedLine => format!("{count} malformed line(s) skipped (not a JSON object)"),
+            WarningKind::InvalidIpDropped => format!(
+                "{count} record(s) dropped: an IP function got a value that is not a valid IPv4 address"
+            ),
+            WarningKind::CastFailed => format!("{count} value(s) could not be cast to a number and became null"),
+            WarningKind::ValuesCapped => format!("{count} group(s) hit the cap of 100 distinct values in values()"),
+            WarningKind::BadTimestamp => {
+                format!("{count} record(s) had an unreadable timestamp; their receipt time was used")
+            }
+            WarningKind::MissingSourceCategory => {
+                format!("{count} record(s) have no _sourceCategory (set one with --source-category)")
+            }
+        }
+    }
+}
+
+/// Counts of warnings by kind, plus a few sample messages (such as `file:line`) per kind.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Warnings {
+    counts: BTreeMap<WarningKind, u64>,
+    samples: BTreeMap<WarningKind, Vec<String>>,
+}
+
+/// How many sample messages are kept per kind.
+pub const WARNING_SAMPLES: usize = 5;
+
+impl Warnings {
+    /// No warnings.
+    pub fn new() -> Warnings {
+        Warnings::default()
+    }
+
+    /// Counts one occurrence of `kind`.
+    pub fn add(&mut self, kind: WarningKind) {
+        *self.counts.entry(kind).or_insert(0) += 1;
+    }
+
+    /// Counts one occurrence of `kind` with a sample message, kept if fewer than
+    /// [`WARNING_SAMPLES`] are held.
+    pub fn add_with_sample(&mut self, kind: WarningKind, sample: impl FnOnce() -> String) {
+        self.add(kind);
+        let samples = self.samples.entry(kind).or_default();
+        if samples.len() < WARNING_SAMPLES {
+            samples.push(sample());
+        }
+    }
+
+    /// How many of `kind` were counted.
+    pub fn count(&self, kind: WarningKind) -> u64 {
+        self.counts.get(&kind).copied().unwrap_or(0)
+    }
+
+    /// Whether nothing was counted.
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// Adds every count and sample of `other`.
+    pub fn merge(&mut self, other: Warnings) {
+        for (kind, count) in other.counts {
+            *self.counts.entry(kind).or_insert(0) += count;
+        }
+        for (kind, samples) in other.samples {
+            let mine = self.samples.entry(kind).or_default();
+            for sample in samples {
+                if mine.len() < WARNING_SAMPLES {
+                    mine.push(sample);
+                }
+            }
+        }
+    }
+
+    /// Each kind with its count and samples, in a fixed order.
+    pub fn iter(&self) -> impl Iterator<Item = (WarningKind, u64, &[String])> {
+        self.counts.iter().map(|(kind, count)| {
+            (
+                *kind,
+                *count,
+                self.samples.get(kind).map_or(&[][..], |s| s.as_slice()),
+            )
+        })
+    }
+}
+
+impl fmt::Display for Warnings {
+    /// One `warning: ...` line per kind, followed by its samples indented.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (kind, count, samples) in self.iter() {
+            writeln!(f, "warning: {}", kind.describe(count))?;
+            for sample in samples {
+                writeln!(f, "  {sample}")?;
+            }
+            if count > samples.len() as u64 && !samples.is_empty() {
+                writeln!(f, "  ... and {} more", count - samples.len() as u64)?;
+            }
+        }
+        Ok(())
+    }
+}

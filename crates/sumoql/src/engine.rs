@@ -1,0 +1,50 @@
+//! The engine: a registry of functions, and compiling text to a plan.
+
+use sumoql_functions::Registry;
+use sumoql_plan::{plan_query, Plan};
+use sumoql_syntax::{parse_query, Diagnostic};
+
+/// Compiles queries against a registry of functions.
+#[derive(Clone)]
+pub struct Engine {
+    registry: Registry,
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new()
+    }
+}
+
+/// A compiled query: its text and its plan.
+#[derive(Clone)]
+pub struct Query {
+    /// The query text as given.
+    pub text: String,
+    /// The plan.
+    pub plan: Plan,
+}
+
+impl Engine {
+    /// An engine with every standard function.
+    pub fn new() -> Engine {
+        Engine {
+            registry: Registry::standard(),
+        }
+    }
+
+    /// The functions this engine knows.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Parses and plans `text`. On failure, returns every diagnostic found.
+    pub fn compile(&self, text: &str) -> Result<Query, Vec<Diagnostic>> {
+        let ast = parse_query(text)?;
+        let plan = plan_query(&ast, &self.registry)?;
+        Ok(Query {
+            text: text.to_string(),
+            plan,
+        })
+    }
+}

@@ -1,0 +1,46 @@
+//! sumoql runs Sumo Logic-style pipe queries over logs on disk.
+//!
+//! Each arrow below is one public function, and each stage lives in its own crate:
+//!
+//! ```text
+//! query text ──parse──▶ AST ──plan──▶ Plan ──execute──▶ rows ──write──▶ table / ndjson / json / csv
+//!                                     ▲
+//! log files ──read──▶ records ────────┘
+//! ```
+//!
+//! - parse: [`sumoql_syntax::parse_query`]
+//! - plan: [`sumoql_plan::plan_query`]
+//! - read: [`sumoql_io::read`]
+//! - execute: [`sumoql_exec::Pipeline`]
+//! - write: [`sumoql_io::write`]
+//!
+//! [`Engine::compile`] does parse and plan; [`run`] reads, executes and writes.
+//!
+//! ```
+//! use sumoql::{Engine, RunConfig, run_lines};
+//!
+//! let engine = Engine::new();
+//! let query = engine.compile("_sourceCategory=fw | where port = \"21\" | count by src").unwrap();
+//! let lines = [
+//!     r#"{"_sourceCategory":"fw","port":21,"src":"10.0.0.1"}"#,
+//!     r#"{"_sourceCategory":"fw","port":"22","src":"10.0.0.1"}"#,
+//! ];
+//! let result = run_lines(&query, &lines, &RunConfig::default()).unwrap();
+//! assert_eq!(result.rows.len(), 1);
+//! assert_eq!(result.rows[0].1[1].to_string(), "1");
+//! ```
+
+mod engine;
+mod output;
+mod run;
+
+pub use engine::{Engine, Query};
+pub use output::{ColumnNames, OutputColumns, Row};
+pub use run::{run, run_lines, LinesResult, RunConfig, RunError, RunSummary};
+
+pub use sumoql_exec::NullGroups;
+pub use sumoql_io::read::{expand_paths, InputSource};
+pub use sumoql_io::write::{writer, Format, RowWriter, TableOptions};
+pub use sumoql_syntax::{Diagnostic, Severity};
+pub use sumoql_value::time::{parse_duration_ms, parse_time_arg, Zone};
+pub use sumoql_value::{Value, WarningKind, Warnings};

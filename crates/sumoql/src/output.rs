@@ -1,0 +1,73 @@
+//! From result records to named output columns.
+
+use std::sync::Arc;
+
+use sumoql_plan::{Columns, Plan};
+use sumoql_value::{Record, SourceField, Value};
+
+/// The column names of a row, shared by every row of the same shape.
+pub type ColumnNames = Arc<[Arc<str>]>;
+
+/// One result row: its column names and values.
+pub type Row = (ColumnNames, Vec<Value>);
+
+/// Turns result records into rows of named columns, as the plan's output says.
+pub struct OutputColumns {
+    /// For exact columns: the names (shared by every row) and slots.
+    exact: Option<(ColumnNames, Vec<usize>)>,
+    /// For whole records: the names of the fields stages added, and their slots.
+    added: Vec<(Arc<str>, usize)>,
+    removed: Vec<usize>,
+}
+
+impl OutputColumns {
+    /// The output layout of `plan`.
+    pub fn new(plan: &Plan) -> OutputColumns {
+        let name = |slot: usize| -> Arc<str> { Arc::from(plan.schema.name(slot)) };
+        match &plan.output {
+            Columns::Exact(slots) => OutputColumns {
+                exact: Some((slots.iter().map(|&s| name(s)).collect(), slots.clone())),
+                added: Vec::new(),
+                removed: Vec::new(),
+            },
+            Columns::Whole { added, removed } => OutputColumns {
+                exact: None,
+                added: added.iter().map(|&s| (name(s), s)).collect(),
+                removed: removed.clone(),
+            },
+        }
+    }
+
+    /// The column names and values of one result record.
+    pub fn row(&self, plan: &Plan, record: &Record) -> Row {
+        if let Some((names, slots)) = &self.exact {
+            return (
+                names.clone(),
+                slots.iter().map(|&s| record.get(s).clone()).collect(),
+            );
+        }
+        let mut names: Vec<Arc<str>> = Vec::new();
+        let mut values = Vec::new();
+        // The line's fields in source order; one a stage overwrote keeps its place (D16).
+        for field in &record.source {
+            match field {
+                SourceField::Slot(slot) if self.removed.contains(slot) => {}
+                SourceField::Slot(slot) => {
+                    names.push(Arc::from(plan.schema.name(*slot)));
+                    values.push(record.get(*slot).clone());
+                }
+                SourceField::Extra(name, value) => {
+                    names.push(name.clone());
+                    values.push(value.clone());
+                }
+            }
+        }
+        for (name, slot) in &self.added {
+            if !record.source.contains(&SourceField::Slot(*slot)) {
+                names.push(name.clone());
+                values.push(record.get(*slot).clone());
+            }
+        }
+        (names.into(), values)
+    }
+}

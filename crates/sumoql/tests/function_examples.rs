@@ -1,0 +1,46 @@
+//! Every documented example of every scalar function runs through the real parser, planner
+//! and executor; a failure names the example's file and line.
+
+use sumoql::{run_lines, Engine, RunConfig};
+
+#[test]
+fn every_function_example_holds() {
+    let engine = Engine::new();
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for function in engine.registry().scalars() {
+        assert!(!function.doc().is_empty(), "{} has no doc", function.name());
+        assert!(
+            !function.examples().is_empty(),
+            "{} has no example",
+            function.name()
+        );
+        for example in function.examples() {
+            count += 1;
+            let text = format!("| {} as result | fields result", example.expression);
+            let outcome = engine
+                .compile(&text)
+                .map_err(|d| format!("does not compile: {}", d[0].message))
+                .and_then(|query| {
+                    run_lines(&query, &["{}"], &RunConfig::default()).map_err(|e| e.to_string())
+                });
+            let actual = match outcome {
+                Err(error) => error,
+                Ok(result) if result.rows.is_empty() => "drop".to_string(),
+                Ok(result) => {
+                    let mut json = String::new();
+                    result.rows[0].1[0].write_json(&mut json);
+                    json
+                }
+            };
+            if actual != example.result {
+                failures.push(format!(
+                    "{}:{}: `{}` gave {actual}, documented {}",
+                    example.file, example.line, example.expression, example.result
+                ));
+            }
+        }
+    }
+    assert!(count > 20, "only {count} examples");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -1,0 +1,215 @@
+//! The command-line contract (DESIGN §3): flags, exit codes, inputs and formats, through the
+//! real binary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn sumoql(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sumoql"))
+        .args(args)
+        .current_dir(repo_root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start sumoql");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sumoql-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn help_teaches_with_examples_and_version_prints() {
+    let help = sumoql(&["--help"], "");
+    assert!(help.status.success());
+    assert!(text(&help.stdout).contains("Examples:"));
+    let run_help = sumoql(&["run", "--help"], "");
+    for flag in [
+        "--format",
+        "--from",
+        "--to",
+        "--last",
+        "--tz",
+        "--source-category",
+        "--null-groups",
+        "--strict",
+    ] {
+        assert!(
+            text(&run_help.stdout).contains(flag),
+            "run --help lacks {flag}"
+        );
+    }
+    let version = sumoql(&["--version"], "");
+    assert!(text(&version.stdout).starts_with("sumoql "));
+}
+
+#[test]
+fn query_errors_exit_2_with_line_column_and_caret() {
+    let out = sumoql(&["run", "-e", "*\n| where dest_port in (\"21\"", "-"], "");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("<query>:2:"), "{stderr}");
+    assert!(stderr.contains('^'), "{stderr}");
+    let check = sumoql(
+        &["check", "queries/t1071_002_file_transfer_protocols.sumo"],
+        "",
+    );
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+}
+
+#[test]
+fn missing_input_is_a_runtime_error_exit_1() {
+    let out = sumoql(&["run", "-e", "*", "no/such/file.json"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no/such/file.json"));
+}
+
+#[test]
+fn malformed_lines_warn_with_file_and_line_and_strict_makes_them_fatal() {
+    let input = "{\"a\":1}\nnot json\n\n{\"a\":2}\n";
+    let out = sumoql(&["run", "-e", "* | count", "--format", "ndjson"], input);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stdout), "{\"_count\":2}\n");
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("1 malformed line(s) skipped"), "{stderr}");
+    assert!(stderr.contains("-:2:"), "{stderr}");
+    let strict = sumoql(&["run", "-e", "* | count", "--strict"], input);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(text(&strict.stderr).contains("-:2:"));
+}
+
+#[test]
+fn folders_and_gzip_are_read_recursively() {
+    let dir = scratch("folders");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("a.ndjson"), "{\"k\":\"a\"}\n").unwrap();
+    std::fs::write(dir.join("notes.txt"), "{\"k\":\"ignored\"}\n").unwrap();
+    let gz = flate2_free_gzip(b"{\"k\":\"b\"}\n{\"k\":\"b\"}\n");
+    std::fs::File::create(dir.join("sub/b.json.gz"))
+        .unwrap()
+        .write_all(&gz)
+        .unwrap();
+    let out = sumoql(
+        &[
+            "run",
+            "-e",
+            "* | count by k",
+            "--format",
+            "csv",
+            dir.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "k,_count\na,1\nb,2\n",
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// A gzip member holding `data` in stored (uncompressed) deflate blocks, so the test needs no
+/// compression library.
+fn flate2_free_gzip(data: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];
+    out.push(1);
+    out.extend_from_slice(&(data.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(!(data.len() as u16)).to_le_bytes());
+    out.extend_from_slice(data);
+    out.extend_from_slice(&crc32(data).to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+#[test]
+fn formats_write_the_same_rows() {
+    let input = "{\"u\":\"a,b\",\"n\":\"1\"}\n";
+    let query = "* | values(u) as us, count by n";
+    let ndjson = sumoql(&["run", "-e", query, "--format", "ndjson"], input);
+    assert_eq!(
+        text(&ndjson.stdout),
+        "{\"n\":\"1\",\"us\":[\"a,b\"],\"_count\":1}\n"
+    );
+    let json = sumoql(&["run", "-e", query, "--format", "json"], input);
+    assert_eq!(
+        text(&json.stdout),
+        "[\n{\"n\":\"1\",\"us\":[\"a,b\"],\"_count\":1}\n]\n"
+    );
+    let csv = sumoql(&["run", "-e", query, "--format", "csv"], input);
+    assert_eq!(text(&csv.stdout), "n,us,_count\n1,\"a,b\",1\n");
+    let table = sumoql(&["run", "-e", query, "--format", "table"], input);
+    assert!(text(&table.stdout).ends_with("1 row\n"));
+}
+
+#[test]
+fn time_window_and_source_category_flags() {
+    let input = "{\"timestamp\":\"2024-03-04T10:00:00Z\",\"n\":\"early\"}\n{\"timestamp\":\"2024-03-05T10:00:00Z\",\"n\":\"late\"}\n";
+    let out = sumoql(
+        &[
+            "run",
+            "-e",
+            "_sourceCategory=fw | fields n",
+            "--from",
+            "2024-03-05T00:00:00Z",
+            "--source-category",
+            "fw",
+        ],
+        input,
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "{\"n\":\"late\"}\n",
+        "{}",
+        text(&out.stderr)
+    );
+    let bad = sumoql(&["run", "-e", "*", "--last", "soon"], "");
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn explain_prints_the_plan() {
+    let out = sumoql(
+        &["explain", "queries/t1071_002_file_transfer_protocols.sumo"],
+        "",
+    );
+    let plan = text(&out.stdout);
+    assert!(plan.starts_with("Scope: "));
+    assert!(plan.contains("Aggregate count() as ConnectionCount"));
+    assert!(plan.contains("14. Sort ConnectionCount desc"));
+}
