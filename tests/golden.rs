@@ -7,14 +7,12 @@
 //! `SUMOQL_BLESS=1 cargo test --test golden` rewrites the expectations from the actual output;
 //! a person reviews the diff before committing it.
 
-use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod support;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::fs;
+use std::path::PathBuf;
+
+use support::{repo_root, sumoql};
 
 fn blessing() -> bool {
     std::env::var_os("SUMOQL_BLESS").is_some()
@@ -111,7 +109,6 @@ fn format_cases(header: &str, cases: &[Case]) -> String {
         if case.exit != 0 {
             out.push_str(&format!("--- exit\n{}\n", case.exit));
         }
-        out.push('\n');
     }
     out
 }
@@ -123,22 +120,8 @@ struct Outcome {
 }
 
 fn run_binary(args: &[String], stdin: &str) -> Outcome {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sumoql"))
-        .args(args)
-        .current_dir(repo_root())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start sumoql");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().expect("run sumoql");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = sumoql(&args, stdin);
     Outcome {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
