@@ -119,9 +119,8 @@ struct Outcome {
     exit: i32,
 }
 
-fn run_binary(args: &[String], stdin: &str) -> Outcome {
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let output = sumoql(&args, stdin);
+fn run_binary(args: &[&str], stdin: &str) -> Outcome {
+    let output = sumoql(args, stdin);
     Outcome {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -131,14 +130,14 @@ fn run_binary(args: &[String], stdin: &str) -> Outcome {
 
 fn run_case(case: &Case) -> Outcome {
     let mut args = vec![
-        "run".to_string(),
-        "-e".to_string(),
-        case.query.trim_end_matches('\n').to_string(),
-        "--format".to_string(),
-        "ndjson".to_string(),
+        "run",
+        "-e",
+        case.query.trim_end_matches('\n'),
+        "--format",
+        "ndjson",
     ];
-    args.extend(case.args.iter().cloned());
-    args.push("-".to_string());
+    args.extend(case.args.iter().map(String::as_str));
+    args.push("-");
     run_binary(&args, &case.input)
 }
 
@@ -199,16 +198,13 @@ fn golden_cases() {
 
 #[test]
 fn reference_detection_on_bundled_logs() {
-    let args: Vec<String> = [
+    let args = [
         "run",
         "queries/t1071_002_file_transfer_protocols.sumo",
         "examples/logs",
         "--format",
         "ndjson",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    ];
     let outcome = run_binary(&args, "");
     assert_eq!(outcome.exit, 0, "stderr: {}", outcome.stderr);
     let golden = repo_root().join("tests/golden/t1071_002.ndjson");

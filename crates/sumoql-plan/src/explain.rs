@@ -17,12 +17,7 @@ impl Plan {
         };
         let mut out = String::new();
         let _ = writeln!(out, "Scope: {}", self.scope.describe(schema));
-        let read: Vec<&str> = self
-            .read
-            .fields
-            .iter()
-            .map(|(name, _)| name.as_str())
-            .collect();
+        let read = self.read.field_names();
         let _ = writeln!(
             out,
             "Read: {}{}",

@@ -34,6 +34,13 @@ pub struct ReadSpec {
     pub whole_records: bool,
 }
 
+impl ReadSpec {
+    /// The names of the fields to extract, in order.
+    pub fn field_names(&self) -> Vec<&str> {
+        self.fields.iter().map(|(name, _)| name.as_str()).collect()
+    }
+}
+
 /// The columns a stage's output has.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Columns {

@@ -499,12 +499,7 @@ mod tests {
     fn fields_minus_on_whole_records_reads_the_removed_fields() {
         let query = parse_query("* | fields - a, b").unwrap();
         let plan = plan_query(&query, &Registry::standard()).unwrap();
-        let read: Vec<&str> = plan
-            .read
-            .fields
-            .iter()
-            .map(|(name, _)| name.as_str())
-            .collect();
+        let read = plan.read.field_names();
         assert_eq!(read, ["a", "b"]);
         assert!(plan.read.whole_records);
     }
