@@ -4,7 +4,9 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+mod help;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use sumoql::{
     parse_duration_ms, parse_time_arg, run, writer, Diagnostic, Engine, Format, InputSource,
     NullGroups, Query, RunConfig, Severity, Zone,
@@ -17,12 +19,19 @@ Examples:
   zcat fw.json.gz | sumoql run -e '* | where dest_port = \"445\" | fields src_ip, dest_ip'
   sumoql check queries/*.sumo
   sumoql explain queries/t1071_002_file_transfer_protocols.sumo
+  sumoql help timeslice
 
 Exit codes: 0 ok, 1 runtime or data error, 2 usage or query error.";
 
 /// Run Sumo Logic-style pipe queries over local logs (JSON lines, gzip, folders, stdin).
 #[derive(Parser)]
-#[command(name = "sumoql", version, about, after_help = EXAMPLES)]
+#[command(
+    name = "sumoql",
+    version,
+    about,
+    after_help = EXAMPLES,
+    disable_help_subcommand = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -50,6 +59,14 @@ Warnings (skipped lines, dropped records) go to stderr, one summary line per kin
         /// The query text itself instead of a file.
         #[arg(short = 'e', long = "expression", value_name = "QUERY")]
         expression: Option<String>,
+    },
+    /// The dialect reference: every operator and function, or one entry with examples.
+    Help {
+        /// An operator, function or command name (e.g. `timeslice`, `formatDate`, `run`).
+        name: Option<String>,
+        /// Print the whole reference as Markdown (the text of docs/dialect.md).
+        #[arg(long, conflicts_with = "name")]
+        markdown: bool,
     },
 }
 
@@ -110,6 +127,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run_command(args),
         Command::Check { files } => check_command(&files),
         Command::Explain { file, expression } => explain_command(file, expression),
+        Command::Help { name, markdown } => help_command(name.as_deref(), markdown),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -270,4 +288,36 @@ fn explain_command(file: Option<PathBuf>, expression: Option<String>) -> Result<
     let query = compile(&Engine::new(), &text, &origin)?;
     print!("{}", query.plan.explain());
     Ok(())
+}
+
+fn help_command(name: Option<&str>, markdown: bool) -> Result<(), Exit> {
+    let engine = Engine::new();
+    let Some(name) = name else {
+        if markdown {
+            print!("{}", help::markdown(&engine));
+        } else {
+            print!("{}", help::overview(&engine));
+        }
+        return Ok(());
+    };
+    if let Some(entry) = help::entry(&engine, name) {
+        print!("{entry}");
+        return Ok(());
+    }
+    if Cli::command().find_subcommand(name).is_some() {
+        // Clap renders a subcommand's help with its full usage line when asked through argv.
+        if let Err(help) = Cli::try_parse_from(["sumoql", name, "--help"]) {
+            let _ = help.print();
+        }
+        return Ok(());
+    }
+    let known = sumoql::OPERATOR_DOCS
+        .iter()
+        .map(|doc| doc.name)
+        .chain(engine.registry().names());
+    let mut message = format!("no operator, function or command named `{name}`");
+    if let Some(suggestion) = sumoql::did_you_mean(name, known) {
+        message.push_str(&format!("; did you mean `{suggestion}`?"));
+    }
+    Err(usage_error(message))
 }

@@ -9,11 +9,13 @@
 //! ```
 
 pub mod ast;
+mod catalog;
 pub mod codes;
 mod diagnostic;
 mod parser;
 mod span;
 
+pub use catalog::{operator_doc, OperatorDoc, OPERATOR_DOCS};
 pub use diagnostic::{did_you_mean, Diagnostic, Label, Severity};
 pub use parser::{parse_expression, parse_query, SyntaxError, AGGREGATE_OPERATORS, OPERATORS};
 pub use span::{Span, Spanned};

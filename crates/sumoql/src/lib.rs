@@ -41,6 +41,8 @@ pub use run::{run, run_lines, LinesResult, RunConfig, RunError, RunSummary};
 pub use sumoql_exec::NullGroups;
 pub use sumoql_io::read::{expand_paths, InputSource};
 pub use sumoql_io::write::{writer, Format, RowWriter, TableOptions};
-pub use sumoql_syntax::{Diagnostic, Severity};
+pub use sumoql_syntax::{
+    did_you_mean, operator_doc, Diagnostic, OperatorDoc, Severity, OPERATOR_DOCS,
+};
 pub use sumoql_value::time::{parse_duration_ms, parse_time_arg, Zone};
 pub use sumoql_value::{Value, WarningKind, Warnings};

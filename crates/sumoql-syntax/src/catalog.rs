@@ -1,0 +1,262 @@
+//! The operator reference: each operator's syntax, meaning and examples, for `sumoql help`,
+//! the generated dialect reference and completion. A test parses every example.
+
+/// The documentation of one operator, as `sumoql help NAME` prints it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OperatorDoc {
+    /// The name written after `|` (the first word of the stage).
+    pub name: &'static str,
+    /// Other names for the same operator (`order` for `sort`).
+    pub aliases: &'static [&'static str],
+    /// The forms the operator takes, one per line.
+    pub syntax: &'static str,
+    /// What it does, in a few sentences.
+    pub summary: &'static str,
+    /// Whole queries using it, each runnable as written.
+    pub examples: &'static [&'static str],
+}
+
+impl OperatorDoc {
+    /// Whether `word` names this operator or one of its aliases, in any letter case.
+    pub fn is_named(&self, word: &str) -> bool {
+        self.name.eq_ignore_ascii_case(word)
+            || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(word))
+    }
+}
+
+/// The operator called `word` (or aliased so), in any letter case.
+pub fn operator_doc(word: &str) -> Option<&'static OperatorDoc> {
+    OPERATOR_DOCS.iter().find(|doc| doc.is_named(word))
+}
+
+/// Every operator sumoql runs, in the order the reference presents them.
+pub const OPERATOR_DOCS: &[OperatorDoc] = &[
+    OperatorDoc {
+        name: "where",
+        aliases: &[],
+        syntax: "where CONDITION",
+        summary: "Keeps the records for which the condition is true; a null condition drops the \
+                  record. Conditions use `=`, `!=`, `<`, `>`, `in (...)`, `matches`, `and`, `or`, \
+                  `not` and any function returning a boolean.",
+        examples: &[
+            "* | where dest_port in (\"21\", \"990\") and !isNull(src_ip)",
+            "* | where user matches \"adm*\"",
+        ],
+    },
+    OperatorDoc {
+        name: "eval",
+        aliases: &[],
+        syntax: "eval NAME = EXPR[, NAME = EXPR…]",
+        summary: "Splunk's assignment form, the same as Sumo's `EXPR as NAME`; assignments run in \
+                  order, so a later one sees an earlier one.",
+        examples: &["* | eval kb = toLong(bytes) / 1024, big = if(kb > 1000, \"yes\", \"no\")"],
+    },
+    OperatorDoc {
+        name: "as",
+        aliases: &[],
+        syntax: "EXPR as NAME[, EXPR as NAME…]",
+        summary: "Sumo's bare assignment: computes a value per record and names it, overwriting a \
+                  field of the same name in place.",
+        examples: &[
+            "* | toLong(bytes_out) as bytes_out | concat(src_ip, \":\", src_port) as source",
+        ],
+    },
+    OperatorDoc {
+        name: "count",
+        aliases: &["stats"],
+        syntax: "AGGREGATE[ as NAME][, AGGREGATE[ as NAME]…] [by FIELD, …]\n\
+                 stats AGGREGATE[ as NAME], … [by FIELD, …]",
+        summary: "Aggregation: groups records by the `by` fields and computes aggregate functions \
+                  (`count`, `count_distinct`, `sum`, `avg`, `min`, `max`, `stddev`, `pct`, \
+                  `values`, `first`, `last`…) per group. Groups come out in ascending order of \
+                  their key; a null key forms its own group unless --null-groups drop.",
+        examples: &[
+            "* | count by src_ip",
+            "* | count as n, sum(bytes) as total, count_distinct(dest_ip) by src_ip",
+            "* | stats count as n by action",
+        ],
+    },
+    OperatorDoc {
+        name: "fields",
+        aliases: &[],
+        syntax: "fields NAME, …\nfields - NAME, …",
+        summary: "Keeps exactly the named columns in that order, or with `-` removes them.",
+        examples: &["* | fields src_ip, dest_ip", "* | fields - _raw"],
+    },
+    OperatorDoc {
+        name: "sort",
+        aliases: &["order"],
+        syntax: "sort [by] FIELD [asc|desc][, …]\nsort [by] +FIELD, -FIELD",
+        summary: "A stable sort; descending unless `asc` or `+`. Numbers sort as numbers, nulls \
+                  first.",
+        examples: &["* | count by src_ip | sort by _count desc, src_ip asc"],
+    },
+    OperatorDoc {
+        name: "limit",
+        aliases: &[],
+        syntax: "limit N",
+        summary: "Keeps the first N records.",
+        examples: &["* | count by src_ip | sort by _count | limit 10"],
+    },
+    OperatorDoc {
+        name: "parse",
+        aliases: &[],
+        syntax: "parse [field=NAME] \"ANCHOR * ANCHOR *\" as NAME, … [nodrop]\n\
+                 parse regex [field=NAME] \"(?<name>…)\" [multi] [nodrop]",
+        summary: "Extracts fields from `_raw` (or another field). The anchor form captures the \
+                  text between literal anchors at each `*`; the regex form makes a field of each \
+                  named group, and with `multi` a record per match. A record that does not match \
+                  is dropped, unless `nodrop` keeps it with the new fields null.",
+        examples: &[
+            "* | parse \"user=* \" as user",
+            "* | parse regex \"src=(?<src_ip>\\d+\\.\\d+\\.\\d+\\.\\d+)\" nodrop",
+        ],
+    },
+    OperatorDoc {
+        name: "extract",
+        aliases: &[],
+        syntax: "extract [field=NAME] \"(?<name>…)\" [multi] [nodrop]",
+        summary: "Another name for `parse regex`.",
+        examples: &["* | extract \"port=(?<port>\\d+)\""],
+    },
+    OperatorDoc {
+        name: "json",
+        aliases: &[],
+        syntax: "json [field=NAME] \"KEY\"[, \"KEY.SUB\"…] [as NAME, …] [nodrop]\n\
+                 json [field=NAME] auto [nodrop]",
+        summary: "Reads JSON text (from `_raw` unless `field=`) and extracts the keys given, by \
+                  dotted path, or with `auto` every top-level key. Objects and arrays come out \
+                  as JSON text.",
+        examples: &["* | json field=payload \"user.name\" as user nodrop"],
+    },
+    OperatorDoc {
+        name: "keyvalue",
+        aliases: &["kv"],
+        syntax: "keyvalue [field=NAME] \"KEY\"[, \"KEY\"…] [as NAME, …] [nodrop]\n\
+                 keyvalue [field=NAME] auto",
+        summary: "Extracts `key=value` pairs (values may be quoted) for the keys given, or every \
+                  pair with `auto`.",
+        examples: &["* | kv \"srcip\", \"dstip\" as src_ip, dest_ip"],
+    },
+    OperatorDoc {
+        name: "csv",
+        aliases: &[],
+        syntax: "csv FIELD [delim=','] extract INDEX as NAME[, INDEX as NAME…]",
+        summary: "Splits a field as one line of CSV and names the columns by their 1-based \
+                  position.",
+        examples: &["* | csv _raw extract 1 as time, 3 as src_ip"],
+    },
+    OperatorDoc {
+        name: "split",
+        aliases: &[],
+        syntax: "split FIELD [delim=','] [quote='\"'] [escape='\\'] extract INDEX as NAME, …",
+        summary: "Splits a field on a delimiter, honouring quotes, and names the parts by their \
+                  1-based position.",
+        examples: &["* | split _raw delim=';' extract 1 as host, 2 as action"],
+    },
+    OperatorDoc {
+        name: "timeslice",
+        aliases: &[],
+        syntax: "timeslice [by] DURATION [as NAME]",
+        summary: "Sets `_timeslice` to the start of the slice of `_messageTime` the record falls \
+                  in (epoch milliseconds), for grouping by time: `| timeslice 5m | count by \
+                  _timeslice`.",
+        examples: &["* | timeslice 1h | count by _timeslice, src_ip"],
+    },
+    OperatorDoc {
+        name: "top",
+        aliases: &[],
+        syntax: "top N FIELD[, FIELD…] [by FIELD, …]",
+        summary: "Counts the records per value of the fields and keeps the N most frequent, \
+                  largest count first.",
+        examples: &["* | top 10 dest_ip"],
+    },
+    OperatorDoc {
+        name: "topk",
+        aliases: &[],
+        syntax: "topk(N, FIELD) [by FIELD, …]",
+        summary: "Keeps the N rows with the largest value of a numeric field, per group with \
+                  `by`.",
+        examples: &["* | sum(bytes) as total by src_ip, dest_ip | topk(3, total) by src_ip"],
+    },
+    OperatorDoc {
+        name: "dedup",
+        aliases: &[],
+        syntax: "dedup [N] by FIELD[, FIELD…]",
+        summary: "Keeps the first N records (1 by default) of each combination of the fields, in \
+                  input order.",
+        examples: &["* | dedup by src_ip, dest_ip", "* | dedup 3 by user"],
+    },
+    OperatorDoc {
+        name: "fillmissing",
+        aliases: &[],
+        syntax: "fillmissing values(\"A\", \"B\"…) in FIELD[, timeslice(DURATION)]",
+        summary: "After an aggregation, adds a row for every key value listed that has none, \
+                  with the aggregates empty (counts 0).",
+        examples: &["* | count by action | fillmissing values(\"allow\", \"deny\") in action"],
+    },
+    OperatorDoc {
+        name: "accum",
+        aliases: &[],
+        syntax: "accum FIELD [as NAME] [by FIELD, …]",
+        summary: "A running sum of a numeric field over the rows, per group with `by`.",
+        examples: &["* | timeslice 1h | count by _timeslice | accum _count as running"],
+    },
+    OperatorDoc {
+        name: "total",
+        aliases: &[],
+        syntax: "total FIELD [as NAME] [by FIELD, …]",
+        summary: "The sum of a numeric field over all rows (of the group), added to every row.",
+        examples: &["* | count by action | total _count as all"],
+    },
+    OperatorDoc {
+        name: "diff",
+        aliases: &[],
+        syntax: "diff FIELD [as NAME] [by FIELD, …]",
+        summary: "The difference between a row's value and the previous row's; null on the first \
+                  row (of each group).",
+        examples: &["* | timeslice 1h | count by _timeslice | diff _count as change"],
+    },
+    OperatorDoc {
+        name: "backshift",
+        aliases: &[],
+        syntax: "backshift FIELD[, N] [as NAME] [by FIELD, …]",
+        summary: "The value of a field N rows earlier (1 by default); null while there is none.",
+        examples: &["* | timeslice 1h | count by _timeslice | backshift _count as previous"],
+    },
+    OperatorDoc {
+        name: "lookup",
+        aliases: &[],
+        syntax: "lookup COLUMN [as NAME][, …] from file://PATH.csv on FIELD=COLUMN[, FIELD=COLUMN]",
+        summary: "Enriches records from a CSV table with a header row: the log field on the left \
+                  of `=` is matched against the table's column on the right. Without a match the \
+                  new fields are null; when keys repeat, the last row wins (with a warning).",
+        examples: &["* | lookup owner, site from file://examples/tables/assets.csv on src_ip=ip"],
+    },
+    OperatorDoc {
+        name: "transpose",
+        aliases: &[],
+        syntax: "transpose row FIELD[, …] column FIELD",
+        summary: "Pivots aggregated rows: one row per value of the `row` fields, one column per \
+                  value of the `column` field, holding the remaining value (null where none).",
+        examples: &["* | count by src_ip, action | transpose row src_ip column action"],
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_aliases_are_unique() {
+        let mut seen = Vec::new();
+        for doc in OPERATOR_DOCS {
+            for name in std::iter::once(&doc.name).chain(doc.aliases) {
+                assert!(!seen.contains(name), "{name} is documented twice");
+                seen.push(name);
+            }
+        }
+        assert_eq!(operator_doc("ORDER").map(|d| d.name), Some("sort"));
+        assert_eq!(operator_doc("kv").map(|d| d.name), Some("keyvalue"));
+    }
+}
