@@ -36,20 +36,14 @@ pub(crate) fn parse_operator(input: Input<'_>, regex_only: bool) -> PResult<'_, 
         let rest = flags.take_all(rest);
         let kind = ExtractKind::Regex {
             pattern,
-            multi: flags.multi,
+            multi: flags.multi.is_some(),
         };
         return Ok((rest, extract(source, kind, flags)));
     }
     let (rest, _) = expected("`as` and the names of the fields", keyword("as"))(rest)?;
     let (rest, names) = names(rest)?;
     let rest = flags.take_all(rest);
-    if flags.multi {
-        return fail(
-            &input,
-            codes::INVALID_STAGE,
-            "`multi` works only with `parse regex`",
-        );
-    }
+    flags.no_multi()?;
     Ok((
         rest,
         extract(source, ExtractKind::Anchor { pattern, names }, flags),
@@ -162,13 +156,7 @@ fn key_list<'a>(
         rest = after;
     }
     let rest = flags.take_all(rest);
-    if flags.multi {
-        return fail(
-            &input,
-            codes::INVALID_STAGE,
-            "`multi` works only with `parse regex`",
-        );
-    }
+    flags.no_multi()?;
     Ok((rest, (source, KeyList { keys, names }, flags)))
 }
 
@@ -254,13 +242,7 @@ pub(crate) fn delimited(input: Input<'_>, split: bool) -> PResult<'_, Stage> {
     }
     let mut flags = Flags::default();
     let rest = flags.take_all(rest);
-    if flags.multi {
-        return fail(
-            &input,
-            codes::INVALID_STAGE,
-            "`multi` works only with `parse regex`",
-        );
-    }
+    flags.no_multi()?;
     let kind = ExtractKind::Delimited(spec);
     Ok((rest, extract(Some(field), kind, flags)))
 }
@@ -338,7 +320,8 @@ fn names(input: Input<'_>) -> PResult<'_, Vec<Name>> {
 #[derive(Clone, Copy, Default)]
 struct Flags {
     nodrop: bool,
-    multi: bool,
+    /// Where `multi` was written, if it was.
+    multi: Option<Span>,
 }
 
 impl Flags {
@@ -347,11 +330,23 @@ impl Flags {
         if let Ok((after, _)) = keyword("nodrop")(input) {
             self.nodrop = true;
             Some(after)
-        } else if let Ok((after, _)) = keyword("multi")(input) {
-            self.multi = true;
+        } else if let Ok((after, word)) = keyword("multi")(input) {
+            self.multi = Some(Span::new(offset(&word), offset(&after)));
             Some(after)
         } else {
             None
+        }
+    }
+
+    /// Fails at `multi` if it was written: only `parse regex` takes it.
+    fn no_multi(&self) -> Result<(), nom::Err<crate::parser::SyntaxError>> {
+        match self.multi {
+            Some(span) => Err(nom::Err::Failure(crate::parser::SyntaxError::new(
+                codes::INVALID_STAGE,
+                "`multi` works only with `parse regex`",
+                span,
+            ))),
+            None => Ok(()),
         }
     }
 
