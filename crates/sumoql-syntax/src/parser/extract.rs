@@ -165,6 +165,13 @@ fn key_list<'a>(
 pub(crate) fn delimited(input: Input<'_>, split: bool) -> PResult<'_, Stage> {
     let operator = if split { "split" } else { "csv" };
     let (mut rest, field) = expected("the field to split, such as `_raw`", field_name)(input)?;
+    if field.node.eq_ignore_ascii_case("extract") && keyword("extract")(rest).is_err() {
+        return Err(nom::Err::Failure(crate::parser::SyntaxError::new(
+            codes::SYNTAX,
+            format!("`{operator}` needs the field to split before `extract`, as in `{operator} _raw extract 1 as a`"),
+            field.span,
+        )));
+    }
     let mut spec = Delimited {
         split,
         delimiter: None,
