@@ -17,7 +17,7 @@ use crate::codes;
 use crate::span::{Span, Spanned};
 
 /// Words that end an expression rather than name a field.
-const RESERVED: [&str; 8] = ["and", "or", "not", "in", "as", "by", "group", "matches"];
+const RESERVED: [&str; 7] = ["and", "or", "not", "in", "as", "by", "group"];
 
 /// An expression that must fill the whole input.
 pub(crate) fn expression_to_end(input: Input<'_>) -> PResult<'_, Expr> {

@@ -210,6 +210,7 @@ fn starts_bare_item(rest: Input<'_>) -> bool {
         || peek_keyword(rest, "or")
         || peek_keyword(rest, "in")
         || peek_keyword(rest, "not")
+        || peek_keyword(rest, "matches")
 }
 
 fn eval(input: Input<'_>) -> PResult<'_, Stage> {
