@@ -61,19 +61,26 @@ pub enum JsonStep {
 }
 
 impl JsonPath {
-    /// Parses `a.b[0].c`. Keys are the text between dots and brackets; an index is a whole
-    /// number in brackets.
+    /// Parses `a.b[0].c`. Keys are the text between dots and brackets, or quoted in brackets
+    /// (`['a.b']`, for a key holding a dot); an index is a whole number in brackets. A leading
+    /// `$.` (JSONPath's root) is allowed.
     ///
     /// ```
     /// use sumoql_plan::{JsonPath, JsonStep};
     /// let path = JsonPath::parse("a.b[1]").unwrap();
     /// assert_eq!(path.steps, [JsonStep::Key("a".into()), JsonStep::Key("b".into()), JsonStep::Index(1)]);
+    /// let quoted = JsonPath::parse("$.x['a.b']").unwrap();
+    /// assert_eq!(quoted.steps, [JsonStep::Key("x".into()), JsonStep::Key("a.b".into())]);
     /// assert!(JsonPath::parse("a[*]").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<JsonPath, String> {
         let mut steps = Vec::new();
         let mut key = String::new();
-        let mut chars = text.chars();
+        let body = text
+            .strip_prefix("$.")
+            .or_else(|| text.strip_prefix('$'))
+            .unwrap_or(text);
+        let mut chars = body.chars();
         let bad = |why: &str| Err(format!("bad JSON path `{text}`: {why}"));
         while let Some(c) = chars.next() {
             match c {
@@ -89,9 +96,16 @@ impl JsonPath {
                         steps.push(JsonStep::Key(std::mem::take(&mut key)));
                     }
                     let inside: String = chars.by_ref().take_while(|&c| c != ']').collect();
-                    match inside.trim().parse::<usize>() {
-                        Ok(index) => steps.push(JsonStep::Index(index)),
-                        Err(_) => return bad("an array index is a whole number, as in `[0]`"),
+                    let inside = inside.trim();
+                    let quoted = ['\'', '"'].iter().find_map(|&q| {
+                        inside.strip_prefix(q).and_then(|rest| rest.strip_suffix(q))
+                    });
+                    match (quoted, inside.parse::<usize>()) {
+                        (Some(name), _) => steps.push(JsonStep::Key(name.to_string())),
+                        (None, Ok(index)) => steps.push(JsonStep::Index(index)),
+                        (None, Err(_)) => {
+                            return bad("an array index is a whole number, as in `[0]`")
+                        }
                     }
                 }
                 c => key.push(c),
@@ -100,7 +114,7 @@ impl JsonPath {
         if !key.is_empty() {
             steps.push(JsonStep::Key(key));
         }
-        if steps.is_empty() || text.ends_with('.') {
+        if steps.is_empty() || body.ends_with('.') {
             return bad("an empty key");
         }
         Ok(JsonPath {

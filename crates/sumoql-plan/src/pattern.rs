@@ -30,7 +30,11 @@ impl TextPattern {
                 let pieces: Vec<String> = text.split('*').map(regex::escape).collect();
                 format!("(?s)^{}$", pieces.join(".*"))
             }
-            MatchPattern::Regex(text) => format!("^(?:{text})$"),
+            MatchPattern::Regex(text) => {
+                // Checked alone first, so a stray `)` cannot close the wrapping group.
+                compile(text)?;
+                format!("^(?:{text})$")
+            }
         };
         let regex = compile(&source)?;
         Ok(TextPattern {
@@ -111,6 +115,7 @@ mod tests {
     fn invalid_regexes_explain_themselves() {
         let error = TextPattern::new(&MatchPattern::Regex("a(b".into())).unwrap_err();
         assert_eq!(error, "invalid regular expression: unclosed group");
+        assert!(TextPattern::new(&MatchPattern::Regex("a)(b".into())).is_err());
     }
 
     #[test]

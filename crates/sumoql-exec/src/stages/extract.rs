@@ -160,8 +160,9 @@ impl ExtractStage {
 
 impl Stage for ExtractStage {
     fn push(&mut self, record: Record, out: &mut Vec<Record>, _ctx: &mut CallContext) {
-        let text = record.get(self.source).to_text().map(|t| t.into_owned());
-        let unmatched = match text {
+        // A clone of the value shares its text, which stays readable while the record changes.
+        let value = record.get(self.source).clone();
+        let unmatched = match value.to_text() {
             Some(text) => self.apply(&text, record, out).err(),
             None => Some(record),
         };

@@ -215,14 +215,12 @@ impl Planner<'_> {
             return None;
         }
         let [value, pattern] = args else {
-            self.errors.push(
-                Diagnostic::error(
-                    codes::ARITY,
-                    format!("`matches` takes 2 arguments, but {} were given", args.len()),
-                    name.span,
-                )
-                .with_label(format!("{} given", args.len())),
-            );
+            self.errors.push(super::arity_error(
+                "matches",
+                name.span,
+                "2 arguments".to_string(),
+                args.len(),
+            ));
             return Some(PlanExpr::Literal(Value::Null));
         };
         let sumoql_syntax::ast::ExprKind::Literal(sumoql_syntax::ast::Literal::Text(text)) =
@@ -245,4 +243,62 @@ impl Planner<'_> {
 
 fn bad_pattern(span: Span, why: String) -> Diagnostic {
     Diagnostic::error(codes::BAD_PATTERN, why, span).with_label("this pattern")
+}
+
+#[cfg(test)]
+mod tests {
+    use sumoql_functions::Registry;
+    use sumoql_syntax::parse_query;
+
+    use crate::plan_query;
+
+    fn explain(query: &str) -> String {
+        let query = parse_query(query).unwrap();
+        plan_query(&query, &Registry::standard()).unwrap().explain()
+    }
+
+    fn first_error(query: &str) -> String {
+        let query = parse_query(query).unwrap();
+        match plan_query(&query, &Registry::standard()) {
+            Ok(_) => panic!("expected a planning error"),
+            Err(errors) => errors[0].message.clone(),
+        }
+    }
+
+    #[test]
+    fn explain_shows_each_extraction() {
+        let text = explain(
+            "* | parse \"a=*\" as a | parse regex field=a \"(?<b>x)\" multi nodrop \
+             | json \"p[0]\" as c | kv auto | split c delim=':' extract 2 as d \
+             | where d matches \"x*\"",
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[2..8],
+            [
+                "1. Extract from _raw: parse \"a=*\" as a",
+                "2. Extract from a: regex \"(?<b>x)\" into b multi nodrop",
+                "3. Extract from _raw: json \"p[0]\" as c",
+                "4. Extract from _raw: keyvalue auto",
+                "5. Extract from c: delimited delim=\":\" quote=\"\\\"\" escape=\"\\\\\" extract 2 as d",
+                "6. Filter d matches \"x*\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn extraction_after_an_aggregation_needs_its_field() {
+        assert_eq!(
+            first_error("* | count by a | parse \"x=*\" as x"),
+            "no field `_raw` here: an earlier stage leaves only a, _count"
+        );
+    }
+
+    #[test]
+    fn matches_function_checks_its_arguments() {
+        assert_eq!(
+            first_error("* | where matches(x)"),
+            "`matches` takes 2 arguments, but 1 was given"
+        );
+    }
 }
