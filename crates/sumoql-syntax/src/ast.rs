@@ -436,7 +436,8 @@ pub struct Extract {
     pub source: Option<Name>,
     /// The kind of extraction.
     pub kind: ExtractKind,
-    /// `nodrop`: records that do not match are kept, their new fields null.
+    /// `nodrop`: records that do not match are kept unchanged (so fields only this stage
+    /// writes are null).
     pub nodrop: bool,
 }
 

@@ -5,7 +5,7 @@ use nom::Slice;
 
 use super::error::{describe_next, expected, fail};
 use super::literal::{field_name, keyword, number_literal, string_literal, symbol, ws};
-use super::{offset, spanned, Input, PResult};
+use super::{offset, spanned, Input, PResult, SyntaxError};
 use crate::ast::{Column, Delimited, Extract, ExtractKind, KeyList, Literal, Name, Stage};
 use crate::codes;
 use crate::span::{Span, Spanned};
@@ -76,7 +76,7 @@ pub(crate) fn keyvalue(input: Input<'_>) -> PResult<'_, Stage> {
         let (at, ()) = ws(input)?;
         let span = Span::new(offset(&at), offset(&after));
         return Err(nom::Err::Failure(
-            crate::parser::SyntaxError::new(
+            SyntaxError::new(
                 codes::UNSUPPORTED_OPERATOR,
                 "the regular-expression mode of `keyvalue` is not supported yet",
                 span,
@@ -98,13 +98,11 @@ fn key_list<'a>(
     let mut flags = Flags::default();
     let mut rest = input;
     loop {
-        if let Ok((after, _)) = keyword("auto")(rest) {
-            rest = after;
-        } else if let Some(after) = (operator == "keyvalue")
-            .then(|| keyword("infer")(rest).ok())
-            .flatten()
-            .map(|(after, _)| after)
-        {
+        let mode = keyword("auto")(rest).or_else(|e| match operator {
+            "keyvalue" => keyword("infer")(rest),
+            _ => Err(e),
+        });
+        if let Ok((after, _)) = mode {
             rest = after;
         } else if let Some((after, name)) = field_option(rest)? {
             source = Some(name);
@@ -140,7 +138,7 @@ fn key_list<'a>(
                 list.first().map_or(offset(&after_as), |n| n.span.start),
                 list.last().map_or(offset(&after), |n| n.span.end),
             );
-            return Err(nom::Err::Failure(crate::parser::SyntaxError::new(
+            return Err(nom::Err::Failure(SyntaxError::new(
                 codes::INVALID_STAGE,
                 format!(
                     "{} {} given for {} {}",
@@ -166,7 +164,7 @@ pub(crate) fn delimited(input: Input<'_>, split: bool) -> PResult<'_, Stage> {
     let operator = if split { "split" } else { "csv" };
     let (mut rest, field) = expected("the field to split, such as `_raw`", field_name)(input)?;
     if field.node.eq_ignore_ascii_case("extract") && keyword("extract")(rest).is_err() {
-        return Err(nom::Err::Failure(crate::parser::SyntaxError::new(
+        return Err(nom::Err::Failure(SyntaxError::new(
             codes::SYNTAX,
             format!("`{operator}` needs the field to split before `extract`, as in `{operator} _raw extract 1 as a`"),
             field.span,
@@ -290,9 +288,7 @@ fn single_character(input: Input<'_>) -> PResult<'_, Spanned<char>> {
 }
 
 /// `field=name`, if present.
-fn field_option(
-    input: Input<'_>,
-) -> Result<Option<(Input<'_>, Name)>, nom::Err<crate::parser::SyntaxError>> {
+fn field_option(input: Input<'_>) -> Result<Option<(Input<'_>, Name)>, nom::Err<SyntaxError>> {
     let Ok((after, _)) = keyword("field")(input) else {
         return Ok(None);
     };
@@ -346,9 +342,9 @@ impl Flags {
     }
 
     /// Fails at `multi` if it was written: only `parse regex` takes it.
-    fn no_multi(&self) -> Result<(), nom::Err<crate::parser::SyntaxError>> {
+    fn no_multi(&self) -> Result<(), nom::Err<SyntaxError>> {
         match self.multi {
-            Some(span) => Err(nom::Err::Failure(crate::parser::SyntaxError::new(
+            Some(span) => Err(nom::Err::Failure(SyntaxError::new(
                 codes::INVALID_STAGE,
                 "`multi` works only with `parse regex`",
                 span,
