@@ -287,7 +287,7 @@ fn unary(input: Input<'_>) -> PResult<'_, Expr> {
     };
     let (rest, operand) = expected("an expression", unary)(rest)?;
     if op == UnaryOp::Not {
-        // `not x matches p` reads as `!(x matches p)`, as Sumo writes it.
+        // `not x matches p` (or `!x matches p`) reads as `!(x matches p)`, as Sumo writes it.
         if let Ok((after, _)) = keyword("matches")(rest) {
             let (after, pattern) = match_pattern(after)?;
             let mut negated = matches(operand, pattern, true);

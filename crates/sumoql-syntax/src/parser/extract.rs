@@ -113,6 +113,7 @@ fn key_list<'a>(
             break;
         }
     }
+    unsupported_option(rest, operator)?;
     let mut keys = Vec::new();
     if let Ok((after, first)) = quoted(rest) {
         keys.push(first);
@@ -155,7 +156,27 @@ fn key_list<'a>(
     }
     let rest = flags.take_all(rest);
     flags.no_multi()?;
+    unsupported_option(rest, operator)?;
     Ok((rest, (source, KeyList { keys, names }, flags)))
+}
+
+/// Sumo options of `json` and `keyvalue` that sumoql does not take, named precisely.
+const UNSUPPORTED_OPTIONS: [&str; 3] = ["maxdepth", "refonly", "keys"];
+
+fn unsupported_option(
+    input: Input<'_>,
+    operator: &'static str,
+) -> Result<(), nom::Err<SyntaxError>> {
+    for option in UNSUPPORTED_OPTIONS {
+        if let Ok((after, word)) = keyword(option)(input) {
+            return Err(nom::Err::Failure(SyntaxError::new(
+                codes::UNSUPPORTED_OPERATOR,
+                format!("the `{option}` option of `{operator}` is not supported yet"),
+                Span::new(offset(&word), offset(&after)),
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// `csv f [delim='c'] [quote='c'] [escape='c'] extract 1 as a, b, _, 5 as e [nodrop]`, and the
@@ -424,6 +445,10 @@ mod tests {
         assert_eq!(
             error_of(" json \"a\", \"b\" as x"),
             "1 name is given for 2 keys"
+        );
+        assert_eq!(
+            error_of(" json auto maxdepth 1"),
+            "the `maxdepth` option of `json` is not supported yet"
         );
     }
 
