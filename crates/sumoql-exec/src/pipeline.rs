@@ -6,8 +6,8 @@ use sumoql_value::time::Zone;
 use sumoql_value::{Record, Warnings};
 
 use crate::stages::{
-    AggregateStage, AssignStage, FilterStage, KeepStage, LimitStage, RemoveStage, ScopeStage,
-    SortStage, Stage,
+    AggregateStage, AssignStage, ExtractStage, FilterStage, KeepStage, LimitStage, RemoveStage,
+    ScopeStage, SortStage, Stage,
 };
 
 /// What to do with records whose group-by key is null (D2).
@@ -67,6 +67,16 @@ impl Pipeline {
                 Operator::Remove(slots) => Box::new(RemoveStage::new(slots.clone())),
                 Operator::Sort(keys) => Box::new(SortStage::new(keys.clone())),
                 Operator::Limit(n) => Box::new(LimitStage::new(*n)),
+                Operator::Extract {
+                    source,
+                    extractor,
+                    nodrop,
+                } => Box::new(ExtractStage::new(
+                    *source,
+                    extractor.clone(),
+                    *nodrop,
+                    &plan.schema,
+                )),
             };
             stages.push(stage);
         }

@@ -78,6 +78,16 @@ impl Plan {
                     format!("Sort {}", keys.join(", "))
                 }
                 Operator::Limit(n) => format!("Limit {n}"),
+                Operator::Extract {
+                    source,
+                    extractor,
+                    nodrop,
+                } => format!(
+                    "Extract from {}: {}{}",
+                    schema.name(*source),
+                    extractor.describe(schema),
+                    if *nodrop { " nodrop" } else { "" }
+                ),
             };
             let _ = writeln!(out, "{}. {text}", i + 1);
         }

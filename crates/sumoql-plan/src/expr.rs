@@ -9,6 +9,8 @@ use sumoql_functions::{CallContext, RecordDropped, ScalarFunction};
 use sumoql_syntax::ast::{quote, BinaryOp, UnaryOp};
 use sumoql_value::{Number, Record, Schema, SlotId, Value};
 
+use crate::pattern::TextPattern;
+
 /// An expression ready to evaluate against a record.
 #[derive(Clone)]
 pub enum PlanExpr {
@@ -46,6 +48,15 @@ pub enum PlanExpr {
         /// The candidates.
         list: Vec<PlanExpr>,
         /// `not in`.
+        negated: bool,
+    },
+    /// `x matches "a*"`, `x matches /re/`, `x not matches ...`: null when `x` is null.
+    Matches {
+        /// The value tested, as text.
+        value: Box<PlanExpr>,
+        /// The compiled pattern.
+        pattern: TextPattern,
+        /// `not matches`.
         negated: bool,
     },
     /// `c ? a : b` (and `if(c, a, b)` once folded into this form is not needed: `if` is a
@@ -104,6 +115,14 @@ impl PlanExpr {
                 }
                 membership(&needle, &candidates, *negated)
             }
+            PlanExpr::Matches {
+                value,
+                pattern,
+                negated,
+            } => match value.evaluate(record, ctx)?.to_text() {
+                Some(text) => Value::Bool(pattern.is_match(&text) != *negated),
+                None => Value::Null,
+            },
             PlanExpr::Conditional {
                 condition,
                 then,
@@ -131,7 +150,9 @@ impl PlanExpr {
                 }
             }
             PlanExpr::Call { args, .. } => args.iter().for_each(|a| a.fields(out)),
-            PlanExpr::Unary { operand, .. } => operand.fields(out),
+            PlanExpr::Unary { operand, .. } | PlanExpr::Matches { value: operand, .. } => {
+                operand.fields(out)
+            }
             PlanExpr::Binary { left, right, .. } => {
                 left.fields(out);
                 right.fields(out);
@@ -260,7 +281,10 @@ impl Shown<'_> {
 
     fn paren(&self, expr: &PlanExpr, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match expr {
-            PlanExpr::Binary { .. } | PlanExpr::In { .. } | PlanExpr::Conditional { .. } => {
+            PlanExpr::Binary { .. }
+            | PlanExpr::In { .. }
+            | PlanExpr::Matches { .. }
+            | PlanExpr::Conditional { .. } => {
                 write!(f, "({})", self.sub(expr))
             }
             _ => write!(f, "{}", self.sub(expr)),
@@ -325,6 +349,15 @@ impl fmt::Display for Shown<'_> {
                     write!(f, "{}", self.sub(item))?;
                 }
                 f.write_char(')')
+            }
+            PlanExpr::Matches {
+                value,
+                pattern,
+                negated,
+            } => {
+                self.paren(value, f)?;
+                let not = if *negated { "not " } else { "" };
+                write!(f, " {not}matches {}", pattern.written)
             }
             PlanExpr::Conditional {
                 condition,

@@ -16,11 +16,15 @@
 
 mod explain;
 mod expr;
+mod extract;
+mod pattern;
 mod plan;
 mod planner;
 mod scope;
 
 pub use expr::PlanExpr;
+pub use extract::{Extractor, JsonPath, JsonStep};
+pub use pattern::{anchor_regex, TextPattern};
 pub use plan::{AggregateSpec, Columns, Operator, Plan, ReadSpec, SortSpec};
 pub use planner::{plan_query, METADATA_FIELDS};
 pub use scope::{ScopeFilter, Wildcard};

@@ -6,6 +6,7 @@ use sumoql_functions::AggregateFunction;
 use sumoql_value::{Schema, SlotId};
 
 use crate::expr::PlanExpr;
+use crate::extract::Extractor;
 use crate::scope::ScopeFilter;
 
 /// A query ready to run: its schema, scope filter, operators and output columns.
@@ -95,6 +96,17 @@ pub enum Operator {
     Sort(Vec<SortSpec>),
     /// Keeps the first `n` records (`limit n`).
     Limit(u64),
+    /// Extracts fields from a text field (`parse "a=*" as a`, `parse regex`, `json`, `kv`,
+    /// `csv`, `split`). A record the extraction does not match is dropped, or kept as it is
+    /// with `nodrop`.
+    Extract {
+        /// The field parsed (`_raw` unless `field=` says otherwise).
+        source: SlotId,
+        /// How fields are extracted.
+        extractor: Extractor,
+        /// Whether records that do not match are kept.
+        nodrop: bool,
+    },
 }
 
 /// One aggregate of an [`Operator::Aggregate`]: `sum(BytesSent) as TotalBytesSent`.

@@ -67,6 +67,9 @@ pub enum Stage {
     Sort(Vec<SortKey>),
     /// Keep the first rows (`limit 10`).
     Limit(Spanned<u64>),
+    /// Field extraction (`parse "user=*," as user`, `parse regex "(?<ip>\S+)"`, `json "a"`,
+    /// `kv auto`, `csv _raw extract 1 as a`, `split f delim=':' extract a, b`).
+    Extract(Extract),
 }
 
 /// The items and grouping of a [`Stage::Bare`] or [`Stage::Stats`].
@@ -147,6 +150,15 @@ pub enum ExprKind {
         /// Whether it is `not in`.
         negated: bool,
     },
+    /// Pattern matching (`x matches "err*"`, `x matches /^\d+$/`, `x not matches "a*"`).
+    Matches {
+        /// The value tested.
+        value: Box<Expr>,
+        /// The pattern, with its span.
+        pattern: Spanned<MatchPattern>,
+        /// Whether it is `not matches`.
+        negated: bool,
+    },
     /// The conditional `c ? a : b`, the same as `if(c, a, b)` (D20).
     Conditional {
         /// The condition.
@@ -156,6 +168,24 @@ pub enum ExprKind {
         /// The value otherwise.
         otherwise: Box<Expr>,
     },
+}
+
+/// The right side of `matches`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MatchPattern {
+    /// `"err*"`: the whole value matches, `*` standing for any run of characters.
+    Wildcard(String),
+    /// `/^\d+$/`: a regular expression.
+    Regex(String),
+}
+
+impl fmt::Display for MatchPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MatchPattern::Wildcard(text) => f.write_str(&quote(text)),
+            MatchPattern::Regex(text) => write!(f, "/{}/", text.replace('/', "\\/")),
+        }
+    }
 }
 
 /// A literal constant.
@@ -317,6 +347,17 @@ impl fmt::Display for ExprKind {
                 write_list(f, list)?;
                 f.write_str(")")
             }
+            ExprKind::Matches {
+                value,
+                pattern,
+                negated,
+            } => write!(
+                f,
+                "{} {}matches {}",
+                Paren(value),
+                if *negated { "not " } else { "" },
+                pattern.node
+            ),
             ExprKind::Conditional {
                 condition,
                 then,
@@ -348,7 +389,10 @@ struct Paren<'a>(&'a Expr);
 impl fmt::Display for Paren<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0.node {
-            ExprKind::Binary { .. } | ExprKind::In { .. } | ExprKind::Conditional { .. } => {
+            ExprKind::Binary { .. }
+            | ExprKind::In { .. }
+            | ExprKind::Matches { .. }
+            | ExprKind::Conditional { .. } => {
                 write!(f, "({})", self.0.node)
             }
             other => other.fmt(f),
@@ -382,4 +426,75 @@ impl fmt::Display for ScopeParen<'_> {
             other => other.fmt(f),
         }
     }
+}
+
+/// A field extraction stage: what it reads, how it extracts, and whether records that do not
+/// match are kept.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Extract {
+    /// The field parsed (`field=msg`, or the field after `csv`/`split`); `None` parses `_raw`.
+    pub source: Option<Name>,
+    /// The kind of extraction.
+    pub kind: ExtractKind,
+    /// `nodrop`: records that do not match are kept unchanged (so fields only this stage
+    /// writes are null).
+    pub nodrop: bool,
+}
+
+/// The extraction operators.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExtractKind {
+    /// `parse "user=*, ip=*" as user, ip`: literal anchors with `*` captures.
+    Anchor {
+        /// The pattern as written (unquoted).
+        pattern: Spanned<String>,
+        /// One name per `*`.
+        names: Vec<Name>,
+    },
+    /// `parse regex "(?<user>\w+)" [multi]`, or `extract "..."`: named groups become fields.
+    Regex {
+        /// The regular expression.
+        pattern: Spanned<String>,
+        /// `multi`: one record per match.
+        multi: bool,
+    },
+    /// `json "a", "b.c[0]" [as x, y]`, or `json auto` (no keys): values at JSON paths.
+    Json(KeyList),
+    /// `keyvalue "a", "b" [as x, y]` (`kv`), or `kv auto` (no keys): `key=value` pairs.
+    KeyValue(KeyList),
+    /// `csv f extract 1 as a, b` or `split f delim=':' extract a, _, 5 as e`.
+    Delimited(Delimited),
+}
+
+/// The keys of a `json` or `keyvalue` stage and their `as` names; no keys means `auto`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyList {
+    /// The quoted keys or paths.
+    pub keys: Vec<Spanned<String>>,
+    /// The `as` names: empty, or one per key.
+    pub names: Vec<Name>,
+}
+
+/// The options and columns of `csv` and `split`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Delimited {
+    /// Whether the operator is `split` rather than `csv`.
+    pub split: bool,
+    /// `delim='c'` (default `,`).
+    pub delimiter: Option<Spanned<char>>,
+    /// `quote='c'` (default `"`).
+    pub quote: Option<Spanned<char>>,
+    /// `escape='c'` (default `\`).
+    pub escape: Option<Spanned<char>>,
+    /// The columns taken, by 1-based position; `_` skips a position.
+    pub columns: Vec<Column>,
+}
+
+/// One column of a `csv`/`split` stage: `3 as c`, or a name at the next position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    /// The 1-based position.
+    pub position: usize,
+    /// The field it goes to.
+    pub name: Name,
 }

@@ -36,3 +36,6 @@ pub const UNKNOWN_FIELD: Code = "E0204";
 pub const BAD_ARGUMENT: Code = "E0205";
 /// A stage that needs a name or value it did not get.
 pub const INVALID_STAGE: Code = "E0206";
+/// A pattern that does not compile: a bad regular expression, `**` in a `parse` anchor, a
+/// regular expression with no named group, a bad JSON path.
+pub const BAD_PATTERN: Code = "E0220";

@@ -8,6 +8,10 @@ use sumoql_value::{GroupKey, Record, SlotId, SourceField, Value};
 
 use crate::pipeline::NullGroups;
 
+mod extract;
+
+pub(crate) use extract::ExtractStage;
+
 /// One step of a running pipeline. Streaming stages emit from `push`; blocking stages hold
 /// records and emit from `finish`.
 pub trait Stage: Send {

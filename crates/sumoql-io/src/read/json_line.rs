@@ -209,7 +209,7 @@ fn lookup<'a>(entries: &[(Key<'a>, &'a RawValue)], name: &str) -> Option<&'a Raw
 }
 
 /// A JSON value's text as a record value (D6).
-fn raw_to_value(raw: &RawValue) -> Value {
+pub(crate) fn raw_to_value(raw: &RawValue) -> Value {
     let text = raw.get();
     match text.as_bytes().first() {
         Some(b'"') => {
@@ -254,7 +254,7 @@ fn compact_json(text: &str) -> Cow<'_, str> {
 }
 
 /// An object key, borrowed from the line when it has no escapes.
-struct Key<'a>(Cow<'a, str>);
+pub(crate) struct Key<'a>(pub(crate) Cow<'a, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -276,7 +276,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
 }
 
 /// A JSON object's entries in order, values left as raw text.
-struct TopLevel<'a>(Vec<(Key<'a>, &'a RawValue)>);
+pub(crate) struct TopLevel<'a>(pub(crate) Vec<(Key<'a>, &'a RawValue)>);
 
 impl<'de> Deserialize<'de> for TopLevel<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

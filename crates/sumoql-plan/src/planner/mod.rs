@@ -2,6 +2,8 @@
 //! and placement, fold constants, track the columns each stage outputs, and collect the fields
 //! the readers must extract.
 
+mod extract;
+
 use std::sync::Arc;
 
 use sumoql_functions::{CallContext, Registry};
@@ -223,6 +225,7 @@ impl Planner<'_> {
                 operators.push(Operator::Sort(specs));
             }
             Stage::Limit(n) => operators.push(Operator::Limit(n.node)),
+            Stage::Extract(extract) => self.extract(extract, stage.span, operators),
         }
     }
 
@@ -377,6 +380,11 @@ impl Planner<'_> {
                 list: list.iter().map(|e| self.expr(e)).collect(),
                 negated: *negated,
             },
+            ExprKind::Matches {
+                value,
+                pattern,
+                negated,
+            } => self.matches(value, pattern, *negated),
             ExprKind::Conditional {
                 condition,
                 then,
@@ -390,6 +398,9 @@ impl Planner<'_> {
     }
 
     fn call(&mut self, name: &Name, args: &[Expr]) -> PlanExpr {
+        if let Some(matches) = self.matches_call(name, args) {
+            return matches;
+        }
         let planned: Vec<PlanExpr> = args.iter().map(|a| self.expr(a)).collect();
         let Some(function) = self.registry.scalar(&name.node) else {
             let (code, message) = if self.registry.aggregate(&name.node).is_some() {

@@ -10,7 +10,9 @@ use nom::sequence::preceded;
 use super::error::{describe_next, expected, fail};
 use super::literal::{field_name, identifier, keyword, number_literal, string_literal, symbol, ws};
 use super::{offset, Input, PResult};
-use crate::ast::{BinaryOp, Expr, ExprKind, Literal, UnaryOp};
+use nom::Slice;
+
+use crate::ast::{BinaryOp, Expr, ExprKind, Literal, MatchPattern, UnaryOp};
 use crate::codes;
 use crate::span::{Span, Spanned};
 
@@ -116,6 +118,12 @@ fn comparison(input: Input<'_>) -> PResult<'_, Expr> {
             rest = after;
             continue;
         }
+        if let Ok((after, negated)) = matches_keyword(rest) {
+            let (after, pattern) = match_pattern(after)?;
+            left = matches(left, pattern, negated);
+            rest = after;
+            continue;
+        }
         let negated = if let Ok((after, _)) = keyword("in")(rest) {
             rest = after;
             false
@@ -138,6 +146,75 @@ fn comparison(input: Input<'_>) -> PResult<'_, Expr> {
         );
         rest = after;
     }
+}
+
+/// `matches` or `not matches`, telling whether it is negated.
+fn matches_keyword(input: Input<'_>) -> PResult<'_, bool> {
+    if let Ok((after, _)) = keyword("matches")(input) {
+        return Ok((after, false));
+    }
+    let (after, _) = preceded(keyword("not"), keyword("matches"))(input)?;
+    Ok((after, true))
+}
+
+fn matches(value: Expr, pattern: Spanned<MatchPattern>, negated: bool) -> Expr {
+    let span = Span::new(value.span.start, pattern.span.end);
+    Spanned::new(
+        ExprKind::Matches {
+            value: Box::new(value),
+            pattern,
+            negated,
+        },
+        span,
+    )
+}
+
+/// The pattern after `matches`: a quoted wildcard pattern or a `/regex/` (where `\/` stands
+/// for `/`).
+fn match_pattern(input: Input<'_>) -> PResult<'_, Spanned<MatchPattern>> {
+    let (input, ()) = ws(input)?;
+    let start = offset(&input);
+    let text = input.fragment();
+    if text.starts_with('"') {
+        let (rest, pattern) = string_literal(input)?;
+        let span = Span::new(start, offset(&rest));
+        return Ok((rest, Spanned::new(MatchPattern::Wildcard(pattern), span)));
+    }
+    if let Some(body) = text.strip_prefix('/') {
+        let mut regex = String::new();
+        let mut chars = body.char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '/' => {
+                    let rest = input.slice(i + 2..);
+                    let span = Span::new(start, offset(&rest));
+                    return Ok((rest, Spanned::new(MatchPattern::Regex(regex), span)));
+                }
+                '\\' => match chars.next() {
+                    Some((_, '/')) => regex.push('/'),
+                    Some((_, other)) => {
+                        regex.push('\\');
+                        regex.push(other);
+                    }
+                    None => break,
+                },
+                c => regex.push(c),
+            }
+        }
+        return fail(
+            &input,
+            codes::UNTERMINATED_STRING,
+            "this regular expression is never closed: a `/` is missing",
+        );
+    }
+    fail(
+        &input,
+        codes::SYNTAX,
+        format!(
+            "expected a quoted pattern or a /regex/ after `matches`, found {}",
+            describe_next(&input)
+        ),
+    )
 }
 
 /// `( e1, e2, ... )`, possibly empty.
@@ -209,6 +286,15 @@ fn unary(input: Input<'_>) -> PResult<'_, Expr> {
         return primary(input);
     };
     let (rest, operand) = expected("an expression", unary)(rest)?;
+    if op == UnaryOp::Not {
+        // `not x matches p` (or `!x matches p`) reads as `!(x matches p)`, as Sumo writes it.
+        if let Ok((after, _)) = keyword("matches")(rest) {
+            let (after, pattern) = match_pattern(after)?;
+            let mut negated = matches(operand, pattern, true);
+            negated.span.start = start;
+            return Ok((after, negated));
+        }
+    }
     let span = Span::new(start, operand.span.end);
     let node = match (op, &operand.node) {
         (UnaryOp::Negate, ExprKind::Literal(Literal::Int(n))) => {
@@ -350,6 +436,9 @@ mod tests {
         assert_eq!(show("-5 - -x"), "-5 - -x");
         assert_eq!(show("%\"odd name\" = x"), "%\"odd name\" = x");
         assert_eq!(show("a AND NOT b"), "a and !b");
+        assert_eq!(show("x matches \"a*\" and y"), "(x matches \"a*\") and y");
+        assert_eq!(show("not x matches /a\\/b/"), "x not matches /a\\/b/");
+        assert_eq!(show("x not matches /\\d+/"), "x not matches /\\d+/");
     }
 
     #[test]
@@ -367,5 +456,13 @@ mod tests {
             "expected `,` or `)`, found the end of the stage"
         );
         assert_eq!(error("a b"), "unexpected `b` after the expression");
+        assert_eq!(
+            error("x matches 3"),
+            "expected a quoted pattern or a /regex/ after `matches`, found `3`"
+        );
+        assert_eq!(
+            error("x matches /ab"),
+            "this regular expression is never closed: a `/` is missing"
+        );
     }
 }

@@ -8,6 +8,7 @@
 
 mod error;
 mod expr;
+mod extract;
 mod literal;
 mod scope;
 mod split;

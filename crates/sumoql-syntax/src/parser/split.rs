@@ -16,6 +16,9 @@ pub(crate) fn split_stages(source: &str) -> Result<Vec<Input<'_>>, SyntaxError> 
     while i < bytes.len() {
         match bytes[i] {
             b'"' => i = skip_string(source, i)?,
+            // A quoted character of `split`, such as `delim='|'`.
+            b'\'' if bytes.get(i + 2) == Some(&b'\'') => i += 3,
+            b'/' if after_matches(source, i) => i = skip_regex(bytes, i),
             b'/' if bytes.get(i + 1) == Some(&b'/') && starts_token(bytes, i) => {
                 i = source[i..].find('\n').map_or(bytes.len(), |n| i + n);
             }
@@ -53,6 +56,30 @@ fn starts_token(bytes: &[u8], i: usize) -> bool {
         )
 }
 
+/// Whether the `/` at `i` opens a regular expression: the word before it is `matches`.
+fn after_matches(source: &str, i: usize) -> bool {
+    let before = source[..i].trim_end();
+    before.len() >= 7
+        && before
+            .get(before.len() - 7..)
+            .is_some_and(|word| word.eq_ignore_ascii_case("matches"))
+        && !before[..before.len() - 7].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The index just past the `/regex/` that opens at `open` (the end of the text if it is never
+/// closed: the expression parser reports that).
+fn skip_regex(bytes: &[u8], open: usize) -> usize {
+    let mut i = open + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'/' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
 /// The index just past the string literal that opens at `open`.
 fn skip_string(source: &str, open: usize) -> Result<usize, SyntaxError> {
     let bytes = source.as_bytes();
@@ -74,6 +101,18 @@ fn skip_string(source: &str, open: usize) -> Result<usize, SyntaxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pipes_in_regexes_and_quoted_characters_stay() {
+        assert_eq!(
+            parts("* | where x matches /a|b/ | split _raw delim='|' extract a"),
+            [
+                "* ",
+                " where x matches /a|b/ ",
+                " split _raw delim='|' extract a"
+            ]
+        );
+    }
 
     fn parts(source: &str) -> Vec<&str> {
         split_stages(source)

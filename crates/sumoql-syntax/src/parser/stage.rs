@@ -5,6 +5,7 @@ use nom::Slice;
 
 use super::error::{describe_next, expected, fail};
 use super::expr::expression;
+use super::extract;
 use super::literal::{field_name, identifier, keyword, number_literal, peek_keyword, symbol, ws};
 use super::{offset, Input, PResult, SyntaxError};
 use crate::ast::{Assignment, Bare, Item, Literal, Name, SortKey, Stage};
@@ -13,7 +14,10 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 7] = ["where", "eval", "stats", "fields", "sort", "order", "limit"];
+pub const OPERATORS: [&str; 14] = [
+    "where", "eval", "stats", "fields", "sort", "order", "limit", "parse", "extract", "json", "kv",
+    "keyvalue", "csv", "split",
+];
 
 /// Aggregate functions that may start a bare stage (`| count by x`), for suggestions.
 pub const AGGREGATE_OPERATORS: [&str; 7] = [
@@ -27,14 +31,7 @@ pub const AGGREGATE_OPERATORS: [&str; 7] = [
 ];
 
 /// Sumo operators that sumoql parses by name but does not run yet.
-const NOT_YET_SUPPORTED: [&str; 30] = [
-    "parse",
-    "extract",
-    "json",
-    "kv",
-    "keyvalue",
-    "csv",
-    "split",
+const NOT_YET_SUPPORTED: [&str; 23] = [
     "timeslice",
     "top",
     "topk",
@@ -147,6 +144,12 @@ fn stage(input: Input<'_>) -> PResult<'_, Stage> {
             "fields" => return fields(rest),
             "sort" | "order" => return sort(rest),
             "limit" => return limit(rest),
+            "parse" => return extract::parse_operator(rest, false),
+            "extract" => return extract::parse_operator(rest, true),
+            "json" => return extract::json(rest),
+            "kv" | "keyvalue" => return extract::keyvalue(rest),
+            "csv" => return extract::delimited(rest, false),
+            "split" => return extract::delimited(rest, true),
             _ if followed_by_paren(rest) => {}
             _ if NOT_YET_SUPPORTED.contains(&lower.as_str()) => {
                 return Err(nom::Err::Failure(SyntaxError::new(
@@ -207,6 +210,7 @@ fn starts_bare_item(rest: Input<'_>) -> bool {
         || peek_keyword(rest, "or")
         || peek_keyword(rest, "in")
         || peek_keyword(rest, "not")
+        || peek_keyword(rest, "matches")
 }
 
 fn eval(input: Input<'_>) -> PResult<'_, Stage> {
@@ -376,7 +380,7 @@ mod tests {
         assert_eq!(e.code, codes::UNKNOWN_OPERATOR);
         assert_eq!(e.note.as_deref(), Some("help: did you mean `where`?"));
         assert_eq!(
-            error_of(" parse \"a * b\" as x").code,
+            error_of(" transaction on x").code,
             codes::UNSUPPORTED_OPERATOR
         );
         assert_eq!(error_of(" head 10").code, codes::SPLUNK_ONLY);

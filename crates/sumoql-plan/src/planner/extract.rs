@@ -1,0 +1,304 @@
+//! Planning the extraction stages (`parse`, `parse regex`, `json`, `keyvalue`, `csv`, `split`)
+//! and the `matches` operator.
+//!
+//! Fields named in the query (`as` names, regex groups, json keys) get slots here. `json auto`
+//! and `kv auto` extract keys unknown until run time: the stage writes a key the schema names
+//! into its slot, and any other key onto the record as an extra source field, so it shows when
+//! whole records are output but cannot be used by later stages.
+
+use sumoql_syntax::ast::{Delimited, Expr, Extract, ExtractKind, KeyList, MatchPattern, Name};
+use sumoql_syntax::{codes, Diagnostic, Span, Spanned};
+use sumoql_value::{SlotId, Value};
+
+use super::Planner;
+use crate::expr::PlanExpr;
+use crate::extract::{Extractor, JsonPath};
+use crate::pattern::{anchor_regex, compile, TextPattern};
+use crate::plan::Operator;
+
+impl Planner<'_> {
+    /// Plans one extraction stage; on an error, records it and adds no operator.
+    pub(super) fn extract(&mut self, extract: &Extract, span: Span, operators: &mut Vec<Operator>) {
+        let source = match &extract.source {
+            Some(name) => self.read_field(&name.node, name.span),
+            None => self.read_field("_raw", span),
+        };
+        let extractor = match &extract.kind {
+            ExtractKind::Anchor { pattern, names } => self.anchor(pattern, names),
+            ExtractKind::Regex { pattern, multi } => self.named_groups(pattern, *multi),
+            ExtractKind::Json(keys) => self.json(keys),
+            ExtractKind::KeyValue(keys) => Ok(Extractor::KeyValue(
+                self.targets(keys)
+                    .into_iter()
+                    .map(|(key, slot)| (key.node.clone(), slot))
+                    .collect(),
+            )),
+            ExtractKind::Delimited(spec) => self.delimited(spec),
+        };
+        match extractor {
+            Ok(extractor) => operators.push(Operator::Extract {
+                source,
+                extractor,
+                nodrop: extract.nodrop,
+            }),
+            Err(error) => self.errors.push(error),
+        }
+    }
+
+    fn anchor(
+        &mut self,
+        pattern: &Spanned<String>,
+        names: &[Name],
+    ) -> Result<Extractor, Diagnostic> {
+        let regex = anchor_regex(&pattern.node).map_err(|why| bad_pattern(pattern.span, why))?;
+        let stars = regex.captures_len() - 1;
+        if stars != names.len() {
+            let span = Span::new(
+                names.first().map_or(pattern.span.start, |n| n.span.start),
+                names.last().map_or(pattern.span.end, |n| n.span.end),
+            );
+            return Err(Diagnostic::error(
+                codes::INVALID_STAGE,
+                format!(
+                    "the pattern has {stars} `*` but {} {} given",
+                    names.len(),
+                    if names.len() == 1 {
+                        "name is"
+                    } else {
+                        "names are"
+                    }
+                ),
+                span,
+            )
+            .with_secondary(pattern.span, format!("{stars} `*` here"))
+            .with_note(
+                "help: name each `*` in order, as in `parse \"user=*, ip=*\" as user, ip`",
+            ));
+        }
+        let groups = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (i + 1, self.write_field(&name.node)))
+            .collect();
+        Ok(Extractor::Regex {
+            written: pattern.node.clone(),
+            anchor: true,
+            regex,
+            groups,
+            multi: false,
+        })
+    }
+
+    fn named_groups(
+        &mut self,
+        pattern: &Spanned<String>,
+        multi: bool,
+    ) -> Result<Extractor, Diagnostic> {
+        let regex = compile(&pattern.node).map_err(|why| bad_pattern(pattern.span, why))?;
+        let named: Vec<(usize, String)> = regex
+            .capture_names()
+            .enumerate()
+            .filter_map(|(i, name)| name.map(|n| (i, n.to_string())))
+            .collect();
+        if named.is_empty() {
+            return Err(bad_pattern(
+                pattern.span,
+                "the regular expression has no named group, so it extracts no field".to_string(),
+            )
+            .with_note("help: name each group to extract, as in `(?<user>\\w+)`"));
+        }
+        let groups = named
+            .iter()
+            .map(|(i, name)| (*i, self.write_field(name)))
+            .collect();
+        Ok(Extractor::Regex {
+            written: pattern.node.clone(),
+            anchor: false,
+            regex,
+            groups,
+            multi,
+        })
+    }
+
+    fn json(&mut self, keys: &KeyList) -> Result<Extractor, Diagnostic> {
+        let mut paths = Vec::new();
+        for (key, slot) in self.targets(keys) {
+            let path = JsonPath::parse(&key.node).map_err(|why| bad_pattern(key.span, why))?;
+            paths.push((path, slot));
+        }
+        Ok(Extractor::Json(paths))
+    }
+
+    /// Each key with the slot it fills: its `as` name, else the key itself.
+    fn targets<'k>(&mut self, keys: &'k KeyList) -> Vec<(&'k Spanned<String>, SlotId)> {
+        keys.keys
+            .iter()
+            .enumerate()
+            .map(|(i, key)| {
+                let name = keys
+                    .names
+                    .get(i)
+                    .map_or(key.node.as_str(), |n| n.node.as_str());
+                (key, self.write_field(name))
+            })
+            .collect()
+    }
+
+    fn delimited(&mut self, spec: &Delimited) -> Result<Extractor, Diagnostic> {
+        let pick = |option: &Option<Spanned<char>>, default: char| {
+            option
+                .as_ref()
+                .map_or((default, None), |c| (c.node, Some(c.span)))
+        };
+        let (delimiter, delimiter_span) = pick(&spec.delimiter, ',');
+        let (quote, quote_span) = pick(&spec.quote, '"');
+        let (escape, escape_span) = pick(&spec.escape, '\\');
+        let clash = [
+            (delimiter, delimiter_span),
+            (quote, quote_span),
+            (escape, escape_span),
+        ];
+        for (i, (c, span)) in clash.iter().enumerate() {
+            if let Some(span) = span {
+                if clash
+                    .iter()
+                    .enumerate()
+                    .any(|(j, (other, _))| j != i && other == c)
+                {
+                    return Err(Diagnostic::error(
+                        codes::INVALID_STAGE,
+                        format!("the delimiter, quote and escape characters must differ, but {c:?} is used twice"),
+                        *span,
+                    ));
+                }
+            }
+        }
+        let columns = spec
+            .columns
+            .iter()
+            .map(|column| (column.position, self.write_field(&column.name.node)))
+            .collect();
+        Ok(Extractor::Delimited {
+            delimiter,
+            quote,
+            escape,
+            columns,
+        })
+    }
+
+    /// `x matches p`: the pattern compiled once here.
+    pub(super) fn matches(
+        &mut self,
+        value: &Expr,
+        pattern: &Spanned<MatchPattern>,
+        negated: bool,
+    ) -> PlanExpr {
+        let value = self.expr(value);
+        match TextPattern::new(&pattern.node) {
+            Ok(pattern) => PlanExpr::Matches {
+                value: Box::new(value),
+                pattern,
+                negated,
+            },
+            Err(why) => {
+                self.errors.push(bad_pattern(pattern.span, why));
+                PlanExpr::Literal(Value::Null)
+            }
+        }
+    }
+
+    /// `matches(x, "pattern")`, the function form of `x matches "pattern"`, when the registry
+    /// has no function of that name. `None` when the call is something else.
+    pub(super) fn matches_call(&mut self, name: &Name, args: &[Expr]) -> Option<PlanExpr> {
+        if !name.node.eq_ignore_ascii_case("matches") || self.registry.scalar(&name.node).is_some()
+        {
+            return None;
+        }
+        let [value, pattern] = args else {
+            self.errors.push(super::arity_error(
+                "matches",
+                name.span,
+                "2 arguments".to_string(),
+                args.len(),
+            ));
+            return Some(PlanExpr::Literal(Value::Null));
+        };
+        let sumoql_syntax::ast::ExprKind::Literal(sumoql_syntax::ast::Literal::Text(text)) =
+            &pattern.node
+        else {
+            self.errors.push(
+                Diagnostic::error(
+                    codes::BAD_ARGUMENT,
+                    "the pattern of `matches` must be a quoted string",
+                    pattern.span,
+                )
+                .with_label("not a quoted pattern"),
+            );
+            return Some(PlanExpr::Literal(Value::Null));
+        };
+        let pattern = Spanned::new(MatchPattern::Wildcard(text.clone()), pattern.span);
+        Some(self.matches(value, &pattern, false))
+    }
+}
+
+fn bad_pattern(span: Span, why: String) -> Diagnostic {
+    Diagnostic::error(codes::BAD_PATTERN, why, span).with_label("this pattern")
+}
+
+#[cfg(test)]
+mod tests {
+    use sumoql_functions::Registry;
+    use sumoql_syntax::parse_query;
+
+    use crate::plan_query;
+
+    fn explain(query: &str) -> String {
+        let query = parse_query(query).unwrap();
+        plan_query(&query, &Registry::standard()).unwrap().explain()
+    }
+
+    fn first_error(query: &str) -> String {
+        let query = parse_query(query).unwrap();
+        match plan_query(&query, &Registry::standard()) {
+            Ok(_) => panic!("expected a planning error"),
+            Err(errors) => errors[0].message.clone(),
+        }
+    }
+
+    #[test]
+    fn explain_shows_each_extraction() {
+        let text = explain(
+            "* | parse \"a=*\" as a | parse regex field=a \"(?<b>x)\" multi nodrop \
+             | json \"p[0]\" as c | kv auto | split c delim=':' extract 2 as d \
+             | where d matches \"x*\"",
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[2..8],
+            [
+                "1. Extract from _raw: parse \"a=*\" as a",
+                "2. Extract from a: regex \"(?<b>x)\" into b multi nodrop",
+                "3. Extract from _raw: json \"p[0]\" as c",
+                "4. Extract from _raw: keyvalue auto",
+                "5. Extract from c: delimited delim=\":\" quote=\"\\\"\" escape=\"\\\\\" extract 2 as d",
+                "6. Filter d matches \"x*\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn extraction_after_an_aggregation_needs_its_field() {
+        assert_eq!(
+            first_error("* | count by a | parse \"x=*\" as x"),
+            "no field `_raw` here: an earlier stage leaves only a, _count"
+        );
+    }
+
+    #[test]
+    fn matches_function_checks_its_arguments() {
+        assert_eq!(
+            first_error("* | where matches(x)"),
+            "`matches` takes 2 arguments, but 1 was given"
+        );
+    }
+}
