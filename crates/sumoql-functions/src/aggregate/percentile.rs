@@ -67,7 +67,10 @@ impl AggregateFunction for Pct {
                 .as_ref()
                 .and_then(Value::as_number)
                 .filter(|n| (0.0..=100.0).contains(&n.as_f64()))
-                .ok_or((index, "a percentile is a number from 0 to 100".to_string()))?;
+                .ok_or((
+                    index,
+                    "a percentile is a literal number from 0 to 100".to_string(),
+                ))?;
             let label = Value::from_number(percent)
                 .to_text()
                 .map(|text| text.into_owned())

@@ -247,7 +247,7 @@ impl Planner<'_> {
                     ),
                     item.expr.span,
                 )
-                .with_label("not alone")
+                .with_label("not alone in its stage")
                 .with_note(format!(
                     "help: list every field to count in `{}(...)` itself",
                     function.name()
@@ -359,5 +359,19 @@ mod tests {
             panic!("one aggregation")
         };
         assert_eq!(aggregates.len(), 3);
+    }
+
+    #[test]
+    fn count_frequent_groups_by_its_fields_then_sorts_and_limits() {
+        let planned = operators("* | count_frequent(a, b)", &Registry::standard());
+        let [Operator::Aggregate { keys, aggregates }, Operator::Sort(sort), Operator::Limit(100)] =
+            planned.as_slice()
+        else {
+            panic!("aggregate, sort, limit")
+        };
+        assert_eq!(keys.len(), 2);
+        assert!(aggregates[0].args.is_empty());
+        assert_eq!(sort[0].slot, aggregates[0].output);
+        assert!(!sort[0].ascending);
     }
 }
