@@ -209,7 +209,7 @@ impl Planner<'_> {
             let taken_before = planned[..index].iter().any(|c| c.name == column.name);
             if taken_by_key || taken_before {
                 let what = if taken_by_key {
-                    "a `by` field"
+                    "a field it groups by"
                 } else {
                     "another column"
                 };
@@ -269,19 +269,29 @@ impl Planner<'_> {
                 ),
             }
         }
-        let name = item
-            .alias
-            .as_ref()
-            .map_or(function.default_name(), |alias| alias.node.as_str());
-        let output = self.schema.intern(name);
+        let column = PlannedColumn {
+            function: Arc::clone(&function),
+            args: Vec::new(),
+            name: item
+                .alias
+                .as_ref()
+                .map_or(function.default_name(), |alias| alias.node.as_str())
+                .to_string(),
+            span: item
+                .alias
+                .as_ref()
+                .map_or(item.expr.span, |alias| alias.span),
+        };
+        self.check_distinct_names(&keys, std::slice::from_ref(&column));
+        let output = self.schema.intern(&column.name);
         let mut columns = keys.clone();
         columns.push(output);
         self.columns = Columns::Exact(columns);
         operators.push(Operator::Aggregate {
             keys,
             aggregates: vec![AggregateSpec {
-                function,
-                args: Vec::new(),
+                function: column.function,
+                args: column.args,
                 output,
             }],
         });
