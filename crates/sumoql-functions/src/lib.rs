@@ -23,5 +23,6 @@ mod signature;
 
 pub use registry::Registry;
 pub use signature::{
-    Accumulator, AggregateFunction, CallContext, Example, RecordDropped, ScalarFunction, Signature,
+    Accumulator, AggregateColumn, AggregateExample, AggregateFunction, CallContext, Example,
+    MismatchedAccumulator, RecordDropped, ScalarFunction, Signature,
 };

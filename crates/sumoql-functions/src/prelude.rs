@@ -4,7 +4,8 @@ pub use std::sync::Arc;
 
 pub use sumoql_value::{parse_number, Number, Value, WarningKind};
 
-pub use crate::example;
+pub use crate::{aggregate_example, example};
 pub use crate::{
-    Accumulator, AggregateFunction, CallContext, Example, RecordDropped, ScalarFunction, Signature,
+    Accumulator, AggregateColumn, AggregateExample, AggregateFunction, CallContext, Example,
+    MismatchedAccumulator, RecordDropped, ScalarFunction, Signature,
 };

@@ -1,6 +1,7 @@
 //! The traits every function implements, and what a call is given.
 
 use std::any::Any;
+use std::sync::Arc;
 
 use sumoql_value::time::Zone;
 use sumoql_value::{Value, WarningKind, Warnings};
@@ -67,6 +68,37 @@ pub struct Example {
     pub file: &'static str,
     /// The line of the example.
     pub line: u32,
+}
+
+/// One documented example of an aggregate function: a stage over some records and the rows it
+/// gives. The file and line let a failing example point at its source.
+#[derive(Clone, Copy, Debug)]
+pub struct AggregateExample {
+    /// An aggregation stage, e.g. `sum(x)` or `pct(x, 50, 95) by host`.
+    pub stage: &'static str,
+    /// The input records, one JSON object each.
+    pub input: &'static [&'static str],
+    /// The result rows as JSON objects, one a line.
+    pub result: &'static str,
+    /// The source file of the example.
+    pub file: &'static str,
+    /// The line of the example.
+    pub line: u32,
+}
+
+/// Declares an [`AggregateExample`] at the current file and line:
+/// `aggregate_example!("sum(x)", [r#"{"x":"1"}"#, r#"{"x":2}"#], r#"{"_sum":3}"#)`.
+#[macro_export]
+macro_rules! aggregate_example {
+    ($stage:expr, [$($input:expr),* $(,)?], $result:expr) => {
+        $crate::AggregateExample {
+            stage: $stage,
+            input: &[$($input),*],
+            result: $result,
+            file: file!(),
+            line: line!(),
+        }
+    };
 }
 
 /// Declares an [`Example`] at the current file and line: `example!("abs(-1)", "1")`.
@@ -140,6 +172,18 @@ pub trait ScalarFunction: Send + Sync {
     fn call(&self, args: &[Value], ctx: &mut CallContext) -> Result<Value, RecordDropped>;
 }
 
+/// One output column of an aggregate call, as [`AggregateFunction::columns`] describes it.
+#[derive(Clone)]
+pub struct AggregateColumn {
+    /// The aggregate computing the column when it is not the function called: `pct(x, 50, 95)`
+    /// computes each percentile with its own.
+    pub function: Option<Arc<dyn AggregateFunction>>,
+    /// The indices of the call's arguments that this column's aggregate is given, in order.
+    pub arguments: Vec<usize>,
+    /// The column's name when the call has no `as`.
+    pub default_name: String,
+}
+
 /// A function over all the records of a group (`count`, `sum(x)`).
 pub trait AggregateFunction: Send + Sync {
     /// The canonical name, e.g. `count_distinct`.
@@ -150,17 +194,52 @@ pub trait AggregateFunction: Send + Sync {
     fn doc(&self) -> &'static str;
     /// The result column's name when no `as` is given: `_count`, `_sum`...
     fn default_name(&self) -> &'static str;
+    /// Examples that run as tests.
+    fn examples(&self) -> &'static [AggregateExample];
+    /// Fields of each record that the planner passes after the call's own arguments:
+    /// `most_recent(x)` is also given `_messageTime`.
+    fn implicit_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// The columns a call computes, given each argument's value when it is a literal and the
+    /// first argument's field name when it is a plain field; or which argument is wrong, and
+    /// why. By default a call computes one column, named [`AggregateFunction::default_name`],
+    /// from all its arguments; `pct(x, 50, 95)` computes `_x_pct_50` and `_x_pct_95`.
+    fn columns(
+        &self,
+        constants: &[Option<Value>],
+        _first_field: Option<&str>,
+    ) -> Result<Vec<AggregateColumn>, (usize, String)> {
+        Ok(vec![AggregateColumn {
+            function: None,
+            arguments: (0..constants.len()).collect(),
+            default_name: self.default_name().to_string(),
+        }])
+    }
+    /// For a row-producing aggregate such as `count_frequent(a, b)`: how many rows it keeps.
+    /// Its arguments then become the group keys, its column counts each group's records, and
+    /// only the groups with the most records are kept, sorted by that count, descending.
+    /// `None` (the default) for aggregates that give one value per group.
+    fn most_frequent_rows(&self) -> Option<u64> {
+        None
+    }
     /// A fresh accumulator for one group.
     fn accumulator(&self) -> Box<dyn Accumulator>;
 }
+
+/// [`Accumulator::merge`] was given the state of another function: a bug of the caller, which
+/// leaves the accumulator unchanged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MismatchedAccumulator;
 
 /// The running state of one aggregate in one group.
 pub trait Accumulator: Send {
     /// Adds one record's argument values.
     fn update(&mut self, args: &[Value], ctx: &mut CallContext);
     /// Adds another accumulator's state (of the same function), as partial aggregation on
-    /// several workers needs.
-    fn merge(&mut self, other: &dyn Accumulator);
+    /// several workers needs. `other` holds records that come after this one's in input
+    /// order, which `first` and `last` rely on; every other aggregate is order-independent.
+    fn merge(&mut self, other: &dyn Accumulator) -> Result<(), MismatchedAccumulator>;
     /// The result for the group.
     fn finish(&self, ctx: &mut CallContext) -> Value;
     /// The state as [`Any`], so [`Accumulator::merge`] can downcast its argument.

@@ -27,6 +27,21 @@ impl AggregateFunction for Count {
         "_count"
     }
 
+    fn examples(&self) -> &'static [AggregateExample] {
+        &[
+            aggregate_example!("count", [r#"{"a":"x"}"#, r#"{}"#], r#"{"_count":2}"#),
+            aggregate_example!(
+                "count(a) by b",
+                [
+                    r#"{"a":"x","b":"1"}"#,
+                    r#"{"b":"1"}"#,
+                    r#"{"a":null,"b":"2"}"#
+                ],
+                "{\"b\":\"1\",\"_count\":1}\n{\"b\":\"2\",\"_count\":0}"
+            ),
+        ]
+    }
+
     fn accumulator(&self) -> Box<dyn Accumulator> {
         Box::new(CountAccumulator::default())
     }
@@ -34,7 +49,7 @@ impl AggregateFunction for Count {
 
 /// How many records (or non-null values) were seen.
 #[derive(Debug, Default)]
-struct CountAccumulator {
+pub(super) struct CountAccumulator {
     count: i64,
 }
 
@@ -45,8 +60,9 @@ impl Accumulator for CountAccumulator {
         }
     }
 
-    fn merge(&mut self, other: &dyn Accumulator) {
-        self.count += same_kind::<CountAccumulator>(other).count;
+    fn merge(&mut self, other: &dyn Accumulator) -> Result<(), MismatchedAccumulator> {
+        self.count += same_kind::<CountAccumulator>(other)?.count;
+        Ok(())
     }
 
     fn finish(&self, _ctx: &mut CallContext) -> Value {

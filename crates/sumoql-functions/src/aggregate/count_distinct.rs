@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::collections::HashSet;
 
-use super::{distinct_key, same_kind};
+use super::{distinct_key, first_argument, same_kind};
 use crate::prelude::*;
 
 /// `count_distinct(f)`: how many different non-null values `f` takes.
@@ -29,6 +29,14 @@ impl AggregateFunction for CountDistinct {
         "_count_distinct"
     }
 
+    fn examples(&self) -> &'static [AggregateExample] {
+        &[aggregate_example!(
+            "count_distinct(a)",
+            [r#"{"a":"x"}"#, r#"{"a":"y"}"#, r#"{"a":"x"}"#, r#"{}"#],
+            r#"{"_count_distinct":2}"#
+        )]
+    }
+
     fn accumulator(&self) -> Box<dyn Accumulator> {
         Box::new(CountDistinctAccumulator::default())
     }
@@ -42,14 +50,15 @@ struct CountDistinctAccumulator {
 
 impl Accumulator for CountDistinctAccumulator {
     fn update(&mut self, args: &[Value], _ctx: &mut CallContext) {
-        if let Some(key) = distinct_key(&args[0]) {
+        if let Some(key) = distinct_key(first_argument(args)) {
             self.seen.insert(key);
         }
     }
 
-    fn merge(&mut self, other: &dyn Accumulator) {
-        let other = same_kind::<CountDistinctAccumulator>(other);
+    fn merge(&mut self, other: &dyn Accumulator) -> Result<(), MismatchedAccumulator> {
+        let other = same_kind::<CountDistinctAccumulator>(other)?;
         self.seen.extend(other.seen.iter().cloned());
+        Ok(())
     }
 
     fn finish(&self, _ctx: &mut CallContext) -> Value {

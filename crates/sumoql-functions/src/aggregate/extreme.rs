@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::cmp::Ordering;
 
-use super::same_kind;
+use super::{first_argument, same_kind};
 use crate::prelude::*;
 
 /// `min(f)`: the smallest numeric value of `f`.
@@ -29,6 +29,14 @@ impl AggregateFunction for Min {
 
     fn default_name(&self) -> &'static str {
         "_min"
+    }
+
+    fn examples(&self) -> &'static [AggregateExample] {
+        &[aggregate_example!(
+            "min(x)",
+            [r#"{"x":"10"}"#, r#"{"x":"9"}"#, r#"{"x":"n/a"}"#],
+            r#"{"_min":9}"#
+        )]
     }
 
     fn accumulator(&self) -> Box<dyn Accumulator> {
@@ -59,6 +67,14 @@ impl AggregateFunction for Max {
 
     fn default_name(&self) -> &'static str {
         "_max"
+    }
+
+    fn examples(&self) -> &'static [AggregateExample] {
+        &[aggregate_example!(
+            "max(x)",
+            [r#"{"x":"10"}"#, r#"{"x":"9.5"}"#, r#"{}"#],
+            r#"{"_max":10}"#
+        )]
     }
 
     fn accumulator(&self) -> Box<dyn Accumulator> {
@@ -111,15 +127,16 @@ impl ExtremeAccumulator {
 
 impl Accumulator for ExtremeAccumulator {
     fn update(&mut self, args: &[Value], _ctx: &mut CallContext) {
-        if let Some(n) = args[0].as_number() {
+        if let Some(n) = first_argument(args).as_number() {
             self.offer(n);
         }
     }
 
-    fn merge(&mut self, other: &dyn Accumulator) {
-        if let Some(best) = same_kind::<ExtremeAccumulator>(other).best {
+    fn merge(&mut self, other: &dyn Accumulator) -> Result<(), MismatchedAccumulator> {
+        if let Some(best) = same_kind::<ExtremeAccumulator>(other)?.best {
             self.offer(best);
         }
+        Ok(())
     }
 
     fn finish(&self, _ctx: &mut CallContext) -> Value {

@@ -4,18 +4,29 @@ use std::sync::Arc;
 
 use sumoql_value::Value;
 
-use crate::{Accumulator, AggregateFunction};
+use crate::{Accumulator, AggregateFunction, MismatchedAccumulator};
 
 mod count;
 mod count_distinct;
+mod count_frequent;
 mod exact_sum;
 mod extreme;
+mod first_last;
+mod numbers;
+mod percentile;
+mod recent;
+mod stddev;
 mod sum;
 mod values;
 
 pub use count::Count;
 pub use count_distinct::CountDistinct;
+pub use count_frequent::CountFrequent;
 pub use extreme::{Max, Min};
+pub use first_last::{First, Last};
+pub use percentile::{Median, Pct};
+pub use recent::{LeastRecent, MostRecent};
+pub use stddev::Stddev;
 pub use sum::{Avg, Sum};
 pub use values::Values;
 
@@ -29,16 +40,28 @@ pub fn all() -> Vec<Arc<dyn AggregateFunction>> {
         Arc::new(Min),
         Arc::new(Max),
         Arc::new(Values),
+        Arc::new(CountFrequent),
+        Arc::new(Stddev),
+        Arc::new(Pct),
+        Arc::new(Median),
+        Arc::new(First),
+        Arc::new(Last),
+        Arc::new(MostRecent),
+        Arc::new(LeastRecent),
     ]
 }
 
 /// `other` as an accumulator of type `T`, for [`Accumulator::merge`]; merging the states of two
-/// different functions is a bug of the caller.
-fn same_kind<T: 'static>(other: &dyn Accumulator) -> &T {
-    other
-        .as_any()
-        .downcast_ref()
-        .expect("merge() was given the accumulator of another function")
+/// different functions is a bug of the caller, reported as [`MismatchedAccumulator`].
+fn same_kind<T: 'static>(other: &dyn Accumulator) -> Result<&T, MismatchedAccumulator> {
+    other.as_any().downcast_ref().ok_or(MismatchedAccumulator)
+}
+
+/// The first argument of an update, null when there is none (the planner checks arity, so
+/// that is only a caller's bug, which must not panic).
+fn first_argument(args: &[Value]) -> &Value {
+    static NULL: Value = Value::Null;
+    args.first().unwrap_or(&NULL)
 }
 
 /// The text form that tells distinct values apart; null has none.
@@ -85,7 +108,7 @@ pub(crate) mod testing {
                 if reversed {
                     std::mem::swap(&mut first, &mut second);
                 }
-                first.merge(second.as_ref());
+                first.merge(second.as_ref()).expect("same function");
                 let merged = first.finish(&mut ctx);
                 let (mut got, mut want) = (String::new(), String::new());
                 merged.write_json(&mut got);

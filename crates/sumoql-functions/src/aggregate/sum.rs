@@ -3,7 +3,7 @@
 use std::any::Any;
 
 use super::exact_sum::NumericSum;
-use super::same_kind;
+use super::{first_argument, same_kind};
 use crate::prelude::*;
 
 /// `sum(f)`: the total of the numeric values of `f`.
@@ -30,6 +30,17 @@ impl AggregateFunction for Sum {
 
     fn default_name(&self) -> &'static str {
         "_sum"
+    }
+
+    fn examples(&self) -> &'static [AggregateExample] {
+        &[
+            aggregate_example!(
+                "sum(x)",
+                [r#"{"x":"2"}"#, r#"{"x":3}"#, r#"{"x":"n/a"}"#],
+                r#"{"_sum":5}"#
+            ),
+            aggregate_example!("sum(x)", [r#"{}"#], r#"{"_sum":null}"#),
+        ]
     }
 
     fn accumulator(&self) -> Box<dyn Accumulator> {
@@ -59,6 +70,14 @@ impl AggregateFunction for Avg {
 
     fn default_name(&self) -> &'static str {
         "_avg"
+    }
+
+    fn examples(&self) -> &'static [AggregateExample] {
+        &[aggregate_example!(
+            "avg(x)",
+            [r#"{"x":"1"}"#, r#"{"x":2}"#, r#"{"x":null}"#],
+            r#"{"_avg":1.5}"#
+        )]
     }
 
     fn accumulator(&self) -> Box<dyn Accumulator> {
@@ -93,13 +112,14 @@ impl SumAccumulator {
 
 impl Accumulator for SumAccumulator {
     fn update(&mut self, args: &[Value], _ctx: &mut CallContext) {
-        if let Some(n) = args[0].as_number() {
+        if let Some(n) = first_argument(args).as_number() {
             self.sum.add(n);
         }
     }
 
-    fn merge(&mut self, other: &dyn Accumulator) {
-        self.sum.merge(&same_kind::<SumAccumulator>(other).sum);
+    fn merge(&mut self, other: &dyn Accumulator) -> Result<(), MismatchedAccumulator> {
+        self.sum.merge(&same_kind::<SumAccumulator>(other)?.sum);
+        Ok(())
     }
 
     fn finish(&self, _ctx: &mut CallContext) -> Value {

@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::collections::BTreeSet;
 
-use super::{distinct_key, same_kind};
+use super::{distinct_key, first_argument, same_kind};
 use crate::prelude::*;
 
 /// The most distinct values `values(f)` returns (D14).
@@ -33,6 +33,14 @@ impl AggregateFunction for Values {
         "_values"
     }
 
+    fn examples(&self) -> &'static [AggregateExample] {
+        &[aggregate_example!(
+            "values(a)",
+            [r#"{"a":"b"}"#, r#"{"a":"a"}"#, r#"{"a":"b"}"#, r#"{}"#],
+            r#"{"_values":["a","b"]}"#
+        )]
+    }
+
     fn accumulator(&self) -> Box<dyn Accumulator> {
         Box::new(ValuesAccumulator::default())
     }
@@ -56,17 +64,18 @@ impl ValuesAccumulator {
 
 impl Accumulator for ValuesAccumulator {
     fn update(&mut self, args: &[Value], _ctx: &mut CallContext) {
-        if let Some(key) = distinct_key(&args[0]) {
+        if let Some(key) = distinct_key(first_argument(args)) {
             self.insert(key);
         }
     }
 
-    fn merge(&mut self, other: &dyn Accumulator) {
-        let other = same_kind::<ValuesAccumulator>(other);
+    fn merge(&mut self, other: &dyn Accumulator) -> Result<(), MismatchedAccumulator> {
+        let other = same_kind::<ValuesAccumulator>(other)?;
         for key in &other.kept {
             self.insert(Arc::clone(key));
         }
         self.capped |= other.capped;
+        Ok(())
     }
 
     fn finish(&self, ctx: &mut CallContext) -> Value {

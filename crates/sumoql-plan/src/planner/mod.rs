@@ -12,8 +12,10 @@ use sumoql_syntax::{codes, did_you_mean, Diagnostic, Span, Spanned};
 use sumoql_value::{Schema, SlotId, Value};
 
 use crate::expr::PlanExpr;
-use crate::plan::{AggregateSpec, Columns, Operator, Plan, ReadSpec, SortSpec};
+use crate::plan::{Columns, Operator, Plan, ReadSpec, SortSpec};
 use crate::scope::{ScopeFilter, Wildcard};
+
+mod aggregate;
 
 /// Metadata fields every record may carry (D8, D9), filled by the readers.
 pub const METADATA_FIELDS: [&str; 10] = [
@@ -229,29 +231,6 @@ impl Planner<'_> {
         }
     }
 
-    /// Whether a bare stage aggregates: it has `by`, or an item calls an aggregate function.
-    fn is_aggregation(&self, bare: &Bare) -> bool {
-        !bare.by.is_empty()
-            || bare
-                .items
-                .iter()
-                .any(|item| self.aggregate_call(&item.expr).is_some())
-    }
-
-    /// The aggregate function name and arguments, when the expression is a call of one
-    /// (`sum(x)`) or a bare aggregate name (`count`).
-    fn aggregate_call<'e>(&self, expr: &'e Expr) -> Option<(&'e str, Span, &'e [Expr])> {
-        match &expr.node {
-            ExprKind::Call { name, args } if self.registry.aggregate(&name.node).is_some() => {
-                Some((&name.node, name.span, args))
-            }
-            ExprKind::Field(name) if self.registry.aggregate(name).is_some() => {
-                Some((name, expr.span, &[]))
-            }
-            _ => None,
-        }
-    }
-
     fn assignments(&mut self, bare: &Bare, operators: &mut Vec<Operator>) {
         for item in &bare.items {
             let Some(alias) = &item.alias else {
@@ -285,76 +264,6 @@ impl Planner<'_> {
             let slot = self.write_field(&alias.node);
             operators.push(Operator::Assign { slot, expr });
         }
-    }
-
-    fn aggregate(&mut self, bare: &Bare, operators: &mut Vec<Operator>) {
-        let mut aggregates = Vec::new();
-        for item in &bare.items {
-            let Some((name, name_span, args)) = self.aggregate_call(&item.expr) else {
-                let mut error = Diagnostic::error(
-                    codes::MISPLACED_AGGREGATE,
-                    "an aggregation takes only aggregate functions such as `count`, `sum(f)`, `values(f)`",
-                    item.expr.span,
-                )
-                .with_label("not an aggregate");
-                let called = match &item.expr.node {
-                    ExprKind::Call { name, .. } => Some(name.node.as_str()),
-                    ExprKind::Field(name) => Some(name.as_str()),
-                    _ => None,
-                };
-                if let Some(suggestion) = called
-                    .and_then(|c| did_you_mean(c, self.registry.aggregates().map(|f| f.name())))
-                {
-                    error = error.with_note(format!("help: did you mean `{suggestion}`?"));
-                }
-                self.errors.push(error);
-                continue;
-            };
-            let Some(function) = self.registry.aggregate(name) else {
-                continue;
-            };
-            if !function.signature().accepts(args.len()) {
-                self.errors.push(arity_error(
-                    name,
-                    name_span,
-                    function.signature().describe(),
-                    args.len(),
-                ));
-                continue;
-            }
-            let args: Vec<PlanExpr> = args.iter().map(|a| self.expr(a)).collect();
-            let output_name = item
-                .alias
-                .as_ref()
-                .map_or(function.default_name(), |a| a.node.as_str())
-                .to_string();
-            aggregates.push((function, args, output_name));
-        }
-        let keys: Vec<SlotId> = bare
-            .by
-            .iter()
-            .map(|k| self.read_field(&k.node, k.span))
-            .collect();
-        let mut columns = keys.clone();
-        let specs = aggregates
-            .into_iter()
-            .map(|(function, args, output_name)| {
-                let output = self.schema.intern(&output_name);
-                if !columns.contains(&output) {
-                    columns.push(output);
-                }
-                AggregateSpec {
-                    function,
-                    args,
-                    output,
-                }
-            })
-            .collect();
-        self.columns = Columns::Exact(columns);
-        operators.push(Operator::Aggregate {
-            keys,
-            aggregates: specs,
-        });
     }
 
     fn expr(&mut self, expr: &Expr) -> PlanExpr {

@@ -1,0 +1,174 @@
+//! `first(x)` and `last(x)`, which follow the order records reach the stage.
+
+use std::any::Any;
+
+use super::{first_argument, same_kind};
+use crate::prelude::*;
+
+/// `first(x)`: the first non-null value of `x` in the group, in input order.
+#[derive(Debug)]
+pub struct First;
+
+impl AggregateFunction for First {
+    fn name(&self) -> &'static str {
+        "first"
+    }
+
+    fn signature(&self) -> Signature {
+        Signature::exactly(1)
+    }
+
+    fn doc(&self) -> &'static str {
+        "Returns the first non-null value of its argument in the group, in the order records \
+         reach the stage: the order of the input, or of an earlier `sort`. Sumo's default order \
+         is newest first, so over raw logs read oldest first (as files usually are) `last` gives \
+         what Sumo's `first` gives; `most_recent` does not depend on order. The value keeps its \
+         kind. Over no non-null values the result is null."
+    }
+
+    fn default_name(&self) -> &'static str {
+        "_first"
+    }
+
+    fn examples(&self) -> &'static [AggregateExample] {
+        &[aggregate_example!(
+            "first(user) by host",
+            [
+                r#"{"host":"a","user":null}"#,
+                r#"{"host":"a","user":"ann"}"#,
+                r#"{"host":"b","user":"bob"}"#,
+                r#"{"host":"a","user":"al"}"#,
+            ],
+            "{\"host\":\"a\",\"_first\":\"ann\"}\n{\"host\":\"b\",\"_first\":\"bob\"}"
+        )]
+    }
+
+    fn accumulator(&self) -> Box<dyn Accumulator> {
+        Box::new(EndAccumulator::new(End::First))
+    }
+}
+
+/// `last(x)`: the last non-null value of `x` in the group, in input order.
+#[derive(Debug)]
+pub struct Last;
+
+impl AggregateFunction for Last {
+    fn name(&self) -> &'static str {
+        "last"
+    }
+
+    fn signature(&self) -> Signature {
+        Signature::exactly(1)
+    }
+
+    fn doc(&self) -> &'static str {
+        "Returns the last non-null value of its argument in the group, in the order records \
+         reach the stage (the input's, or an earlier `sort`'s); see `first`. The value keeps \
+         its kind. Over no non-null values the result is null."
+    }
+
+    fn default_name(&self) -> &'static str {
+        "_last"
+    }
+
+    fn examples(&self) -> &'static [AggregateExample] {
+        &[aggregate_example!(
+            "last(user)",
+            [r#"{"user":"ann"}"#, r#"{"user":"bob"}"#, r#"{"user":null}"#,],
+            r#"{"_last":"bob"}"#
+        )]
+    }
+
+    fn accumulator(&self) -> Box<dyn Accumulator> {
+        Box::new(EndAccumulator::new(End::Last))
+    }
+}
+
+/// Which end of the input order the accumulator keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum End {
+    First,
+    Last,
+}
+
+/// The kept value.
+#[derive(Debug)]
+struct EndAccumulator {
+    end: End,
+    kept: Option<Value>,
+}
+
+impl EndAccumulator {
+    fn new(end: End) -> EndAccumulator {
+        EndAccumulator { end, kept: None }
+    }
+
+    /// Offers a value that comes after every value seen so far.
+    fn offer_later(&mut self, value: &Value) {
+        if value.is_null() || (self.end == End::First && self.kept.is_some()) {
+            return;
+        }
+        self.kept = Some(value.clone());
+    }
+}
+
+impl Accumulator for EndAccumulator {
+    fn update(&mut self, args: &[Value], _ctx: &mut CallContext) {
+        self.offer_later(first_argument(args));
+    }
+
+    fn merge(&mut self, other: &dyn Accumulator) -> Result<(), MismatchedAccumulator> {
+        if let Some(value) = &same_kind::<EndAccumulator>(other)?.kept {
+            self.offer_later(value);
+        }
+        Ok(())
+    }
+
+    fn finish(&self, _ctx: &mut CallContext) -> Value {
+        self.kept.clone().unwrap_or(Value::Null)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::testing::run;
+
+    /// Runs `function` over `values` split in two at every point, the later half merged into
+    /// the earlier, and checks each gives `expected`.
+    fn check_in_order(function: &dyn AggregateFunction, values: &[Value], expected: &Value) {
+        assert_eq!(&run(function, values).0, expected);
+        let mut ctx = CallContext::default();
+        for split in 0..=values.len() {
+            let (mut earlier, mut later) = (function.accumulator(), function.accumulator());
+            for value in &values[..split] {
+                earlier.update(std::slice::from_ref(value), &mut ctx);
+            }
+            for value in &values[split..] {
+                later.update(std::slice::from_ref(value), &mut ctx);
+            }
+            earlier.merge(later.as_ref()).expect("same function");
+            assert_eq!(&earlier.finish(&mut ctx), expected, "split at {split}");
+        }
+    }
+
+    #[test]
+    fn ends_of_the_input_order_skipping_nulls() {
+        let values = [Value::Null, Value::text("a"), Value::Int(2), Value::Null];
+        check_in_order(&First, &values, &Value::text("a"));
+        check_in_order(&Last, &values, &Value::Int(2));
+        check_in_order(&First, &[Value::Null], &Value::Null);
+        check_in_order(&Last, &[], &Value::Null);
+    }
+
+    #[test]
+    fn merging_another_function_is_refused() {
+        let mut first = First.accumulator();
+        let count = crate::aggregate::Count.accumulator();
+        assert_eq!(first.merge(count.as_ref()), Err(MismatchedAccumulator));
+    }
+}
