@@ -8,6 +8,7 @@ mod cast;
 mod conditional;
 mod format_date;
 mod ip;
+mod ip_cidr;
 mod math;
 mod now;
 mod null_checks;
@@ -18,6 +19,7 @@ pub use cast::{Num, ToInt, ToLong, ToStringFn};
 pub use conditional::If;
 pub use format_date::FormatDate;
 pub use ip::{IsPrivateIp, IsPublicIp, IsReservedIp, IsValidIp, IsValidIpv4, IsValidIpv6};
+pub use ip_cidr::{CidrMatch, CompareCidrPrefix, GetCidrPrefix, Ipv4ToNumber, MaskFromCidr};
 pub use math::{
     Abs, Ceil, FloatFunction, Floor, Hypot, IsInfinity, IsNan, Max, Min, Pow, Round, CBRT, EXP,
     EXPM1, LOG, LOG10, LOG1P, SQRT,
@@ -83,6 +85,11 @@ pub fn all() -> Vec<Arc<dyn ScalarFunction>> {
         Arc::new(TO_DEGREES),
         Arc::new(TO_RADIANS),
         Arc::new(Haversine),
+        Arc::new(GetCidrPrefix),
+        Arc::new(CompareCidrPrefix),
+        Arc::new(MaskFromCidr),
+        Arc::new(CidrMatch),
+        Arc::new(Ipv4ToNumber),
     ]
 }
 
