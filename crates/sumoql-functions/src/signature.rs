@@ -90,6 +90,9 @@ pub struct CallContext {
     pub zone: Zone,
     /// The run's "now", in epoch milliseconds, fixed at the start of the run.
     pub now_ms: i64,
+    /// The run's time window (`--from`/`--to`, or `--last`) in epoch milliseconds: its start
+    /// and end, each `None` where not given.
+    pub window: (Option<i64>, Option<i64>),
     /// Warnings counted by calls (failed casts, capped values...).
     pub warnings: Warnings,
 }
@@ -99,6 +102,7 @@ impl Default for CallContext {
         CallContext {
             zone: Zone::utc(),
             now_ms: 0,
+            window: (None, None),
             warnings: Warnings::new(),
         }
     }

@@ -12,6 +12,7 @@ mod ip_cidr;
 mod math;
 mod now;
 mod null_checks;
+mod query_time;
 mod text;
 mod trig;
 
@@ -26,6 +27,7 @@ pub use math::{
 };
 pub use now::Now;
 pub use null_checks::{IsBlank, IsEmpty, IsNull};
+pub use query_time::{QueryEndTime, QueryStartTime, QueryTimeRange};
 pub use text::{Concat, Contains, Length, ToLowerCase, ToUpperCase};
 pub use trig::{
     Atan2, Haversine, ACOS, ASIN, ATAN, COS, COSH, SIN, SINH, TAN, TANH, TO_DEGREES, TO_RADIANS,
@@ -90,6 +92,9 @@ pub fn all() -> Vec<Arc<dyn ScalarFunction>> {
         Arc::new(MaskFromCidr),
         Arc::new(CidrMatch),
         Arc::new(Ipv4ToNumber),
+        Arc::new(QueryStartTime),
+        Arc::new(QueryEndTime),
+        Arc::new(QueryTimeRange),
     ]
 }
 
