@@ -12,6 +12,7 @@ mod ip_cidr;
 mod math;
 mod now;
 mod null_checks;
+mod parse_date;
 mod query_time;
 mod text;
 mod trig;
@@ -27,6 +28,7 @@ pub use math::{
 };
 pub use now::Now;
 pub use null_checks::{IsBlank, IsEmpty, IsNull};
+pub use parse_date::ParseDate;
 pub use query_time::{QueryEndTime, QueryStartTime, QueryTimeRange};
 pub use text::{Concat, Contains, Length, ToLowerCase, ToUpperCase};
 pub use trig::{
@@ -95,6 +97,7 @@ pub fn all() -> Vec<Arc<dyn ScalarFunction>> {
         Arc::new(QueryStartTime),
         Arc::new(QueryEndTime),
         Arc::new(QueryTimeRange),
+        Arc::new(ParseDate),
     ]
 }
 
