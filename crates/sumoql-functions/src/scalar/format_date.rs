@@ -76,6 +76,12 @@ impl ScalarFunction for FormatDate {
         EXAMPLES
     }
 
+    /// Not folded at plan time: without a zone argument the result depends on the run's zone
+    /// (`--tz`), which the planner does not know.
+    fn is_pure(&self) -> bool {
+        false
+    }
+
     fn check_constants(&self, constants: &[Option<Value>]) -> Result<(), (usize, String)> {
         check_pattern_and_zone(constants)
     }
