@@ -82,8 +82,8 @@ macro_rules! example {
     };
 }
 
-/// What a call is given besides its arguments: the time zone and clock of the run, and the
-/// run's warning counters.
+/// What a call is given besides its arguments: the time zone, clock and time window of the run,
+/// and the run's warning counters.
 #[derive(Debug)]
 pub struct CallContext {
     /// The zone for date functions without an explicit one (`--tz`, default UTC).
