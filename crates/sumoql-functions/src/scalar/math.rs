@@ -363,13 +363,15 @@ impl ScalarFunction for Round {
         };
         let number = number_argument(&args[0], ctx);
         let places = match number_argument(places, ctx) {
-            Some(Number::Int(places)) => i32::try_from(places.clamp(-400, 400)).ok(),
+            Some(Number::Int(places)) => Some(places),
+            Some(Number::Float(f)) if f.fract() == 0.0 => truncate_to_i64(f),
             Some(Number::Float(_)) => {
                 ctx.warn(WarningKind::CastFailed);
                 None
             }
             None => None,
-        };
+        }
+        .and_then(|places| i32::try_from(places.clamp(-400, 400)).ok());
         let (Some(number), Some(places)) = (number, places) else {
             return Ok(Value::Null);
         };
@@ -678,6 +680,10 @@ mod tests {
         assert_eq!(
             call(&Round, &[Value::Int(1), Value::Float(0.5)]),
             (Value::Null, 1)
+        );
+        assert_eq!(
+            call(&Round, &[Value::Float(0.125), Value::Float(2.0)]),
+            (Value::Float(0.13), 0)
         );
     }
 
