@@ -29,6 +29,9 @@ pub struct RunOptions {
     pub zone: Zone,
     /// "Now", in epoch milliseconds, fixed for the run.
     pub now_ms: i64,
+    /// The time window of the run (`--from`/`--to`, `--last`), start and end in epoch
+    /// milliseconds, for `queryStartTime()` and `queryEndTime()`.
+    pub window: (Option<i64>, Option<i64>),
 }
 
 impl Default for RunOptions {
@@ -37,6 +40,7 @@ impl Default for RunOptions {
             null_groups: NullGroups::Keep,
             zone: Zone::utc(),
             now_ms: 0,
+            window: (None, None),
         }
     }
 }
@@ -85,6 +89,7 @@ impl Pipeline {
             ctx: CallContext {
                 zone: options.zone,
                 now_ms: options.now_ms,
+                window: options.window,
                 warnings: Warnings::new(),
             },
             output: Vec::new(),

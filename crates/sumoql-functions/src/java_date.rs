@@ -15,6 +15,8 @@
 //! Dates are proleptic Gregorian throughout; Java switches to the Julian calendar before
 //! 15 October 1582, so the two differ for earlier instants.
 
+mod parse;
+
 use std::fmt::Write as _;
 
 use chrono::Weekday;

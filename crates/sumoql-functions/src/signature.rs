@@ -114,14 +114,17 @@ macro_rules! example {
     };
 }
 
-/// What a call is given besides its arguments: the time zone and clock of the run, and the
-/// run's warning counters.
+/// What a call is given besides its arguments: the time zone, clock and time window of the run,
+/// and the run's warning counters.
 #[derive(Debug)]
 pub struct CallContext {
     /// The zone for date functions without an explicit one (`--tz`, default UTC).
     pub zone: Zone,
     /// The run's "now", in epoch milliseconds, fixed at the start of the run.
     pub now_ms: i64,
+    /// The run's time window (`--from`/`--to`, or `--last`) in epoch milliseconds: its start
+    /// and end, each `None` where not given.
+    pub window: (Option<i64>, Option<i64>),
     /// Warnings counted by calls (failed casts, capped values...).
     pub warnings: Warnings,
 }
@@ -131,6 +134,7 @@ impl Default for CallContext {
         CallContext {
             zone: Zone::utc(),
             now_ms: 0,
+            window: (None, None),
             warnings: Warnings::new(),
         }
     }

@@ -209,7 +209,7 @@ impl Zone {
     /// The instant at which this zone's clocks read `local`. A reading that happens twice takes
     /// the earlier instant; one skipped by a forward jump is read with the offset in force before
     /// the jump (so 02:30 on a spring-forward night is 03:30 of the new offset).
-    fn instant_of_local(&self, local: NaiveDateTime) -> Option<i64> {
+    pub fn instant_of_local(&self, local: NaiveDateTime) -> Option<i64> {
         let local_ms = local.and_utc().timestamp_millis();
         // Offsets change at most once within a day either side of any reading.
         let before = self.offset_seconds_at(local_ms.checked_sub(MS_PER_DAY)?);

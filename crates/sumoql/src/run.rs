@@ -24,7 +24,8 @@ pub struct RunConfig {
     pub now_ms: i64,
     /// `_sourceCategory` for records without one.
     pub source_category: Option<String>,
-    /// Keep records with `_messageTime` in `[from, to)`.
+    /// Keep records with `_messageTime` in `[from, to)`; also the range `queryStartTime()` and
+    /// `queryEndTime()` report.
     pub window: Option<(Option<i64>, Option<i64>)>,
     /// Whether a malformed line is fatal.
     pub strict: bool,
@@ -99,6 +100,7 @@ impl<'q> Runner<'q> {
                 null_groups: config.null_groups,
                 zone: config.zone,
                 now_ms: config.now_ms,
+                window: config.window.unwrap_or_default(),
             },
         );
         Runner {

@@ -17,7 +17,7 @@ fn every_function_example_holds() {
         );
         for example in function.examples() {
             count += 1;
-            let text = format!("| {} as result | fields result", example.expression);
+            let text = format!("| eval result = {} | fields result", example.expression);
             let outcome = engine
                 .compile(&text)
                 .map_err(|d| format!("does not compile: {}", d[0].message))

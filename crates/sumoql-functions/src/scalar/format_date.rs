@@ -13,6 +13,27 @@ fn constant_text(constants: &[Option<Value>], index: usize) -> Option<Cow<'_, st
     constants.get(index)?.as_ref()?.to_text()
 }
 
+/// Checks a literal date pattern (argument 1) and zone (argument 2), as `formatDate` and
+/// `parseDate` take them.
+pub(super) fn check_pattern_and_zone(constants: &[Option<Value>]) -> Result<(), (usize, String)> {
+    if let Some(pattern) = constant_text(constants, 1) {
+        JavaDatePattern::compile(&pattern).map_err(|err| (1, err.to_string()))?;
+    }
+    if let Some(zone) = constant_text(constants, 2) {
+        Zone::parse(&zone).map_err(|err| (2, err.to_string()))?;
+    }
+    Ok(())
+}
+
+/// The zone an optional zone argument names; the run's zone when it is absent or null, `None`
+/// when it names no zone.
+pub(super) fn zone_argument(argument: Option<&Value>, ctx: &CallContext) -> Option<Zone> {
+    match argument.and_then(Value::to_text) {
+        Some(name) => Zone::parse(&name).ok(),
+        None => Some(ctx.zone),
+    }
+}
+
 /// `formatDate(ms, pattern[, zone])`: an instant written with a Java date pattern.
 #[derive(Debug)]
 pub struct FormatDate;
@@ -55,14 +76,14 @@ impl ScalarFunction for FormatDate {
         EXAMPLES
     }
 
+    /// Not folded at plan time: without a zone argument the result depends on the run's zone
+    /// (`--tz`), which the planner does not know.
+    fn is_pure(&self) -> bool {
+        false
+    }
+
     fn check_constants(&self, constants: &[Option<Value>]) -> Result<(), (usize, String)> {
-        if let Some(pattern) = constant_text(constants, 1) {
-            JavaDatePattern::compile(&pattern).map_err(|err| (1, err.to_string()))?;
-        }
-        if let Some(zone) = constant_text(constants, 2) {
-            Zone::parse(&zone).map_err(|err| (2, err.to_string()))?;
-        }
-        Ok(())
+        check_pattern_and_zone(constants)
     }
 
     fn call(&self, args: &[Value], ctx: &mut CallContext) -> Result<Value, RecordDropped> {
@@ -73,10 +94,7 @@ impl ScalarFunction for FormatDate {
         let (Some(ms), Some(pattern)) = (ms, args[1].to_text()) else {
             return Ok(Value::Null);
         };
-        let zone = match args.get(2).and_then(Value::to_text) {
-            Some(name) => Zone::parse(&name).ok(),
-            None => Some(ctx.zone),
-        };
+        let zone = zone_argument(args.get(2), ctx);
         let pattern = JavaDatePattern::compile(&pattern).ok();
         Ok(match (pattern, zone) {
             (Some(pattern), Some(zone)) => Value::text(pattern.format(ms, &zone)),

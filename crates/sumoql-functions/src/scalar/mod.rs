@@ -8,17 +8,32 @@ mod cast;
 mod conditional;
 mod format_date;
 mod ip;
+mod ip_cidr;
+mod math;
 mod now;
 mod null_checks;
+mod parse_date;
+mod query_time;
 mod text;
+mod trig;
 
 pub use cast::{Num, ToInt, ToLong, ToStringFn};
 pub use conditional::If;
 pub use format_date::FormatDate;
 pub use ip::{IsPrivateIp, IsPublicIp, IsReservedIp, IsValidIp, IsValidIpv4, IsValidIpv6};
+pub use ip_cidr::{CidrMatch, CompareCidrPrefix, GetCidrPrefix, Ipv4ToNumber, MaskFromCidr};
+pub use math::{
+    Abs, Ceil, FloatFunction, Floor, Hypot, IsInfinity, IsNan, Max, Min, Pow, Round, CBRT, EXP,
+    EXPM1, LOG, LOG10, LOG1P, SQRT,
+};
 pub use now::Now;
 pub use null_checks::{IsBlank, IsEmpty, IsNull};
+pub use parse_date::ParseDate;
+pub use query_time::{QueryEndTime, QueryStartTime, QueryTimeRange};
 pub use text::{Concat, Contains, Length, ToLowerCase, ToUpperCase};
+pub use trig::{
+    Atan2, Haversine, ACOS, ASIN, ATAN, COS, COSH, SIN, SINH, TAN, TANH, TO_DEGREES, TO_RADIANS,
+};
 
 /// Every standard scalar function.
 pub fn all() -> Vec<Arc<dyn ScalarFunction>> {
@@ -44,6 +59,45 @@ pub fn all() -> Vec<Arc<dyn ScalarFunction>> {
         Arc::new(ToLowerCase),
         Arc::new(ToUpperCase),
         Arc::new(Contains),
+        Arc::new(Abs),
+        Arc::new(Ceil),
+        Arc::new(Floor),
+        Arc::new(Round),
+        Arc::new(Min),
+        Arc::new(Max),
+        Arc::new(Pow),
+        Arc::new(Hypot),
+        Arc::new(IsNan),
+        Arc::new(IsInfinity),
+        Arc::new(SQRT),
+        Arc::new(CBRT),
+        Arc::new(EXP),
+        Arc::new(EXPM1),
+        Arc::new(LOG),
+        Arc::new(LOG10),
+        Arc::new(LOG1P),
+        Arc::new(SIN),
+        Arc::new(COS),
+        Arc::new(TAN),
+        Arc::new(ASIN),
+        Arc::new(ACOS),
+        Arc::new(ATAN),
+        Arc::new(SINH),
+        Arc::new(COSH),
+        Arc::new(TANH),
+        Arc::new(Atan2),
+        Arc::new(TO_DEGREES),
+        Arc::new(TO_RADIANS),
+        Arc::new(Haversine),
+        Arc::new(GetCidrPrefix),
+        Arc::new(CompareCidrPrefix),
+        Arc::new(MaskFromCidr),
+        Arc::new(CidrMatch),
+        Arc::new(Ipv4ToNumber),
+        Arc::new(QueryStartTime),
+        Arc::new(QueryEndTime),
+        Arc::new(QueryTimeRange),
+        Arc::new(ParseDate),
     ]
 }
 
