@@ -6,19 +6,35 @@ use crate::ScalarFunction;
 
 mod cast;
 mod conditional;
+mod encoding;
+mod format;
 mod format_date;
+mod hash;
+mod hex;
 mod ip;
+mod is_numeric;
+mod json_array;
 mod now;
 mod null_checks;
+mod replace;
+mod substring;
 mod text;
 
 pub use cast::{Num, ToInt, ToLong, ToStringFn};
 pub use conditional::If;
+pub use encoding::{Base64Decode, Base64Encode, UrlDecode, UrlEncode};
+pub use format::Format;
 pub use format_date::FormatDate;
+pub use hash::Hash;
+pub use hex::{DecToHex, HexToAscii, HexToDec};
 pub use ip::{IsPrivateIp, IsPublicIp, IsReservedIp, IsValidIp, IsValidIpv4, IsValidIpv6};
+pub use is_numeric::IsNumeric;
+pub use json_array::{JsonArrayContains, JsonArraySize};
 pub use now::Now;
 pub use null_checks::{IsBlank, IsEmpty, IsNull};
-pub use text::{Concat, Contains, Length, ToLowerCase, ToUpperCase};
+pub use replace::Replace;
+pub use substring::Substring;
+pub use text::{Concat, Contains, Length, ToLowerCase, ToUpperCase, Trim};
 
 /// Every standard scalar function.
 pub fn all() -> Vec<Arc<dyn ScalarFunction>> {
@@ -44,6 +60,21 @@ pub fn all() -> Vec<Arc<dyn ScalarFunction>> {
         Arc::new(ToLowerCase),
         Arc::new(ToUpperCase),
         Arc::new(Contains),
+        Arc::new(Trim),
+        Arc::new(Substring),
+        Arc::new(Replace),
+        Arc::new(Format),
+        Arc::new(UrlEncode),
+        Arc::new(UrlDecode),
+        Arc::new(Base64Encode),
+        Arc::new(Base64Decode),
+        Arc::new(Hash),
+        Arc::new(JsonArrayContains),
+        Arc::new(JsonArraySize),
+        Arc::new(HexToDec),
+        Arc::new(DecToHex),
+        Arc::new(HexToAscii),
+        Arc::new(IsNumeric),
     ]
 }
 
