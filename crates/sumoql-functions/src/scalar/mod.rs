@@ -32,7 +32,7 @@ pub use is_numeric::IsNumeric;
 pub use json_array::{JsonArrayContains, JsonArraySize};
 pub use now::Now;
 pub use null_checks::{IsBlank, IsEmpty, IsNull};
-pub use replace::Replace;
+pub use replace::{RegexReplace, Replace};
 pub use substring::Substring;
 pub use text::{Concat, Contains, Length, ToLowerCase, ToUpperCase, Trim};
 

@@ -13,6 +13,8 @@ use crate::expr::PlanExpr;
 use crate::plan::{AggregateSpec, Columns, Operator, Plan, ReadSpec, SortSpec};
 use crate::scope::{ScopeFilter, Wildcard};
 
+mod regex;
+
 /// Metadata fields every record may carry (D8, D9), filled by the readers.
 pub const METADATA_FIELDS: [&str; 10] = [
     "_sourceCategory",
@@ -356,6 +358,7 @@ impl Planner<'_> {
 
     fn expr(&mut self, expr: &Expr) -> PlanExpr {
         match &expr.node {
+            ExprKind::Literal(Literal::Regex(_)) => self.misplaced_regex(expr.span),
             ExprKind::Literal(literal) => PlanExpr::Literal(literal_value(literal)),
             ExprKind::Field(name) => PlanExpr::Field(self.read_field(name, expr.span)),
             ExprKind::Call { name, args } => self.call(name, args),
@@ -390,7 +393,7 @@ impl Planner<'_> {
     }
 
     fn call(&mut self, name: &Name, args: &[Expr]) -> PlanExpr {
-        let planned: Vec<PlanExpr> = args.iter().map(|a| self.expr(a)).collect();
+        let planned: Vec<PlanExpr> = args.iter().map(|a| self.argument(a)).collect();
         let Some(function) = self.registry.scalar(&name.node) else {
             let (code, message) = if self.registry.aggregate(&name.node).is_some() {
                 (
@@ -424,6 +427,7 @@ impl Planner<'_> {
             ));
             return PlanExpr::Literal(Value::Null);
         }
+        let function = self.regex_function(function, args);
         let constants: Vec<Option<Value>> = planned
             .iter()
             .map(|p| match p {
@@ -485,6 +489,7 @@ fn literal_value(literal: &Literal) -> Value {
         Literal::Float(f) => Value::Float(*f),
         Literal::Bool(b) => Value::Bool(*b),
         Literal::Null => Value::Null,
+        Literal::Regex(pattern) => Value::text(pattern),
     }
 }
 

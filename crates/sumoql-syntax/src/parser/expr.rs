@@ -9,6 +9,7 @@ use nom::sequence::preceded;
 
 use super::error::{describe_next, expected, fail};
 use super::literal::{field_name, identifier, keyword, number_literal, string_literal, symbol, ws};
+use super::regex::regex_literal;
 use super::{offset, Input, PResult};
 use crate::ast::{BinaryOp, Expr, ExprKind, Literal, UnaryOp};
 use crate::codes;
@@ -253,6 +254,13 @@ fn primary(input: Input<'_>) -> PResult<'_, Expr> {
             Spanned::new(ExprKind::Literal(Literal::Text(s)), at_end(&rest)),
         ));
     }
+    if text.starts_with('/') {
+        let (rest, pattern) = regex_literal(input)?;
+        return Ok((
+            rest,
+            Spanned::new(ExprKind::Literal(Literal::Regex(pattern)), at_end(&rest)),
+        ));
+    }
     if text.starts_with(|c: char| c.is_ascii_digit()) {
         let (rest, n) = number_literal(input)?;
         return Ok((rest, Spanned::new(ExprKind::Literal(n), at_end(&rest))));
@@ -350,6 +358,15 @@ mod tests {
         assert_eq!(show("-5 - -x"), "-5 - -x");
         assert_eq!(show("%\"odd name\" = x"), "%\"odd name\" = x");
         assert_eq!(show("a AND NOT b"), "a and !b");
+    }
+
+    #[test]
+    fn a_slash_starts_a_regex_only_where_an_operand_starts() {
+        assert_eq!(
+            show(r#"replace(p, /a\/\d+/, "x") / 2"#),
+            r#"replace(p, /a\/\d+/, "x") / 2"#
+        );
+        assert_eq!(show("a / b / c"), "(a / b) / c");
     }
 
     #[test]
