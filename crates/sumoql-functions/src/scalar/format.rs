@@ -391,7 +391,7 @@ impl ScalarFunction for Format {
             return Ok(());
         };
         let pattern = Pattern::compile(&pattern).map_err(|message| (0, message))?;
-        let given = constants.len() - 1;
+        let given = constants.len().saturating_sub(1);
         let needed = pattern.arguments();
         if needed > given {
             return Err((
