@@ -20,11 +20,11 @@ pub(super) fn regex_pattern(arg: &Expr) -> Option<&str> {
 }
 
 impl Planner<'_> {
-    /// Plans a call argument: a regular expression literal is its pattern's text (the function
-    /// that takes it is chosen by [`Planner::regex_function`]); anything else is an expression.
+    /// Plans a call argument: a regular expression literal stays one (the function that takes it
+    /// is chosen by [`Planner::regex_function`]); anything else is an expression.
     pub(super) fn argument(&mut self, arg: &Expr) -> PlanExpr {
         match regex_pattern(arg) {
-            Some(pattern) => PlanExpr::Literal(Value::text(pattern)),
+            Some(pattern) => PlanExpr::Regex(pattern.to_string()),
             None => self.expr(arg),
         }
     }
@@ -80,5 +80,51 @@ impl Planner<'_> {
             .with_label("a regular expression"),
         );
         PlanExpr::Literal(Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sumoql_functions::Registry;
+    use sumoql_syntax::parse_query;
+
+    use super::super::plan_query;
+
+    fn explain(text: &str) -> Result<String, Vec<String>> {
+        let query = parse_query(text).map_err(|errors| vec![format!("{errors:?}")])?;
+        plan_query(&query, &Registry::standard())
+            .map(|plan| plan.explain())
+            .map_err(|errors| errors.into_iter().map(|e| e.message).collect())
+    }
+
+    #[test]
+    fn a_regex_argument_stays_a_regex_in_the_plan() {
+        let plan = explain(r#"* | replace(p, /a\/(\d)/, "<$1>") as q"#).unwrap();
+        assert!(
+            plan.contains(r#"q = replace(p, /a\/(\d)/, "<$1>")"#),
+            "{plan}"
+        );
+        let text = explain(r#"* | replace(p, "a/(\d)", "<$1>") as q"#).unwrap();
+        assert!(
+            text.contains(r#"q = replace(p, "a/(\\d)", "<$1>")"#),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn regexes_where_none_is_taken_are_errors() {
+        assert_eq!(
+            explain("* | concat(a, /b/) as c"),
+            Err(vec![
+                "`concat` takes no regular expression as argument 2".to_string()
+            ])
+        );
+        let misplaced = explain("* | where a = /b/").unwrap_err();
+        assert!(misplaced[0].starts_with("a regular expression `/.../` can only be"));
+        let invalid = explain("* | replace(a, /[/, \"x\") as c").unwrap_err();
+        assert!(
+            invalid[0].contains("invalid regular expression"),
+            "{invalid:?}"
+        );
     }
 }
