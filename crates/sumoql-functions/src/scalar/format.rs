@@ -26,6 +26,8 @@ enum Conversion {
 /// One `%` specifier: `%[flags][width][.precision]conversion`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Specifier {
+    /// `%2$s`: the argument at this position (from 1) rather than the next one.
+    argument: Option<usize>,
     /// `-`: pad on the right.
     left: bool,
     /// `0`: pad numbers with zeros after the sign.
@@ -72,6 +74,7 @@ impl Pattern {
                 continue;
             }
             let mut specifier = Specifier {
+                argument: None,
                 left: false,
                 zeros: false,
                 plus: false,
@@ -81,36 +84,24 @@ impl Pattern {
                 precision: None,
                 conversion: Conversion::Decimal,
             };
-            while let Some(&(_, flag)) = chars.peek() {
-                let slot = match flag {
-                    '-' => &mut specifier.left,
-                    '0' => &mut specifier.zeros,
-                    '+' => &mut specifier.plus,
-                    ' ' => &mut specifier.space,
-                    ',' => &mut specifier.grouping,
-                    _ => break,
-                };
-                *slot = true;
-                chars.next();
-            }
-            let mut width = String::new();
-            while let Some(&(_, digit)) = chars.peek().filter(|(_, d)| d.is_ascii_digit()) {
-                width.push(digit);
-                chars.next();
-            }
-            if chars.peek().is_some_and(|&(_, c)| c == '$') {
-                return Err(format!(
-                    "argument positions such as `%{width}$` (at character {at}) are not supported"
-                ));
+            let flagged = specifier.read_flags(&mut chars);
+            let mut width = read_digits(&mut chars);
+            if chars.next_if(|&(_, c)| c == '$').is_some() {
+                let position = parse_count(&width)?;
+                if flagged || position == 0 {
+                    return Err(format!(
+                        "an argument position (at character {at}) is a number from 1, before \
+                         any flag"
+                    ));
+                }
+                specifier.argument = Some(position);
+                specifier.read_flags(&mut chars);
+                width = read_digits(&mut chars);
             }
             specifier.width = parse_count(&width)?;
             if chars.peek().is_some_and(|&(_, c)| c == '.') {
                 chars.next();
-                let mut precision = String::new();
-                while let Some(&(_, digit)) = chars.peek().filter(|(_, d)| d.is_ascii_digit()) {
-                    precision.push(digit);
-                    chars.next();
-                }
+                let precision = read_digits(&mut chars);
                 if precision.is_empty() {
                     return Err(format!("`.` without a precision at character {at}"));
                 }
@@ -157,28 +148,55 @@ impl Pattern {
 
     /// How many arguments the pattern consumes.
     fn arguments(&self) -> usize {
-        self.pieces
-            .iter()
-            .filter(|piece| matches!(piece, Piece::Specifier(_)))
-            .count()
+        let specifiers = self.pieces.iter().filter_map(|piece| match piece {
+            Piece::Specifier(specifier) => Some(specifier),
+            Piece::Text(_) => None,
+        });
+        let (mut next, mut furthest) = (0, 0);
+        for specifier in specifiers {
+            match specifier.argument {
+                Some(position) => furthest = furthest.max(position),
+                None => next += 1,
+            }
+        }
+        next.max(furthest)
     }
 
     /// The pattern applied to `args`; `None` when an argument is missing, null or does not fit its
     /// conversion.
     fn apply(&self, args: &[Value]) -> Option<String> {
         let mut out = String::new();
-        let mut args = args.iter();
+        let mut next = args.iter();
         for piece in &self.pieces {
             match piece {
                 Piece::Text(text) => out.push_str(text),
-                Piece::Specifier(specifier) => specifier.write(args.next()?, &mut out)?,
+                Piece::Specifier(specifier) => {
+                    let arg = match specifier.argument {
+                        Some(position) => args.get(position - 1)?,
+                        None => next.next()?,
+                    };
+                    specifier.write(arg, &mut out)?;
+                }
             }
         }
         Some(out)
     }
 }
 
-/// A width or precision.
+/// The pattern's characters, each with its position from 1.
+type PatternChars<'a> =
+    std::iter::Peekable<std::iter::Zip<std::ops::RangeFrom<usize>, std::str::Chars<'a>>>;
+
+/// The ASCII digits that come next.
+fn read_digits(chars: &mut PatternChars<'_>) -> String {
+    let mut digits = String::new();
+    while let Some((_, digit)) = chars.next_if(|(_, c)| c.is_ascii_digit()) {
+        digits.push(digit);
+    }
+    digits
+}
+
+/// A width, precision or argument position.
 fn parse_count(digits: &str) -> Result<usize, String> {
     if digits.is_empty() {
         return Ok(0);
@@ -222,6 +240,25 @@ fn java_scientific(f: f64, precision: usize, upper: bool) -> String {
 }
 
 impl Specifier {
+    /// Reads the flags that come next; whether there were any.
+    fn read_flags(&mut self, chars: &mut PatternChars<'_>) -> bool {
+        let mut any = false;
+        while let Some(&(_, flag)) = chars.peek() {
+            let slot = match flag {
+                '-' => &mut self.left,
+                '0' => &mut self.zeros,
+                '+' => &mut self.plus,
+                ' ' => &mut self.space,
+                ',' => &mut self.grouping,
+                _ => break,
+            };
+            *slot = true;
+            any = true;
+            chars.next();
+        }
+        any
+    }
+
     /// Rejects flag combinations that Java rejects.
     fn check(&self, at: usize) -> Result<(), String> {
         let numeric = !matches!(self.conversion, Conversion::Text { .. });
@@ -364,7 +401,7 @@ impl ScalarFunction for Format {
          hexadecimal or octal (two's complement when negative), %f a number with 6 decimals or \
          %.2f with 2, %e scientific notation, %% a percent sign and %n a line break; flags `-` \
          (align left), `0` (zero padding), `+`, ` ` and `,` (thousands) and a width such as %8d \
-         work as in Java. Numeric text counts as a number. Null in any argument, a missing \
+         work as in Java, and %2$s takes the second argument. Numeric text counts as a number. Null in any argument, a missing \
          argument, or an argument its conversion cannot take (text for %d, 2.5 for %x) gives \
          null. A literal pattern that is invalid, or that needs more arguments than are given, \
          is reported before the query runs."
@@ -460,6 +497,10 @@ mod tests {
         );
         assert_eq!(format("%d", &[Value::Float(3.0)]), text("3"));
         assert_eq!(format("100%%%n", &[]), text("100%\n"));
+        assert_eq!(
+            format("%2$s-%1$s-%s-%1$03d", &[Value::Int(7), text("b")]),
+            text("b-7-7-007")
+        );
         assert_eq!(format("%s", &[Value::Bool(true)]), text("true"));
     }
 
@@ -484,6 +525,8 @@ mod tests {
         };
         assert_eq!(check("%s and %d", 2), Ok(()));
         assert_eq!(check("%%", 0), Ok(()));
+        assert_eq!(check("%2$s %s", 2), Ok(()));
+        assert!(check("%3$s %s", 2).is_err());
         assert_eq!(
             check("%s and %d", 1),
             Err((
@@ -492,7 +535,7 @@ mod tests {
             ))
         );
         for bad in [
-            "%q", "50%", "%1$s", "%.2d", "%-s", "%05s", "%.f", "%#x", "%,x",
+            "%q", "50%", "%0$s", "%-1$s", "%.2d", "%-s", "%05s", "%.f", "%#x", "%,x",
         ] {
             assert!(check(bad, 3).is_err(), "{bad}");
         }
