@@ -172,6 +172,17 @@ pub trait ScalarFunction: Send + Sync {
     fn check_constants(&self, _constants: &[Option<Value>]) -> Result<(), (usize, String)> {
         Ok(())
     }
+    /// The function a call becomes when its argument at `index` is a regular expression literal
+    /// (`/pattern/`), as `replace(text, /regex/, replacement)` becomes a regex replace: `None`
+    /// when the function takes no regular expression there, an error message when the pattern
+    /// is invalid. The argument itself is then passed as the pattern's text.
+    fn with_regex(
+        &self,
+        _index: usize,
+        _pattern: &str,
+    ) -> Option<Result<Arc<dyn ScalarFunction>, String>> {
+        None
+    }
     /// Computes the result.
     fn call(&self, args: &[Value], ctx: &mut CallContext) -> Result<Value, RecordDropped>;
 }

@@ -16,6 +16,9 @@ use crate::pattern::TextPattern;
 pub enum PlanExpr {
     /// A constant.
     Literal(Value),
+    /// A regular expression literal passed to a function that takes one (`/\d+/` in
+    /// `replace(path, /\d+/, "N")`); it evaluates to the pattern's text.
+    Regex(String),
     /// The value of a field.
     Field(SlotId),
     /// A call of a scalar function; arguments are all evaluated first.
@@ -77,6 +80,7 @@ impl PlanExpr {
     pub fn evaluate(&self, record: &Record, ctx: &mut CallContext) -> Result<Value, RecordDropped> {
         Ok(match self {
             PlanExpr::Literal(value) => value.clone(),
+            PlanExpr::Regex(pattern) => Value::text(pattern),
             PlanExpr::Field(slot) => record.get(*slot).clone(),
             PlanExpr::Call { function, args } => {
                 let mut values = Vec::with_capacity(args.len());
@@ -143,7 +147,7 @@ impl PlanExpr {
     /// Every field slot the expression reads.
     pub fn fields(&self, out: &mut Vec<SlotId>) {
         match self {
-            PlanExpr::Literal(_) => {}
+            PlanExpr::Literal(_) | PlanExpr::Regex(_) => {}
             PlanExpr::Field(slot) => {
                 if !out.contains(slot) {
                     out.push(*slot);
@@ -297,6 +301,7 @@ impl fmt::Display for Shown<'_> {
         match self.expr {
             PlanExpr::Literal(Value::Text(s)) => f.write_str(&quote(s)),
             PlanExpr::Literal(Value::Null) => f.write_str("null"),
+            PlanExpr::Regex(pattern) => write!(f, "/{}/", pattern.replace('/', "\\/")),
             PlanExpr::Literal(value) => {
                 let mut json = String::new();
                 value.write_json(&mut json);

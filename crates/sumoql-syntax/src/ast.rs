@@ -201,6 +201,8 @@ pub enum Literal {
     Bool(bool),
     /// `null`.
     Null,
+    /// `/pattern/`: a regular expression, as `replace(path, /\d+/, "N")` takes.
+    Regex(String),
 }
 
 /// Prefix operators.
@@ -306,6 +308,7 @@ impl fmt::Display for Literal {
             Literal::Float(x) => write!(f, "{x:?}"),
             Literal::Bool(b) => write!(f, "{b}"),
             Literal::Null => f.write_str("null"),
+            Literal::Regex(pattern) => write!(f, "/{}/", pattern.replace('/', "\\/")),
         }
     }
 }

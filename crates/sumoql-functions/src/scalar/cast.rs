@@ -11,14 +11,14 @@ pub(super) fn truncate_to_i64(f: f64) -> Option<i64> {
 }
 
 /// Null after counting a failed cast.
-fn cast_failed(ctx: &mut CallContext) -> Value {
+pub(super) fn cast_failed(ctx: &mut CallContext) -> Value {
     ctx.warn(WarningKind::CastFailed);
     Value::Null
 }
 
 /// The `toLong` cast that `toInt` shares: integers stay, floats and numeric text are truncated
 /// toward zero, null stays null, and anything else is null with a warning.
-fn to_long(value: &Value, ctx: &mut CallContext) -> Value {
+pub(super) fn to_long(value: &Value, ctx: &mut CallContext) -> Value {
     if value.is_null() {
         return Value::Null;
     }

@@ -9,7 +9,7 @@ use crate::java_date::JavaDatePattern;
 use crate::prelude::*;
 
 /// The text of the constant at `index`, when that argument is a literal with text.
-fn constant_text(constants: &[Option<Value>], index: usize) -> Option<Cow<'_, str>> {
+pub(super) fn constant_text(constants: &[Option<Value>], index: usize) -> Option<Cow<'_, str>> {
     constants.get(index)?.as_ref()?.to_text()
 }
 

@@ -6,22 +6,36 @@ use crate::ScalarFunction;
 
 mod cast;
 mod conditional;
+mod encoding;
+mod format;
 mod format_date;
+mod hash;
+mod hex;
 mod ip;
 mod ip_cidr;
+mod is_numeric;
+mod json_array;
 mod math;
 mod now;
 mod null_checks;
 mod parse_date;
 mod query_time;
+mod replace;
+mod substring;
 mod text;
 mod trig;
 
 pub use cast::{Num, ToInt, ToLong, ToStringFn};
 pub use conditional::If;
+pub use encoding::{Base64Decode, Base64Encode, UrlDecode, UrlEncode};
+pub use format::Format;
 pub use format_date::FormatDate;
+pub use hash::Hash;
+pub use hex::{DecToHex, HexToAscii, HexToDec};
 pub use ip::{IsPrivateIp, IsPublicIp, IsReservedIp, IsValidIp, IsValidIpv4, IsValidIpv6};
 pub use ip_cidr::{CidrMatch, CompareCidrPrefix, GetCidrPrefix, Ipv4ToNumber, MaskFromCidr};
+pub use is_numeric::IsNumeric;
+pub use json_array::{JsonArrayContains, JsonArraySize};
 pub use math::{
     Abs, Ceil, FloatFunction, Floor, Hypot, IsInfinity, IsNan, Max, Min, Pow, Round, CBRT, EXP,
     EXPM1, LOG, LOG10, LOG1P, SQRT,
@@ -30,7 +44,9 @@ pub use now::Now;
 pub use null_checks::{IsBlank, IsEmpty, IsNull};
 pub use parse_date::ParseDate;
 pub use query_time::{QueryEndTime, QueryStartTime, QueryTimeRange};
-pub use text::{Concat, Contains, Length, ToLowerCase, ToUpperCase};
+pub use replace::{RegexReplace, Replace};
+pub use substring::Substring;
+pub use text::{Concat, Contains, Length, ToLowerCase, ToUpperCase, Trim};
 pub use trig::{
     Atan2, Haversine, ACOS, ASIN, ATAN, COS, COSH, SIN, SINH, TAN, TANH, TO_DEGREES, TO_RADIANS,
 };
@@ -98,6 +114,21 @@ pub fn all() -> Vec<Arc<dyn ScalarFunction>> {
         Arc::new(QueryEndTime),
         Arc::new(QueryTimeRange),
         Arc::new(ParseDate),
+        Arc::new(Trim),
+        Arc::new(Substring),
+        Arc::new(Replace),
+        Arc::new(Format),
+        Arc::new(UrlEncode),
+        Arc::new(UrlDecode),
+        Arc::new(Base64Encode),
+        Arc::new(Base64Decode),
+        Arc::new(Hash),
+        Arc::new(JsonArrayContains),
+        Arc::new(JsonArraySize),
+        Arc::new(HexToDec),
+        Arc::new(DecToHex),
+        Arc::new(HexToAscii),
+        Arc::new(IsNumeric),
     ]
 }
 

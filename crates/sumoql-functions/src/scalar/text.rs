@@ -1,9 +1,9 @@
-//! Text functions: `concat`, `length`, `toLowerCase`, `toUpperCase` and `contains`.
+//! Text functions: `concat`, `length`, `toLowerCase`, `toUpperCase`, `trim` and `contains`.
 
 use crate::prelude::*;
 
 /// `make` applied to the text form of `value`; null stays null.
-fn with_text(value: &Value, make: impl FnOnce(&str) -> Value) -> Value {
+pub(super) fn with_text(value: &Value, make: impl FnOnce(&str) -> Value) -> Value {
     value.to_text().map_or(Value::Null, |text| make(&text))
 }
 
@@ -140,6 +140,38 @@ impl ScalarFunction for ToUpperCase {
     }
 }
 
+/// `trim(x)`: the text form of `x` without leading and trailing whitespace.
+#[derive(Debug)]
+pub struct Trim;
+
+impl ScalarFunction for Trim {
+    fn name(&self) -> &'static str {
+        "trim"
+    }
+
+    fn signature(&self) -> Signature {
+        Signature::exactly(1)
+    }
+
+    fn doc(&self) -> &'static str {
+        "Returns the value's text form without leading and trailing whitespace (spaces, tabs, \
+         line breaks and other Unicode white space); whitespace inside is kept. Null gives null."
+    }
+
+    fn examples(&self) -> &'static [Example] {
+        const EXAMPLES: &[Example] = &[
+            example!("trim(\" Hello World  \")", "\"Hello World\""),
+            example!("trim(\"\\tuser=bob\\n\")", "\"user=bob\""),
+            example!("trim(null)", "null"),
+        ];
+        EXAMPLES
+    }
+
+    fn call(&self, args: &[Value], _ctx: &mut CallContext) -> Result<Value, RecordDropped> {
+        Ok(with_text(&args[0], |text| Value::text(text.trim())))
+    }
+}
+
 /// `contains(text, part)`: whether `part` occurs in `text`.
 #[derive(Debug)]
 pub struct Contains;
@@ -219,6 +251,17 @@ mod tests {
             Value::text("TRUE")
         );
         assert_eq!(call(&ToLowerCase, &[Value::Null]), Value::Null);
+    }
+
+    #[test]
+    fn trim_keeps_inner_whitespace() {
+        assert_eq!(
+            call(&Trim, &[Value::text(" \u{a0}a  b\r\n")]),
+            Value::text("a  b")
+        );
+        assert_eq!(call(&Trim, &[Value::text("   ")]), Value::text(""));
+        assert_eq!(call(&Trim, &[Value::Int(7)]), Value::text("7"));
+        assert_eq!(call(&Trim, &[Value::Null]), Value::Null);
     }
 
     #[test]

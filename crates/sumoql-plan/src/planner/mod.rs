@@ -16,6 +16,7 @@ use crate::plan::{Columns, Operator, Plan, ReadSpec, SortSpec};
 use crate::scope::{ScopeFilter, Wildcard};
 
 mod aggregate;
+mod regex;
 
 /// Metadata fields every record may carry (D8, D9), filled by the readers.
 pub const METADATA_FIELDS: [&str; 10] = [
@@ -268,6 +269,7 @@ impl Planner<'_> {
 
     fn expr(&mut self, expr: &Expr) -> PlanExpr {
         match &expr.node {
+            ExprKind::Literal(Literal::Regex(_)) => self.misplaced_regex(expr.span),
             ExprKind::Literal(literal) => PlanExpr::Literal(literal_value(literal)),
             ExprKind::Field(name) => PlanExpr::Field(self.read_field(name, expr.span)),
             ExprKind::Call { name, args } => self.call(name, args),
@@ -310,7 +312,7 @@ impl Planner<'_> {
         if let Some(matches) = self.matches_call(name, args) {
             return matches;
         }
-        let planned: Vec<PlanExpr> = args.iter().map(|a| self.expr(a)).collect();
+        let planned: Vec<PlanExpr> = args.iter().map(|a| self.argument(a)).collect();
         let Some(function) = self.registry.scalar(&name.node) else {
             let (code, message) = if self.registry.aggregate(&name.node).is_some() {
                 (
@@ -344,6 +346,7 @@ impl Planner<'_> {
             ));
             return PlanExpr::Literal(Value::Null);
         }
+        let function = self.regex_function(function, args);
         let constants: Vec<Option<Value>> = planned
             .iter()
             .map(|p| match p {
@@ -405,6 +408,7 @@ fn literal_value(literal: &Literal) -> Value {
         Literal::Float(f) => Value::Float(*f),
         Literal::Bool(b) => Value::Bool(*b),
         Literal::Null => Value::Null,
+        Literal::Regex(pattern) => Value::text(pattern),
     }
 }
 

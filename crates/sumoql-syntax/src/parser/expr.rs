@@ -9,6 +9,7 @@ use nom::sequence::preceded;
 
 use super::error::{describe_next, expected, fail};
 use super::literal::{field_name, identifier, keyword, number_literal, string_literal, symbol, ws};
+use super::regex::regex_literal;
 use super::{offset, Input, PResult};
 use nom::Slice;
 
@@ -339,6 +340,13 @@ fn primary(input: Input<'_>) -> PResult<'_, Expr> {
             Spanned::new(ExprKind::Literal(Literal::Text(s)), at_end(&rest)),
         ));
     }
+    if text.starts_with('/') {
+        let (rest, pattern) = regex_literal(input)?;
+        return Ok((
+            rest,
+            Spanned::new(ExprKind::Literal(Literal::Regex(pattern)), at_end(&rest)),
+        ));
+    }
     if text.starts_with(|c: char| c.is_ascii_digit()) {
         let (rest, n) = number_literal(input)?;
         return Ok((rest, Spanned::new(ExprKind::Literal(n), at_end(&rest))));
@@ -439,6 +447,15 @@ mod tests {
         assert_eq!(show("x matches \"a*\" and y"), "(x matches \"a*\") and y");
         assert_eq!(show("not x matches /a\\/b/"), "x not matches /a\\/b/");
         assert_eq!(show("x not matches /\\d+/"), "x not matches /\\d+/");
+    }
+
+    #[test]
+    fn a_slash_starts_a_regex_only_where_an_operand_starts() {
+        assert_eq!(
+            show(r#"replace(p, /a\/\d+/, "x") / 2"#),
+            r#"replace(p, /a\/\d+/, "x") / 2"#
+        );
+        assert_eq!(show("a / b / c"), "(a / b) / c");
     }
 
     #[test]

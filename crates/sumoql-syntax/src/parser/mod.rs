@@ -10,6 +10,7 @@ mod error;
 mod expr;
 mod extract;
 mod literal;
+mod regex;
 mod scope;
 mod split;
 mod stage;
