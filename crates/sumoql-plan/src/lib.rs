@@ -20,7 +20,11 @@ mod plan;
 mod planner;
 mod scope;
 
-pub use expr::PlanExpr;
-pub use plan::{AggregateSpec, Columns, Operator, Plan, ReadSpec, SortSpec};
+pub use expr::{binary, PlanExpr};
+pub use plan::{
+    AggregateSpec, Columns, LookupTable, Operator, Plan, ReadSpec, RowOperator, SortSpec,
+};
 pub use planner::{plan_query, METADATA_FIELDS};
 pub use scope::{ScopeFilter, Wildcard};
+/// The syntax types that plan operators carry.
+pub use sumoql_syntax::ast::{BinaryOp, SequenceKind};

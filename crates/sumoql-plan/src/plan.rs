@@ -8,6 +8,10 @@ use sumoql_value::{Schema, SlotId};
 use crate::expr::PlanExpr;
 use crate::scope::ScopeFilter;
 
+mod rows;
+
+pub use rows::{LookupTable, RowOperator};
+
 /// A query ready to run: its schema, scope filter, operators and output columns.
 #[derive(Clone)]
 pub struct Plan {
@@ -54,6 +58,12 @@ pub enum Columns {
     },
     /// Exactly these columns, in this order.
     Exact(Vec<SlotId>),
+    /// These columns, then columns known only at run time (after `transpose`), carried in each
+    /// record's `source` as [`SourceField::Extra`](sumoql_value::SourceField::Extra) cells.
+    Dynamic {
+        /// The columns known at plan time, first.
+        leading: Vec<SlotId>,
+    },
 }
 
 impl Columns {
@@ -62,7 +72,9 @@ impl Columns {
     pub fn has(&self, slot: SlotId) -> bool {
         match self {
             Columns::Whole { removed, .. } => !removed.contains(&slot),
-            Columns::Exact(columns) => columns.contains(&slot),
+            Columns::Exact(columns) | Columns::Dynamic { leading: columns } => {
+                columns.contains(&slot)
+            }
         }
     }
 }
@@ -95,6 +107,9 @@ pub enum Operator {
     Sort(Vec<SortSpec>),
     /// Keeps the first `n` records (`limit n`).
     Limit(u64),
+    /// A row operator (`timeslice`, `top`, `topk`, `dedup`, `accum`, `total`, `diff`,
+    /// `backshift`, `lookup`, `transpose`).
+    Rows(RowOperator),
 }
 
 /// One aggregate of an [`Operator::Aggregate`]: `sum(BytesSent) as TotalBytesSent`.

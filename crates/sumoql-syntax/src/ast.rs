@@ -4,6 +4,10 @@ use std::fmt;
 
 use crate::span::Spanned;
 
+mod rows;
+
+pub use rows::{RowStage, SequenceKind};
+
 /// A name as written in the query (a field, a function, an alias), with its span.
 pub type Name = Spanned<String>;
 
@@ -67,6 +71,9 @@ pub enum Stage {
     Sort(Vec<SortKey>),
     /// Keep the first rows (`limit 10`).
     Limit(Spanned<u64>),
+    /// A row operator (`timeslice 5m`, `top 10 src_ip`, `dedup by user`, `accum n`, `lookup`,
+    /// `transpose`).
+    Rows(RowStage),
 }
 
 /// The items and grouping of a [`Stage::Bare`] or [`Stage::Stats`].

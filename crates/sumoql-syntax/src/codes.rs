@@ -36,3 +36,5 @@ pub const UNKNOWN_FIELD: Code = "E0204";
 pub const BAD_ARGUMENT: Code = "E0205";
 /// A stage that needs a name or value it did not get.
 pub const INVALID_STAGE: Code = "E0206";
+/// A lookup table cannot be read, or lacks a column the query names.
+pub const LOOKUP_TABLE: Code = "E0220";

@@ -13,6 +13,12 @@ use crate::expr::PlanExpr;
 use crate::plan::{AggregateSpec, Columns, Operator, Plan, ReadSpec, SortSpec};
 use crate::scope::{ScopeFilter, Wildcard};
 
+mod fields;
+mod lookup;
+mod rows;
+
+use fields::Passthrough;
+
 /// Metadata fields every record may carry (D8, D9), filled by the readers.
 pub const METADATA_FIELDS: [&str; 10] = [
     "_sourceCategory",
@@ -38,6 +44,7 @@ pub fn plan_query(query: &Query, registry: &Registry) -> Result<Plan, Vec<Diagno
         },
         reads: Vec::new(),
         written_first: Vec::new(),
+        passthrough: Passthrough::Nothing,
         errors: Vec::new(),
     };
     let scope = match &query.scope {
@@ -78,6 +85,8 @@ struct Planner<'r> {
     reads: Vec<SlotId>,
     /// Slots whose first mention is a write: read only to keep their place in whole records.
     written_first: Vec<SlotId>,
+    /// The `_` fields a `fields` allow-list let through.
+    passthrough: Passthrough,
     errors: Vec<Diagnostic>,
 }
 
@@ -86,13 +95,24 @@ impl Planner<'_> {
     /// extract it; after an aggregation or `fields`, it must be one of the columns.
     fn read_field(&mut self, name: &str, span: Span) -> SlotId {
         let slot = self.schema.intern(name);
+        let hidden = match &self.columns {
+            Columns::Whole { .. } => false,
+            Columns::Exact(columns) | Columns::Dynamic { leading: columns } => {
+                !columns.contains(&slot)
+            }
+        };
+        if hidden && self.passes_through(name, slot) {
+            return slot;
+        }
         match &self.columns {
             Columns::Whole { .. } => {
                 if !self.reads.contains(&slot) {
                     self.reads.push(slot);
                 }
             }
-            Columns::Exact(columns) if !columns.contains(&slot) => {
+            Columns::Exact(columns) | Columns::Dynamic { leading: columns }
+                if !columns.contains(&slot) =>
+            {
                 let available: Vec<&str> = columns.iter().map(|&s| self.schema.name(s)).collect();
                 let mut error = Diagnostic::error(
                     codes::UNKNOWN_FIELD,
@@ -108,7 +128,7 @@ impl Planner<'_> {
                 }
                 self.errors.push(error);
             }
-            Columns::Exact(_) => {}
+            Columns::Exact(_) | Columns::Dynamic { .. } => {}
         }
         slot
     }
@@ -128,7 +148,7 @@ impl Planner<'_> {
                     added.push(slot);
                 }
             }
-            Columns::Exact(columns) => {
+            Columns::Exact(columns) | Columns::Dynamic { leading: columns } => {
                 if !columns.contains(&slot) {
                     columns.push(slot);
                 }
@@ -187,7 +207,7 @@ impl Planner<'_> {
                     .iter()
                     .map(|n| self.read_field(&n.node, n.span))
                     .collect();
-                self.columns = Columns::Exact(slots.clone());
+                self.allow_list(slots.clone());
                 operators.push(Operator::Keep(slots));
             }
             Stage::Fields {
@@ -208,7 +228,9 @@ impl Planner<'_> {
                             }
                         }
                     }
-                    Columns::Exact(columns) => columns.retain(|s| !slots.contains(s)),
+                    Columns::Exact(columns) | Columns::Dynamic { leading: columns } => {
+                        columns.retain(|s| !slots.contains(s))
+                    }
                 }
                 operators.push(Operator::Remove(slots));
             }
@@ -223,6 +245,7 @@ impl Planner<'_> {
                 operators.push(Operator::Sort(specs));
             }
             Stage::Limit(n) => operators.push(Operator::Limit(n.node)),
+            Stage::Rows(row) => self.row_stage(row, operators),
         }
     }
 
@@ -347,7 +370,7 @@ impl Planner<'_> {
                 }
             })
             .collect();
-        self.columns = Columns::Exact(columns);
+        self.set_columns(Columns::Exact(columns));
         operators.push(Operator::Aggregate {
             keys,
             aggregates: specs,

@@ -9,6 +9,7 @@
 mod error;
 mod expr;
 mod literal;
+mod rows;
 mod scope;
 mod split;
 mod stage;
