@@ -57,6 +57,12 @@ fn read_table(
     let table_error = |message: String| {
         vec![Diagnostic::error(codes::LOOKUP_TABLE, message, path.span).with_label("this table")]
     };
+    if std::path::Path::new(&path.node).is_dir() {
+        return Err(table_error(format!(
+            "the lookup table `{}` is a directory, not a CSV file",
+            path.node
+        )));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_path(&path.node)
@@ -79,6 +85,12 @@ fn read_table(
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
+    if header.iter().all(String::is_empty) {
+        return Err(table_error(format!(
+            "the lookup table `{}` is empty: it needs a header row naming its columns",
+            path.node
+        )));
+    }
     let mut missing = Vec::new();
     let mut position = |column: &Name| match header.iter().position(|h| *h == column.node) {
         Some(index) => index,
@@ -102,8 +114,8 @@ fn read_table(
             0
         }
     };
-    let key_positions: Vec<usize> = key_columns.iter().map(|c| position(c)).collect();
     let output_positions: Vec<usize> = output_columns.iter().map(|c| position(c)).collect();
+    let key_positions: Vec<usize> = key_columns.iter().map(|c| position(c)).collect();
     if !missing.is_empty() {
         return Err(missing);
     }
@@ -133,6 +145,9 @@ fn read_table(
 /// A CSV error as a short phrase: the I/O cause, or the CSV problem with its line.
 fn describe(error: &csv::Error) -> String {
     match error.kind() {
+        csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
+            "no such file".to_string()
+        }
         csv::ErrorKind::Io(io) => io.to_string(),
         _ => error.to_string(),
     }

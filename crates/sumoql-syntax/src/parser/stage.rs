@@ -159,7 +159,6 @@ fn stage(input: Input<'_>) -> PResult<'_, Stage> {
             _ if ROW_OPERATORS.contains(&lower.as_str()) && !reads_as_bare_item(rest) => {
                 return row_stage(&lower, rest);
             }
-            _ if followed_by_paren(rest) => {}
             _ if NOT_YET_SUPPORTED.contains(&lower.as_str()) => {
                 return Err(nom::Err::Failure(SyntaxError::new(
                     codes::UNSUPPORTED_OPERATOR,
@@ -167,6 +166,7 @@ fn stage(input: Input<'_>) -> PResult<'_, Stage> {
                     span,
                 ).with_note(format!("help: sumoql runs {}, and bare expressions such as `expr as name` and `count by f`", OPERATORS.join(", ")))));
             }
+            _ if followed_by_paren(rest) => {}
             _ => {
                 if let Some((_, advice)) =
                     SPLUNK_EQUIVALENTS.iter().find(|(name, _)| *name == lower)
