@@ -1,6 +1,7 @@
 //! The stages of the row operators, one file each, and the shared grouping helper.
 
 mod dedup;
+mod fill_missing;
 mod lookup;
 mod sequence;
 mod timeslice;
@@ -52,6 +53,11 @@ pub(crate) fn row_stage(operator: &RowOperator, width: usize) -> Box<dyn Stage> 
             by.clone(),
         )),
         RowOperator::Lookup(table) => Box::new(lookup::LookupStage::new(Arc::clone(table))),
+        RowOperator::FillMissing { keys, values } => Box::new(fill_missing::FillMissingStage::new(
+            keys.clone(),
+            values.clone(),
+            width,
+        )),
         RowOperator::Transpose { row, column, value } => Box::new(transpose::TransposeStage::new(
             row.clone(),
             column.clone(),

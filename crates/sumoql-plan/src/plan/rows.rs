@@ -56,6 +56,14 @@ pub enum RowOperator {
     },
     /// Copies table columns to each record whose key fields match a row (`lookup`).
     Lookup(Arc<LookupTable>),
+    /// Appends a row for every combination of the generated key values that no row has; its
+    /// other fields are null (`fillmissing values("a", "b") in f`).
+    FillMissing {
+        /// The key fields.
+        keys: Vec<SlotId>,
+        /// The values each key field must show, in the order of `keys`.
+        values: Vec<Vec<Value>>,
+    },
     /// Pivots keyed rows into one row per `row` key with one cell per `column` value
     /// (`transpose row r column c`); the cells hold `value`.
     Transpose {
@@ -156,6 +164,20 @@ impl RowOperator {
                 names(&table.keys),
                 table.rows.len()
             ),
+            RowOperator::FillMissing { keys, values } => {
+                let generators: Vec<String> = keys
+                    .iter()
+                    .zip(values)
+                    .map(|(&key, values)| {
+                        let listed: Vec<String> = values
+                            .iter()
+                            .map(|v| v.to_text().unwrap_or_default().into_owned())
+                            .collect();
+                        format!("{} in ({})", schema.name(key), listed.join(", "))
+                    })
+                    .collect();
+                format!("FillMissing {}", generators.join(", "))
+            }
             RowOperator::Transpose { row, column, value } => format!(
                 "Transpose row {} column {} value {}",
                 names(row),

@@ -3,12 +3,13 @@
 
 use std::sync::Arc;
 
-use sumoql_syntax::ast::{Name, RowStage};
+use sumoql_syntax::ast::{Literal, Name, RowStage};
 use sumoql_syntax::{codes, Diagnostic, Span};
 use sumoql_value::SlotId;
 
-use super::Planner;
+use super::{literal_value, Planner};
 use crate::plan::{AggregateSpec, Columns, Operator, RowOperator};
+use sumoql_value::Value;
 
 impl Planner<'_> {
     /// Plans one row operator, appending its operators.
@@ -83,6 +84,10 @@ impl Planner<'_> {
                 Some(table) => RowOperator::Lookup(Arc::new(table)),
                 None => return,
             },
+            RowStage::FillMissing { generators } => match self.fill_missing(generators) {
+                Some(operator) => operator,
+                None => return,
+            },
             RowStage::Transpose { row, column } => match self.transpose(row, column) {
                 Some(operator) => operator,
                 None => return,
@@ -135,6 +140,31 @@ impl Planner<'_> {
         Some(output)
     }
 
+    /// `fillmissing values(...) in f, ...`: only after an aggregation, whose rows it completes.
+    fn fill_missing(&mut self, generators: &[(Vec<Literal>, Name)]) -> Option<RowOperator> {
+        let (first, last) = (generators.first()?, generators.last()?);
+        if matches!(self.columns, Columns::Whole { .. }) {
+            self.errors.push(
+                Diagnostic::error(
+                    codes::INVALID_STAGE,
+                    "`fillmissing` completes the rows of an aggregation: put one such as `count by f` before it",
+                    Span::new(first.1.span.start, last.1.span.end),
+                )
+                .with_label("no aggregation before this"),
+            );
+            return None;
+        }
+        let keys = generators
+            .iter()
+            .map(|(_, field)| self.read_field(&field.node, field.span))
+            .collect();
+        let values = generators
+            .iter()
+            .map(|(values, _)| values.iter().map(generated_key).collect())
+            .collect();
+        Some(RowOperator::FillMissing { keys, values })
+    }
+
     /// `transpose row r column c`: the cells hold the one other column of an aggregation.
     fn transpose(&mut self, row: &[Name], column: &[Name]) -> Option<RowOperator> {
         let span = match (row.first(), column.last()) {
@@ -180,5 +210,13 @@ impl Planner<'_> {
             leading: row.clone(),
         });
         Some(RowOperator::Transpose { row, column, value })
+    }
+}
+
+/// A `fillmissing` value as a key: text, as keys read from logs are (D6).
+fn generated_key(literal: &Literal) -> Value {
+    match literal_value(literal) {
+        Value::Null => Value::Null,
+        value => Value::text(value.to_text().unwrap_or_default()),
     }
 }

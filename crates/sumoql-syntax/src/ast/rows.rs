@@ -1,7 +1,7 @@
 //! The AST of the row operators: time slices, top lists, de-duplication, row sequences,
 //! lookups and transposition.
 
-use crate::ast::Name;
+use crate::ast::{Literal, Name};
 use crate::span::Spanned;
 
 /// A row operator, after a `|`.
@@ -64,6 +64,12 @@ pub enum RowStage {
         path: Spanned<String>,
         /// The join conditions: a record field and the table column it must equal.
         on: Vec<(Name, Name)>,
+    },
+    /// Rows for missing keys (`fillmissing values("a", "b") in f, values("x") in g`): after an
+    /// aggregation, appends a row for every combination of the listed values that no row has.
+    FillMissing {
+        /// The generators: the values each key field must show, and the field.
+        generators: Vec<(Vec<Literal>, Name)>,
     },
     /// A pivot (`transpose row _timeslice column status`): one row per distinct `row` key, one
     /// column per distinct `column` value, holding the remaining field.

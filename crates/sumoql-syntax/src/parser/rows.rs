@@ -12,7 +12,7 @@ use crate::codes;
 use crate::span::{Span, Spanned};
 
 /// The row operators this file parses, as spelled after a pipe.
-pub(crate) const ROW_OPERATORS: [&str; 10] = [
+pub(crate) const ROW_OPERATORS: [&str; 11] = [
     "timeslice",
     "top",
     "topk",
@@ -23,6 +23,7 @@ pub(crate) const ROW_OPERATORS: [&str; 10] = [
     "backshift",
     "lookup",
     "transpose",
+    "fillmissing",
 ];
 
 /// Parses the rest of a row operator stage, after its name (`lower`, in lower case).
@@ -37,6 +38,7 @@ pub(crate) fn row_stage<'a>(lower: &str, input: Input<'a>) -> PResult<'a, Stage>
         "diff" => sequence(SequenceKind::Diff, input)?,
         "backshift" => sequence(SequenceKind::Backshift, input)?,
         "lookup" => lookup(input)?,
+        "fillmissing" => fill_missing(input)?,
         _ => transpose(input)?,
     };
     Ok((rest, Stage::Rows(stage)))
@@ -240,6 +242,51 @@ fn table_path(input: Input<'_>) -> PResult<'_, Spanned<String>> {
         return fail(&input, codes::SYNTAX, "the table's path is empty");
     }
     Ok((rest, Spanned::new(path, Span::new(start, offset(&rest)))))
+}
+
+/// `fillmissing values("a", "b") in f[, values(...) in g]`.
+fn fill_missing(input: Input<'_>) -> PResult<'_, RowStage> {
+    let mut generators = Vec::new();
+    let mut rest = input;
+    loop {
+        let (after, ()) = ws(rest)?;
+        if keyword("timeslice")(after).is_ok() {
+            return Err(nom::Err::Failure(
+                SyntaxError::new(
+                    codes::UNSUPPORTED_OPERATOR,
+                    "the `timeslice(...)` generator of `fillmissing` is not supported yet: it needs the query's time range",
+                    Span::new(offset(&after), offset(&after) + "timeslice".len()),
+                )
+                .with_note("help: list the keys instead, e.g. `fillmissing values(\"a\", \"b\") in f`"),
+            ));
+        }
+        let (after, _) = expected("`values(...) in field`", keyword("values"))(after)?;
+        let (after, _) = expected("`(` after `values`", symbol("("))(after)?;
+        let (mut after, first) = expected("a value", generated_value)(after)?;
+        let mut values = vec![first];
+        while let Ok((after_comma, _)) = symbol(",")(after) {
+            let (next, value) = expected("a value", generated_value)(after_comma)?;
+            values.push(value);
+            after = next;
+        }
+        let (after, _) = expected("`)`", symbol(")"))(after)?;
+        let (after, _) = expected("`in` and the key field", keyword("in"))(after)?;
+        let (after, field) = expected("a key field", field_name)(after)?;
+        generators.push((values, field));
+        match symbol(",")(after) {
+            Ok((after_comma, _)) => rest = after_comma,
+            Err(_) => return Ok((after, RowStage::FillMissing { generators })),
+        }
+    }
+}
+
+/// One value of a `values(...)` generator: a string or a number.
+fn generated_value(input: Input<'_>) -> PResult<'_, Literal> {
+    match string_literal(input) {
+        Ok((rest, text)) => Ok((rest, Literal::Text(text))),
+        Err(nom::Err::Error(_)) => number_literal(input),
+        Err(other) => Err(other),
+    }
 }
 
 /// `transpose row r[, r2] column c[, c2]`.

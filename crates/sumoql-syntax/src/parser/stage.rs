@@ -14,7 +14,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 17] = [
+pub const OPERATORS: [&str; 18] = [
     "where",
     "eval",
     "stats",
@@ -32,6 +32,7 @@ pub const OPERATORS: [&str; 17] = [
     "backshift",
     "lookup",
     "transpose",
+    "fillmissing",
 ];
 
 /// Aggregate functions that may start a bare stage (`| count by x`), for suggestions.
@@ -46,7 +47,7 @@ pub const AGGREGATE_OPERATORS: [&str; 7] = [
 ];
 
 /// Sumo operators that sumoql parses by name but does not run yet.
-const NOT_YET_SUPPORTED: [&str; 20] = [
+const NOT_YET_SUPPORTED: [&str; 19] = [
     "parse",
     "extract",
     "json",
@@ -54,7 +55,6 @@ const NOT_YET_SUPPORTED: [&str; 20] = [
     "keyvalue",
     "csv",
     "split",
-    "fillmissing",
     "join",
     "transaction",
     "logreduce",
