@@ -124,9 +124,13 @@ impl RowOperator {
                 by: keys,
                 rank,
             } => format!(
-                "Top {limit} by largest {}{}{}",
+                "Top {limit} by {} desc{}{}",
                 names(ranked),
-                by(keys),
+                if keys.is_empty() {
+                    String::new()
+                } else {
+                    format!(" per {}", names(keys))
+                },
                 rank.map_or(String::new(), |r| format!(", rank in {}", schema.name(r)))
             ),
             RowOperator::Dedup {

@@ -220,3 +220,48 @@ fn generated_key(literal: &Literal) -> Value {
         value => Value::text(value.to_text().unwrap_or_default()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use sumoql_functions::Registry;
+    use sumoql_syntax::parse_query;
+
+    use crate::plan_query;
+
+    fn explain(text: &str) -> String {
+        let query = parse_query(text).unwrap();
+        plan_query(&query, &Registry::standard()).unwrap().explain()
+    }
+
+    #[test]
+    fn row_operators_explain_themselves() {
+        let text = explain(
+            "* | timeslice 5m | dedup 2 by host | accum bytes by host | backshift bytes, 3 as b \
+             | top 3 host by _timeslice | transpose row _timeslice column host",
+        );
+        let expected = "\
+Scope: *
+Read: _messageTime, host, bytes
+1. Timeslice _timeslice = 300000 ms slice of _messageTime
+2. Dedup 2 by host
+3. Accum _accum = accum(bytes) by host
+4. Backshift b = backshift(bytes, 3)
+5. Aggregate count() as _count by _timeslice, host
+6. Top 3 by _count desc per _timeslice
+7. Transpose row _timeslice column host value _count
+Output: _timeslice, then the columns transpose makes
+";
+        assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn topk_adds_rank_and_fillmissing_lists_its_keys() {
+        let text = explain("* | count by a | topk(1, _count) | fillmissing values(\"x\") in a");
+        assert!(
+            text.contains("Top 1 by _count desc, rank in _rank"),
+            "{text}"
+        );
+        assert!(text.contains("FillMissing a in (x)"), "{text}");
+        assert!(text.ends_with("Output: a, _count, _rank\n"), "{text}");
+    }
+}
