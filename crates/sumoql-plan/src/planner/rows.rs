@@ -52,6 +52,22 @@ impl Planner<'_> {
                 by,
             } => {
                 let by = if by.is_empty() {
+                    let raw = self.schema.intern("_raw");
+                    let readable = matches!(self.columns, Columns::Whole { .. })
+                        || self.columns.has(raw)
+                        || self.passes_through("_raw", raw);
+                    if !readable {
+                        self.errors.push(
+                            Diagnostic::error(
+                                codes::INVALID_STAGE,
+                                "`dedup` without `by` compares whole messages (`_raw`), which an earlier stage removed",
+                                limit.span,
+                            )
+                            .with_label("no `by` here")
+                            .with_note("help: name the fields that make a duplicate: `dedup by f, g`"),
+                        );
+                        return;
+                    }
                     vec![self.read_field("_raw", limit.span)]
                 } else {
                     self.read_fields(by)
