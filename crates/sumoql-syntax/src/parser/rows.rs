@@ -319,6 +319,13 @@ mod tests {
     }
 
     #[test]
+    fn every_row_operator_is_listed_as_run() {
+        for name in ROW_OPERATORS {
+            assert!(super::super::OPERATORS.contains(&name), "{name}");
+        }
+    }
+
+    #[test]
     fn timeslice_forms() {
         let RowStage::Timeslice { width, alias } = row_of(" timeslice by 15m as t") else {
             panic!()
