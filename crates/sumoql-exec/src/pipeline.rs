@@ -6,8 +6,8 @@ use sumoql_value::time::Zone;
 use sumoql_value::{Record, Warnings};
 
 use crate::stages::{
-    AggregateStage, AssignStage, ExtractStage, FilterStage, KeepStage, LimitStage, RemoveStage,
-    ScopeStage, SortStage, Stage,
+    row_stage, AggregateStage, AssignStage, ExtractStage, FilterStage, KeepStage, LimitStage,
+    RemoveStage, ScopeStage, SortStage, Stage,
 };
 
 /// What to do with records whose group-by key is null (D2).
@@ -67,7 +67,7 @@ impl Pipeline {
                     width,
                     options.null_groups,
                 )),
-                Operator::Keep(slots) => Box::new(KeepStage::new(slots.clone(), width)),
+                Operator::Keep(slots) => Box::new(KeepStage::new(slots.clone(), &plan.schema)),
                 Operator::Remove(slots) => Box::new(RemoveStage::new(slots.clone())),
                 Operator::Sort(keys) => Box::new(SortStage::new(keys.clone())),
                 Operator::Limit(n) => Box::new(LimitStage::new(*n)),
@@ -81,6 +81,7 @@ impl Pipeline {
                     *nodrop,
                     &plan.schema,
                 )),
+                Operator::Rows(row) => row_stage(row, width),
             };
             stages.push(stage);
         }

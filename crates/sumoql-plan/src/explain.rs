@@ -88,11 +88,15 @@ impl Plan {
                     extractor.describe(schema),
                     if *nodrop { " nodrop" } else { "" }
                 ),
+                Operator::Rows(row) => row.describe(schema),
             };
             let _ = writeln!(out, "{}. {text}", i + 1);
         }
         let output = match &self.output {
             Columns::Exact(columns) => names(columns),
+            Columns::Dynamic { leading } => {
+                format!("{}, then the columns transpose makes", names(leading))
+            }
             Columns::Whole { added, removed } => {
                 let mut text = "every field of each record".to_string();
                 if !added.is_empty() {

@@ -204,8 +204,9 @@ fn membership(needle: &Value, candidates: &[Value], negated: bool) -> Value {
     }
 }
 
-/// An infix operator on two evaluated operands.
-fn binary(op: BinaryOp, a: &Value, b: &Value) -> Value {
+/// An infix operator on two evaluated operands, as expressions apply it: stages that combine
+/// values (`accum`, `diff`) use it so their arithmetic follows D6 and D12.
+pub fn binary(op: BinaryOp, a: &Value, b: &Value) -> Value {
     match op {
         BinaryOp::And => match (a.truth(), b.truth()) {
             (Some(false), _) | (_, Some(false)) => Value::Bool(false),

@@ -22,9 +22,13 @@ mod plan;
 mod planner;
 mod scope;
 
-pub use expr::PlanExpr;
+pub use expr::{binary, PlanExpr};
 pub use extract::{Extractor, JsonPath, JsonStep};
 pub use pattern::{anchor_regex, TextPattern};
-pub use plan::{AggregateSpec, Columns, Operator, Plan, ReadSpec, SortSpec};
+pub use plan::{
+    AggregateSpec, Columns, LookupTable, Operator, Plan, ReadSpec, RowOperator, SortSpec,
+};
 pub use planner::{plan_query, METADATA_FIELDS};
 pub use scope::{ScopeFilter, Wildcard};
+/// The syntax types that plan operators carry.
+pub use sumoql_syntax::ast::{BinaryOp, SequenceKind};

@@ -9,6 +9,10 @@ use crate::expr::PlanExpr;
 use crate::extract::Extractor;
 use crate::scope::ScopeFilter;
 
+mod rows;
+
+pub use rows::{LookupTable, RowOperator};
+
 /// A query ready to run: its schema, scope filter, operators and output columns.
 #[derive(Clone)]
 pub struct Plan {
@@ -55,6 +59,12 @@ pub enum Columns {
     },
     /// Exactly these columns, in this order.
     Exact(Vec<SlotId>),
+    /// These columns, then columns known only at run time (after `transpose`), carried in each
+    /// record's `source` as [`SourceField::Extra`](sumoql_value::SourceField::Extra) cells.
+    Dynamic {
+        /// The columns known at plan time, first.
+        leading: Vec<SlotId>,
+    },
 }
 
 impl Columns {
@@ -63,7 +73,9 @@ impl Columns {
     pub fn has(&self, slot: SlotId) -> bool {
         match self {
             Columns::Whole { removed, .. } => !removed.contains(&slot),
-            Columns::Exact(columns) => columns.contains(&slot),
+            Columns::Exact(columns) | Columns::Dynamic { leading: columns } => {
+                columns.contains(&slot)
+            }
         }
     }
 }
@@ -107,6 +119,9 @@ pub enum Operator {
         /// Whether records that do not match are kept.
         nodrop: bool,
     },
+    /// A row operator (`timeslice`, `top`, `topk`, `dedup`, `accum`, `total`, `diff`,
+    /// `backshift`, `lookup`, `transpose`).
+    Rows(RowOperator),
 }
 
 /// One aggregate of an [`Operator::Aggregate`]: `sum(BytesSent) as TotalBytesSent`.

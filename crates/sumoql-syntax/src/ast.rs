@@ -4,6 +4,10 @@ use std::fmt;
 
 use crate::span::Spanned;
 
+mod rows;
+
+pub use rows::{RowStage, SequenceKind};
+
 /// A name as written in the query (a field, a function, an alias), with its span.
 pub type Name = Spanned<String>;
 
@@ -70,6 +74,9 @@ pub enum Stage {
     /// Field extraction (`parse "user=*," as user`, `parse regex "(?<ip>\S+)"`, `json "a"`,
     /// `kv auto`, `csv _raw extract 1 as a`, `split f delim=':' extract a, b`).
     Extract(Extract),
+    /// A row operator (`timeslice 5m`, `top 10 src_ip`, `dedup by user`, `accum n`, `lookup`,
+    /// `transpose`).
+    Rows(RowStage),
 }
 
 /// The items and grouping of a [`Stage::Bare`] or [`Stage::Stats`].

@@ -39,3 +39,5 @@ pub const INVALID_STAGE: Code = "E0206";
 /// A pattern that does not compile: a bad regular expression, `**` in a `parse` anchor, a
 /// regular expression with no named group, a bad JSON path.
 pub const BAD_PATTERN: Code = "E0220";
+/// A lookup table cannot be read, or lacks a column the query names.
+pub const LOOKUP_TABLE: Code = "E0221";

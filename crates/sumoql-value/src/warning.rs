@@ -19,6 +19,11 @@ pub enum WarningKind {
     BadTimestamp,
     /// A record carried no `_sourceCategory` and none was given.
     MissingSourceCategory,
+    /// `accum`, `diff` or `total` met a row whose field is not a number: `accum` and `diff` drop
+    /// the row, `total` leaves it out of the sum.
+    NonNumericSkipped,
+    /// A lookup table repeats a key; the last row with that key is used.
+    LookupDuplicateKeys,
 }
 
 impl WarningKind {
@@ -37,6 +42,12 @@ impl WarningKind {
             WarningKind::MissingSourceCategory => {
                 format!("{count} record(s) have no _sourceCategory (set one with --source-category)")
             }
+            WarningKind::NonNumericSkipped => format!(
+                "{count} row(s) skipped by accum, diff or total: the field is not a number"
+            ),
+            WarningKind::LookupDuplicateKeys => format!(
+                "{count} lookup table(s) repeat a key; the last row of each key is used"
+            ),
         }
     }
 }

@@ -18,6 +18,9 @@ pub struct OutputColumns {
     /// For whole records: the names of the fields stages added, and their slots.
     added: Vec<(Arc<str>, usize)>,
     removed: Vec<usize>,
+    /// For columns made at run time (`transpose`): the names and slots of the columns known
+    /// at plan time, which come first.
+    dynamic: Option<(ColumnNames, Vec<usize>)>,
 }
 
 impl OutputColumns {
@@ -29,11 +32,19 @@ impl OutputColumns {
                 exact: Some((slots.iter().map(|&s| name(s)).collect(), slots.clone())),
                 added: Vec::new(),
                 removed: Vec::new(),
+                dynamic: None,
+            },
+            Columns::Dynamic { leading } => OutputColumns {
+                exact: None,
+                added: Vec::new(),
+                removed: Vec::new(),
+                dynamic: Some((leading.iter().map(|&s| name(s)).collect(), leading.clone())),
             },
             Columns::Whole { added, removed } => OutputColumns {
                 exact: None,
                 added: added.iter().map(|&s| (name(s), s)).collect(),
                 removed: removed.clone(),
+                dynamic: None,
             },
         }
     }
@@ -48,6 +59,17 @@ impl OutputColumns {
         }
         let mut names: Vec<Arc<str>> = Vec::new();
         let mut values = Vec::new();
+        if let Some((leading, slots)) = &self.dynamic {
+            names.extend(leading.iter().cloned());
+            values.extend(slots.iter().map(|&s| record.get(s).clone()));
+            for field in &record.source {
+                if let SourceField::Extra(name, value) = field {
+                    names.push(name.clone());
+                    values.push(value.clone());
+                }
+            }
+            return (names.into(), values);
+        }
         // The line's fields in source order; one a stage overwrote keeps its place (D16).
         for field in &record.source {
             match field {

@@ -4,13 +4,15 @@ use std::collections::HashMap;
 
 use sumoql_functions::{Accumulator, CallContext};
 use sumoql_plan::{AggregateSpec, PlanExpr, ScopeFilter, SortSpec};
-use sumoql_value::{GroupKey, Record, SlotId, SourceField, Value};
+use sumoql_value::{GroupKey, Record, Schema, SlotId, SourceField, Value};
 
 use crate::pipeline::NullGroups;
 
 mod extract;
+mod rows;
 
 pub(crate) use extract::ExtractStage;
+pub(crate) use rows::row_stage;
 
 /// One step of a running pipeline. Streaming stages emit from `push`; blocking stages hold
 /// records and emit from `finish`.
@@ -176,14 +178,19 @@ impl Stage for AggregateStage {
     }
 }
 
-/// `fields a, b`: clears every other field (D17).
+/// `fields a, b`: clears every other field (D17), except those whose names start with `_`,
+/// which pass through for later stages (Sumo's allow-list rule) though the result does not
+/// show them.
 pub(crate) struct KeepStage {
     keep: Vec<bool>,
 }
 
 impl KeepStage {
-    pub(crate) fn new(slots: Vec<SlotId>, width: usize) -> KeepStage {
-        let mut keep = vec![false; width];
+    pub(crate) fn new(slots: Vec<SlotId>, schema: &Schema) -> KeepStage {
+        let mut keep: Vec<bool> = schema
+            .iter()
+            .map(|(_, name)| name.starts_with('_'))
+            .collect();
         for slot in slots {
             keep[slot] = true;
         }

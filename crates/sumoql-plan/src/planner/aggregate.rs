@@ -95,7 +95,7 @@ impl Planner<'_> {
                 }
             })
             .collect();
-        self.columns = Columns::Exact(columns);
+        self.set_columns(Columns::Exact(columns));
         operators.push(Operator::Aggregate {
             keys,
             aggregates: specs,
@@ -286,7 +286,7 @@ impl Planner<'_> {
         let output = self.schema.intern(&column.name);
         let mut columns = keys.clone();
         columns.push(output);
-        self.columns = Columns::Exact(columns);
+        self.set_columns(Columns::Exact(columns));
         operators.push(Operator::Aggregate {
             keys,
             aggregates: vec![AggregateSpec {
@@ -331,7 +331,9 @@ mod tests {
         let errors = plan_query(&query, &Registry::standard())
             .err()
             .expect("fails");
-        assert!(errors[0].message.contains("`count_distinct` takes 1 argument"));
+        assert!(errors[0]
+            .message
+            .contains("`count_distinct` takes 1 argument"));
     }
 
     #[test]

@@ -16,7 +16,12 @@ use crate::plan::{Columns, Operator, Plan, ReadSpec, SortSpec};
 use crate::scope::{ScopeFilter, Wildcard};
 
 mod aggregate;
+mod fields;
+mod lookup;
 mod regex;
+mod rows;
+
+use fields::Passthrough;
 
 /// Metadata fields every record may carry (D8, D9), filled by the readers.
 pub const METADATA_FIELDS: [&str; 10] = [
@@ -43,6 +48,7 @@ pub fn plan_query(query: &Query, registry: &Registry) -> Result<Plan, Vec<Diagno
         },
         reads: Vec::new(),
         written_first: Vec::new(),
+        passthrough: Passthrough::Nothing,
         errors: Vec::new(),
     };
     let scope = match &query.scope {
@@ -83,6 +89,8 @@ struct Planner<'r> {
     reads: Vec<SlotId>,
     /// Slots whose first mention is a write: read only to keep their place in whole records.
     written_first: Vec<SlotId>,
+    /// The `_` fields a `fields` allow-list let through.
+    passthrough: Passthrough,
     errors: Vec<Diagnostic>,
 }
 
@@ -91,13 +99,24 @@ impl Planner<'_> {
     /// extract it; after an aggregation or `fields`, it must be one of the columns.
     fn read_field(&mut self, name: &str, span: Span) -> SlotId {
         let slot = self.schema.intern(name);
+        let hidden = match &self.columns {
+            Columns::Whole { .. } => false,
+            Columns::Exact(columns) | Columns::Dynamic { leading: columns } => {
+                !columns.contains(&slot)
+            }
+        };
+        if hidden && self.passes_through(name, slot) {
+            return slot;
+        }
         match &self.columns {
             Columns::Whole { .. } => {
                 if !self.reads.contains(&slot) {
                     self.reads.push(slot);
                 }
             }
-            Columns::Exact(columns) if !columns.contains(&slot) => {
+            Columns::Exact(columns) | Columns::Dynamic { leading: columns }
+                if !columns.contains(&slot) =>
+            {
                 let available: Vec<&str> = columns.iter().map(|&s| self.schema.name(s)).collect();
                 let mut error = Diagnostic::error(
                     codes::UNKNOWN_FIELD,
@@ -113,7 +132,7 @@ impl Planner<'_> {
                 }
                 self.errors.push(error);
             }
-            Columns::Exact(_) => {}
+            Columns::Exact(_) | Columns::Dynamic { .. } => {}
         }
         slot
     }
@@ -133,7 +152,7 @@ impl Planner<'_> {
                     added.push(slot);
                 }
             }
-            Columns::Exact(columns) => {
+            Columns::Exact(columns) | Columns::Dynamic { leading: columns } => {
                 if !columns.contains(&slot) {
                     columns.push(slot);
                 }
@@ -192,7 +211,7 @@ impl Planner<'_> {
                     .iter()
                     .map(|n| self.read_field(&n.node, n.span))
                     .collect();
-                self.columns = Columns::Exact(slots.clone());
+                self.allow_list(slots.clone());
                 operators.push(Operator::Keep(slots));
             }
             Stage::Fields {
@@ -213,7 +232,9 @@ impl Planner<'_> {
                             }
                         }
                     }
-                    Columns::Exact(columns) => columns.retain(|s| !slots.contains(s)),
+                    Columns::Exact(columns) | Columns::Dynamic { leading: columns } => {
+                        columns.retain(|s| !slots.contains(s))
+                    }
                 }
                 operators.push(Operator::Remove(slots));
             }
@@ -229,6 +250,7 @@ impl Planner<'_> {
             }
             Stage::Limit(n) => operators.push(Operator::Limit(n.node)),
             Stage::Extract(extract) => self.extract(extract, stage.span, operators),
+            Stage::Rows(row) => self.row_stage(row, operators),
         }
     }
 

@@ -11,6 +11,7 @@ mod expr;
 mod extract;
 mod literal;
 mod regex;
+mod rows;
 mod scope;
 mod split;
 mod stage;

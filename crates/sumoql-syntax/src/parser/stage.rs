@@ -7,6 +7,7 @@ use super::error::{describe_next, expected, fail};
 use super::expr::expression;
 use super::extract;
 use super::literal::{field_name, identifier, keyword, number_literal, peek_keyword, symbol, ws};
+use super::rows::{row_stage, ROW_OPERATORS};
 use super::{offset, Input, PResult, SyntaxError};
 use crate::ast::{Assignment, Bare, Item, Literal, Name, SortKey, Stage};
 use crate::codes;
@@ -14,9 +15,32 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 14] = [
-    "where", "eval", "stats", "fields", "sort", "order", "limit", "parse", "extract", "json", "kv",
-    "keyvalue", "csv", "split",
+pub const OPERATORS: [&str; 25] = [
+    "where",
+    "eval",
+    "stats",
+    "fields",
+    "sort",
+    "order",
+    "limit",
+    "parse",
+    "extract",
+    "json",
+    "kv",
+    "keyvalue",
+    "csv",
+    "split",
+    "timeslice",
+    "top",
+    "topk",
+    "dedup",
+    "accum",
+    "total",
+    "diff",
+    "backshift",
+    "lookup",
+    "transpose",
+    "fillmissing",
 ];
 
 /// Aggregate functions that may start a bare stage (`| count by x`), for suggestions.
@@ -31,18 +55,7 @@ pub const AGGREGATE_OPERATORS: [&str; 7] = [
 ];
 
 /// Sumo operators that sumoql parses by name but does not run yet.
-const NOT_YET_SUPPORTED: [&str; 23] = [
-    "timeslice",
-    "top",
-    "topk",
-    "dedup",
-    "fillmissing",
-    "lookup",
-    "transpose",
-    "accum",
-    "total",
-    "diff",
-    "backshift",
+const NOT_YET_SUPPORTED: [&str; 12] = [
     "join",
     "transaction",
     "logreduce",
@@ -144,20 +157,26 @@ fn stage(input: Input<'_>) -> PResult<'_, Stage> {
             "fields" => return fields(rest),
             "sort" | "order" => return sort(rest),
             "limit" => return limit(rest),
+            _ if ROW_OPERATORS.contains(&lower.as_str()) && !reads_as_bare_item(rest) => {
+                return row_stage(&lower, rest);
+            }
             "parse" => return extract::parse_operator(rest, false),
             "extract" => return extract::parse_operator(rest, true),
             "json" => return extract::json(rest),
             "kv" | "keyvalue" => return extract::keyvalue(rest),
             "csv" => return extract::delimited(rest, false),
             "split" => return extract::delimited(rest, true),
-            _ if followed_by_paren(rest) => {}
             _ if NOT_YET_SUPPORTED.contains(&lower.as_str()) => {
-                return Err(nom::Err::Failure(SyntaxError::new(
-                    codes::UNSUPPORTED_OPERATOR,
-                    format!("the `{lower}` operator is not supported yet"),
-                    span,
-                ).with_note(format!("help: sumoql runs {}, and bare expressions such as `expr as name` and `count by f`", OPERATORS.join(", ")))));
+                return Err(nom::Err::Failure(
+                    SyntaxError::new(
+                        codes::UNSUPPORTED_OPERATOR,
+                        format!("the `{lower}` operator is not supported yet"),
+                        span,
+                    )
+                    .with_note("help: `sumoql help` lists the operators sumoql runs"),
+                ));
             }
+            _ if followed_by_paren(rest) => {}
             _ => {
                 if let Some((_, advice)) =
                     SPLUNK_EQUIVALENTS.iter().find(|(name, _)| *name == lower)
@@ -192,6 +211,18 @@ fn stage(input: Input<'_>) -> PResult<'_, Stage> {
     }
     let (rest, bare) = bare(input)?;
     Ok((rest, Stage::Bare(bare)))
+}
+
+/// Whether the text after a row operator's name reads as the rest of a bare item instead
+/// (`total as t`, `diff * 2 as d`): then the name is a field.
+fn reads_as_bare_item(rest: Input<'_>) -> bool {
+    let Ok((rest, ())) = ws(rest) else {
+        return false;
+    };
+    peek_keyword(rest, "as")
+        || rest
+            .fragment()
+            .starts_with(|c: char| ",+-*/%=!<>?".contains(c))
 }
 
 /// Whether, after a leading word, the text still reads as a bare item: the end, `as`, `by`,
@@ -263,7 +294,7 @@ fn bare(input: Input<'_>) -> PResult<'_, Bare> {
 }
 
 /// `a, b, c`: one or more field names.
-fn name_list<'a>(input: Input<'a>, what: &'static str) -> PResult<'a, Vec<Name>> {
+pub(super) fn name_list<'a>(input: Input<'a>, what: &'static str) -> PResult<'a, Vec<Name>> {
     let mut names = Vec::new();
     let mut rest = input;
     loop {

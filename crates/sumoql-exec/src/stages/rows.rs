@@ -1,0 +1,73 @@
+//! The stages of the row operators, one file each, and the shared grouping helper.
+
+mod dedup;
+mod fill_missing;
+mod lookup;
+mod sequence;
+mod timeslice;
+mod top;
+mod transpose;
+
+use std::sync::Arc;
+
+use sumoql_plan::RowOperator;
+use sumoql_value::{GroupKey, Record, SlotId};
+
+use super::Stage;
+
+/// The stage that runs `operator` over records `width` slots wide.
+pub(crate) fn row_stage(operator: &RowOperator, width: usize) -> Box<dyn Stage> {
+    match operator {
+        RowOperator::Timeslice {
+            time,
+            output,
+            width_ms,
+        } => Box::new(timeslice::TimesliceStage::new(*time, *output, *width_ms)),
+        RowOperator::Top {
+            limit,
+            ranked,
+            by,
+            rank,
+        } => Box::new(top::TopStage::new(
+            *limit,
+            ranked.clone(),
+            by.clone(),
+            *rank,
+        )),
+        RowOperator::Dedup {
+            consecutive,
+            limit,
+            by,
+        } => Box::new(dedup::DedupStage::new(*consecutive, *limit, by.clone())),
+        RowOperator::Sequence {
+            kind,
+            field,
+            shift,
+            output,
+            by,
+        } => Box::new(sequence::SequenceStage::new(
+            *kind,
+            *field,
+            *shift,
+            *output,
+            by.clone(),
+        )),
+        RowOperator::Lookup(table) => Box::new(lookup::LookupStage::new(Arc::clone(table))),
+        RowOperator::FillMissing { keys, values } => Box::new(fill_missing::FillMissingStage::new(
+            keys.clone(),
+            values.clone(),
+            width,
+        )),
+        RowOperator::Transpose { row, column, value } => Box::new(transpose::TransposeStage::new(
+            row.clone(),
+            column.clone(),
+            *value,
+            width,
+        )),
+    }
+}
+
+/// The values of `slots` in `record`, as a group key.
+fn key_of(record: &Record, slots: &[SlotId]) -> GroupKey {
+    GroupKey(slots.iter().map(|&slot| record.get(slot).clone()).collect())
+}

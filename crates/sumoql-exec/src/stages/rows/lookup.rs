@@ -1,0 +1,53 @@
+//! `lookup`: copies table columns to the records whose key fields match a row.
+
+use std::sync::Arc;
+
+use sumoql_functions::CallContext;
+use sumoql_plan::LookupTable;
+use sumoql_value::{Record, Value, WarningKind};
+
+use crate::stages::Stage;
+
+/// Sets the output fields from the matching table row, or to null when none matches.
+pub(crate) struct LookupStage {
+    table: Arc<LookupTable>,
+}
+
+impl LookupStage {
+    pub(crate) fn new(table: Arc<LookupTable>) -> LookupStage {
+        LookupStage { table }
+    }
+}
+
+impl Stage for LookupStage {
+    fn push(&mut self, mut record: Record, out: &mut Vec<Record>, _ctx: &mut CallContext) {
+        let key: Option<Vec<String>> = self
+            .table
+            .keys
+            .iter()
+            .map(|&slot| record.get(slot).to_text().map(|text| text.into_owned()))
+            .collect();
+        let row = key.and_then(|key| self.table.rows.get(&key));
+        for (index, &slot) in self.table.outputs.iter().enumerate() {
+            let value = row
+                .and_then(|cells| cells.get(index))
+                .cloned()
+                .unwrap_or(Value::Null);
+            record.set(slot, value);
+        }
+        out.push(record);
+    }
+
+    fn finish(&mut self, _out: &mut Vec<Record>, ctx: &mut CallContext) {
+        if self.table.duplicate_keys > 0 {
+            let table = &self.table;
+            ctx.warnings
+                .add_with_sample(WarningKind::LookupDuplicateKeys, || {
+                    format!(
+                        "{}: {} row(s) repeat an earlier key",
+                        table.path, table.duplicate_keys
+                    )
+                });
+        }
+    }
+}

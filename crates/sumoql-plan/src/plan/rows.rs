@@ -1,0 +1,201 @@
+//! The row operators of a plan: time slices, top lists, de-duplication, row sequences, lookups
+//! and transposition.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use sumoql_syntax::ast::SequenceKind;
+use sumoql_value::{Schema, SlotId, Value};
+
+/// One row operator of the plan.
+#[derive(Clone, Debug)]
+pub enum RowOperator {
+    /// Sets `output` to the start of the `width_ms` slice holding `time`, aligned to the run's
+    /// zone (`timeslice 5m`).
+    Timeslice {
+        /// `_messageTime`.
+        time: SlotId,
+        /// `_timeslice` or the `as` name.
+        output: SlotId,
+        /// The slice width in milliseconds, positive.
+        width_ms: i64,
+    },
+    /// Keeps the `limit` records with the largest `ranked` values per `by` group
+    /// (`topk(5, _count) by host`; `top` is an aggregation followed by this).
+    Top {
+        /// How many records to keep per group.
+        limit: u64,
+        /// The fields compared, largest first, in order.
+        ranked: Vec<SlotId>,
+        /// The grouping fields.
+        by: Vec<SlotId>,
+        /// Where the rank (1, 2...) goes; `None` for `top`, which shows none.
+        rank: Option<SlotId>,
+    },
+    /// Keeps the first `limit` records per key (`dedup 2 by user`).
+    Dedup {
+        /// Whether a key's count starts again when another key comes between.
+        consecutive: bool,
+        /// How many records to keep per key.
+        limit: u64,
+        /// The key fields.
+        by: Vec<SlotId>,
+    },
+    /// A row-sequence operator (`accum`, `total`, `diff`, `backshift`).
+    Sequence {
+        /// Which one.
+        kind: SequenceKind,
+        /// The field read.
+        field: SlotId,
+        /// How many rows back `backshift` looks (1 for the others, unused).
+        shift: u64,
+        /// The field written.
+        output: SlotId,
+        /// The grouping fields.
+        by: Vec<SlotId>,
+    },
+    /// Copies table columns to each record whose key fields match a row (`lookup`).
+    Lookup(Arc<LookupTable>),
+    /// Appends a row for every combination of the generated key values that no row has; its
+    /// other fields are null (`fillmissing values("a", "b") in f`).
+    FillMissing {
+        /// The key fields.
+        keys: Vec<SlotId>,
+        /// The values each key field must show, in the order of `keys`.
+        values: Vec<Vec<Value>>,
+    },
+    /// Pivots keyed rows into one row per `row` key with one cell per `column` value
+    /// (`transpose row r column c`); the cells hold `value`.
+    Transpose {
+        /// The row key fields.
+        row: Vec<SlotId>,
+        /// The fields whose values name the columns.
+        column: Vec<SlotId>,
+        /// The field whose value fills the cells.
+        value: SlotId,
+    },
+}
+
+/// A lookup table read at plan time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LookupTable {
+    /// The path as written.
+    pub path: String,
+    /// The record fields matched against the table's key columns, in order.
+    pub keys: Vec<SlotId>,
+    /// The fields the table's output columns go to, in order.
+    pub outputs: Vec<SlotId>,
+    /// The output cells of each key, by the key columns' text.
+    pub rows: HashMap<Vec<String>, Vec<Value>>,
+    /// How many table rows repeated an earlier key (the last row wins).
+    pub duplicate_keys: u64,
+}
+
+impl RowOperator {
+    /// The operator as one line of `explain`.
+    pub fn describe(&self, schema: &Schema) -> String {
+        let names = |slots: &[SlotId]| {
+            slots
+                .iter()
+                .map(|&s| schema.name(s))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let by = |slots: &[SlotId]| {
+            if slots.is_empty() {
+                String::new()
+            } else {
+                format!(" by {}", names(slots))
+            }
+        };
+        match self {
+            RowOperator::Timeslice {
+                time,
+                output,
+                width_ms,
+            } => format!(
+                "Timeslice {} = {width_ms} ms slice of {}",
+                schema.name(*output),
+                schema.name(*time)
+            ),
+            RowOperator::Top {
+                limit,
+                ranked,
+                by: keys,
+                rank,
+            } => format!(
+                "Top {limit} by {} desc{}{}",
+                names(ranked),
+                if keys.is_empty() {
+                    String::new()
+                } else {
+                    format!(" per {}", names(keys))
+                },
+                rank.map_or(String::new(), |r| format!(", rank in {}", schema.name(r)))
+            ),
+            RowOperator::Dedup {
+                consecutive,
+                limit,
+                by: keys,
+            } => format!(
+                "Dedup {}{limit}{}",
+                if *consecutive { "consecutive " } else { "" },
+                by(keys)
+            ),
+            RowOperator::Sequence {
+                kind,
+                field,
+                shift,
+                output,
+                by: keys,
+            } => format!(
+                "{} {} = {}({}{}){}",
+                capitalised(kind.name()),
+                schema.name(*output),
+                kind.name(),
+                schema.name(*field),
+                if *kind == SequenceKind::Backshift {
+                    format!(", {shift}")
+                } else {
+                    String::new()
+                },
+                by(keys)
+            ),
+            RowOperator::Lookup(table) => format!(
+                "Lookup {} from {} on {} ({} rows)",
+                names(&table.outputs),
+                table.path,
+                names(&table.keys),
+                table.rows.len()
+            ),
+            RowOperator::FillMissing { keys, values } => {
+                let generators: Vec<String> = keys
+                    .iter()
+                    .zip(values)
+                    .map(|(&key, values)| {
+                        let listed: Vec<String> = values
+                            .iter()
+                            .map(|v| v.to_text().unwrap_or_default().into_owned())
+                            .collect();
+                        format!("{} in ({})", schema.name(key), listed.join(", "))
+                    })
+                    .collect();
+                format!("FillMissing {}", generators.join(", "))
+            }
+            RowOperator::Transpose { row, column, value } => format!(
+                "Transpose row {} column {} value {}",
+                names(row),
+                names(column),
+                schema.name(*value)
+            ),
+        }
+    }
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,154 @@
+//! Reading a `lookup` table at plan time.
+
+use std::collections::HashMap;
+
+use sumoql_syntax::ast::Name;
+use sumoql_syntax::{codes, did_you_mean, Diagnostic, Spanned};
+use sumoql_value::Value;
+
+use super::Planner;
+use crate::plan::LookupTable;
+
+impl Planner<'_> {
+    /// Reads the table of `lookup outputs from path on on`; records every error found.
+    pub(super) fn lookup_table(
+        &mut self,
+        outputs: &[(Name, Option<Name>)],
+        path: &Spanned<String>,
+        on: &[(Name, Name)],
+    ) -> Option<LookupTable> {
+        let keys = on
+            .iter()
+            .map(|(field, _)| self.read_field(&field.node, field.span))
+            .collect();
+        let output_slots = outputs
+            .iter()
+            .map(|(column, alias)| self.write_field(&alias.as_ref().unwrap_or(column).node))
+            .collect();
+        let key_columns: Vec<&Name> = on.iter().map(|(_, column)| column).collect();
+        let output_columns: Vec<&Name> = outputs.iter().map(|(column, _)| column).collect();
+        match read_table(path, &key_columns, &output_columns) {
+            Ok((rows, duplicate_keys)) => Some(LookupTable {
+                path: path.node.clone(),
+                keys,
+                outputs: output_slots,
+                rows,
+                duplicate_keys,
+            }),
+            Err(errors) => {
+                self.errors.extend(errors);
+                None
+            }
+        }
+    }
+}
+
+/// A table's output cells by the text of its key cells.
+type KeyedRows = HashMap<Vec<String>, Vec<Value>>;
+
+/// The rows of the CSV table at `path` (a header, then data), keyed by the text of the
+/// `key_columns` cells, each holding the `output_columns` cells; plus how many rows repeated a
+/// key (the last one wins).
+fn read_table(
+    path: &Spanned<String>,
+    key_columns: &[&Name],
+    output_columns: &[&Name],
+) -> Result<(KeyedRows, u64), Vec<Diagnostic>> {
+    let table_error = |message: String| {
+        vec![Diagnostic::error(codes::LOOKUP_TABLE, message, path.span).with_label("this table")]
+    };
+    if std::path::Path::new(&path.node).is_dir() {
+        return Err(table_error(format!(
+            "the lookup table `{}` is a directory, not a CSV file",
+            path.node
+        )));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(&path.node)
+        .map_err(|e| {
+            table_error(format!(
+                "cannot read the lookup table `{}`: {}",
+                path.node,
+                describe(&e)
+            ))
+        })?;
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| {
+            table_error(format!(
+                "cannot read the header of the lookup table `{}`: {}",
+                path.node,
+                describe(&e)
+            ))
+        })?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    if header.iter().all(String::is_empty) {
+        return Err(table_error(format!(
+            "the lookup table `{}` is empty: it needs a header row naming its columns",
+            path.node
+        )));
+    }
+    let mut missing = Vec::new();
+    let mut position = |column: &Name| match header.iter().position(|h| *h == column.node) {
+        Some(index) => index,
+        None => {
+            let mut error = Diagnostic::error(
+                codes::LOOKUP_TABLE,
+                format!(
+                    "the lookup table `{}` has no column `{}`; its columns are {}",
+                    path.node,
+                    column.node,
+                    header.join(", ")
+                ),
+                column.span,
+            )
+            .with_label("no such column");
+            if let Some(suggestion) = did_you_mean(&column.node, header.iter().map(String::as_str))
+            {
+                error = error.with_note(format!("help: did you mean `{suggestion}`?"));
+            }
+            missing.push(error);
+            0
+        }
+    };
+    let output_positions: Vec<usize> = output_columns.iter().map(|c| position(c)).collect();
+    let key_positions: Vec<usize> = key_columns.iter().map(|c| position(c)).collect();
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    let mut rows = HashMap::new();
+    let mut duplicate_keys = 0;
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            table_error(format!(
+                "cannot read the lookup table `{}`: {}",
+                path.node,
+                describe(&e)
+            ))
+        })?;
+        let cell = |index: usize| record.get(index).unwrap_or("");
+        let key: Vec<String> = key_positions.iter().map(|&i| cell(i).to_string()).collect();
+        let values = output_positions
+            .iter()
+            .map(|&i| Value::text(cell(i)))
+            .collect();
+        if rows.insert(key, values).is_some() {
+            duplicate_keys += 1;
+        }
+    }
+    Ok((rows, duplicate_keys))
+}
+
+/// A CSV error as a short phrase: the I/O cause, or the CSV problem with its line.
+fn describe(error: &csv::Error) -> String {
+    match error.kind() {
+        csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
+            "no such file".to_string()
+        }
+        csv::ErrorKind::Io(io) => io.to_string(),
+        _ => error.to_string(),
+    }
+}

@@ -1,0 +1,117 @@
+//! The AST of the row operators: time slices, top lists, de-duplication, row sequences,
+//! lookups and transposition.
+
+use crate::ast::{Literal, Name};
+use crate::span::Spanned;
+
+/// A row operator, after a `|`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RowStage {
+    /// Time buckets (`timeslice 5m`, `timeslice by 1h as hour`): the start of the slice holding
+    /// `_messageTime`, in epoch milliseconds.
+    Timeslice {
+        /// The slice width in milliseconds.
+        width: Spanned<i64>,
+        /// The output field; `_timeslice` when absent.
+        alias: Option<Name>,
+    },
+    /// The most frequent values (`top 5 src_ip, dest_ip by zone`): counts and keeps the `limit`
+    /// largest counts (per `by` group).
+    Top {
+        /// How many rows to keep.
+        limit: Spanned<u64>,
+        /// The fields counted.
+        fields: Vec<Name>,
+        /// The grouping fields, empty when there are none.
+        by: Vec<Name>,
+    },
+    /// The rows with the largest values (`topk(5, _count) by src_ip`), ranked in `_rank`.
+    TopK {
+        /// How many rows to keep.
+        limit: Spanned<u64>,
+        /// The fields ranked, compared in order, largest first.
+        fields: Vec<Name>,
+        /// The grouping fields, empty when there are none.
+        by: Vec<Name>,
+    },
+    /// Duplicate removal (`dedup 2 by user`, `dedup consecutive by host`).
+    Dedup {
+        /// Whether only duplicates in succession are removed.
+        consecutive: bool,
+        /// How many records to keep per key (1 unless given).
+        limit: Spanned<u64>,
+        /// The key fields; empty means `_raw`.
+        by: Vec<Name>,
+    },
+    /// A row-sequence operator (`accum bytes as running by host`, `backshift n, 2`).
+    Sequence {
+        /// Which one.
+        kind: SequenceKind,
+        /// The field it reads.
+        field: Name,
+        /// How many rows back `backshift` looks (1 unless given); `None` for the others.
+        shift: Option<Spanned<u64>>,
+        /// The output field; the kind's default name when absent.
+        alias: Option<Name>,
+        /// The grouping fields, empty when there are none.
+        by: Vec<Name>,
+    },
+    /// A table lookup (`lookup owner as team from file://tables/hosts.csv on host=hostname`).
+    Lookup {
+        /// The table columns copied to each record, each with its optional `as` name.
+        outputs: Vec<(Name, Option<Name>)>,
+        /// The table's path as written, without a `file://` scheme.
+        path: Spanned<String>,
+        /// The join conditions: a record field and the table column it must equal.
+        on: Vec<(Name, Name)>,
+    },
+    /// Rows for missing keys (`fillmissing values("a", "b") in f, values("x") in g`): after an
+    /// aggregation, appends a row for every combination of the listed values that no row has.
+    FillMissing {
+        /// The generators: the values each key field must show, and the field.
+        generators: Vec<(Vec<Literal>, Name)>,
+    },
+    /// A pivot (`transpose row _timeslice column status`): one row per distinct `row` key, one
+    /// column per distinct `column` value, holding the remaining field.
+    Transpose {
+        /// The fields whose values make the rows.
+        row: Vec<Name>,
+        /// The fields whose values make the columns.
+        column: Vec<Name>,
+    },
+}
+
+/// The row-sequence operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SequenceKind {
+    /// `accum`: the running sum.
+    Accum,
+    /// `total`: the sum over the whole group, on every row.
+    Total,
+    /// `diff`: the difference from the previous row.
+    Diff,
+    /// `backshift`: the value of an earlier row.
+    Backshift,
+}
+
+impl SequenceKind {
+    /// The operator's name, as written after a pipe.
+    pub fn name(self) -> &'static str {
+        match self {
+            SequenceKind::Accum => "accum",
+            SequenceKind::Total => "total",
+            SequenceKind::Diff => "diff",
+            SequenceKind::Backshift => "backshift",
+        }
+    }
+
+    /// The output field when no `as` name is given.
+    pub fn default_output(self) -> &'static str {
+        match self {
+            SequenceKind::Accum => "_accum",
+            SequenceKind::Total => "_total",
+            SequenceKind::Diff => "_diff",
+            SequenceKind::Backshift => "_backshift",
+        }
+    }
+}

@@ -1,0 +1,379 @@
+//! The row operators: `timeslice`, `top`, `topk`, `dedup`, `accum`, `total`, `diff`,
+//! `backshift`, `lookup` and `transpose`.
+
+use nom::Slice;
+
+use super::error::{expected, fail};
+use super::literal::{field_name, keyword, number_literal, string_literal, symbol, ws};
+use super::stage::name_list;
+use super::{offset, Input, PResult, SyntaxError};
+use crate::ast::{Literal, Name, RowStage, SequenceKind, Stage};
+use crate::codes;
+use crate::span::{Span, Spanned};
+
+/// The row operators this file parses, as spelled after a pipe.
+pub(crate) const ROW_OPERATORS: [&str; 11] = [
+    "timeslice",
+    "top",
+    "topk",
+    "dedup",
+    "accum",
+    "total",
+    "diff",
+    "backshift",
+    "lookup",
+    "transpose",
+    "fillmissing",
+];
+
+/// Parses the rest of a row operator stage, after its name (`lower`, in lower case).
+pub(crate) fn row_stage<'a>(lower: &str, input: Input<'a>) -> PResult<'a, Stage> {
+    let (rest, stage) = match lower {
+        "timeslice" => timeslice(input)?,
+        "top" => top(input)?,
+        "topk" => topk(input)?,
+        "dedup" => dedup(input)?,
+        "accum" => sequence(SequenceKind::Accum, input)?,
+        "total" => sequence(SequenceKind::Total, input)?,
+        "diff" => sequence(SequenceKind::Diff, input)?,
+        "backshift" => sequence(SequenceKind::Backshift, input)?,
+        "lookup" => lookup(input)?,
+        "fillmissing" => fill_missing(input)?,
+        _ => transpose(input)?,
+    };
+    Ok((rest, Stage::Rows(stage)))
+}
+
+/// A whole number of rows, such as the `5` of `top 5 f`.
+fn row_count<'a>(input: Input<'a>, what: &'static str) -> PResult<'a, Spanned<u64>> {
+    let (input, ()) = ws(input)?;
+    let start = offset(&input);
+    let (rest, literal) = expected(what, number_literal)(input)?;
+    match literal {
+        Literal::Int(n) if n >= 0 => Ok((
+            rest,
+            Spanned::new(n as u64, Span::new(start, offset(&rest))),
+        )),
+        _ => fail(&input, codes::BAD_NUMBER, format!("expected {what}")),
+    }
+}
+
+/// An optional `by a, b` clause.
+fn optional_by(input: Input<'_>) -> PResult<'_, Vec<Name>> {
+    match keyword("by")(input) {
+        Ok((rest, _)) => name_list(rest, "a field name after `by`"),
+        Err(_) => Ok((input, Vec::new())),
+    }
+}
+
+/// An optional `as name`.
+fn optional_alias(input: Input<'_>) -> PResult<'_, Option<Name>> {
+    match keyword("as")(input) {
+        Ok((rest, _)) => {
+            let (rest, name) = expected("a name after `as`", field_name)(rest)?;
+            Ok((rest, Some(name)))
+        }
+        Err(_) => Ok((input, None)),
+    }
+}
+
+/// `timeslice [by] 5m [as name]`.
+fn timeslice(input: Input<'_>) -> PResult<'_, RowStage> {
+    let input = keyword("by")(input).map_or(input, |(rest, _)| rest);
+    let (input, ()) = ws(input)?;
+    let start = offset(&input);
+    let (rest, literal) = expected("a slice width such as `5m`", number_literal)(input)?;
+    let written = &input.fragment()[..offset(&rest) - start];
+    if keyword("buckets")(rest).is_ok() {
+        return Err(nom::Err::Failure(
+            SyntaxError::new(
+                codes::UNSUPPORTED_OPERATOR,
+                "`timeslice N buckets` is not supported yet: it needs the query's time range",
+                Span::new(start, offset(&keyword("buckets")(rest)?.0)),
+            )
+            .with_note("help: give the slice width instead, e.g. `timeslice 5m`"),
+        ));
+    }
+    let has_unit = written.ends_with(['s', 'm', 'h', 'd', 'w']);
+    let width = match literal {
+        Literal::Int(ms) if ms > 0 && has_unit => ms,
+        _ => {
+            return fail(
+                &input,
+                codes::BAD_NUMBER,
+                "`timeslice` takes a positive duration with a unit (s m h d w), e.g. `5m`",
+            )
+        }
+    };
+    let (rest, alias) = optional_alias(rest)?;
+    Ok((
+        rest,
+        RowStage::Timeslice {
+            width: Spanned::new(width, Span::new(start, start + written.len())),
+            alias,
+        },
+    ))
+}
+
+/// `top 10 f[, g] [by k]`.
+fn top(input: Input<'_>) -> PResult<'_, RowStage> {
+    let (rest, limit) = row_count(input, "a row count after `top`")?;
+    let (rest, fields) = name_list(rest, "a field to count")?;
+    let (rest, by) = optional_by(rest)?;
+    Ok((rest, RowStage::Top { limit, fields, by }))
+}
+
+/// `topk(10, f[, g]) [by k]`.
+fn topk(input: Input<'_>) -> PResult<'_, RowStage> {
+    let (rest, _) = expected("`(` after `topk`", symbol("("))(input)?;
+    let (rest, limit) = row_count(rest, "a row count")?;
+    let (rest, _) = expected("`,` after the row count", symbol(","))(rest)?;
+    let (rest, fields) = name_list(rest, "a field to rank by")?;
+    let (rest, _) = expected("`)`", symbol(")"))(rest)?;
+    let (rest, by) = optional_by(rest)?;
+    Ok((rest, RowStage::TopK { limit, fields, by }))
+}
+
+/// `dedup [consecutive] [N] [by f, g]`.
+fn dedup(input: Input<'_>) -> PResult<'_, RowStage> {
+    let (rest, consecutive) = match keyword("consecutive")(input) {
+        Ok((rest, _)) => (rest, true),
+        Err(_) => (input, false),
+    };
+    let (rest, ()) = ws(rest)?;
+    let (rest, limit) = if rest.fragment().starts_with(|c: char| c.is_ascii_digit()) {
+        row_count(rest, "a record count")?
+    } else {
+        let at = offset(&rest);
+        (rest, Spanned::new(1, Span::new(at, at)))
+    };
+    let (rest, by) = optional_by(rest)?;
+    Ok((
+        rest,
+        RowStage::Dedup {
+            consecutive,
+            limit,
+            by,
+        },
+    ))
+}
+
+/// `accum f [as g] [by k]`, and the same for `total`, `diff` and `backshift f[, N]`.
+fn sequence(kind: SequenceKind, input: Input<'_>) -> PResult<'_, RowStage> {
+    let (rest, field) = expected("a field name", field_name)(input)?;
+    let (rest, shift) = match (kind, symbol(",")(rest)) {
+        (SequenceKind::Backshift, Ok((after_comma, _))) => {
+            let (rest, shift) = row_count(after_comma, "how many rows to shift")?;
+            (rest, Some(shift))
+        }
+        _ => (rest, None),
+    };
+    let (rest, alias) = optional_alias(rest)?;
+    let (rest, by) = optional_by(rest)?;
+    Ok((
+        rest,
+        RowStage::Sequence {
+            kind,
+            field,
+            shift,
+            alias,
+            by,
+        },
+    ))
+}
+
+/// `lookup a [as x], b from file://path on f=c[, f2=c2]`.
+fn lookup(input: Input<'_>) -> PResult<'_, RowStage> {
+    let mut outputs = Vec::new();
+    let mut rest = input;
+    loop {
+        let (after, column) = expected("a table column to copy", field_name)(rest)?;
+        let (after, alias) = optional_alias(after)?;
+        outputs.push((column, alias));
+        match symbol(",")(after) {
+            Ok((after_comma, _)) => rest = after_comma,
+            Err(_) => {
+                rest = after;
+                break;
+            }
+        }
+    }
+    let (rest, _) = expected("`from` and the table's path", keyword("from"))(rest)?;
+    let (rest, path) = table_path(rest)?;
+    let (mut rest, _) = expected("`on` and the matching fields", keyword("on"))(rest)?;
+    let mut on = Vec::new();
+    loop {
+        let (after, field) = expected("a field to match", field_name)(rest)?;
+        let (after, _) = expected("`=` and a table column", symbol("="))(after)?;
+        let (after, column) = expected("a table column", field_name)(after)?;
+        on.push((field, column));
+        match symbol(",")(after) {
+            Ok((after_comma, _)) => rest = after_comma,
+            Err(_) => return Ok((after, RowStage::Lookup { outputs, path, on })),
+        }
+    }
+}
+
+/// The table's path: a quoted string or a run of non-blank characters, with an optional
+/// `file://` scheme removed.
+fn table_path(input: Input<'_>) -> PResult<'_, Spanned<String>> {
+    let (input, ()) = ws(input)?;
+    let start = offset(&input);
+    let (rest, written) = if input.fragment().starts_with('"') {
+        string_literal(input)?
+    } else {
+        let len = input
+            .fragment()
+            .find(char::is_whitespace)
+            .unwrap_or(input.fragment().len());
+        if len == 0 {
+            return fail(
+                &input,
+                codes::SYNTAX,
+                "expected the table's path after `from`",
+            );
+        }
+        (input.slice(len..), input.fragment()[..len].to_string())
+    };
+    let path = written
+        .strip_prefix("file://")
+        .map_or(written.clone(), str::to_string);
+    if path.is_empty() {
+        return fail(&input, codes::SYNTAX, "the table's path is empty");
+    }
+    Ok((rest, Spanned::new(path, Span::new(start, offset(&rest)))))
+}
+
+/// `fillmissing values("a", "b") in f[, values(...) in g]`.
+fn fill_missing(input: Input<'_>) -> PResult<'_, RowStage> {
+    let mut generators = Vec::new();
+    let mut rest = input;
+    loop {
+        let (after, ()) = ws(rest)?;
+        if keyword("timeslice")(after).is_ok() {
+            return Err(nom::Err::Failure(
+                SyntaxError::new(
+                    codes::UNSUPPORTED_OPERATOR,
+                    "the `timeslice(...)` generator of `fillmissing` is not supported yet: it needs the query's time range",
+                    Span::new(offset(&after), offset(&after) + "timeslice".len()),
+                )
+                .with_note("help: list the keys instead, e.g. `fillmissing values(\"a\", \"b\") in f`"),
+            ));
+        }
+        let (after, _) = expected("`values(...) in field`", keyword("values"))(after)?;
+        let (after, _) = expected("`(` after `values`", symbol("("))(after)?;
+        let (mut after, first) = expected("a value", generated_value)(after)?;
+        let mut values = vec![first];
+        while let Ok((after_comma, _)) = symbol(",")(after) {
+            let (next, value) = expected("a value", generated_value)(after_comma)?;
+            values.push(value);
+            after = next;
+        }
+        let (after, _) = expected("`)`", symbol(")"))(after)?;
+        let (after, _) = expected("`in` and the key field", keyword("in"))(after)?;
+        let (after, field) = expected("a key field", field_name)(after)?;
+        generators.push((values, field));
+        match symbol(",")(after) {
+            Ok((after_comma, _)) => rest = after_comma,
+            Err(_) => return Ok((after, RowStage::FillMissing { generators })),
+        }
+    }
+}
+
+/// One value of a `values(...)` generator: a string or a number.
+fn generated_value(input: Input<'_>) -> PResult<'_, Literal> {
+    match string_literal(input) {
+        Ok((rest, text)) => Ok((rest, Literal::Text(text))),
+        Err(nom::Err::Error(_)) => number_literal(input),
+        Err(other) => Err(other),
+    }
+}
+
+/// `transpose row r[, r2] column c[, c2]`.
+fn transpose(input: Input<'_>) -> PResult<'_, RowStage> {
+    let (rest, _) = expected("`row` and the row fields", keyword("row"))(input)?;
+    let (rest, row) = name_list(rest, "a row field")?;
+    let (rest, _) = expected("`column` and the column fields", keyword("column"))(rest)?;
+    let (rest, column) = name_list(rest, "a column field")?;
+    if keyword("as")(rest).is_ok() {
+        let (rest, ()) = ws(rest)?;
+        return fail(
+            &rest,
+            codes::UNSUPPORTED_OPERATOR,
+            "`transpose ... as` (naming the columns) is not supported yet",
+        );
+    }
+    Ok((rest, RowStage::Transpose { row, column }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::stage::parse_stage;
+    use super::*;
+
+    fn row_of(text: &str) -> RowStage {
+        match parse_stage(Input::new_extra(text, 1)).unwrap().node {
+            Stage::Rows(row) => row,
+            other => panic!("not a row stage: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_row_operator_is_listed_as_run() {
+        for name in ROW_OPERATORS {
+            assert!(super::super::OPERATORS.contains(&name), "{name}");
+        }
+    }
+
+    #[test]
+    fn timeslice_forms() {
+        let RowStage::Timeslice { width, alias } = row_of(" timeslice by 15m as t") else {
+            panic!()
+        };
+        assert_eq!(width.node, 900_000);
+        assert_eq!(alias.unwrap().node, "t");
+        let error = parse_stage(Input::new_extra(" timeslice 5", 1)).unwrap_err();
+        assert_eq!(error.code, codes::BAD_NUMBER);
+        let error = parse_stage(Input::new_extra(" timeslice 30 buckets", 1)).unwrap_err();
+        assert_eq!(error.code, codes::UNSUPPORTED_OPERATOR);
+    }
+
+    #[test]
+    fn sequence_and_lookup_forms() {
+        let RowStage::Sequence {
+            shift, alias, by, ..
+        } = row_of(" backshift n, 2 as prev by h")
+        else {
+            panic!()
+        };
+        assert_eq!(shift.unwrap().node, 2);
+        assert_eq!(alias.unwrap().node, "prev");
+        assert_eq!(by.len(), 1);
+        let RowStage::Lookup { outputs, path, on } =
+            row_of(" lookup owner as team, site from file://t/hosts.csv on host=hostname")
+        else {
+            panic!()
+        };
+        assert_eq!(outputs.len(), 2);
+        assert_eq!(path.node, "t/hosts.csv");
+        assert_eq!(on[0].1.node, "hostname");
+    }
+
+    #[test]
+    fn dedup_and_top_forms() {
+        let RowStage::Dedup {
+            consecutive,
+            limit,
+            by,
+        } = row_of(" dedup consecutive 2 by a, b")
+        else {
+            panic!()
+        };
+        assert!(consecutive);
+        assert_eq!((limit.node, by.len()), (2, 2));
+        let RowStage::TopK { limit, fields, by } = row_of(" topk(3, _count) by host") else {
+            panic!()
+        };
+        assert_eq!((limit.node, fields.len(), by.len()), (3, 1, 1));
+    }
+}
