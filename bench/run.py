@@ -176,22 +176,59 @@ class Measured:
     stderr: str
 
 
-def run_measured(argv: list[str], stdout_path: str) -> Measured:
-    """Runs argv with stdout to `stdout_path`; wall time and the peak RSS of that child alone.
+# A process inherits its parent's peak RSS as its own starting peak (Linux records the old
+# address space's high-water mark at exec), so the child must be started by a small process:
+# GNU time when present, else this wrapper, whose own ~8 MiB then floors the figure.
+TIME_PROGRAM = "/usr/bin/time"
+WRAPPER = """
+import os, sys
+pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
 
-    `os.wait4` reports the resource usage of exactly the process it reaps, so the peak RSS is
-    per run, unlike the running maximum of RUSAGE_CHILDREN.
-    """
-    with tempfile.NamedTemporaryFile(mode="r", suffix=".stderr") as errors:
-        actions = [
-            (os.POSIX_SPAWN_OPEN, 1, stdout_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
-            (os.POSIX_SPAWN_OPEN, 2, errors.name, os.O_WRONLY | os.O_TRUNC, 0o644),
-        ]
-        start = time.perf_counter()
-        pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=actions)
-        _, status, usage = os.wait4(pid, 0)
-        seconds = time.perf_counter() - start
-        return Measured(seconds, usage.ru_maxrss, os.waitstatus_to_exitcode(status), errors.read())
+
+def gnu_time_present() -> bool:
+    if not os.access(TIME_PROGRAM, os.X_OK):
+        return False
+    probe = subprocess.run([TIME_PROGRAM, "-f", "%M", "true"], capture_output=True, text=True,
+                           check=False)
+    return probe.returncode == 0 and probe.stderr.strip().isdigit()
+
+
+USE_GNU_TIME = gnu_time_present()
+
+
+@dataclass
+class Measured:
+    """One finished child process."""
+
+    seconds: float
+    max_rss_kib: int
+    exit_code: int
+    stderr: str
+
+
+def run_measured(argv: list[str], stdout_path: str) -> Measured:
+    """Runs argv with stdout to `stdout_path`: wall time and the peak RSS of that run alone."""
+    with tempfile.TemporaryDirectory(prefix="sumoql-run-") as scratch:
+        rss_path = os.path.join(scratch, "rss")
+        if USE_GNU_TIME:
+            wrapped = [TIME_PROGRAM, "-f", "%M", "-o", rss_path, *argv]
+        else:
+            wrapped = [sys.executable, "-S", "-I", "-c", WRAPPER, rss_path, *argv]
+        with open(stdout_path, "wb") as out, open(os.path.join(scratch, "err"), "w+") as err:
+            start = time.perf_counter()
+            exit_code = subprocess.run(wrapped, stdout=out, stderr=err, check=False).returncode
+            seconds = time.perf_counter() - start
+            err.seek(0)
+            errors = err.read()
+        # GNU time writes a "Command exited with non-zero status" line before the figure.
+        lines = Path(rss_path).read_text().split() if os.path.exists(rss_path) else []
+        max_rss = int(lines[-1]) if lines and lines[-1].isdigit() else 0
+        return Measured(seconds, max_rss, exit_code, errors)
 
 
 def sumoql_supports_threads() -> bool:
@@ -330,7 +367,8 @@ def main() -> int:
             note("this sumoql has no --threads flag: running with its default")
     print(f"sumoql {'--threads ' + str(arguments.threads) if thread_flag else '(default threads)'}"
           f", DuckDB {duckdb.__version__ + ' threads=' + str(arguments.duckdb_threads) if duckdb else '-'}"
-          f", {arguments.runs} run(s) per case, median wall time, seed {arguments.seed}")
+          f", {arguments.runs} run(s) per case, median wall time, seed {arguments.seed}, "
+          f"peak RSS via {'GNU time' if USE_GNU_TIME else 'a Python wrapper (floor ~8 MiB)'}")
     print(HEADER)
     all_good = True
     notes: list[str] = []
