@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import functools
 import json
 import os
 import statistics
@@ -89,6 +90,7 @@ def parse_count(text: str) -> int:
 
 
 def parse_arguments() -> argparse.Namespace:
+    """The command line, with `--cases` turned into Case objects."""
     parser = argparse.ArgumentParser(
         description="Benchmark sumoql against DuckDB on seeded firewall logs."
     )
@@ -139,6 +141,7 @@ def note(message: str) -> None:
 
 
 def build() -> None:
+    """Builds the two release binaries the bench runs."""
     note("building release binaries (cargo build --release -p sumoql-cli -p sumoql-loggen)")
     subprocess.run(
         ["cargo", "build", "--release", "-p", "sumoql-cli", "-p", "sumoql-loggen"],
@@ -166,16 +169,6 @@ def data_file(data_dir: Path, records: int, seed: int) -> Path:
     return path
 
 
-@dataclass
-class Measured:
-    """One finished child process."""
-
-    seconds: float
-    max_rss_kib: int
-    exit_code: int
-    stderr: str
-
-
 # A process inherits its parent's peak RSS as its own starting peak (Linux records the old
 # address space's high-water mark at exec), so the child must be started by a small process:
 # GNU time when present, else this wrapper, whose own ~8 MiB then floors the figure.
@@ -190,15 +183,14 @@ sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
-def gnu_time_present() -> bool:
+@functools.cache
+def use_gnu_time() -> bool:
+    """Whether GNU time is there to measure peak RSS."""
     if not os.access(TIME_PROGRAM, os.X_OK):
         return False
     probe = subprocess.run([TIME_PROGRAM, "-f", "%M", "true"], capture_output=True, text=True,
                            check=False)
     return probe.returncode == 0 and probe.stderr.strip().isdigit()
-
-
-USE_GNU_TIME = gnu_time_present()
 
 
 @dataclass
@@ -215,7 +207,7 @@ def run_measured(argv: list[str], stdout_path: str) -> Measured:
     """Runs argv with stdout to `stdout_path`: wall time and the peak RSS of that run alone."""
     with tempfile.TemporaryDirectory(prefix="sumoql-run-") as scratch:
         rss_path = os.path.join(scratch, "rss")
-        if USE_GNU_TIME:
+        if use_gnu_time():
             wrapped = [TIME_PROGRAM, "-f", "%M", "-o", rss_path, *argv]
         else:
             wrapped = [sys.executable, "-S", "-I", "-c", WRAPPER, rss_path, *argv]
@@ -232,6 +224,7 @@ def run_measured(argv: list[str], stdout_path: str) -> Measured:
 
 
 def sumoql_supports_threads() -> bool:
+    """Whether `sumoql run` has the `--threads` flag."""
     result = subprocess.run(
         [str(SUMOQL), "run", "--help"], capture_output=True, text=True, check=False
     )
@@ -299,6 +292,7 @@ def compare(sumoql: Rows, duckdb_rows: Rows, ordered: bool) -> list[str]:
 
 
 def sql_text(case: Case) -> str:
+    """The case's SQL, without a final semicolon, ready to wrap in COPY."""
     return case.sql.read_text(encoding="utf-8").strip().rstrip(";")
 
 
@@ -312,6 +306,7 @@ class DuckDb:
         self.connection.execute("SET VARIABLE bench_path = ?", [str(path)])
 
     def rows(self, sql: str) -> tuple[list[str], Rows]:
+        """The result's column names and rows, as text."""
         cursor = self.connection.execute(sql)
         columns = [column[0] for column in cursor.description]
         return columns, [tuple(cell(value) for value in row) for row in cursor.fetchall()]
@@ -343,20 +338,49 @@ def check(case: Case, query_argv: list[str], sql: str, database: DuckDb, label: 
     return not differences, len(actual)
 
 
+def check_case(case: Case, base: list[str], path: Path, database: DuckDb, records: int,
+               scratch: Path, notes: list[str]) -> tuple[bool, int]:
+    """Compares the case's results (and its loosened variant's) in both engines."""
+    label = f"{case.name} at {records} records"
+    sql = sql_text(case)
+    equal, rows = check(case, [*base, str(case.query), str(path)], sql, database, label, scratch)
+    if not case.loosen:
+        return equal, rows
+    (query_old, query_new), (sql_old, sql_new) = case.loosen
+    query = case.query.read_text(encoding="utf-8")
+    if query.count(query_old) != 1 or sql.count(sql_old) != 1:
+        print(f"MISMATCH {label}: cannot loosen the threshold "
+              f"({query_old!r} / {sql_old!r} not found once)")
+        return False, rows
+    loose_label = f"{label} with {query_new.lstrip('| ')!r}"
+    loose_equal, loose_rows = check(
+        case, [*base, "-e", query.replace(query_old, query_new), str(path)],
+        sql.replace(sql_old, sql_new), database, loose_label, scratch)
+    notes.append(f"{loose_label}: {loose_rows} rows, {'equal' if loose_equal else 'MISMATCH'}")
+    return equal and loose_equal, rows
+
+
 HEADER = (
     f"{'case':<17} {'records':>9} {'file MB':>8} {'wall s':>7} {'MB/s':>7} {'records/s':>10} "
     f"{'RSS MiB':>8} {'rows':>8} {'check':>8} {'duck s':>7} {'duck MB/s':>9} {'ratio':>6}"
 )
 
 
+def import_duckdb():
+    """The duckdb module, or None when it is not installed."""
+    try:
+        import duckdb  # noqa: PLC0415 - an optional dependency
+    except ImportError:
+        return None
+    return duckdb
+
+
 def main() -> int:
     arguments = parse_arguments()
     if not arguments.no_build:
         build()
-    try:
-        import duckdb  # noqa: PLC0415 - optional dependency
-    except ImportError:
-        duckdb = None
+    duckdb = import_duckdb()
+    if duckdb is None:
         print("DuckDB is not installed (pip install duckdb): skipping the comparison columns "
               "and the result check")
     thread_flag: list[str] = []
@@ -365,66 +389,45 @@ def main() -> int:
             thread_flag = ["--threads", str(arguments.threads)]
         else:
             note("this sumoql has no --threads flag: running with its default")
-    print(f"sumoql {'--threads ' + str(arguments.threads) if thread_flag else '(default threads)'}"
-          f", DuckDB {duckdb.__version__ + ' threads=' + str(arguments.duckdb_threads) if duckdb else '-'}"
-          f", {arguments.runs} run(s) per case, median wall time, seed {arguments.seed}, "
-          f"peak RSS via {'GNU time' if USE_GNU_TIME else 'a Python wrapper (floor ~8 MiB)'}")
+    threads = f"--threads {arguments.threads}" if thread_flag else "default threads"
+    duck_setup = f"{duckdb.__version__}, threads={arguments.duckdb_threads}" if duckdb else "-"
+    rss_tool = "GNU time" if use_gnu_time() else "a Python wrapper (floor ~8 MiB)"
+    print(f"sumoql ({threads}) vs DuckDB ({duck_setup}); median of {arguments.runs} run(s), "
+          f"seed {arguments.seed}, peak RSS via {rss_tool}")
     print(HEADER)
     all_good = True
     notes: list[str] = []
+    base = [str(SUMOQL), "run", "--format", "ndjson", *thread_flag]
     for records in arguments.records:
         path = data_file(arguments.data_dir, records, arguments.seed)
         megabytes = path.stat().st_size / 1e6
         database = DuckDb(duckdb, arguments.duckdb_threads, path) if duckdb else None
-        with tempfile.TemporaryDirectory(prefix="sumoql-bench-") as scratch_name:
-            scratch = Path(scratch_name)
-            for case in arguments.cases:
-                base = [str(SUMOQL), "run", "--format", "ndjson", *thread_flag]
-                argv = [*base, str(case.query), str(path)]
+        for case in arguments.cases:
+            status, rows = "-", "-"
+            if database:
+                with tempfile.TemporaryDirectory(prefix="sumoql-bench-") as scratch:
+                    equal, count = check_case(case, base, path, database, records,
+                                              Path(scratch), notes)
+                status, rows = ("ok" if equal else "MISMATCH"), str(count)
+                all_good &= equal
+            argv = [*base, str(case.query), str(path)]
+            runs = [run_measured(argv, os.devnull) for _ in range(arguments.runs)]
+            failed = next((run for run in runs if run.exit_code != 0), None)
+            if failed:
+                print(f"FAILED {case.name} at {records} records: exit {failed.exit_code}\n"
+                      f"{failed.stderr}")
+                all_good = False
+                continue
+            wall = statistics.median(run.seconds for run in runs)
+            rss = max(run.max_rss_kib for run in runs) / 1024
+            duck = "-", "-", "-"
+            if database:
                 sql = sql_text(case)
-                status, rows = "-", "-"
-                if database:
-                    label = f"{case.name} at {records} records"
-                    equal, count = check(case, argv, sql, database, label, scratch)
-                    status, rows = ("ok" if equal else "MISMATCH"), str(count)
-                    all_good &= equal
-                    if case.loosen:
-                        (query_old, query_new), (sql_old, sql_new) = case.loosen
-                        query = case.query.read_text(encoding="utf-8")
-                        if query.count(query_old) != 1 or sql.count(sql_old) != 1:
-                            print(f"MISMATCH {label}: cannot loosen the threshold "
-                                  f"({query_old!r} / {sql_old!r} not found once)")
-                            all_good = False
-                        else:
-                            loose_label = f"{label} with {query_new.lstrip('| ')!r}"
-                            loose_equal, loose_rows = check(
-                                case, [*base, "-e", query.replace(query_old, query_new),
-                                       str(path)],
-                                sql.replace(sql_old, sql_new), database, loose_label, scratch)
-                            all_good &= loose_equal
-                            if not loose_equal:
-                                status = "MISMATCH"
-                            notes.append(f"{loose_label}: {loose_rows} rows, "
-                                         f"{'equal' if loose_equal else 'MISMATCH'}")
-                runs = [run_measured(argv, os.devnull) for _ in range(arguments.runs)]
-                failed = next((run for run in runs if run.exit_code != 0), None)
-                if failed:
-                    print(f"FAILED {case.name} at {records} records: exit {failed.exit_code}\n"
-                          f"{failed.stderr}")
-                    all_good = False
-                    continue
-                wall = statistics.median(run.seconds for run in runs)
-                rss = max(run.max_rss_kib for run in runs) / 1024
-                duck = "-", "-", "-"
-                if database:
-                    duck_wall = statistics.median(database.timed(sql)
-                                                  for _ in range(arguments.runs))
-                    duck = (f"{duck_wall:.3f}", f"{megabytes / duck_wall:.1f}",
-                            f"{duck_wall / wall:.2f}")
-                print(f"{case.name:<17} {records:>9} {megabytes:>8.1f} {wall:>7.3f} "
-                      f"{megabytes / wall:>7.1f} {records / wall:>10.0f} {rss:>8.1f} "
-                      f"{rows:>8} {status:>8} {duck[0]:>7} {duck[1]:>9} {duck[2]:>6}",
-                      flush=True)
+                duck_wall = statistics.median(database.timed(sql) for _ in range(arguments.runs))
+                duck = f"{duck_wall:.3f}", f"{megabytes / duck_wall:.1f}", f"{duck_wall / wall:.2f}"
+            print(f"{case.name:<17} {records:>9} {megabytes:>8.1f} {wall:>7.3f} "
+                  f"{megabytes / wall:>7.1f} {records / wall:>10.0f} {rss:>8.1f} "
+                  f"{rows:>8} {status:>8} {duck[0]:>7} {duck[1]:>9} {duck[2]:>6}", flush=True)
     for line in notes:
         print(f"check: {line}")
     if not all_good:
