@@ -97,6 +97,20 @@ pub enum Operator {
     Limit(u64),
 }
 
+impl Operator {
+    /// Whether the operator handles each record on its own, keeping no state between records,
+    /// so that workers may run it on separate parts of the input.
+    pub fn is_row_local(&self) -> bool {
+        match self {
+            Operator::Filter(_)
+            | Operator::Assign { .. }
+            | Operator::Keep(_)
+            | Operator::Remove(_) => true,
+            Operator::Aggregate { .. } | Operator::Sort(_) | Operator::Limit(_) => false,
+        }
+    }
+}
+
 /// One aggregate of an [`Operator::Aggregate`]: `sum(BytesSent) as TotalBytesSent`.
 #[derive(Clone)]
 pub struct AggregateSpec {

@@ -2,9 +2,10 @@
 //! ([`json_line`], [`metadata`]).
 
 mod json_line;
+mod json_scan;
 mod metadata;
 mod source;
 
 pub use json_line::{LineDecoder, LineError};
 pub use metadata::MetadataOptions;
-pub use source::{expand_paths, InputSource, ReadError, SourceLines};
+pub use source::{expand_paths, InputSource, ReadError};
