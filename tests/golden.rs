@@ -167,7 +167,11 @@ fn golden_cases() {
             let outcome = run_case(case);
             let location = format!("{}:{} ({})", file.display(), case.line, case.name);
             if blessing() {
-                case.expect = (outcome.exit == 0).then(|| outcome.stdout.clone());
+                // A successful run that prints nothing keeps the `expect` section only if the
+                // case had one.
+                case.expect = (outcome.exit == 0
+                    && (case.expect.is_some() || !outcome.stdout.is_empty()))
+                .then(|| outcome.stdout.clone());
                 case.stderr = (!outcome.stderr.is_empty()).then(|| outcome.stderr.clone());
                 case.exit = outcome.exit;
                 continue;

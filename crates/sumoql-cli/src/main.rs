@@ -102,6 +102,9 @@ struct RunArgs {
     /// Make a malformed log line fatal instead of a counted warning.
     #[arg(long)]
     strict: bool,
+    /// Worker threads [default: one per core]. The rows and their order do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -242,6 +245,7 @@ fn run_command(args: RunArgs) -> Result<(), Exit> {
         source_category: args.source_category,
         window,
         strict: args.strict,
+        threads: args.threads.map(usize::from),
     };
     let mut out = writer(format, Box::new(std::io::stdout()));
     match run(&query, &sources, &config, out.as_mut()) {

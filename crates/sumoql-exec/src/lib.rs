@@ -26,5 +26,5 @@
 mod pipeline;
 mod stages;
 
-pub use pipeline::{NullGroups, Pipeline, RunOptions};
-pub use stages::Stage;
+pub use pipeline::{EarlyFilter, NullGroups, Pipeline, RunOptions, Split};
+pub use stages::{AggregateStage, Stage};

@@ -5,9 +5,12 @@ use sumoql_plan::{Operator, Plan};
 use sumoql_value::time::Zone;
 use sumoql_value::{Record, Warnings};
 
+use sumoql_plan::{PlanExpr, ScopeFilter};
+use sumoql_value::SlotId;
+
 use crate::stages::{
     row_stage, AggregateStage, AssignStage, ExtractStage, FilterStage, KeepStage, LimitStage,
-    RemoveStage, ScopeStage, SortStage, Stage,
+    RemoveStage, SortStage, Stage,
 };
 
 /// What to do with records whose group-by key is null (D2).
@@ -45,20 +48,283 @@ impl Default for RunOptions {
     }
 }
 
-/// A running query: push records in, take result records out.
+/// The checks a record meets before anything else happens to it: the scope and the `where`
+/// stages that open the query. Readers decode the fields these read first, and skip the rest
+/// of a record that fails them.
+#[derive(Clone)]
+pub struct EarlyFilter {
+    scope: ScopeFilter,
+    conditions: Vec<PlanExpr>,
+    slots: Vec<SlotId>,
+}
+
+impl EarlyFilter {
+    /// The scope and leading `where` stages of `plan`, with the number of operators taken.
+    fn of(plan: &Plan) -> (EarlyFilter, usize) {
+        let conditions: Vec<PlanExpr> = plan
+            .operators
+            .iter()
+            .map_while(|operator| match operator {
+                Operator::Filter(condition) => Some(condition.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut slots = Vec::new();
+        plan.scope.collect_slots(&mut slots);
+        for condition in &conditions {
+            condition.collect_slots(&mut slots);
+        }
+        let taken = conditions.len();
+        (
+            EarlyFilter {
+                scope: plan.scope.clone(),
+                conditions,
+                slots,
+            },
+            taken,
+        )
+    }
+
+    /// The fields the filter reads.
+    pub fn slots(&self) -> &[SlotId] {
+        &self.slots
+    }
+
+    /// Whether `record` passes; a record an IP function drops counts its warning (D4).
+    pub fn admits(&self, record: &Record, ctx: &mut CallContext) -> bool {
+        if !self.scope.matches(record) {
+            return false;
+        }
+        self.conditions
+            .iter()
+            .all(|condition| match condition.evaluate(record, ctx) {
+                Ok(value) => value.truth() == Some(true),
+                Err(dropped) => {
+                    ctx.warn(dropped.0);
+                    false
+                }
+            })
+    }
+}
+
+/// A running query, or one part of it: push records in, take result records out.
+///
+/// A whole query is one pipeline ([`Pipeline::new`]). To run on several threads, a query
+/// splits where its first stage that needs all the records stands: each worker runs a
+/// [`Pipeline::worker`] over its share of the input (ending in a partial aggregation when that
+/// stage aggregates), and one [`Pipeline::tail`] runs the rest over the workers' output.
 pub struct Pipeline {
+    early: EarlyFilter,
     stages: Vec<Box<dyn Stage>>,
+    /// A worker's partial aggregation, fed by the last stage instead of the output.
+    partial: Option<AggregateStage>,
     ctx: CallContext,
     output: Vec<Record>,
 }
 
+/// Where a plan splits for parallel runs: the operators before `at` handle records one by one;
+/// `aggregate` tells whether the operator at `at` is an aggregation that workers can compute
+/// in part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Split {
+    /// The index of the first operator that is not row-local.
+    pub at: usize,
+    /// Whether that operator is an aggregation.
+    pub aggregate: bool,
+}
+
+impl Split {
+    /// The split of `plan`.
+    pub fn of(plan: &Plan) -> Split {
+        let at = plan
+            .operators
+            .iter()
+            .position(|operator| !operator.is_row_local())
+            .unwrap_or(plan.operators.len());
+        Split {
+            at,
+            aggregate: matches!(plan.operators.get(at), Some(Operator::Aggregate { .. })),
+        }
+    }
+}
+
 impl Pipeline {
-    /// Builds the stages of `plan`, the scope filter first.
+    /// The whole of `plan`, run in one thread.
     pub fn new(plan: &Plan, options: RunOptions) -> Pipeline {
-        let width = plan.schema.len();
-        let mut stages: Vec<Box<dyn Stage>> = vec![Box::new(ScopeStage::new(plan.scope.clone()))];
-        for operator in &plan.operators {
-            let stage: Box<dyn Stage> = match operator {
+        let (early, taken) = EarlyFilter::of(plan);
+        Pipeline::build(
+            early,
+            stages_for(plan, &plan.operators[taken..], &options),
+            None,
+            options,
+        )
+    }
+
+    /// The part of `plan` a worker runs on its share of the input: the early filter, the
+    /// row-local stages, and a partial aggregation when the query aggregates next.
+    pub fn worker(plan: &Plan, options: RunOptions) -> Pipeline {
+        let split = Split::of(plan);
+        let (early, taken) = EarlyFilter::of(plan);
+        let stages = stages_for(
+            plan,
+            &plan.operators[taken.min(split.at)..split.at],
+            &options,
+        );
+        let partial = match plan.operators.get(split.at) {
+            Some(Operator::Aggregate { keys, aggregates }) => Some(AggregateStage::new(
+                keys.clone(),
+                aggregates.clone(),
+                plan.schema.len(),
+                options.null_groups,
+            )),
+            _ => None,
+        };
+        Pipeline::build(early, stages, partial, options)
+    }
+
+    /// The part of `plan` after the workers' share: every stage from the split on (after the
+    /// aggregation, when workers aggregate in part). It admits every record.
+    pub fn tail(plan: &Plan, options: RunOptions) -> Pipeline {
+        let split = Split::of(plan);
+        let from = if split.aggregate {
+            split.at + 1
+        } else {
+            split.at
+        };
+        let early = EarlyFilter {
+            scope: ScopeFilter::All,
+            conditions: Vec::new(),
+            slots: Vec::new(),
+        };
+        Pipeline::build(
+            early,
+            stages_for(plan, &plan.operators[from..], &options),
+            None,
+            options,
+        )
+    }
+
+    fn build(
+        early: EarlyFilter,
+        stages: Vec<Box<dyn Stage>>,
+        partial: Option<AggregateStage>,
+        options: RunOptions,
+    ) -> Pipeline {
+        Pipeline {
+            early,
+            stages,
+            partial,
+            ctx: CallContext {
+                zone: options.zone,
+                now_ms: options.now_ms,
+                window: options.window,
+                warnings: Warnings::new(),
+                position: 0,
+            },
+            output: Vec::new(),
+        }
+    }
+
+    /// The early filter, for readers that decode its fields first.
+    pub fn early_filter(&self) -> &EarlyFilter {
+        &self.early
+    }
+
+    /// Whether `record` passes the early filter (counting any warning it causes).
+    pub fn admits(&mut self, record: &Record) -> bool {
+        self.early.admits(record, &mut self.ctx)
+    }
+
+    /// Pushes one record through the early filter and every streaming stage.
+    pub fn push(&mut self, record: Record) {
+        if self.admits(&record) {
+            self.push_admitted(record);
+        }
+    }
+
+    /// Sets where the records pushed next stand in the whole input (see
+    /// [`CallContext::position`]).
+    pub fn set_position(&mut self, position: u64) {
+        self.ctx.position = position;
+    }
+
+    /// Pushes a record that has passed the early filter.
+    pub fn push_admitted(&mut self, record: Record) {
+        let mut batch = vec![record];
+        self.run_from(0, &mut batch);
+    }
+
+    /// Pushes `batch` through the stages from `first` on; what comes out of the last stage is
+    /// kept as output, or aggregated in part by a worker.
+    fn run_from(&mut self, first: usize, batch: &mut Vec<Record>) {
+        let mut next = Vec::new();
+        for stage in &mut self.stages[first..] {
+            if batch.is_empty() {
+                return;
+            }
+            for record in batch.drain(..) {
+                stage.push(record, &mut next, &mut self.ctx);
+            }
+            std::mem::swap(batch, &mut next);
+        }
+        match &mut self.partial {
+            Some(aggregate) => {
+                for record in batch.drain(..) {
+                    aggregate.push(record, &mut next, &mut self.ctx);
+                }
+            }
+            None => self.output.append(batch),
+        }
+    }
+
+    /// Takes the records that have come out of the pipeline so far (streaming queries).
+    pub fn take_output(&mut self) -> Vec<Record> {
+        std::mem::take(&mut self.output)
+    }
+
+    /// Takes the warnings counted so far.
+    pub fn take_warnings(&mut self) -> Warnings {
+        std::mem::take(&mut self.ctx.warnings)
+    }
+
+    /// Ends the input: each stage in turn emits what it held, which flows through the stages
+    /// after it. Returns the remaining output. A worker's partial aggregation is left for
+    /// [`Pipeline::take_partial`].
+    pub fn finish(&mut self) -> Vec<Record> {
+        for i in 0..self.stages.len() {
+            let mut emitted = Vec::new();
+            self.stages[i].finish(&mut emitted, &mut self.ctx);
+            self.run_from(i + 1, &mut emitted);
+        }
+        self.take_output()
+    }
+
+    /// A worker's partial aggregation, to merge with the other workers'.
+    pub fn take_partial(&mut self) -> Option<AggregateStage> {
+        self.partial.take()
+    }
+
+    /// Finishes `merged` (the workers' partial aggregations merged in input order) and pushes
+    /// its groups through this tail.
+    pub fn push_aggregated(&mut self, mut merged: AggregateStage) {
+        let mut groups = Vec::new();
+        merged.finish(&mut groups, &mut self.ctx);
+        self.run_from(0, &mut groups);
+    }
+
+    /// The warnings counted so far by stages and function calls.
+    pub fn warnings(&self) -> &Warnings {
+        &self.ctx.warnings
+    }
+}
+
+/// The physical stages of `operators`, in order.
+fn stages_for(plan: &Plan, operators: &[Operator], options: &RunOptions) -> Vec<Box<dyn Stage>> {
+    let width = plan.schema.len();
+    operators
+        .iter()
+        .map(|operator| -> Box<dyn Stage> {
+            match operator {
                 Operator::Filter(condition) => Box::new(FilterStage::new(condition.clone())),
                 Operator::Assign { slot, expr } => Box::new(AssignStage::new(*slot, expr.clone())),
                 Operator::Aggregate { keys, aggregates } => Box::new(AggregateStage::new(
@@ -82,61 +348,7 @@ impl Pipeline {
                     &plan.schema,
                 )),
                 Operator::Rows(row) => row_stage(row, width),
-            };
-            stages.push(stage);
-        }
-        Pipeline {
-            stages,
-            ctx: CallContext {
-                zone: options.zone,
-                now_ms: options.now_ms,
-                window: options.window,
-                warnings: Warnings::new(),
-            },
-            output: Vec::new(),
-        }
-    }
-
-    /// Pushes one record through every streaming stage.
-    pub fn push(&mut self, record: Record) {
-        let mut batch = vec![record];
-        self.run_from(0, &mut batch);
-    }
-
-    /// Pushes `batch` through the stages from `first` on; what comes out of the last stage is
-    /// kept as output.
-    fn run_from(&mut self, first: usize, batch: &mut Vec<Record>) {
-        let mut next = Vec::new();
-        for stage in &mut self.stages[first..] {
-            if batch.is_empty() {
-                return;
             }
-            for record in batch.drain(..) {
-                stage.push(record, &mut next, &mut self.ctx);
-            }
-            std::mem::swap(batch, &mut next);
-        }
-        self.output.append(batch);
-    }
-
-    /// Takes the records that have come out of the pipeline so far (streaming queries).
-    pub fn take_output(&mut self) -> Vec<Record> {
-        std::mem::take(&mut self.output)
-    }
-
-    /// Ends the input: each stage in turn emits what it held, which flows through the stages
-    /// after it. Returns the remaining output.
-    pub fn finish(&mut self) -> Vec<Record> {
-        for i in 0..self.stages.len() {
-            let mut emitted = Vec::new();
-            self.stages[i].finish(&mut emitted, &mut self.ctx);
-            self.run_from(i + 1, &mut emitted);
-        }
-        self.take_output()
-    }
-
-    /// The warnings counted so far by stages and function calls.
-    pub fn warnings(&self) -> &Warnings {
-        &self.ctx.warnings
-    }
+        })
+        .collect()
 }

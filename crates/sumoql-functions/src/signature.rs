@@ -127,11 +127,16 @@ pub struct CallContext {
     pub window: (Option<i64>, Option<i64>),
     /// Warnings counted by calls (failed casts, capped values...).
     pub warnings: Warnings,
+    /// Where the record being handled stands in the whole input (a larger position is later).
+    /// Order-dependent aggregates (`first`, `last`, `most_recent` ties) keep it, so that
+    /// partial results computed on separate parts of the input merge in input order.
+    pub position: u64,
 }
 
 impl Default for CallContext {
     fn default() -> CallContext {
         CallContext {
+            position: 0,
             zone: Zone::utc(),
             now_ms: 0,
             window: (None, None),

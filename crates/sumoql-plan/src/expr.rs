@@ -75,6 +75,38 @@ pub enum PlanExpr {
 }
 
 impl PlanExpr {
+    /// Adds the slots the expression reads to `slots` (each once).
+    pub fn collect_slots(&self, slots: &mut Vec<SlotId>) {
+        match self {
+            PlanExpr::Literal(_) | PlanExpr::Regex(_) => {}
+            PlanExpr::Field(slot) => {
+                if !slots.contains(slot) {
+                    slots.push(*slot);
+                }
+            }
+            PlanExpr::Call { args, .. } => args.iter().for_each(|a| a.collect_slots(slots)),
+            PlanExpr::Unary { operand, .. } => operand.collect_slots(slots),
+            PlanExpr::Binary { left, right, .. } => {
+                left.collect_slots(slots);
+                right.collect_slots(slots);
+            }
+            PlanExpr::In { value, list, .. } => {
+                value.collect_slots(slots);
+                list.iter().for_each(|e| e.collect_slots(slots));
+            }
+            PlanExpr::Matches { value, .. } => value.collect_slots(slots),
+            PlanExpr::Conditional {
+                condition,
+                then,
+                otherwise,
+            } => {
+                condition.collect_slots(slots);
+                then.collect_slots(slots);
+                otherwise.collect_slots(slots);
+            }
+        }
+    }
+
     /// Evaluates the expression on `record`. Every operand is evaluated (no short-circuit), so
     /// a call that drops its record (D4) drops it whatever surrounds the call.
     pub fn evaluate(&self, record: &Record, ctx: &mut CallContext) -> Result<Value, RecordDropped> {

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use sumoql_functions::AggregateFunction;
-use sumoql_value::{Schema, SlotId};
+use sumoql_value::{Schema, SlotId, WarningKind, Warnings};
 
 use crate::expr::PlanExpr;
 use crate::extract::Extractor;
@@ -26,6 +26,27 @@ pub struct Plan {
     pub operators: Vec<Operator>,
     /// The columns of the result.
     pub output: Columns,
+}
+
+impl Plan {
+    /// Warnings about the query itself, known before any record is read: a lookup table whose
+    /// keys repeat.
+    pub fn warnings(&self) -> Warnings {
+        let mut warnings = Warnings::new();
+        for operator in &self.operators {
+            if let Operator::Rows(RowOperator::Lookup(table)) = operator {
+                if table.duplicate_keys > 0 {
+                    warnings.add_with_sample(WarningKind::LookupDuplicateKeys, || {
+                        format!(
+                            "{}: {} row(s) repeat an earlier key",
+                            table.path, table.duplicate_keys
+                        )
+                    });
+                }
+            }
+        }
+        warnings
+    }
 }
 
 /// What the readers must extract: only these fields (projection pushdown), plus every other
@@ -122,6 +143,22 @@ pub enum Operator {
     /// A row operator (`timeslice`, `top`, `topk`, `dedup`, `accum`, `total`, `diff`,
     /// `backshift`, `lookup`, `transpose`).
     Rows(RowOperator),
+}
+
+impl Operator {
+    /// Whether the operator handles each record on its own, keeping no state between records,
+    /// so that workers may run it on separate parts of the input.
+    pub fn is_row_local(&self) -> bool {
+        match self {
+            Operator::Filter(_)
+            | Operator::Assign { .. }
+            | Operator::Keep(_)
+            | Operator::Remove(_)
+            | Operator::Extract { .. } => true,
+            Operator::Rows(row) => row.is_row_local(),
+            Operator::Aggregate { .. } | Operator::Sort(_) | Operator::Limit(_) => false,
+        }
+    }
 }
 
 /// One aggregate of an [`Operator::Aggregate`]: `sum(BytesSent) as TotalBytesSent`.

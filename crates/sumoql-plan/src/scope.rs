@@ -48,6 +48,25 @@ impl ScopeFilter {
         }
     }
 
+    /// Adds the slots the scope reads to `slots` (each once).
+    pub fn collect_slots(&self, slots: &mut Vec<SlotId>) {
+        let mut add = |slot: &SlotId| {
+            if !slots.contains(slot) {
+                slots.push(*slot);
+            }
+        };
+        match self {
+            ScopeFilter::All => {}
+            ScopeFilter::FieldMatch { slot, .. } => add(slot),
+            ScopeFilter::Term { raw, .. } => add(raw),
+            ScopeFilter::Not(inner) => inner.collect_slots(slots),
+            ScopeFilter::And(a, b) | ScopeFilter::Or(a, b) => {
+                a.collect_slots(slots);
+                b.collect_slots(slots);
+            }
+        }
+    }
+
     /// The scope as text, with field names from `schema`.
     pub fn describe(&self, schema: &Schema) -> String {
         let wrap = |inner: &ScopeFilter| match inner {

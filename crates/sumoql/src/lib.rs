@@ -33,10 +33,12 @@
 mod engine;
 mod output;
 mod run;
+mod scan;
 
 pub use engine::{Engine, Query};
 pub use output::{ColumnNames, OutputColumns, Row};
-pub use run::{run, run_lines, LinesResult, RunConfig, RunError, RunSummary};
+pub use run::{default_threads, run, run_lines, LinesResult, RunConfig, RunError, RunSummary};
+pub use scan::{CHUNKS_IN_FLIGHT_PER_WORKER, CHUNK_BYTES};
 
 pub use sumoql_exec::NullGroups;
 pub use sumoql_io::read::{expand_paths, InputSource};

@@ -1,14 +1,15 @@
 //! Running a compiled query over inputs and writing its rows.
 
-use sumoql_exec::{NullGroups, Pipeline, RunOptions};
+use sumoql_exec::{AggregateStage, NullGroups, Pipeline, RunOptions, Split};
 use sumoql_io::read::{InputSource, LineDecoder, MetadataOptions, ReadError};
 use sumoql_io::write::RowWriter;
 use sumoql_value::time::Zone;
-use sumoql_value::{Record, Value, WarningKind, Warnings};
+use sumoql_value::{Record, Value, Warnings};
 use thiserror::Error;
 
 use crate::engine::Query;
 use crate::output::{ColumnNames, OutputColumns, Row};
+use crate::scan::{scan_parallel, Chunk, ChunkResult, Worker};
 
 /// Where a run hands its rows.
 type RowSink<'s> = dyn FnMut(ColumnNames, Vec<Value>) -> Result<(), RunError> + 's;
@@ -29,6 +30,8 @@ pub struct RunConfig {
     pub window: Option<(Option<i64>, Option<i64>)>,
     /// Whether a malformed line is fatal.
     pub strict: bool,
+    /// Worker threads (`--threads`); `None` means one per core. Results do not depend on it.
+    pub threads: Option<usize>,
 }
 
 impl Default for RunConfig {
@@ -40,6 +43,7 @@ impl Default for RunConfig {
             source_category: None,
             window: None,
             strict: false,
+            threads: None,
         }
     }
 }
@@ -76,92 +80,91 @@ pub enum RunError {
     Write(#[source] std::io::Error),
 }
 
-struct Runner<'q> {
+/// Turns finished records into rows for a sink, counting them.
+struct Emitter<'q, 's> {
     query: &'q Query,
-    pipeline: Pipeline,
-    decoder: LineDecoder,
     output: OutputColumns,
-    summary: RunSummary,
-    strict: bool,
+    sink: &'s mut RowSink<'s>,
+    rows_written: u64,
 }
 
-impl<'q> Runner<'q> {
-    fn new(query: &'q Query, config: &RunConfig) -> Runner<'q> {
-        let plan = &query.plan;
-        let metadata = MetadataOptions {
+impl Emitter<'_, '_> {
+    fn emit(&mut self, records: Vec<Record>) -> Result<(), RunError> {
+        for record in records {
+            let (names, values) = self.output.row(&self.query.plan, &record);
+            (self.sink)(names, values)?;
+            self.rows_written += 1;
+        }
+        Ok(())
+    }
+}
+
+/// Runs `query` over the chunks `scan` produces: each chunk's result, taken in input order,
+/// goes through the tail of the query; at the end the partial aggregations are merged.
+fn execute(
+    query: &Query,
+    config: &RunConfig,
+    sink: &mut RowSink<'_>,
+    scan: impl FnOnce(
+        &(dyn Fn() -> Worker + Sync),
+        &mut dyn FnMut(ChunkResult) -> Result<(), RunError>,
+    ) -> Result<Vec<AggregateStage>, RunError>,
+) -> Result<RunSummary, RunError> {
+    let plan = &query.plan;
+    let options = RunOptions {
+        null_groups: config.null_groups,
+        zone: config.zone,
+        now_ms: config.now_ms,
+        window: config.window.unwrap_or_default(),
+    };
+    let decoder = LineDecoder::new(
+        &plan.read.fields,
+        plan.schema.len(),
+        plan.read.whole_records,
+        MetadataOptions {
             source_category: config.source_category.clone(),
             receipt_time_ms: config.now_ms,
             zone: config.zone,
             window: config.window,
-        };
-        let pipeline = Pipeline::new(
-            plan,
-            RunOptions {
-                null_groups: config.null_groups,
-                zone: config.zone,
-                now_ms: config.now_ms,
-                window: config.window.unwrap_or_default(),
-            },
-        );
-        Runner {
-            query,
-            pipeline,
-            decoder: LineDecoder::new(
-                &plan.read.fields,
-                plan.schema.len(),
-                plan.read.whole_records,
-                metadata,
-            ),
-            output: OutputColumns::new(plan),
-            summary: RunSummary::default(),
-            strict: config.strict,
+        },
+    );
+    let make_worker = || Worker::new(plan, decoder.clone(), options.clone(), config.strict);
+    let mut tail = Pipeline::tail(plan, options.clone());
+    let mut summary = RunSummary {
+        warnings: plan.warnings(),
+        ..RunSummary::default()
+    };
+    let mut emitter = Emitter {
+        query,
+        output: OutputColumns::new(plan),
+        sink,
+        rows_written: 0,
+    };
+    let partials = scan(&make_worker, &mut |result: ChunkResult| {
+        summary.lines_read += result.lines_read;
+        summary.warnings.merge(result.warnings);
+        if let Some(fatal) = result.fatal {
+            return Err(fatal);
         }
-    }
-
-    fn line(&mut self, line: &[u8], source_name: &str, number: u64) -> Result<(), RunError> {
-        if line.iter().all(u8::is_ascii_whitespace) {
-            return Ok(());
+        for record in result.records {
+            tail.push_admitted(record);
         }
-        self.summary.lines_read += 1;
-        match self
-            .decoder
-            .decode(line, source_name, &mut self.summary.warnings)
-        {
-            Ok(Some(record)) => self.pipeline.push(record),
-            Ok(None) => {}
-            Err(error) if self.strict => {
-                return Err(RunError::MalformedLine {
-                    source_name: source_name.to_string(),
-                    line: number,
-                    message: error.0,
-                })
+        emitter.emit(tail.take_output())
+    })?;
+    if Split::of(plan).aggregate {
+        let mut partials = partials.into_iter();
+        if let Some(mut merged) = partials.next() {
+            for partial in partials {
+                merged.merge(partial);
             }
-            Err(error) => self
-                .summary
-                .warnings
-                .add_with_sample(WarningKind::MalformedLine, || {
-                    format!("{source_name}:{number}: {error}")
-                }),
+            tail.push_aggregated(merged);
         }
-        Ok(())
     }
-
-    fn emit(&mut self, records: Vec<Record>, sink: &mut RowSink<'_>) -> Result<(), RunError> {
-        for record in records {
-            let (names, values) = self.output.row(&self.query.plan, &record);
-            sink(names, values)?;
-            self.summary.rows_written += 1;
-        }
-        Ok(())
-    }
-
-    fn finish(mut self, sink: &mut RowSink<'_>) -> Result<RunSummary, RunError> {
-        let rest = self.pipeline.finish();
-        self.emit(rest, sink)?;
-        let mut summary = self.summary;
-        summary.warnings.merge(self.pipeline.warnings().clone());
-        Ok(summary)
-    }
+    let rest = tail.finish();
+    emitter.emit(rest)?;
+    summary.rows_written = emitter.rows_written;
+    summary.warnings.merge(tail.take_warnings());
+    Ok(summary)
 }
 
 /// Runs `query` over `sources`, writing rows to `writer` as they come (streaming queries) or
@@ -172,28 +175,20 @@ pub fn run(
     config: &RunConfig,
     writer: &mut dyn RowWriter,
 ) -> Result<RunSummary, RunError> {
-    let mut runner = Runner::new(query, config);
     let mut sink = |names: ColumnNames, values: Vec<Value>| {
         writer.row(&names, &values).map_err(RunError::Write)
     };
-    let mut buffer = Vec::new();
-    for source in sources {
-        let name = source.name();
-        let mut lines = source.open()?;
-        loop {
-            let number = match lines.next_line(&mut buffer) {
-                Ok(Some(number)) => number,
-                Ok(None) => break,
-                Err(e) => return Err(RunError::Read(ReadError::Read(name, e))),
-            };
-            runner.line(&buffer, &name, number)?;
-            let ready = runner.pipeline.take_output();
-            runner.emit(ready, &mut sink)?;
-        }
-    }
-    let summary = runner.finish(&mut sink)?;
+    let threads = config.threads.unwrap_or_else(default_threads);
+    let summary = execute(query, config, &mut sink, |make_worker, take| {
+        scan_parallel(sources, threads, make_worker, take)
+    })?;
     writer.finish().map_err(RunError::Write)?;
     Ok(summary)
+}
+
+/// The number of threads when none is given: every core.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 /// The rows of a run over in-memory lines, for tests and embedding.
@@ -205,23 +200,22 @@ pub struct LinesResult {
     pub summary: RunSummary,
 }
 
-/// Runs `query` over `lines` (as if one input named `<lines>`), collecting the rows.
+/// Runs `query` over `lines` (as if one input named `<lines>`) on the calling thread,
+/// collecting the rows.
 pub fn run_lines(
     query: &Query,
     lines: &[&str],
     config: &RunConfig,
 ) -> Result<LinesResult, RunError> {
-    let mut runner = Runner::new(query, config);
     let mut rows = Vec::new();
     let mut sink = |names: ColumnNames, values: Vec<Value>| {
         rows.push((names, values));
         Ok(())
     };
-    for (i, line) in lines.iter().enumerate() {
-        runner.line(line.as_bytes(), "<lines>", i as u64 + 1)?;
-        let ready = runner.pipeline.take_output();
-        runner.emit(ready, &mut sink)?;
-    }
-    let summary = runner.finish(&mut sink)?;
+    let summary = execute(query, config, &mut sink, |make_worker, take| {
+        let mut worker = make_worker();
+        take(worker.process(&Chunk::of_lines(lines), &["<lines>".to_string()]))?;
+        Ok(worker.into_partial().into_iter().collect())
+    })?;
     Ok(LinesResult { rows, summary })
 }

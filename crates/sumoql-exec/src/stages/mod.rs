@@ -1,9 +1,10 @@
 //! The physical stages, one per plan operator, all behind the one [`Stage`] trait.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use sumoql_functions::{Accumulator, CallContext};
-use sumoql_plan::{AggregateSpec, PlanExpr, ScopeFilter, SortSpec};
+use sumoql_plan::{AggregateSpec, PlanExpr, SortSpec};
 use sumoql_value::{GroupKey, Record, Schema, SlotId, SourceField, Value};
 
 use crate::pipeline::NullGroups;
@@ -21,25 +22,6 @@ pub trait Stage: Send {
     fn push(&mut self, record: Record, out: &mut Vec<Record>, ctx: &mut CallContext);
     /// The input has ended: emit anything held.
     fn finish(&mut self, _out: &mut Vec<Record>, _ctx: &mut CallContext) {}
-}
-
-/// Keeps the records in scope (D8).
-pub(crate) struct ScopeStage {
-    scope: ScopeFilter,
-}
-
-impl ScopeStage {
-    pub(crate) fn new(scope: ScopeFilter) -> ScopeStage {
-        ScopeStage { scope }
-    }
-}
-
-impl Stage for ScopeStage {
-    fn push(&mut self, record: Record, out: &mut Vec<Record>, _ctx: &mut CallContext) {
-        if self.scope.matches(&record) {
-            out.push(record);
-        }
-    }
 }
 
 /// `where`: keeps a record only when its condition is true (D5).
@@ -88,8 +70,9 @@ impl Stage for AssignStage {
 }
 
 /// Aggregation: one set of accumulators per group key; groups come out in ascending key order
-/// (D18).
-pub(crate) struct AggregateStage {
+/// (D18). Workers each aggregate their share of the input; [`AggregateStage::merge`] joins
+/// their states.
+pub struct AggregateStage {
     keys: Vec<SlotId>,
     aggregates: Vec<AggregateSpec>,
     width: usize,
@@ -110,6 +93,26 @@ impl AggregateStage {
             width,
             null_groups,
             groups: HashMap::new(),
+        }
+    }
+}
+
+impl AggregateStage {
+    /// Adds the groups of `other` (a later share of the input) to these.
+    pub fn merge(&mut self, other: AggregateStage) {
+        for (key, theirs) in other.groups {
+            match self.groups.entry(key) {
+                Entry::Occupied(mut entry) => {
+                    for (mine, theirs) in entry.get_mut().iter_mut().zip(&theirs) {
+                        // Both stages come from one plan: their accumulators are of the same kinds.
+                        let merged = mine.merge(theirs.as_ref());
+                        debug_assert!(merged.is_ok(), "partial aggregates of one plan");
+                    }
+                }
+                Entry::Vacant(entry) => {
+                    entry.insert(theirs);
+                }
+            }
         }
     }
 }

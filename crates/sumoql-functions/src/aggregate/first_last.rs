@@ -95,7 +95,8 @@ enum End {
 #[derive(Debug)]
 struct EndAccumulator {
     end: End,
-    kept: Option<Value>,
+    /// The value kept, with its position in the input.
+    kept: Option<(u64, Value)>,
 }
 
 impl EndAccumulator {
@@ -103,29 +104,39 @@ impl EndAccumulator {
         EndAccumulator { end, kept: None }
     }
 
-    /// Offers a value that comes after every value seen so far.
-    fn offer_later(&mut self, value: &Value) {
-        if value.is_null() || (self.end == End::First && self.kept.is_some()) {
+    /// Offers a value at `position`, offered after every value seen so far: at an equal
+    /// position it counts as the later one.
+    fn offer(&mut self, position: u64, value: &Value) {
+        if value.is_null() {
             return;
         }
-        self.kept = Some(value.clone());
+        let replaces = match (&self.kept, self.end) {
+            (None, _) => true,
+            (Some((kept, _)), End::First) => position < *kept,
+            (Some((kept, _)), End::Last) => position >= *kept,
+        };
+        if replaces {
+            self.kept = Some((position, value.clone()));
+        }
     }
 }
 
 impl Accumulator for EndAccumulator {
-    fn update(&mut self, args: &[Value], _ctx: &mut CallContext) {
-        self.offer_later(first_argument(args));
+    fn update(&mut self, args: &[Value], ctx: &mut CallContext) {
+        self.offer(ctx.position, first_argument(args));
     }
 
     fn merge(&mut self, other: &dyn Accumulator) -> Result<(), MismatchedAccumulator> {
-        if let Some(value) = &same_kind::<EndAccumulator>(other)?.kept {
-            self.offer_later(value);
+        if let Some((position, value)) = &same_kind::<EndAccumulator>(other)?.kept {
+            self.offer(*position, value);
         }
         Ok(())
     }
 
     fn finish(&self, _ctx: &mut CallContext) -> Value {
-        self.kept.clone().unwrap_or(Value::Null)
+        self.kept
+            .as_ref()
+            .map_or(Value::Null, |(_, value)| value.clone())
     }
 
     fn as_any(&self) -> &dyn Any {

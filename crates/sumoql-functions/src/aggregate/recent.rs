@@ -104,7 +104,8 @@ impl AggregateFunction for LeastRecent {
 struct RecentAccumulator {
     /// How a later-kept time compares to the one it replaces: `Greater` for the newest.
     wanted: Ordering,
-    kept: Option<(Number, Value)>,
+    /// The time, input position and value kept.
+    kept: Option<(Number, u64, Value)>,
 }
 
 impl RecentAccumulator {
@@ -114,34 +115,38 @@ impl RecentAccumulator {
 
     /// Offers a value at `time`, from a record after every one seen so far: it wins a tie for
     /// the newest, and loses one for the oldest.
-    fn offer_later(&mut self, time: Number, value: &Value) {
+    fn offer(&mut self, time: Number, position: u64, value: &Value) {
         let replaces = match &self.kept {
             None => true,
-            Some((kept, _)) => match time.total_cmp(*kept) {
-                Ordering::Equal => self.wanted == Ordering::Greater,
+            Some((kept, kept_position, _)) => match time.total_cmp(*kept) {
+                // Equal times go by input position; at an equal position the offer is later.
+                Ordering::Equal => match self.wanted {
+                    Ordering::Greater => position >= *kept_position,
+                    _ => position < *kept_position,
+                },
                 order => order == self.wanted,
             },
         };
         if replaces {
-            self.kept = Some((time, value.clone()));
+            self.kept = Some((time, position, value.clone()));
         }
     }
 }
 
 impl Accumulator for RecentAccumulator {
-    fn update(&mut self, args: &[Value], _ctx: &mut CallContext) {
+    fn update(&mut self, args: &[Value], ctx: &mut CallContext) {
         let (Some(value), Some(time)) = (args.first(), args.get(1).and_then(Value::as_number))
         else {
             return;
         };
         if !value.is_null() {
-            self.offer_later(time, value);
+            self.offer(time, ctx.position, value);
         }
     }
 
     fn merge(&mut self, other: &dyn Accumulator) -> Result<(), MismatchedAccumulator> {
-        if let Some((time, value)) = &same_kind::<RecentAccumulator>(other)?.kept {
-            self.offer_later(*time, value);
+        if let Some((time, position, value)) = &same_kind::<RecentAccumulator>(other)?.kept {
+            self.offer(*time, *position, value);
         }
         Ok(())
     }
@@ -149,7 +154,7 @@ impl Accumulator for RecentAccumulator {
     fn finish(&self, _ctx: &mut CallContext) -> Value {
         self.kept
             .as_ref()
-            .map_or(Value::Null, |(_, value)| value.clone())
+            .map_or(Value::Null, |(_, _, value)| value.clone())
     }
 
     fn as_any(&self) -> &dyn Any {

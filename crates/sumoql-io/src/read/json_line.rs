@@ -1,19 +1,21 @@
 //! One NDJSON line to one record, extracting only the fields the plan reads.
 //!
-//! The line is parsed once into its top-level keys and the raw JSON text of their values,
-//! borrowed from the line; only the wanted values are then decoded. Scalars become text (D6):
-//! a JSON number keeps its source text, `true` becomes `"true"`; objects and arrays become
-//! their compact JSON text. Nested fields are reached by dotted path (`source.ip`).
+//! The line is scanned once ([`scan_object`]), which validates it and finds its top-level
+//! members without building anything; only the wanted values are then decoded. Scalars become
+//! text (D6): a JSON number keeps its source text, `true` becomes `"true"`; objects and arrays
+//! become their compact JSON text. Nested fields are reached by dotted path (`source.ip`).
+//!
+//! Decoding happens in two steps so that most records cost little: first the fields of the
+//! query's early filter (scope and leading `where`), then, only for records that pass it,
+//! every other field.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
-use serde_json::value::RawValue;
 use sumoql_value::{Record, SlotId, SourceField, Value, WarningKind, Warnings};
 
+use super::json_scan::{members_of, scan_object, Member};
 use super::metadata::{MetadataOptions, TIMESTAMP_KEYS};
 
 /// Why a line could not be read.
@@ -26,20 +28,48 @@ impl fmt::Display for LineError {
     }
 }
 
-/// Decodes lines into records of a fixed width for one plan.
+/// A field the readers extract, and whether the early filter reads it.
+#[derive(Clone, Debug)]
+struct WantedField {
+    name: Arc<str>,
+    slot: SlotId,
+    early: bool,
+}
+
+/// A metadata slot and whether the early filter reads it.
+#[derive(Clone, Copy, Debug)]
+struct MetadataSlot {
+    slot: SlotId,
+    early: bool,
+}
+
+/// The two decoding steps: the early filter's fields, then the rest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    Early,
+    Late,
+}
+
+impl MetadataSlot {
+    fn in_step(self, step: Step) -> Option<SlotId> {
+        (self.early == (step == Step::Early)).then_some(self.slot)
+    }
+}
+
+/// Decodes lines into records of a fixed width for one plan. Each thread has its own.
+#[derive(Clone)]
 pub struct LineDecoder {
     width: usize,
-    /// Wanted plain fields, by name.
-    wanted: HashMap<Arc<str>, SlotId>,
-    /// Wanted fields in order, for dotted-path and metadata lookups.
-    wanted_list: Vec<(Arc<str>, SlotId)>,
+    fields: Vec<WantedField>,
     whole_records: bool,
     metadata: MetadataOptions,
-    raw_slot: Option<SlotId>,
-    time_slot: Option<SlotId>,
-    receipt_slot: Option<SlotId>,
-    category_slot: Option<SlotId>,
-    source_name_slot: Option<SlotId>,
+    raw: Option<MetadataSlot>,
+    time: Option<MetadataSlot>,
+    receipt: Option<MetadataSlot>,
+    category: Option<MetadataSlot>,
+    source_name: Option<MetadataSlot>,
+    /// The members of the line being decoded, reused from line to line.
+    members: Vec<Member>,
 }
 
 impl LineDecoder {
@@ -51,91 +81,166 @@ impl LineDecoder {
         whole_records: bool,
         metadata: MetadataOptions,
     ) -> LineDecoder {
-        let slot_of = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, s)| *s);
+        let slot_of = |name: &str| {
+            fields
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|&(_, slot)| MetadataSlot { slot, early: false })
+        };
         LineDecoder {
             width,
-            wanted: fields
+            fields: fields
                 .iter()
-                .map(|(n, s)| (Arc::from(n.as_str()), *s))
-                .collect(),
-            wanted_list: fields
-                .iter()
-                .map(|(n, s)| (Arc::from(n.as_str()), *s))
+                .map(|(name, slot)| WantedField {
+                    name: Arc::from(name.as_str()),
+                    slot: *slot,
+                    early: false,
+                })
                 .collect(),
             whole_records,
-            raw_slot: slot_of("_raw"),
-            time_slot: slot_of("_messageTime"),
-            receipt_slot: slot_of("_receiptTime"),
-            category_slot: slot_of("_sourceCategory"),
-            source_name_slot: slot_of("_sourceName"),
+            raw: slot_of("_raw"),
+            time: slot_of("_messageTime"),
+            receipt: slot_of("_receiptTime"),
+            category: slot_of("_sourceCategory"),
+            source_name: slot_of("_sourceName"),
             metadata,
+            members: Vec::new(),
+        }
+    }
+
+    /// Marks the fields the early filter reads: they are decoded before the filter runs, and
+    /// the others only for records it admits.
+    pub fn set_early_slots(&mut self, slots: &[SlotId]) {
+        for field in &mut self.fields {
+            field.early = slots.contains(&field.slot);
+        }
+        for metadata in [
+            &mut self.raw,
+            &mut self.time,
+            &mut self.receipt,
+            &mut self.category,
+            &mut self.source_name,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            metadata.early = slots.contains(&metadata.slot);
         }
     }
 
     /// Decodes one line read from `source_name`. Returns `Ok(None)` for a blank line or a
     /// record outside the time window.
     pub fn decode(
-        &self,
+        &mut self,
         line: &[u8],
         source_name: &str,
         warnings: &mut Warnings,
+    ) -> Result<Option<Record>, LineError> {
+        self.decode_filtered(line, source_name, warnings, |_| true)
+    }
+
+    /// Decodes one line, asking `admit` about the record once the early filter's fields are
+    /// in; a record it refuses is left undecoded and `Ok(None)` returned.
+    pub fn decode_filtered(
+        &mut self,
+        line: &[u8],
+        source_name: &str,
+        warnings: &mut Warnings,
+        admit: impl FnOnce(&Record) -> bool,
     ) -> Result<Option<Record>, LineError> {
         let text =
             std::str::from_utf8(line).map_err(|e| LineError(format!("not valid UTF-8 ({e})")))?;
         if text.trim().is_empty() {
             return Ok(None);
         }
-        let object: TopLevel<'_> =
-            serde_json::from_str(text).map_err(|e| LineError(describe_json_error(&e)))?;
-        let entries = object.0;
+        self.members.clear();
+        scan_object(text, &mut self.members)
+            .map_err(|e| LineError(format!("not a JSON object: {e}")))?;
         let mut record = Record::with_width(self.width);
-        if self.whole_records {
-            self.fill_whole(&entries, &mut record);
-        } else {
-            for (name, slot) in &self.wanted_list {
-                if let Some(raw) = lookup(&entries, name) {
-                    record.set(*slot, raw_to_value(raw));
-                }
-            }
-        }
-        if let Some(slot) = self.raw_slot {
-            record.set(slot, Value::text(text));
-        }
-        if let Some(slot) = self.receipt_slot {
-            record.set(slot, Value::Int(self.metadata.receipt_time_ms));
-        }
-        if let Some(slot) = self.source_name_slot {
-            if record.get(slot).is_null() {
-                record.set(slot, Value::text(source_name));
-            }
-        }
-        if let Some(slot) = self.category_slot {
-            if record.get(slot).is_null() {
-                if let Some(category) = &self.metadata.source_category {
-                    record.set(slot, Value::text(category));
-                }
-            }
-        }
-        if self.time_slot.is_some() || self.metadata.window.is_some() {
-            let time = self.message_time(&entries, warnings);
+        // The time window is part of the early filter.
+        let early_time = self.metadata.window.is_some() || self.time.is_some_and(|t| t.early);
+        let mut time_ms = None;
+        if early_time {
+            let time = self.message_time(text, warnings);
             if !self.metadata.in_window(time) {
                 return Ok(None);
             }
-            if let Some(slot) = self.time_slot {
-                record.set(slot, Value::Int(time));
-            }
+            time_ms = Some(time);
+        }
+        self.fill_fields(Step::Early, text, &mut record);
+        self.fill_metadata(Some(Step::Early), text, source_name, &mut record);
+        if let (Some(time), Some(ms)) = (self.time, time_ms) {
+            record.set(time.slot, Value::Int(ms));
+        }
+        if !admit(&record) {
+            return Ok(None);
+        }
+        if self.whole_records {
+            self.fill_whole(text, &mut record);
+            self.fill_metadata(None, text, source_name, &mut record);
+        } else {
+            self.fill_fields(Step::Late, text, &mut record);
+            self.fill_metadata(Some(Step::Late), text, source_name, &mut record);
+        }
+        if let Some(time) = self.time {
+            let ms = time_ms.unwrap_or_else(|| self.message_time(text, warnings));
+            record.set(time.slot, Value::Int(ms));
         }
         Ok(Some(record))
     }
 
+    /// Sets the wanted fields of `step` from the line's members.
+    fn fill_fields(&self, step: Step, text: &str, record: &mut Record) {
+        for field in &self.fields {
+            if field.early == (step == Step::Early) {
+                if let Some(raw) = lookup(text, &self.members, &field.name) {
+                    record.set(field.slot, raw_to_value(raw));
+                }
+            }
+        }
+    }
+
+    /// Sets the metadata of `step` (of both steps when `None`): `_raw`, `_receiptTime`, and
+    /// `_sourceName` and `_sourceCategory` where the line has none.
+    fn fill_metadata(
+        &self,
+        step: Option<Step>,
+        text: &str,
+        source_name: &str,
+        record: &mut Record,
+    ) {
+        let slot = |metadata: Option<MetadataSlot>| match step {
+            Some(step) => metadata.and_then(|m| m.in_step(step)),
+            None => metadata.map(|m| m.slot),
+        };
+        if let Some(raw) = slot(self.raw) {
+            record.set(raw, Value::text(text));
+        }
+        if let Some(receipt) = slot(self.receipt) {
+            record.set(receipt, Value::Int(self.metadata.receipt_time_ms));
+        }
+        if let Some(name) = slot(self.source_name) {
+            if record.get(name).is_null() {
+                record.set(name, Value::text(source_name));
+            }
+        }
+        if let (Some(category), Some(default)) =
+            (slot(self.category), &self.metadata.source_category)
+        {
+            if record.get(category).is_null() {
+                record.set(category, Value::text(default));
+            }
+        }
+    }
+
     /// `_messageTime` (D9): the `_messageTime` key, else the first timestamp key present, else
     /// the receipt time (counted as a warning when a key was present but unreadable).
-    fn message_time(&self, entries: &[(Key<'_>, &RawValue)], warnings: &mut Warnings) -> i64 {
+    fn message_time(&self, text: &str, warnings: &mut Warnings) -> i64 {
         let keys = std::iter::once("_messageTime").chain(TIMESTAMP_KEYS);
         for key in keys {
-            if let Some(raw) = lookup(entries, key) {
-                if let Some(text) = raw_to_value(raw).to_text() {
-                    if let Some(ms) = self.metadata.parse_time(&text) {
+            if let Some(raw) = lookup(text, &self.members, key) {
+                if let Some(value) = raw_to_value(raw).to_text() {
+                    if let Some(ms) = self.metadata.parse_time(&value) {
                         return ms;
                     }
                 }
@@ -146,71 +251,91 @@ impl LineDecoder {
         self.metadata.receipt_time_ms
     }
 
-    fn fill_whole(&self, entries: &[(Key<'_>, &RawValue)], record: &mut Record) {
-        for (key, raw) in entries {
-            let value = raw_to_value(raw);
-            let name: &str = &key.0;
-            match self.wanted.get(name) {
-                Some(&slot) => {
-                    if !record.source.contains(&SourceField::Slot(slot)) {
-                        record.source.push(SourceField::Slot(slot));
+    /// Every member into the record: wanted ones into their slots, the others as extra source
+    /// fields, in source order (a repeated key keeps its first place and its last value).
+    fn fill_whole(&self, text: &str, record: &mut Record) {
+        for member in &self.members {
+            let value = raw_to_value(member.value(text));
+            let name = key_text(text, member);
+            match self.fields.iter().find(|f| *f.name == *name) {
+                Some(field) => {
+                    if !record.source.contains(&SourceField::Slot(field.slot)) {
+                        record.source.push(SourceField::Slot(field.slot));
                     }
-                    record.set(slot, value);
+                    record.set(field.slot, value);
                 }
                 None => {
                     match record
                         .source
                         .iter_mut()
-                        .find(|f| matches!(f, SourceField::Extra(n, _) if &**n == name))
+                        .find(|f| matches!(f, SourceField::Extra(n, _) if **n == *name))
                     {
                         Some(SourceField::Extra(_, existing)) => *existing = value,
                         _ => record
                             .source
-                            .push(SourceField::Extra(Arc::from(name), value)),
+                            .push(SourceField::Extra(Arc::from(&*name), value)),
                     }
                 }
             }
         }
-        for (name, slot) in &self.wanted_list {
-            if record.get(*slot).is_null() && name.contains('.') {
-                if let Some(raw) = lookup(entries, name) {
-                    record.set(*slot, raw_to_value(raw));
+        for field in &self.fields {
+            if record.get(field.slot).is_null() && field.name.contains('.') {
+                if let Some(raw) = lookup(text, &self.members, &field.name) {
+                    record.set(field.slot, raw_to_value(raw));
                 }
             }
         }
     }
 }
 
-fn describe_json_error(error: &serde_json::Error) -> String {
-    format!("not a JSON object: {error}")
+/// A member's key with its escapes decoded.
+pub(crate) fn key_text<'t>(text: &'t str, member: &Member) -> Cow<'t, str> {
+    let key = member.key(text);
+    if member.key_escaped {
+        // The scanner validated the escapes; decoding cannot fail but would leave the key as
+        // written if it did.
+        serde_json::from_str::<String>(&text[member.key_start - 1..member.key_end + 1])
+            .map_or(Cow::Borrowed(key), Cow::Owned)
+    } else {
+        Cow::Borrowed(key)
+    }
 }
 
-/// The value of `name` among `entries`: the key itself (the last one wins when a key repeats),
-/// else a dotted path into nested objects.
-fn lookup<'a>(entries: &[(Key<'a>, &'a RawValue)], name: &str) -> Option<&'a RawValue> {
-    if let Some((_, raw)) = entries.iter().rev().find(|(k, _)| k.0 == name) {
-        return Some(raw);
+/// The raw value of `name` among the `members` of `text`: the key itself (the last one wins
+/// when a key repeats), else a dotted path into nested objects.
+fn lookup<'t>(text: &'t str, members: &[Member], name: &str) -> Option<&'t str> {
+    let found = members.iter().rev().find(|m| {
+        if m.key_escaped {
+            key_text(text, m) == name
+        } else {
+            m.key_end - m.key_start == name.len() && m.key(text) == name
+        }
+    });
+    if let Some(member) = found {
+        return Some(member.value(text));
+    }
+    if !name.contains('.') {
+        return None;
     }
     for (i, _) in name.match_indices('.') {
         let (head, tail) = (&name[..i], &name[i + 1..]);
-        let Some((_, raw)) = entries.iter().rev().find(|(k, _)| k.0 == head) else {
+        let Some(object) = lookup(text, members, head) else {
             continue;
         };
-        if !raw.get().starts_with('{') {
+        if !object.starts_with('{') {
             continue;
         }
-        if let Ok(inner) = serde_json::from_str::<TopLevel<'a>>(raw.get()) {
-            if let Some(found) = lookup(&inner.0, tail) {
-                return Some(found);
-            }
+        let mut inner = Vec::new();
+        members_of(object, &mut inner);
+        if let Some(found) = lookup(object, &inner, tail) {
+            return Some(found);
         }
     }
     None
 }
 
 /// A JSON value's text as a record value (D6).
-pub(crate) fn raw_to_value(raw: &RawValue) -> Value {
-    let text = raw.get();
+pub(crate) fn raw_to_value(text: &str) -> Value {
     match text.as_bytes().first() {
         Some(b'"') => {
             if text.contains('\\') {
@@ -253,51 +378,6 @@ fn compact_json(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// An object key, borrowed from the line when it has no escapes.
-pub(crate) struct Key<'a>(pub(crate) Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string key")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v.to_string())))
-            }
-        }
-        deserializer.deserialize_str(KeyVisitor)
-    }
-}
-
-/// A JSON object's entries in order, values left as raw text.
-pub(crate) struct TopLevel<'a>(pub(crate) Vec<(Key<'a>, &'a RawValue)>);
-
-impl<'de> Deserialize<'de> for TopLevel<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = TopLevel<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<TopLevel<'de>, M::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry::<Key<'de>, &'de RawValue>()? {
-                    entries.push(entry);
-                }
-                Ok(TopLevel(entries))
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,15 +391,15 @@ mod tests {
         LineDecoder::new(&fields, fields.len(), whole, MetadataOptions::default())
     }
 
-    fn decode(d: &LineDecoder, line: &str) -> Result<Option<Record>, LineError> {
+    fn decode(d: &mut LineDecoder, line: &str) -> Result<Option<Record>, LineError> {
         d.decode(line.as_bytes(), "test", &mut Warnings::new())
     }
 
     #[test]
     fn scalars_become_text_keeping_number_source() {
-        let d = decoder(&["port", "ok", "bytes", "none", "obj", "missing"], false);
+        let mut d = decoder(&["port", "ok", "bytes", "none", "obj", "missing"], false);
         let r = decode(
-            &d,
+            &mut d,
             r#"{"port":21,"ok":true,"bytes":"1.50","none":null,"obj":{ "a" : [1, 2.0] }}"#,
         )
         .unwrap()
@@ -339,49 +419,170 @@ mod tests {
 
     #[test]
     fn dotted_paths_reach_nested_objects_and_exact_keys_win() {
-        let d = decoder(&["source.ip", "a.b.c"], false);
-        let r = decode(&d, r#"{"source":{"ip":"1.2.3.4"},"a":{"b":{"c":"x"}}}"#)
+        let mut d = decoder(&["source.ip", "a.b.c"], false);
+        let r = decode(&mut d, r#"{"source":{"ip":"1.2.3.4"},"a":{"b":{"c":"x"}}}"#)
             .unwrap()
             .unwrap();
         assert_eq!(r.slots, vec![Value::text("1.2.3.4"), Value::text("x")]);
-        let r = decode(&d, r#"{"source.ip":"5.6.7.8","source":{"ip":"1.2.3.4"}}"#)
-            .unwrap()
-            .unwrap();
+        let r = decode(
+            &mut d,
+            r#"{"source.ip":"5.6.7.8","source":{"ip":"1.2.3.4"}}"#,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(r.get(0), &Value::text("5.6.7.8"));
     }
 
     #[test]
     fn escaped_and_duplicate_keys() {
-        let d = decoder(&["k"], false);
-        let r = decode(&d, r#"{"\u006b":"escaped","k":"last"}"#)
+        let mut d = decoder(&["k"], false);
+        let r = decode(&mut d, r#"{"\u006b":"escaped","k":"last"}"#)
             .unwrap()
             .unwrap();
         assert_eq!(r.get(0), &Value::text("last"));
-        let r = decode(&d, r#"{"k":"a\"b"}"#).unwrap().unwrap();
+        let r = decode(&mut d, r#"{"k":"a\"b"}"#).unwrap().unwrap();
         assert_eq!(r.get(0), &Value::text("a\"b"));
     }
 
     #[test]
     fn malformed_lines_are_errors_not_panics() {
-        let d = decoder(&["k"], true);
+        let mut d = decoder(&["k"], true);
         for bad in ["[1,2]", "\"x\"", "{\"k\":", "{", "nul", "{\"k\":1}x"] {
-            assert!(decode(&d, bad).is_err(), "{bad}");
+            assert!(decode(&mut d, bad).is_err(), "{bad}");
         }
         let deep = "[".repeat(10_000);
-        assert!(decode(&d, &format!("{{\"k\":{deep}")).is_err());
+        assert!(decode(&mut d, &format!("{{\"k\":{deep}")).is_err());
         assert!(d.decode(&[0xff, 0xfe], "t", &mut Warnings::new()).is_err());
-        assert_eq!(decode(&d, "   ").unwrap(), None);
+        assert_eq!(decode(&mut d, "   ").unwrap(), None);
     }
 
     #[test]
     fn whole_records_keep_source_order() {
-        let d = decoder(&["b"], true);
-        let r = decode(&d, r#"{"a":1,"b":2,"c":3}"#).unwrap().unwrap();
+        let mut d = decoder(&["b"], true);
+        let r = decode(&mut d, r#"{"a":1,"b":2,"c":3}"#).unwrap().unwrap();
         assert_eq!(r.source.len(), 3);
         assert_eq!(r.source[1], SourceField::Slot(0));
         assert_eq!(
             r.source[2],
             SourceField::Extra(Arc::from("c"), Value::text("3"))
         );
+    }
+
+    /// The fast path against a plain full parse (serde_json into borrowed raw values, then
+    /// the same D6 conversion) on lines built to trip a hand-written scanner: escapes, nested
+    /// objects reusing key names, duplicate keys, odd white space, malformed tails.
+    #[test]
+    fn fast_path_matches_a_full_parse_on_adversarial_lines() {
+        let lines = [
+            r#"{"dest_port":"21","src":"a"}"#,
+            r#"{"dest_port":21 , "dest_port" : "22"}"#,
+            r#"{"x":{"dest_port":"21"},"dest_port":"445"}"#,
+            r#"{"x":{"dest_port":"21"}}"#,
+            r#"{"dest_\u0070ort":"990"}"#,
+            r#"{"dest_port":"2\u0031"}"#,
+            r#"{"dest_port":"\"21\""}"#,
+            r#"{"s":"a\\","dest_port":"69"}"#,
+            r#"{"s":"}{\"dest_port\":\"21\"","dest_port":null}"#,
+            "{\t\"dest_port\"\r:\n\"139\" }",
+            r#"{"dest_port":[21,{"a":"}"}],"b":1}"#,
+            r#"{"dest_port":1.0e2}"#,
+            r#"{"dest_port":-0}"#,
+            r#"{"dest_port":true}"#,
+            r#"{"source":{"ip":"1.2.3.4","ip":"5.6.7.8"},"source.ip":null}"#,
+            r#"{"source":{"ip":{"v":"x"}}}"#,
+            r#"{"source":[{"ip":"1"}]}"#,
+            r#"{"dest_port":"21"} trailing"#,
+            r#"{"dest_port":"21",}"#,
+            r#"{"dest_port":"\ud83d\ude00"}"#,
+            r#"{"dest_port":"\ud800"}"#,
+            r#"{"dest_port":"é😀"}"#,
+            r#"{"":"empty key","dest_port":""}"#,
+            r#"{"dest_port" "21"}"#,
+            r#"{"a":"\/"}"#,
+            r#"{}"#,
+        ];
+        let fields = ["dest_port", "src", "source.ip", "source.ip.v", "a", "s", ""];
+        for line in lines {
+            let mut fast = decoder(&fields, false);
+            let ours = decode(&mut fast, line);
+            let plain = plain::decode(&fields, line);
+            match (ours, plain) {
+                (Ok(Some(record)), Some(slots)) => assert_eq!(record.slots, slots, "{line}"),
+                (Err(_), None) => {}
+                (ours, plain) => panic!("{line}: fast {ours:?}, plain {plain:?}"),
+            }
+        }
+    }
+
+    /// The plain path: a full serde_json parse of the line's top level.
+    mod plain {
+        use std::borrow::Cow;
+        use std::fmt;
+
+        use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+        use serde_json::value::RawValue;
+        use sumoql_value::Value;
+
+        /// The slots of `fields`, or `None` for a malformed line.
+        pub fn decode(fields: &[&str], line: &str) -> Option<Vec<Value>> {
+            let object: TopLevel<'_> = serde_json::from_str(line).ok()?;
+            Some(
+                fields
+                    .iter()
+                    .map(|name| {
+                        lookup(&object.0, name)
+                            .map_or(Value::Null, |raw| super::raw_to_value(raw.get()))
+                    })
+                    .collect(),
+            )
+        }
+
+        fn lookup<'a>(
+            entries: &[(Cow<'a, str>, &'a RawValue)],
+            name: &str,
+        ) -> Option<&'a RawValue> {
+            if let Some((_, raw)) = entries.iter().rev().find(|(k, _)| k == name) {
+                return Some(raw);
+            }
+            for (i, _) in name.match_indices('.') {
+                let (head, tail) = (&name[..i], &name[i + 1..]);
+                let Some((_, raw)) = entries.iter().rev().find(|(k, _)| k == head) else {
+                    continue;
+                };
+                if let Ok(inner) = serde_json::from_str::<TopLevel<'a>>(raw.get()) {
+                    if let Some(found) = lookup(&inner.0, tail) {
+                        return Some(found);
+                    }
+                }
+            }
+            None
+        }
+
+        struct TopLevel<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+
+        impl<'de> Deserialize<'de> for TopLevel<'de> {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct ObjectVisitor;
+                impl<'de> Visitor<'de> for ObjectVisitor {
+                    type Value = TopLevel<'de>;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a JSON object")
+                    }
+                    fn visit_map<M: MapAccess<'de>>(
+                        self,
+                        mut map: M,
+                    ) -> Result<TopLevel<'de>, M::Error> {
+                        let mut entries = Vec::new();
+                        while let Some((key, value)) =
+                            map.next_entry::<Cow<'de, str>, &'de RawValue>()?
+                        {
+                            entries.push((key, value));
+                        }
+                        Ok(TopLevel(entries))
+                    }
+                }
+                deserializer.deserialize_map(ObjectVisitor)
+            }
+        }
     }
 }

@@ -4,7 +4,8 @@
 use serde_json::value::RawValue;
 use sumoql_value::Value;
 
-use super::json_line::{raw_to_value, TopLevel};
+use super::json_line::{key_text, raw_to_value};
+use super::json_scan::{scan_object, Member};
 
 /// A JSON value's source text, borrowed from the text it was found in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,7 +16,7 @@ impl<'a> JsonText<'a> {
     /// text, `null` as null, objects and arrays as compact JSON text.
     pub fn value(self) -> Value {
         match serde_json::from_str::<&RawValue>(self.0) {
-            Ok(raw) => raw_to_value(raw),
+            Ok(raw) => raw_to_value(raw.get()),
             Err(_) => Value::Null,
         }
     }
@@ -31,14 +32,20 @@ impl<'a> JsonText<'a> {
 /// assert!(json_members("[1]").is_none());
 /// ```
 pub fn json_members(text: &str) -> Option<Vec<(String, JsonText<'_>)>> {
-    let object: TopLevel<'_> = serde_json::from_str(text).ok()?;
+    let members = scanned_members(text)?;
     Some(
-        object
-            .0
-            .into_iter()
-            .map(|(key, raw)| (key.0.into_owned(), JsonText(raw.get())))
+        members
+            .iter()
+            .map(|m| (key_text(text, m).into_owned(), JsonText(m.value(text))))
             .collect(),
     )
+}
+
+/// The members of the JSON object `text`, or `None` when it is not one.
+fn scanned_members(text: &str) -> Option<Vec<Member>> {
+    let mut members = Vec::new();
+    scan_object(text, &mut members).ok()?;
+    Some(members)
 }
 
 /// The member `key` of the JSON object `text` (the last one when a key repeats).
@@ -49,13 +56,11 @@ pub fn json_members(text: &str) -> Option<Vec<(String, JsonText<'_>)>> {
 /// assert!(json_member("3", "a").is_none());
 /// ```
 pub fn json_member<'a>(text: &'a str, key: &str) -> Option<JsonText<'a>> {
-    let object: TopLevel<'a> = serde_json::from_str(text).ok()?;
-    object
-        .0
-        .into_iter()
+    scanned_members(text)?
+        .iter()
         .rev()
-        .find(|(k, _)| k.0 == key)
-        .map(|(_, raw)| JsonText(raw.get()))
+        .find(|m| key_text(text, m) == key)
+        .map(|m| JsonText(m.value(text)))
 }
 
 /// The element `index` (from 0) of the JSON array `text`.

@@ -2,6 +2,7 @@
 //! ([`json_line`], [`metadata`]).
 
 mod json_line;
+mod json_scan;
 mod json_text;
 mod metadata;
 mod source;
@@ -9,4 +10,4 @@ mod source;
 pub use json_line::{LineDecoder, LineError};
 pub use json_text::{json_element, json_member, json_members, JsonText};
 pub use metadata::MetadataOptions;
-pub use source::{expand_paths, InputSource, ReadError, SourceLines};
+pub use source::{expand_paths, InputSource, ReadError};

@@ -28,9 +28,9 @@ impl InputSource {
         }
     }
 
-    /// Opens the source as a stream of lines.
-    pub fn open(&self) -> Result<SourceLines, ReadError> {
-        let reader: Box<dyn Read + Send> = match self {
+    /// Opens the source as a stream of bytes, decompressed when it is gzip.
+    pub fn open_bytes(&self) -> Result<Box<dyn Read + Send>, ReadError> {
+        Ok(match self {
             InputSource::Stdin => Box::new(io::stdin()),
             InputSource::File(path) => {
                 let file = File::open(path).map_err(|e| ReadError::Open(path.clone(), e))?;
@@ -45,10 +45,6 @@ impl InputSource {
                     Box::new(buffered)
                 }
             }
-        };
-        Ok(SourceLines {
-            reader: BufReader::with_capacity(1 << 16, reader),
-            line_number: 0,
         })
     }
 }
@@ -65,31 +61,6 @@ pub enum ReadError {
     /// Reading failed part way (for instance a corrupt gzip stream).
     #[error("cannot read {0}: {1}")]
     Read(String, #[source] io::Error),
-}
-
-/// The lines of one source, numbered from 1.
-pub struct SourceLines {
-    reader: BufReader<Box<dyn Read + Send>>,
-    line_number: u64,
-}
-
-impl SourceLines {
-    /// Reads the next line into `buffer` (without its line end) and returns its number, or
-    /// `None` at the end.
-    pub fn next_line(&mut self, buffer: &mut Vec<u8>) -> io::Result<Option<u64>> {
-        buffer.clear();
-        if self.reader.read_until(b'\n', buffer)? == 0 {
-            return Ok(None);
-        }
-        if buffer.last() == Some(&b'\n') {
-            buffer.pop();
-            if buffer.last() == Some(&b'\r') {
-                buffer.pop();
-            }
-        }
-        self.line_number += 1;
-        Ok(Some(self.line_number))
-    }
 }
 
 /// Turns command-line paths into sources: `-` is stdin, a folder gives its log files

@@ -92,6 +92,19 @@ pub struct LookupTable {
 }
 
 impl RowOperator {
+    /// Whether the operator handles each record on its own (`timeslice`, `lookup`), so that
+    /// workers may run it on separate parts of the input.
+    pub fn is_row_local(&self) -> bool {
+        match self {
+            RowOperator::Timeslice { .. } | RowOperator::Lookup(_) => true,
+            RowOperator::Top { .. }
+            | RowOperator::Dedup { .. }
+            | RowOperator::Sequence { .. }
+            | RowOperator::FillMissing { .. }
+            | RowOperator::Transpose { .. } => false,
+        }
+    }
+
     /// The operator as one line of `explain`.
     pub fn describe(&self, schema: &Schema) -> String {
         let names = |slots: &[SlotId]| {

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use sumoql_functions::CallContext;
 use sumoql_plan::LookupTable;
-use sumoql_value::{Record, Value, WarningKind};
+use sumoql_value::{Record, Value};
 
 use crate::stages::Stage;
 
@@ -36,18 +36,5 @@ impl Stage for LookupStage {
             record.set(slot, value);
         }
         out.push(record);
-    }
-
-    fn finish(&mut self, _out: &mut Vec<Record>, ctx: &mut CallContext) {
-        if self.table.duplicate_keys > 0 {
-            let table = &self.table;
-            ctx.warnings
-                .add_with_sample(WarningKind::LookupDuplicateKeys, || {
-                    format!(
-                        "{}: {} row(s) repeat an earlier key",
-                        table.path, table.duplicate_keys
-                    )
-                });
-        }
     }
 }

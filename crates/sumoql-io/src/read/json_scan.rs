@@ -1,0 +1,448 @@
+//! A validating scanner for one JSON object per line, that finds the members of the top-level
+//! object without building anything: each member is a key and the raw text of its value, both
+//! borrowed from the line.
+//!
+//! It accepts exactly the JSON that `serde_json` accepts (RFC 8259: strict numbers, escapes,
+//! no control characters in strings, nothing after the object, nesting as deep as memory
+//! allows), which a differential test checks, so the fast path and a full parse never
+//! disagree on which lines are malformed. Nested values are skipped without recursion.
+
+use std::fmt;
+
+/// Why a line is not one JSON object, with the byte offset where reading stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScanError {
+    /// What went wrong.
+    pub reason: &'static str,
+    /// The byte offset in the line.
+    pub offset: usize,
+}
+
+impl fmt::Display for ScanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at column {}", self.reason, self.offset + 1)
+    }
+}
+
+/// One member of an object, as byte ranges of the scanned text (so a buffer of members can be
+/// reused from line to line): the key as written between its quotes (escapes not decoded) and
+/// the raw JSON text of its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Member {
+    /// Where the key's text starts, after its opening quote.
+    pub key_start: usize,
+    /// Where the key's text ends, at its closing quote.
+    pub key_end: usize,
+    /// Whether the key contains a backslash escape.
+    pub key_escaped: bool,
+    /// Where the value's JSON text starts.
+    pub value_start: usize,
+    /// Where the value's JSON text ends.
+    pub value_end: usize,
+}
+
+impl Member {
+    /// The key as written, escapes not decoded.
+    pub fn key<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.key_start..self.key_end]
+    }
+
+    /// The value's JSON text (a string keeps its quotes).
+    pub fn value<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.value_start..self.value_end]
+    }
+}
+
+/// Scans `text`, which must hold exactly one JSON object (white space around it allowed), and
+/// appends its top-level members to `members` in order.
+pub fn scan_object(text: &str, members: &mut Vec<Member>) -> Result<(), ScanError> {
+    let mut scanner = Scanner {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    scanner.skip_ws();
+    if scanner.peek() != Some(b'{') {
+        return Err(scanner.error("expected a JSON object"));
+    }
+    scanner.object(members)?;
+    scanner.skip_ws();
+    if scanner.pos != scanner.bytes.len() {
+        return Err(scanner.error("trailing characters after the object"));
+    }
+    Ok(())
+}
+
+/// Appends the members of `object_text`, the raw text of a nested object value already
+/// validated by [`scan_object`].
+pub fn members_of(object_text: &str, members: &mut Vec<Member>) {
+    let mut scanner = Scanner {
+        bytes: object_text.as_bytes(),
+        pos: 0,
+    };
+    // The text was validated as part of its line; an error here cannot happen, and would only
+    // leave the members found so far.
+    let _ = scanner.object(members);
+}
+
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+/// Byte classes inside a string: 0 plain, 1 the closing quote, 2 a backslash, 3 a control
+/// character (not allowed unescaped).
+const STRING_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = 3;
+        b += 1;
+    }
+    table[b'"' as usize] = 1;
+    table[b'\\' as usize] = 2;
+    table
+};
+
+impl Scanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn error(&self, reason: &'static str) -> ScanError {
+        let reason = if self.pos >= self.bytes.len() {
+            "the line ends before the JSON does"
+        } else {
+            reason
+        };
+        ScanError {
+            reason,
+            offset: self.pos,
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// An object starting at `{`, its members appended to `members`.
+    fn object(&mut self, members: &mut Vec<Member>) -> Result<(), ScanError> {
+        self.pos += 1;
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            let (key_start, key_end, key_escaped) = self.key()?;
+            let value_start = self.pos;
+            self.value()?;
+            members.push(Member {
+                key_start,
+                key_end,
+                key_escaped,
+                value_start,
+                value_end: self.pos,
+            });
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.error("expected `,` or `}` in an object")),
+            }
+        }
+    }
+
+    /// A member's key (its range between the quotes and whether it has escapes) and the `:`
+    /// after it, leaving the position at its value.
+    fn key(&mut self) -> Result<(usize, usize, bool), ScanError> {
+        if self.peek() != Some(b'"') {
+            return Err(self.error("expected a string key"));
+        }
+        let key = self.string()?;
+        self.skip_ws();
+        if self.peek() != Some(b':') {
+            return Err(self.error("expected `:` after a key"));
+        }
+        self.pos += 1;
+        self.skip_ws();
+        Ok(key)
+    }
+
+    /// Any value at the current position (white space already skipped). Arrays and objects
+    /// are skipped with a stack of the brackets still open, however deep they nest.
+    fn value(&mut self) -> Result<(), ScanError> {
+        let mut open: Vec<u8> = Vec::new();
+        loop {
+            // At the start of a value.
+            match self.peek() {
+                Some(b'{') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                    if self.peek() == Some(b'}') {
+                        self.pos += 1;
+                    } else {
+                        open.push(b'}');
+                        self.key()?;
+                        continue;
+                    }
+                }
+                Some(b'[') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                    if self.peek() == Some(b']') {
+                        self.pos += 1;
+                    } else {
+                        open.push(b']');
+                        continue;
+                    }
+                }
+                _ => self.scalar()?,
+            }
+            // After a complete value: close what ends here, or move to the next element.
+            loop {
+                let Some(&closer) = open.last() else {
+                    return Ok(());
+                };
+                self.skip_ws();
+                match self.peek() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        self.skip_ws();
+                        if closer == b'}' {
+                            self.key()?;
+                        }
+                        break;
+                    }
+                    Some(b) if b == closer => {
+                        self.pos += 1;
+                        open.pop();
+                    }
+                    _ if closer == b'}' => {
+                        return Err(self.error("expected `,` or `}` in an object"))
+                    }
+                    _ => return Err(self.error("expected `,` or `]` in an array")),
+                }
+            }
+        }
+    }
+
+    /// A string, number or literal.
+    fn scalar(&mut self) -> Result<(), ScanError> {
+        match self.peek() {
+            Some(b'"') => self.string().map(|_| ()),
+            Some(b't') => self.literal("true"),
+            Some(b'f') => self.literal("false"),
+            Some(b'n') => self.literal("null"),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.error("expected a value")),
+            None => Err(self.error("unexpected end of line")),
+        }
+    }
+
+    fn literal(&mut self, word: &'static str) -> Result<(), ScanError> {
+        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(self.error("expected a value"))
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+    fn number(&mut self) -> Result<(), ScanError> {
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(self.error("invalid number")),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(self.error("invalid number"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.error("invalid number"));
+            }
+        }
+        Ok(())
+    }
+
+    /// A string starting at `"`: returns the range of its text between the quotes and whether
+    /// it has escapes.
+    fn string(&mut self) -> Result<(usize, usize, bool), ScanError> {
+        self.pos += 1;
+        let start = self.pos;
+        let mut escaped = false;
+        loop {
+            // The plain run up to the next quote, backslash or control character.
+            let rest = &self.bytes[self.pos..];
+            let run = rest
+                .iter()
+                .position(|&b| STRING_CLASS[b as usize] != 0)
+                .ok_or(ScanError {
+                    reason: "unterminated string",
+                    offset: self.bytes.len(),
+                })?;
+            self.pos += run;
+            match STRING_CLASS[self.bytes[self.pos] as usize] {
+                1 => {
+                    let end = self.pos;
+                    self.pos += 1;
+                    return Ok((start, end, escaped));
+                }
+                2 => {
+                    escaped = true;
+                    self.escape()?;
+                }
+                _ => return Err(self.error("control character in a string")),
+            }
+        }
+    }
+
+    /// One escape sequence starting at the backslash.
+    fn escape(&mut self) -> Result<(), ScanError> {
+        self.pos += 1;
+        match self.peek() {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(b'u') => {
+                self.pos += 1;
+                let hex = self.bytes.get(self.pos..self.pos + 4);
+                if hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+                    self.pos += 4;
+                    Ok(())
+                } else {
+                    Err(self.error("invalid \\u escape"))
+                }
+            }
+            _ => Err(self.error("invalid escape")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn members(text: &str) -> Result<Vec<(String, String)>, ScanError> {
+        let mut found = Vec::new();
+        scan_object(text, &mut found)?;
+        Ok(found
+            .iter()
+            .map(|m| (m.key(text).to_string(), m.value(text).to_string()))
+            .collect())
+    }
+
+    #[test]
+    fn finds_members_with_their_raw_values() {
+        let found =
+            members(r#" { "a" : 1.5e3 , "b":"x\"y", "c":{"d":[1,{"e":null}]},"f":true} "#).unwrap();
+        let pairs: Vec<(&str, &str)> = found.iter().map(|(k, v)| (&k[..], &v[..])).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("a", "1.5e3"),
+                ("b", r#""x\"y""#),
+                ("c", r#"{"d":[1,{"e":null}]}"#),
+                ("f", "true")
+            ]
+        );
+    }
+
+    /// Every line is judged as serde_json judges it: accepted or rejected alike.
+    #[test]
+    fn accepts_exactly_what_serde_json_accepts() {
+        let mut lines: Vec<String> = [
+            "{}",
+            "{\"a\":01}",
+            "{\"a\":-0}",
+            "{\"a\":-}",
+            "{\"a\":1.}",
+            "{\"a\":.5}",
+            "{\"a\":1e}",
+            "{\"a\":1E+2}",
+            "{\"a\":+1}",
+            "{\"a\":\"\\x\"}",
+            "{\"a\":\"\\u12G4\"}",
+            "{\"a\":\"\\ud800\"}",
+            "{\"a\":\"\\udc00\\ud800\"}",
+            "{\"a\":\"tab\there\"}",
+            "{\"a\":tru}",
+            "{\"a\":nulll}",
+            "{\"a\":1,}",
+            "{,\"a\":1}",
+            "{\"a\" 1}",
+            "{\"a\":[1,]}",
+            "{\"a\":[1 2]}",
+            "{\"a\":1}}",
+            "{\"a\":1} x",
+            "[1]",
+            "\"x\"",
+            "{\"a\":\"unterminated}",
+            "{\"a\":1",
+            "{\"a\":1}\u{a0}",
+            "\u{feff}{\"a\":1}",
+            "{\"a\":\"\u{1}\"}",
+            "{\"a\":\"\u{7f}\"}",
+            "{1:2}",
+            "{\"a\":[]}",
+            "{\"a\":{}}",
+            "{\"a\":NaN}",
+            "{\"a\":Infinity}",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for depth in [1, 127, 128, 129, 5000] {
+            lines.push(format!(
+                "{{\"a\":{}{}}}",
+                "[".repeat(depth),
+                "]".repeat(depth)
+            ));
+            lines.push(format!(
+                "{{\"a\":{}1{}}}",
+                "{\"b\":".repeat(depth),
+                "}".repeat(depth)
+            ));
+        }
+        let disagreements: Vec<String> = lines
+            .iter()
+            .filter(|line| {
+                let serde = serde_json::from_str::<serde::de::IgnoredAny>(line).is_ok()
+                    && line.trim_start().starts_with('{');
+                members(line).is_ok() != serde
+            })
+            .map(|line| format!("{} bytes: {line:.40}", line.len()))
+            .collect();
+        assert!(disagreements.is_empty(), "{disagreements:#?}");
+    }
+}

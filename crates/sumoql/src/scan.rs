@@ -1,0 +1,297 @@
+//! The parallel scan: one thread reads the inputs (decompressing gzip) into chunks of whole
+//! lines; worker threads decode and filter the lines of each chunk and run the row-local part
+//! of the query, aggregating in part when the query aggregates next; the calling thread takes
+//! the chunks' results back in input order and runs the rest of the query.
+//!
+//! Because results are taken in input order and partial aggregates are merged by their input
+//! position, the rows (and their order) do not depend on the number of threads.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::Mutex;
+
+use sumoql_exec::{AggregateStage, Pipeline, RunOptions};
+use sumoql_io::read::{InputSource, LineDecoder, ReadError};
+use sumoql_value::{Record, WarningKind, Warnings};
+
+use crate::run::RunError;
+
+/// The size of the chunks the reader hands to workers. A line longer than this makes its
+/// chunk longer; no line is ever cut.
+pub const CHUNK_BYTES: usize = 1 << 20;
+
+/// How many chunks per worker may be read but not yet taken back in order: this bounds the
+/// memory a streaming query uses, whatever the size of the input.
+pub const CHUNKS_IN_FLIGHT_PER_WORKER: usize = 4;
+
+/// Whole lines of one input, in input order.
+pub(crate) struct Chunk {
+    /// The chunk's position in the whole input.
+    seq: u64,
+    /// Which input (an index into the names).
+    source: usize,
+    /// The number of the chunk's first line in its input.
+    first_line: u64,
+    bytes: Vec<u8>,
+}
+
+impl Chunk {
+    /// A chunk of in-memory lines, for runs without files.
+    pub(crate) fn of_lines(lines: &[&str]) -> Chunk {
+        let mut bytes = Vec::new();
+        for line in lines {
+            bytes.extend_from_slice(line.as_bytes());
+            bytes.push(b'\n');
+        }
+        Chunk {
+            seq: 0,
+            source: 0,
+            first_line: 1,
+            bytes,
+        }
+    }
+}
+
+/// What a worker made of one chunk.
+pub(crate) struct ChunkResult {
+    seq: u64,
+    /// Records that came out of the worker's stages (none when it aggregates).
+    pub(crate) records: Vec<Record>,
+    pub(crate) warnings: Warnings,
+    pub(crate) lines_read: u64,
+    /// With `--strict`, the first malformed line, which ends the run.
+    pub(crate) fatal: Option<RunError>,
+}
+
+/// One worker's decoder and pipeline.
+pub(crate) struct Worker {
+    decoder: LineDecoder,
+    pipeline: Pipeline,
+    strict: bool,
+}
+
+impl Worker {
+    /// A worker for `plan` with the decoder given (cloned per worker).
+    pub(crate) fn new(
+        plan: &sumoql_plan::Plan,
+        mut decoder: LineDecoder,
+        options: RunOptions,
+        strict: bool,
+    ) -> Worker {
+        let pipeline = Pipeline::worker(plan, options);
+        decoder.set_early_slots(pipeline.early_filter().slots());
+        Worker {
+            decoder,
+            pipeline,
+            strict,
+        }
+    }
+
+    /// Decodes, filters and runs every line of `chunk`.
+    pub(crate) fn process(&mut self, chunk: &Chunk, names: &[String]) -> ChunkResult {
+        let name = names.get(chunk.source).map_or("-", String::as_str);
+        let mut warnings = Warnings::new();
+        let mut lines_read = 0;
+        let mut fatal = None;
+        let mut number = chunk.first_line;
+        let mut rest: &[u8] = &chunk.bytes;
+        while !rest.is_empty() {
+            let (line, after) = match memchr::memchr(b'\n', rest) {
+                Some(end) => (&rest[..end], &rest[end + 1..]),
+                None => (rest, &rest[rest.len()..]),
+            };
+            rest = after;
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            let this_line = number;
+            number += 1;
+            // Chunks hold far fewer than 2^32 lines, so this orders lines across chunks.
+            self.pipeline
+                .set_position((chunk.seq << 32) | (this_line - chunk.first_line));
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            lines_read += 1;
+            let pipeline = &mut self.pipeline;
+            match self
+                .decoder
+                .decode_filtered(line, name, &mut warnings, |record| pipeline.admits(record))
+            {
+                Ok(Some(record)) => self.pipeline.push_admitted(record),
+                Ok(None) => {}
+                Err(error) if self.strict => {
+                    fatal = Some(RunError::MalformedLine {
+                        source_name: name.to_string(),
+                        line: this_line,
+                        message: error.0,
+                    });
+                    break;
+                }
+                Err(error) => warnings.add_with_sample(WarningKind::MalformedLine, || {
+                    format!("{name}:{this_line}: {error}")
+                }),
+            }
+        }
+        warnings.merge(self.pipeline.take_warnings());
+        ChunkResult {
+            seq: chunk.seq,
+            records: self.pipeline.take_output(),
+            warnings,
+            lines_read,
+            fatal,
+        }
+    }
+
+    /// The worker's partial aggregation, when the query aggregates.
+    pub(crate) fn into_partial(mut self) -> Option<AggregateStage> {
+        self.pipeline.finish();
+        self.pipeline.take_partial()
+    }
+}
+
+/// Runs `make_worker()` workers over the chunks of `sources` on `threads` threads, handing each
+/// chunk's result to `take` in input order. Returns the workers' partial aggregations, in
+/// worker order, or the first error (a read error, or what `take` returned).
+pub(crate) fn scan_parallel(
+    sources: &[InputSource],
+    threads: usize,
+    make_worker: &(dyn Fn() -> Worker + Sync),
+    take: &mut dyn FnMut(ChunkResult) -> Result<(), RunError>,
+) -> Result<Vec<AggregateStage>, RunError> {
+    let threads = threads.max(1);
+    let names: Vec<String> = sources.iter().map(InputSource::name).collect();
+    let stop = AtomicBool::new(false);
+    let in_flight = threads * CHUNKS_IN_FLIGHT_PER_WORKER;
+    let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(threads * 2);
+    let chunk_rx = Mutex::new(chunk_rx);
+    let (result_tx, result_rx) = mpsc::channel::<ChunkResult>();
+    let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        // The channel holds exactly `in_flight` permits, so these sends never block.
+        let _ = permit_tx.send(());
+    }
+    std::thread::scope(|scope| {
+        let stop_reading = &stop;
+        let reader = scope.spawn(move || read_chunks(sources, &chunk_tx, &permit_rx, stop_reading));
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let result_tx = result_tx.clone();
+                let (chunk_rx, names, stop) = (&chunk_rx, &names, &stop);
+                scope.spawn(move || {
+                    let mut worker = make_worker();
+                    while let Some(chunk) = next_chunk(chunk_rx) {
+                        if stop.load(Ordering::Relaxed) {
+                            continue;
+                        }
+                        if result_tx.send(worker.process(&chunk, names)).is_err() {
+                            break;
+                        }
+                    }
+                    worker.into_partial()
+                })
+            })
+            .collect();
+        drop(result_tx);
+        let mut outcome = Ok(());
+        let mut pending = BTreeMap::new();
+        let mut next_seq = 0;
+        for result in result_rx {
+            pending.insert(result.seq, result);
+            while let Some(result) = pending.remove(&next_seq) {
+                next_seq += 1;
+                if outcome.is_ok() {
+                    outcome = take(result);
+                    if outcome.is_err() {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                }
+                let _ = permit_tx.send(());
+            }
+        }
+        drop(permit_tx);
+        let partials: Vec<AggregateStage> = workers
+            .into_iter()
+            .filter_map(|worker| worker.join().ok().flatten())
+            .collect();
+        let read = reader.join().unwrap_or(Ok(()));
+        outcome?;
+        read?;
+        Ok(partials)
+    })
+}
+
+fn next_chunk(chunk_rx: &Mutex<Receiver<Chunk>>) -> Option<Chunk> {
+    chunk_rx.lock().ok()?.recv().ok()
+}
+
+/// The reader thread: every source in turn, cut into chunks of whole lines. It waits for a
+/// permit before each chunk, and stops when told to or when the workers are gone.
+fn read_chunks(
+    sources: &[InputSource],
+    chunk_tx: &SyncSender<Chunk>,
+    permit_rx: &Receiver<()>,
+    stop: &AtomicBool,
+) -> Result<(), RunError> {
+    let mut seq = 0;
+    for (index, source) in sources.iter().enumerate() {
+        let mut reader = source.open_bytes()?;
+        let mut first_line = 1;
+        let mut carry = Vec::new();
+        loop {
+            if stop.load(Ordering::Relaxed) || permit_rx.recv().is_err() {
+                return Ok(());
+            }
+            let (bytes, ended) = next_block(&mut *reader, &mut carry)
+                .map_err(|e| RunError::Read(ReadError::Read(source.name(), e)))?;
+            if !bytes.is_empty() {
+                let lines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
+                let chunk = Chunk {
+                    seq,
+                    source: index,
+                    first_line,
+                    bytes,
+                };
+                seq += 1;
+                first_line += lines;
+                if chunk_tx.send(chunk).is_err() {
+                    return Ok(());
+                }
+            }
+            if ended {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The next block of whole lines: what `carry` held plus about [`CHUNK_BYTES`] more, cut after
+/// its last line end; the part after it goes back to `carry`. At the end of the input the
+/// block is whatever is left, and `true` says so.
+fn next_block(reader: &mut dyn Read, carry: &mut Vec<u8>) -> std::io::Result<(Vec<u8>, bool)> {
+    let mut block = std::mem::take(carry);
+    loop {
+        let start = block.len();
+        block.resize(start + CHUNK_BYTES, 0);
+        let mut filled = start;
+        while filled < block.len() {
+            match reader.read(&mut block[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let ended = filled < block.len();
+        block.truncate(filled);
+        if ended {
+            return Ok((block, true));
+        }
+        if let Some(last_newline) = memchr::memrchr(b'\n', &block[start..]) {
+            *carry = block.split_off(start + last_newline + 1);
+            return Ok((block, false));
+        }
+        // No line end in the new bytes: the line goes on; read more into the same block.
+    }
+}
