@@ -193,3 +193,136 @@ fn explain_prints_the_plan() {
     assert!(plan.contains("Aggregate count() as ConnectionCount"));
     assert!(plan.contains("14. Sort ConnectionCount desc"));
 }
+
+#[test]
+fn help_lists_everything_and_explains_one_entry() {
+    let overview = text(&sumoql(&["help"], "").stdout);
+    for name in [
+        "where",
+        "timeslice",
+        "lookup",
+        "isPrivateIP",
+        "count_distinct",
+    ] {
+        assert!(overview.contains(name), "`sumoql help` lacks {name}");
+    }
+    let entry = sumoql(&["help", "ORDER"], "");
+    assert!(entry.status.success());
+    assert!(text(&entry.stdout).starts_with("sort  (operator)"));
+    let function = text(&sumoql(&["help", "formatdate"], "").stdout);
+    assert!(function.contains("Examples:"), "{function}");
+    let unknown = sumoql(&["help", "timeslcie"], "");
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown.stderr).contains("did you mean `timeslice`?"));
+}
+
+/// `docs/dialect.md` is generated; regenerate it with
+/// `cargo run -p sumoql-cli -- help --markdown > docs/dialect.md`.
+#[test]
+fn dialect_reference_matches_the_binary() {
+    let generated = text(&sumoql(&["help", "--markdown"], "").stdout);
+    let committed =
+        std::fs::read_to_string(support::repo_root().join("docs/dialect.md")).unwrap_or_default();
+    assert!(
+        generated == committed,
+        "docs/dialect.md is stale: cargo run -p sumoql-cli -- help --markdown > docs/dialect.md"
+    );
+}
+
+#[test]
+fn every_operator_example_runs_on_the_sample_logs() {
+    for doc in sumoql::OPERATOR_DOCS {
+        for example in doc.examples {
+            let out = sumoql(&["run", "-e", example, "examples/logs"], "");
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "`{example}` ({}) failed:\n{}",
+                doc.name,
+                text(&out.stderr)
+            );
+        }
+    }
+}
+
+/// The rows, their order and the warnings are the same whatever the number of threads: the
+/// input spans several read chunks, holds malformed lines, and the queries cover streaming,
+/// aggregating, order-dependent and sorting stages.
+#[test]
+fn thread_count_never_changes_the_output() {
+    let dir = scratch("threads");
+    let mut sample = String::new();
+    for entry in std::fs::read_dir(support::repo_root().join("examples/logs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "ndjson") {
+            sample.push_str(&std::fs::read_to_string(path).unwrap());
+        }
+    }
+    let mut input = String::new();
+    for round in 0..6 {
+        for (i, line) in sample.lines().enumerate() {
+            if i % 997 == 0 {
+                input.push_str("{\"truncated\": \n");
+            }
+            input.push_str(&line.replace("\"10.20.", &format!("\"10.2{round}.")));
+            input.push('\n');
+        }
+    }
+    assert!(input.len() > 3 << 20, "the input must span several chunks");
+    let path = dir.join("logs.ndjson");
+    std::fs::write(&path, &input).unwrap();
+    let path = path.to_string_lossy().into_owned();
+    let queries = [
+        "queries/t1071_002_file_transfer_protocols.sumo",
+        "-e=_sourceCategory=network/* | where dest_port = \"443\" | fields src_ip, dest_ip, bytes_out",
+        "-e=* | count by src_ip, dest_port | sort by _count, src_ip asc | limit 50",
+        "-e=* | first(dest_ip), last(dest_ip), most_recent(user), least_recent(user), count by _sourceCategory",
+        "-e=* | dedup 2 by src_ip | fields src_ip, dest_ip",
+        "-e=* | parse regex field=dest_ip \"^(?<first_octet>\\d+)\\.\" | count by first_octet",
+        "-e=* | timeslice 1h | count by _timeslice | accum _count as running",
+    ];
+    for query in queries {
+        let mut outputs = Vec::new();
+        for threads in ["1", "2", "3", "8"] {
+            let mut args = vec!["run"];
+            match query.strip_prefix("-e=") {
+                Some(text) => args.extend(["-e", text]),
+                None => args.push(query),
+            }
+            args.extend([path.as_str(), "--format", "ndjson", "--threads", threads]);
+            let out = sumoql(&args, "");
+            assert_eq!(out.status.code(), Some(0), "{query}: {}", text(&out.stderr));
+            outputs.push((threads, text(&out.stdout), text(&out.stderr)));
+        }
+        let (_, rows, warnings) = &outputs[0];
+        assert!(!rows.is_empty(), "{query} gave no rows");
+        assert!(warnings.contains("malformed line"), "{warnings}");
+        for (threads, other_rows, other_warnings) in &outputs[1..] {
+            assert!(
+                rows == other_rows,
+                "{query}: rows differ with {threads} threads"
+            );
+            assert_eq!(
+                warnings, other_warnings,
+                "{query}: warnings differ with {threads} threads"
+            );
+        }
+    }
+    let strict: Vec<String> = ["1", "2"]
+        .iter()
+        .map(|threads| {
+            let args = [
+                "run",
+                "-e",
+                "* | count",
+                &path,
+                "--strict",
+                "--threads",
+                threads,
+            ];
+            text(&sumoql(&args, "").stderr)
+        })
+        .collect();
+    assert!(strict[0].contains(":1: not a JSON object"), "{}", strict[0]);
+    assert_eq!(strict[0], strict[1]);
+}

@@ -74,12 +74,22 @@ pub fn entry(engine: &Engine, name: &str) -> Option<String> {
     if let Some(function) = engine.registry().aggregate(name) {
         let _ = writeln!(
             out,
-            "{}  (aggregate function, {}; column `{}` unless named with `as`)\n\n{}\n",
+            "{}  (aggregate function, {}; column `{}` unless named with `as`)\n\n{}\n\nExamples:",
             function.name(),
             function.signature().describe(),
             function.default_name(),
             prose(function.doc())
         );
+        for example in function.examples() {
+            let _ = writeln!(
+                out,
+                "  {} over {}  ⇒  {}",
+                example.stage,
+                example.input.join(" "),
+                example.result.lines().collect::<Vec<_>>().join(" ")
+            );
+        }
+        out.push('\n');
     }
     (!out.is_empty()).then_some(out)
 }
@@ -144,16 +154,29 @@ pub fn markdown(engine: &Engine) -> String {
         );
     }
     out.push_str(
-        "\n## Aggregate functions\n\n| function | arguments | column | meaning |\n|---|---|---|---|\n",
+        "\n## Aggregate functions\n\n| function | arguments | column | meaning | examples |\n|---|---|---|---|---|\n",
     );
     for function in engine.registry().aggregates() {
+        let examples: Vec<String> = function
+            .examples()
+            .iter()
+            .map(|e| {
+                format!(
+                    "`{}` over `{}` ⇒ `{}`",
+                    e.stage,
+                    e.input.join(" "),
+                    e.result.lines().collect::<Vec<_>>().join(" ")
+                )
+            })
+            .collect();
         let _ = writeln!(
             out,
-            "| `{}` | {} | `{}` | {} |",
+            "| `{}` | {} | `{}` | {} | {} |",
             function.name(),
             function.signature().describe(),
             function.default_name(),
-            markdown_cell(&prose(function.doc()))
+            markdown_cell(&prose(function.doc())),
+            markdown_cell(&examples.join("<br>"))
         );
     }
     out

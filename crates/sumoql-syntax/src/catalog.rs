@@ -65,15 +65,21 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         name: "count",
         aliases: &["stats"],
         syntax: "AGGREGATE[ as NAME][, AGGREGATE[ as NAME]…] [by FIELD, …]\n\
-                 stats AGGREGATE[ as NAME], … [by FIELD, …]",
+                 stats AGGREGATE[ as NAME], … [by FIELD, …]\n\
+                 count_frequent(FIELD[, FIELD…])",
         summary: "Aggregation: groups records by the `by` fields and computes aggregate functions \
                   (`count`, `count_distinct`, `sum`, `avg`, `min`, `max`, `stddev`, `pct`, \
-                  `values`, `first`, `last`…) per group. Groups come out in ascending order of \
-                  their key; a null key forms its own group unless --null-groups drop.",
+                  `median`, `values`, `first`, `last`, `most_recent`, `least_recent`) per group. \
+                  Groups come out in ascending order of their key; a null key forms its own \
+                  group unless --null-groups drop. Two columns may not share a name: name them \
+                  with `as`. `count_frequent(f)` gives rows instead: the most frequent values \
+                  of `f` with their `_approxcount`.",
         examples: &[
             "* | count by src_ip",
             "* | count as n, sum(bytes) as total, count_distinct(dest_ip) by src_ip",
             "* | stats count as n by action",
+            "* | pct(bytes_out, 50, 95), median(bytes_out) by action",
+            "* | count_frequent(dest_port)",
         ],
     },
     OperatorDoc {
@@ -132,8 +138,8 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
     OperatorDoc {
         name: "keyvalue",
         aliases: &["kv"],
-        syntax: "keyvalue [field=NAME] \"KEY\"[, \"KEY\"…] [as NAME, …] [nodrop]\n\
-                 keyvalue [field=NAME] auto",
+        syntax: "keyvalue [infer|auto] [field=NAME] \"KEY\"[, \"KEY\"…] [as NAME, …] [nodrop]\n\
+                 keyvalue [field=NAME] auto [nodrop]",
         summary: "Extracts `key=value` pairs (values may be quoted) for the keys given, or every \
                   pair with `auto`.",
         examples: &["* | kv \"srcip\", \"dstip\" as src_ip, dest_ip"],
@@ -141,9 +147,11 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
     OperatorDoc {
         name: "csv",
         aliases: &[],
-        syntax: "csv FIELD [delim=','] extract INDEX as NAME[, INDEX as NAME…]",
+        syntax: "csv FIELD [delim=','] extract INDEX as NAME[, INDEX as NAME…]\n\
+                 csv FIELD extract NAME, _, NAME…",
         summary: "Splits a field as one line of CSV and names the columns by their 1-based \
-                  position.",
+                  position, or in order with `_` skipping one. Missing columns are null; a \
+                  record whose field is null is dropped.",
         examples: &["* | csv _raw extract 1 as time, 3 as src_ip"],
     },
     OperatorDoc {
@@ -167,8 +175,8 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         name: "top",
         aliases: &[],
         syntax: "top N FIELD[, FIELD…] [by FIELD, …]",
-        summary: "Counts the records per value of the fields and keeps the N most frequent, \
-                  largest count first.",
+        summary: "Counts the records per value of the fields and keeps the N most frequent \
+                  (per `by` group), largest `_count` first.",
         examples: &["* | top 10 dest_ip"],
     },
     OperatorDoc {
@@ -176,23 +184,24 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         aliases: &[],
         syntax: "topk(N, FIELD) [by FIELD, …]",
         summary: "Keeps the N rows with the largest value of a numeric field, per group with \
-                  `by`.",
+                  `by`, and numbers them in `_rank`.",
         examples: &["* | sum(bytes) as total by src_ip, dest_ip | topk(3, total) by src_ip"],
     },
     OperatorDoc {
         name: "dedup",
         aliases: &[],
-        syntax: "dedup [N] by FIELD[, FIELD…]",
+        syntax: "dedup [consecutive] [N] [by FIELD[, FIELD…]]",
         summary: "Keeps the first N records (1 by default) of each combination of the fields, in \
-                  input order.",
+                  input order; without `by`, records with the same `_raw`. With `consecutive`, \
+                  only runs of equal neighbours are reduced.",
         examples: &["* | dedup by src_ip, dest_ip", "* | dedup 3 by user"],
     },
     OperatorDoc {
         name: "fillmissing",
         aliases: &[],
-        syntax: "fillmissing values(\"A\", \"B\"…) in FIELD[, timeslice(DURATION)]",
-        summary: "After an aggregation, adds a row for every key value listed that has none, \
-                  with the aggregates empty (counts 0).",
+        syntax: "fillmissing values(\"A\", \"B\"…) in FIELD[, values(…) in FIELD]",
+        summary: "After an aggregation, adds a row at the end for every listed key value (or \
+                  combination) that has none, its other fields null.",
         examples: &["* | count by action | fillmissing values(\"allow\", \"deny\") in action"],
     },
     OperatorDoc {
@@ -236,9 +245,10 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
     OperatorDoc {
         name: "transpose",
         aliases: &[],
-        syntax: "transpose row FIELD[, …] column FIELD",
+        syntax: "transpose row FIELD[, …] column FIELD[, …]",
         summary: "Pivots aggregated rows: one row per value of the `row` fields, one column per \
-                  value of the `column` field, holding the remaining value (null where none).",
+                  value of the `column` field (sorted by value), holding the one remaining \
+                  field (null where none).",
         examples: &["* | count by src_ip, action | transpose row src_ip column action"],
     },
 ];
@@ -258,5 +268,23 @@ mod tests {
         }
         assert_eq!(operator_doc("ORDER").map(|d| d.name), Some("sort"));
         assert_eq!(operator_doc("kv").map(|d| d.name), Some("keyvalue"));
+    }
+
+    /// Every operator the parser runs is documented, and every documented one runs.
+    #[test]
+    fn the_catalog_covers_the_parser() {
+        for name in crate::OPERATORS {
+            assert!(operator_doc(name).is_some(), "{name} has no doc");
+        }
+        for doc in OPERATOR_DOCS {
+            // `as` and `count` stand for Sumo's bare stages, which have no keyword.
+            if !["as", "count"].contains(&doc.name) {
+                assert!(
+                    crate::OPERATORS.contains(&doc.name),
+                    "{} is not run",
+                    doc.name
+                );
+            }
+        }
     }
 }

@@ -149,6 +149,22 @@ mod tests {
     use super::*;
     use crate::aggregate::testing::run;
 
+    /// Parts of the input may be aggregated out of order (by parallel workers): the input
+    /// position, not the merge order, decides.
+    #[test]
+    fn merge_goes_by_input_position() {
+        for (function, expected) in [(&First as &dyn AggregateFunction, "early"), (&Last, "late")] {
+            let mut ctx = CallContext::default();
+            let (mut merged, mut earlier) = (function.accumulator(), function.accumulator());
+            ctx.position = 9;
+            merged.update(&[Value::text("late")], &mut ctx);
+            ctx.position = 2;
+            earlier.update(&[Value::text("early")], &mut ctx);
+            merged.merge(earlier.as_ref()).expect("same function");
+            assert_eq!(merged.finish(&mut ctx), Value::text(expected));
+        }
+    }
+
     /// Runs `function` over `values` split in two at every point, the later half merged into
     /// the earlier, and checks each gives `expected`.
     fn check_in_order(function: &dyn AggregateFunction, values: &[Value], expected: &Value) {

@@ -191,6 +191,18 @@ mod tests {
     }
 
     #[test]
+    fn equal_times_merge_by_input_position() {
+        let mut ctx = CallContext::default();
+        let (mut merged, mut earlier) = (MostRecent.accumulator(), MostRecent.accumulator());
+        ctx.position = 9;
+        merged.update(&[Value::text("later line"), Value::Int(7)], &mut ctx);
+        ctx.position = 2;
+        earlier.update(&[Value::text("earlier line"), Value::Int(7)], &mut ctx);
+        merged.merge(earlier.as_ref()).expect("same function");
+        assert_eq!(merged.finish(&mut ctx), Value::text("later line"));
+    }
+
+    #[test]
     fn merge_treats_the_other_state_as_later() {
         let mut ctx = CallContext::default();
         let (mut earlier, mut later) = (MostRecent.accumulator(), MostRecent.accumulator());
