@@ -145,11 +145,15 @@ impl PlanExpr {
                 negated,
             } => {
                 let needle = value.evaluate(record, ctx)?;
-                let mut candidates = Vec::with_capacity(list.len());
+                let mut membership = Membership::default();
                 for item in list {
-                    candidates.push(item.evaluate(record, ctx)?);
+                    // Literals (the usual list) are compared in place, without a copy.
+                    match item {
+                        PlanExpr::Literal(candidate) => membership.offer(&needle, candidate),
+                        _ => membership.offer(&needle, &item.evaluate(record, ctx)?),
+                    }
                 }
-                membership(&needle, &candidates, *negated)
+                membership.outcome(&needle, *negated)
             }
             PlanExpr::Matches {
                 value,
@@ -217,22 +221,37 @@ impl PlanExpr {
 
 /// `x in (...)` under three-valued logic: null when `x` is null, or when nothing matches and
 /// a candidate is null.
-fn membership(needle: &Value, candidates: &[Value], negated: bool) -> Value {
-    if needle.is_null() {
-        return Value::Null;
-    }
-    let mut unknown = false;
-    for candidate in candidates {
+/// What the candidates of `x in (...)` said so far: one equal, or one unknown (null).
+#[derive(Default)]
+struct Membership {
+    found: bool,
+    unknown: bool,
+}
+
+impl Membership {
+    fn offer(&mut self, needle: &Value, candidate: &Value) {
+        if self.found || needle.is_null() {
+            return;
+        }
         match needle.equals(candidate) {
-            Some(true) => return Value::Bool(!negated),
+            Some(true) => self.found = true,
             Some(false) => {}
-            None => unknown = true,
+            None => self.unknown = true,
         }
     }
-    if unknown {
-        Value::Null
-    } else {
-        Value::Bool(negated)
+
+    /// `in` (or `not in`): null for a null value, or when no candidate matched and one was
+    /// null (D5).
+    fn outcome(&self, needle: &Value, negated: bool) -> Value {
+        if needle.is_null() {
+            Value::Null
+        } else if self.found {
+            Value::Bool(!negated)
+        } else if self.unknown {
+            Value::Null
+        } else {
+            Value::Bool(negated)
+        }
     }
 }
 
@@ -452,6 +471,14 @@ mod tests {
             })
         };
         assert_eq!(not(Value::Null), Value::Null);
+    }
+
+    fn membership(needle: &Value, candidates: &[Value], negated: bool) -> Value {
+        let mut membership = Membership::default();
+        for candidate in candidates {
+            membership.offer(needle, candidate);
+        }
+        membership.outcome(needle, negated)
     }
 
     #[test]

@@ -101,6 +101,9 @@ pub struct Wildcard {
     text: String,
     /// The lower-cased pieces between `*`s.
     pieces: Vec<Vec<char>>,
+    /// The same pieces as bytes when the pattern is ASCII, to match ASCII text without
+    /// lower-casing or copying it.
+    ascii_pieces: Option<Vec<Vec<u8>>>,
 }
 
 impl Wildcard {
@@ -110,6 +113,9 @@ impl Wildcard {
         Wildcard {
             text: pattern.to_string(),
             pieces: lower.split('*').map(|p| p.chars().collect()).collect(),
+            ascii_pieces: pattern
+                .is_ascii()
+                .then(|| lower.split('*').map(|p| p.as_bytes().to_vec()).collect()),
         }
     }
 
@@ -120,37 +126,85 @@ impl Wildcard {
 
     /// Whether the whole of `value` matches.
     pub fn matches_whole(&self, value: &str) -> bool {
+        if let (Some(pieces), true) = (&self.ascii_pieces, value.is_ascii()) {
+            if let [exact] = pieces.as_slice() {
+                return value.as_bytes().eq_ignore_ascii_case(exact);
+            }
+            return glob_prefix(pieces, value.as_bytes(), &|rest: &[u8]| rest.is_empty());
+        }
         let chars: Vec<char> = value.to_lowercase().chars().collect();
-        glob(&self.pieces, &chars)
+        glob_prefix(&self.pieces, &chars, &|rest: &[char]| rest.is_empty())
     }
 
     /// Whether some term of `text` matches: the match starts and ends at term boundaries
     /// (the text's ends, or a character that is not a letter or digit).
     pub fn matches_term(&self, text: &str) -> bool {
+        if let (Some(pieces), true) = (&self.ascii_pieces, text.is_ascii()) {
+            return matches_term_in(pieces, text.as_bytes());
+        }
         let chars: Vec<char> = text.to_lowercase().chars().collect();
-        let boundary_before = |i: usize| i == 0 || !chars[i - 1].is_alphanumeric();
-        let first_piece_empty = self.pieces.first().is_some_and(Vec::is_empty);
-        (0..=chars.len()).any(|start| {
-            (first_piece_empty || boundary_before(start))
-                && glob_prefix(&self.pieces, &chars[start..], &|rest: &[char]| {
-                    rest.first().is_none_or(|c| !c.is_alphanumeric())
-                        || self.pieces.last().is_some_and(Vec::is_empty)
-                })
-        })
+        matches_term_in(&self.pieces, &chars)
     }
 }
 
-/// Whether `text` is matched whole by the pieces (a `*` between each two).
-fn glob(pieces: &[Vec<char>], text: &[char]) -> bool {
-    glob_prefix(pieces, text, &|rest: &[char]| rest.is_empty())
+/// A letter of matched text: a `char` of lower-cased text, or a byte of ASCII text compared
+/// without regard to case.
+trait Symbol: Copy + PartialEq {
+    /// Whether this symbol of the text equals `lower`, a lower-case symbol of the pattern.
+    fn matches(self, lower: Self) -> bool;
+    /// Whether the symbol is part of a term (a letter or digit).
+    fn is_word(self) -> bool;
+    /// The symbol in upper case, for finding where a piece may start.
+    fn upper(self) -> Self;
+}
+
+impl Symbol for char {
+    fn matches(self, lower: char) -> bool {
+        self == lower
+    }
+    fn is_word(self) -> bool {
+        self.is_alphanumeric()
+    }
+    fn upper(self) -> char {
+        self
+    }
+}
+
+impl Symbol for u8 {
+    fn matches(self, lower: u8) -> bool {
+        self.to_ascii_lowercase() == lower
+    }
+    fn is_word(self) -> bool {
+        self.is_ascii_alphanumeric()
+    }
+    fn upper(self) -> u8 {
+        self.to_ascii_uppercase()
+    }
+}
+
+/// Whether a term of `text` is matched by the pieces.
+fn matches_term_in<T: Symbol>(pieces: &[Vec<T>], text: &[T]) -> bool {
+    let first = pieces.first().and_then(|p| p.first().copied());
+    let last_piece_empty = pieces.last().is_some_and(Vec::is_empty);
+    let end_ok = |rest: &[T]| rest.first().is_none_or(|c| !c.is_word()) || last_piece_empty;
+    (0..=text.len()).any(|start| {
+        // Only starts where the first letter can match are worth trying.
+        let candidate =
+            first.is_none_or(|f| text.get(start).is_some_and(|&c| c == f || c == f.upper()));
+        candidate
+            && (first.is_none() || start == 0 || !text[start - 1].is_word())
+            && glob_prefix(pieces, &text[start..], &end_ok)
+    })
 }
 
 /// Whether a prefix of `text` matches the pieces and the rest after it satisfies `end_ok`.
-fn glob_prefix(pieces: &[Vec<char>], text: &[char], end_ok: &dyn Fn(&[char]) -> bool) -> bool {
+fn glob_prefix<T: Symbol>(pieces: &[Vec<T>], text: &[T], end_ok: &dyn Fn(&[T]) -> bool) -> bool {
     let Some((first, rest_pieces)) = pieces.split_first() else {
         return end_ok(text);
     };
-    if !text.starts_with(first) {
+    let starts =
+        text.len() >= first.len() && text.iter().zip(first).all(|(&c, &lower)| c.matches(lower));
+    if !starts {
         return false;
     }
     let after = &text[first.len()..];

@@ -270,26 +270,19 @@ fn read_chunks(
 /// its last line end; the part after it goes back to `carry`. At the end of the input the
 /// block is whatever is left, and `true` says so.
 fn next_block(reader: &mut dyn Read, carry: &mut Vec<u8>) -> std::io::Result<(Vec<u8>, bool)> {
-    let mut block = std::mem::take(carry);
+    let mut block = Vec::with_capacity(carry.len() + CHUNK_BYTES);
+    block.append(carry);
     loop {
         let start = block.len();
-        block.resize(start + CHUNK_BYTES, 0);
-        let mut filled = start;
-        while filled < block.len() {
-            match reader.read(&mut block[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        let ended = filled < block.len();
-        block.truncate(filled);
-        if ended {
+        let read = (&mut *reader)
+            .take(CHUNK_BYTES as u64)
+            .read_to_end(&mut block)?;
+        if read < CHUNK_BYTES {
             return Ok((block, true));
         }
         if let Some(last_newline) = memchr::memrchr(b'\n', &block[start..]) {
-            *carry = block.split_off(start + last_newline + 1);
+            carry.extend_from_slice(&block[start + last_newline + 1..]);
+            block.truncate(start + last_newline + 1);
             return Ok((block, false));
         }
         // No line end in the new bytes: the line goes on; read more into the same block.

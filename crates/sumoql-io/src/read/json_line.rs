@@ -13,9 +13,11 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
+use memchr::memmem::Finder;
 use sumoql_value::{Record, SlotId, SourceField, Value, WarningKind, Warnings};
 
-use super::json_scan::{members_of, scan_object, Member};
+use super::intern::TextCache;
+use super::json_scan::{members_of, Member, ObjectScan, ScanError};
 use super::metadata::{MetadataOptions, TIMESTAMP_KEYS};
 
 /// Why a line could not be read.
@@ -34,6 +36,8 @@ struct WantedField {
     name: Arc<str>,
     slot: SlotId,
     early: bool,
+    /// The field's values seen so far, shared when they repeat.
+    cache: TextCache,
 }
 
 /// A metadata slot and whether the early filter reads it.
@@ -70,6 +74,11 @@ pub struct LineDecoder {
     source_name: Option<MetadataSlot>,
     /// The members of the line being decoded, reused from line to line.
     members: Vec<Member>,
+    /// A record the early filter refused, kept to be filled again.
+    spare: Option<Record>,
+    /// The quoted keys of the early filter's fields, when lines may be read only up to them
+    /// (see [`LineDecoder::set_early_slots`]).
+    early_keys: Option<Vec<Finder<'static>>>,
 }
 
 impl LineDecoder {
@@ -95,6 +104,7 @@ impl LineDecoder {
                     name: Arc::from(name.as_str()),
                     slot: *slot,
                     early: false,
+                    cache: TextCache::default(),
                 })
                 .collect(),
             whole_records,
@@ -105,6 +115,8 @@ impl LineDecoder {
             source_name: slot_of("_sourceName"),
             metadata,
             members: Vec::new(),
+            spare: None,
+            early_keys: None,
         }
     }
 
@@ -126,6 +138,26 @@ impl LineDecoder {
         {
             metadata.early = slots.contains(&metadata.slot);
         }
+        self.early_keys = self.early_exit_keys();
+    }
+
+    /// The quoted keys of the early filter's fields, when a line may be left half-read once
+    /// they are found: each is a plain top-level key, and nothing else the filter needs (the
+    /// time window, whole records) depends on the rest of the line.
+    fn early_exit_keys(&self) -> Option<Vec<Finder<'static>>> {
+        let early: Vec<&WantedField> = self.fields.iter().filter(|f| f.early).collect();
+        let possible = !early.is_empty()
+            && early.len() <= 64
+            && !self.whole_records
+            && self.metadata.window.is_none()
+            && !self.time.is_some_and(|t| t.early)
+            && early.iter().all(|f| !f.name.contains('.'));
+        possible.then(|| {
+            early
+                .iter()
+                .map(|f| Finder::new(format!("\"{}\"", f.name).as_bytes()).into_owned())
+                .collect()
+        })
     }
 
     /// Decodes one line read from `source_name`. Returns `Ok(None)` for a blank line or a
@@ -153,16 +185,31 @@ impl LineDecoder {
         if text.trim().is_empty() {
             return Ok(None);
         }
+        let malformed = |e: ScanError| LineError(format!("not a JSON object: {e}"));
         self.members.clear();
-        scan_object(text, &mut self.members)
-            .map_err(|e| LineError(format!("not a JSON object: {e}")))?;
-        let mut record = Record::with_width(self.width);
+        let mut scan = ObjectScan::new(text).map_err(malformed)?;
+        // With an early exit, the line is read up to the early filter's fields, and the rest
+        // only if the filter admits the record.
+        let early_final = match &self.early_keys {
+            Some(keys) => scan_to_keys(&mut scan, &mut self.members, keys).map_err(malformed)?,
+            None => false,
+        };
+        if !early_final {
+            while let Some(member) = scan.next_member().map_err(malformed)? {
+                self.members.push(member);
+            }
+        }
+        let mut record = self
+            .spare
+            .take()
+            .unwrap_or_else(|| Record::with_width(self.width));
         // The time window is part of the early filter.
         let early_time = self.metadata.window.is_some() || self.time.is_some_and(|t| t.early);
         let mut time_ms = None;
         if early_time {
             let time = self.message_time(text, warnings);
             if !self.metadata.in_window(time) {
+                self.recycle(record);
                 return Ok(None);
             }
             time_ms = Some(time);
@@ -173,8 +220,13 @@ impl LineDecoder {
             record.set(time.slot, Value::Int(ms));
         }
         if !admit(&record) {
+            self.recycle(record);
             return Ok(None);
         }
+        while let Some(member) = scan.next_member().map_err(malformed)? {
+            self.members.push(member);
+        }
+        scan.finish().map_err(malformed)?;
         if self.whole_records {
             self.fill_whole(text, &mut record);
             self.fill_metadata(None, text, source_name, &mut record);
@@ -189,12 +241,31 @@ impl LineDecoder {
         Ok(Some(record))
     }
 
+    /// Keeps a refused record to fill with the next line. Only the early step has filled it.
+    fn recycle(&mut self, mut record: Record) {
+        let early_slots = self.fields.iter().filter(|f| f.early).map(|f| f.slot);
+        let metadata_slots = [
+            self.raw,
+            self.time,
+            self.receipt,
+            self.category,
+            self.source_name,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|m| m.slot);
+        for slot in early_slots.chain(metadata_slots) {
+            record.set(slot, Value::Null);
+        }
+        self.spare = Some(record);
+    }
+
     /// Sets the wanted fields of `step` from the line's members.
-    fn fill_fields(&self, step: Step, text: &str, record: &mut Record) {
-        for field in &self.fields {
+    fn fill_fields(&mut self, step: Step, text: &str, record: &mut Record) {
+        for field in &mut self.fields {
             if field.early == (step == Step::Early) {
                 if let Some(raw) = lookup(text, &self.members, &field.name) {
-                    record.set(field.slot, raw_to_value(raw));
+                    record.set(field.slot, scalar_value(raw, &mut field.cache));
                 }
             }
         }
@@ -288,6 +359,43 @@ impl LineDecoder {
     }
 }
 
+/// Reads members until every key of `keys` (quoted) has been seen, and tells whether their
+/// values are final: no key with escapes was read, and the rest of the line holds neither a
+/// backslash nor any of the keys, so no later member can repeat one (the last of a repeated
+/// key wins). An object that ends first is read whole, and is final.
+fn scan_to_keys(
+    scan: &mut ObjectScan<'_>,
+    members: &mut Vec<Member>,
+    keys: &[Finder<'static>],
+) -> Result<bool, ScanError> {
+    let all = if keys.len() == 64 {
+        u64::MAX
+    } else {
+        (1u64 << keys.len()) - 1
+    };
+    let mut seen = 0u64;
+    let mut escaped = false;
+    while seen != all {
+        let Some(member) = scan.next_member()? else {
+            return Ok(true);
+        };
+        members.push(member);
+        escaped |= member.key_escaped;
+        let length = member.key_end - member.key_start;
+        let key = scan.text_of(member.key_start, member.key_end);
+        if let Some(index) = keys.iter().position(|k| {
+            let quoted = k.needle();
+            quoted.len() == length + 2 && &quoted[1..=length] == key
+        }) {
+            seen |= 1 << index;
+        }
+    }
+    let rest = scan.rest();
+    Ok(!escaped
+        && memchr::memchr(b'\\', rest).is_none()
+        && keys.iter().all(|k| k.find(rest).is_none()))
+}
+
 /// A member's key with its escapes decoded.
 pub(crate) fn key_text<'t>(text: &'t str, member: &Member) -> Cow<'t, str> {
     let key = member.key(text);
@@ -335,6 +443,15 @@ fn lookup<'t>(text: &'t str, members: &[Member], name: &str) -> Option<&'t str> 
 }
 
 /// A JSON value's text as a record value (D6).
+/// [`raw_to_value`], with plain strings and numbers taken from the field's cache.
+fn scalar_value(text: &str, cache: &mut TextCache) -> Value {
+    match text.as_bytes().first() {
+        Some(b'"') if !text.contains('\\') => cache.value(&text[1..text.len() - 1]),
+        Some(b'-' | b'0'..=b'9' | b't' | b'f') => cache.value(text),
+        _ => raw_to_value(text),
+    }
+}
+
 pub(crate) fn raw_to_value(text: &str) -> Value {
     match text.as_bytes().first() {
         Some(b'"') => {
@@ -500,16 +617,38 @@ mod tests {
             r#"{"dest_port" "21"}"#,
             r#"{"a":"\/"}"#,
             r#"{}"#,
+            r#"{"dest_port":"22","dest_port":"21"}"#,
+            r#"{"dest_port":"21","dest_port":"22"}"#,
+            r#"{"dest_port":"22","x":"a\\"b","dest_port":"21"}"#,
+            r#"{"dest_port":"22","x":{"dest_port":"21"}}"#,
+            r#"{"dest_port":"22","dest_\u0070ort":"21"}"#,
+            r#"{"dest_port":"21","rest":[1,2}"#,
+            r#"{"dest_port":"22","rest":[1,2}"#,
+            r#"{"dest_port":"21"} {"#,
         ];
         let fields = ["dest_port", "src", "source.ip", "source.ip.v", "a", "s", ""];
+        let wanted = Value::text("21");
         for line in lines {
             let mut fast = decoder(&fields, false);
             let ours = decode(&mut fast, line);
             let plain = plain::decode(&fields, line);
-            match (ours, plain) {
-                (Ok(Some(record)), Some(slots)) => assert_eq!(record.slots, slots, "{line}"),
+            match (ours, &plain) {
+                (Ok(Some(record)), Some(slots)) => assert_eq!(&record.slots, slots, "{line}"),
                 (Err(_), None) => {}
                 (ours, plain) => panic!("{line}: fast {ours:?}, plain {plain:?}"),
+            }
+            // With an early filter on `dest_port`, which may stop reading the line: the same
+            // records pass as a full parse followed by the filter.
+            let mut early = decoder(&fields, false);
+            early.set_early_slots(&[0]);
+            let admitted = early.decode_filtered(line.as_bytes(), "t", &mut Warnings::new(), |r| {
+                r.get(0) == &wanted
+            });
+            let expected = plain.filter(|slots| slots[0] == wanted);
+            match (admitted, expected) {
+                (Ok(Some(record)), Some(slots)) => assert_eq!(record.slots, slots, "{line}"),
+                (Ok(None) | Err(_), None) => {}
+                (ours, plain) => panic!("{line}: early {ours:?}, plain {plain:?}"),
             }
         }
     }

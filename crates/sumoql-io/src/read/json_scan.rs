@@ -56,32 +56,112 @@ impl Member {
 /// Scans `text`, which must hold exactly one JSON object (white space around it allowed), and
 /// appends its top-level members to `members` in order.
 pub fn scan_object(text: &str, members: &mut Vec<Member>) -> Result<(), ScanError> {
-    let mut scanner = Scanner {
-        bytes: text.as_bytes(),
-        pos: 0,
-    };
-    scanner.skip_ws();
-    if scanner.peek() != Some(b'{') {
-        return Err(scanner.error("expected a JSON object"));
+    let mut scan = ObjectScan::new(text)?;
+    while let Some(member) = scan.next_member()? {
+        members.push(member);
     }
-    scanner.object(members)?;
-    scanner.skip_ws();
-    if scanner.pos != scanner.bytes.len() {
-        return Err(scanner.error("trailing characters after the object"));
-    }
-    Ok(())
+    scan.finish()
 }
 
 /// Appends the members of `object_text`, the raw text of a nested object value already
 /// validated by [`scan_object`].
 pub fn members_of(object_text: &str, members: &mut Vec<Member>) {
-    let mut scanner = Scanner {
-        bytes: object_text.as_bytes(),
-        pos: 0,
-    };
     // The text was validated as part of its line; an error here cannot happen, and would only
     // leave the members found so far.
-    let _ = scanner.object(members);
+    if let Ok(mut scan) = ObjectScan::new(object_text) {
+        while let Ok(Some(member)) = scan.next_member() {
+            members.push(member);
+        }
+    }
+}
+
+/// A scan of one JSON object, a member at a time, so a reader can stop once it has what it
+/// needs. Each member is validated as it is read; [`ObjectScan::finish`] validates the rest.
+pub struct ObjectScan<'a> {
+    scanner: Scanner<'a>,
+    /// Whether no member has been read yet.
+    at_start: bool,
+    /// Whether the closing `}` has been read.
+    closed: bool,
+}
+
+impl<'a> ObjectScan<'a> {
+    /// Starts scanning `text`, which must open a JSON object.
+    pub fn new(text: &'a str) -> Result<ObjectScan<'a>, ScanError> {
+        let mut scanner = Scanner {
+            bytes: text.as_bytes(),
+            pos: 0,
+        };
+        scanner.skip_ws();
+        if scanner.peek() != Some(b'{') {
+            return Err(scanner.error("expected a JSON object"));
+        }
+        scanner.pos += 1;
+        scanner.skip_ws();
+        Ok(ObjectScan {
+            scanner,
+            at_start: true,
+            closed: false,
+        })
+    }
+
+    /// The next member, or `None` after the last.
+    #[inline]
+    pub fn next_member(&mut self) -> Result<Option<Member>, ScanError> {
+        if self.closed {
+            return Ok(None);
+        }
+        let scanner = &mut self.scanner;
+        if std::mem::take(&mut self.at_start) && scanner.peek() == Some(b'}') {
+            scanner.pos += 1;
+            self.closed = true;
+            return Ok(None);
+        }
+        let (key_start, key_end, key_escaped) = scanner.key()?;
+        let value_start = scanner.pos;
+        scanner.value()?;
+        let member = Member {
+            key_start,
+            key_end,
+            key_escaped,
+            value_start,
+            value_end: scanner.pos,
+        };
+        scanner.skip_ws();
+        match scanner.peek() {
+            Some(b',') => {
+                scanner.pos += 1;
+                scanner.skip_ws();
+            }
+            Some(b'}') => {
+                scanner.pos += 1;
+                self.closed = true;
+            }
+            _ => return Err(scanner.error("expected `,` or `}` in an object")),
+        }
+        Ok(Some(member))
+    }
+
+    /// The bytes of the scanned text from `start` to `end`.
+    pub fn text_of(&self, start: usize, end: usize) -> &'a [u8] {
+        &self.scanner.bytes[start..end]
+    }
+
+    /// The text not scanned yet.
+    pub fn rest(&self) -> &'a [u8] {
+        &self.scanner.bytes[self.scanner.pos..]
+    }
+
+    /// Validates the members not read yet and what follows the object.
+    pub fn finish(mut self) -> Result<(), ScanError> {
+        while self.next_member()?.is_some() {}
+        self.scanner.skip_ws();
+        if self.scanner.pos == self.scanner.bytes.len() {
+            Ok(())
+        } else {
+            Err(self.scanner.error("trailing characters after the object"))
+        }
+    }
 }
 
 struct Scanner<'a> {
@@ -104,6 +184,7 @@ const STRING_CLASS: [u8; 256] = {
 };
 
 impl Scanner<'_> {
+    #[inline]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -120,48 +201,16 @@ impl Scanner<'_> {
         }
     }
 
+    #[inline]
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
         }
     }
 
-    /// An object starting at `{`, its members appended to `members`.
-    fn object(&mut self, members: &mut Vec<Member>) -> Result<(), ScanError> {
-        self.pos += 1;
-        self.skip_ws();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return Ok(());
-        }
-        loop {
-            let (key_start, key_end, key_escaped) = self.key()?;
-            let value_start = self.pos;
-            self.value()?;
-            members.push(Member {
-                key_start,
-                key_end,
-                key_escaped,
-                value_start,
-                value_end: self.pos,
-            });
-            self.skip_ws();
-            match self.peek() {
-                Some(b',') => {
-                    self.pos += 1;
-                    self.skip_ws();
-                }
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(());
-                }
-                _ => return Err(self.error("expected `,` or `}` in an object")),
-            }
-        }
-    }
-
     /// A member's key (its range between the quotes and whether it has escapes) and the `:`
     /// after it, leaving the position at its value.
+    #[inline]
     fn key(&mut self) -> Result<(usize, usize, bool), ScanError> {
         if self.peek() != Some(b'"') {
             return Err(self.error("expected a string key"));
@@ -235,6 +284,7 @@ impl Scanner<'_> {
     }
 
     /// A string, number or literal.
+    #[inline]
     fn scalar(&mut self) -> Result<(), ScanError> {
         match self.peek() {
             Some(b'"') => self.string().map(|_| ()),
@@ -247,6 +297,7 @@ impl Scanner<'_> {
         }
     }
 
+    #[inline]
     fn literal(&mut self, word: &'static str) -> Result<(), ScanError> {
         if self.bytes[self.pos..].starts_with(word.as_bytes()) {
             self.pos += word.len();
@@ -256,6 +307,7 @@ impl Scanner<'_> {
         }
     }
 
+    #[inline]
     fn digits(&mut self) -> usize {
         let start = self.pos;
         while let Some(b'0'..=b'9') = self.peek() {
@@ -265,6 +317,7 @@ impl Scanner<'_> {
     }
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+    #[inline]
     fn number(&mut self) -> Result<(), ScanError> {
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -296,21 +349,17 @@ impl Scanner<'_> {
 
     /// A string starting at `"`: returns the range of its text between the quotes and whether
     /// it has escapes.
+    #[inline]
     fn string(&mut self) -> Result<(usize, usize, bool), ScanError> {
         self.pos += 1;
         let start = self.pos;
         let mut escaped = false;
         loop {
             // The plain run up to the next quote, backslash or control character.
-            let rest = &self.bytes[self.pos..];
-            let run = rest
-                .iter()
-                .position(|&b| STRING_CLASS[b as usize] != 0)
-                .ok_or(ScanError {
-                    reason: "unterminated string",
-                    offset: self.bytes.len(),
-                })?;
-            self.pos += run;
+            self.pos = next_special(self.bytes, self.pos).ok_or(ScanError {
+                reason: "unterminated string",
+                offset: self.bytes.len(),
+            })?;
             match STRING_CLASS[self.bytes[self.pos] as usize] {
                 1 => {
                     let end = self.pos;
@@ -349,6 +398,34 @@ impl Scanner<'_> {
     }
 }
 
+/// The position of the first byte at or after `from` that is a quote, a backslash or a
+/// control character, eight bytes at a time.
+#[inline]
+fn next_special(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut pos = from;
+    while let Some(word) = bytes.get(pos..pos + 8) {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+        let quote = word ^ (ONES * u64::from(b'"'));
+        let backslash = word ^ (ONES * u64::from(b'\\'));
+        // A byte of `x` is zero (or, for the last term, below 0x20): its high bit is set in
+        // these; bytes above a true hit may be flagged falsely, so only the lowest counts.
+        let found = (quote.wrapping_sub(ONES) & !quote
+            | backslash.wrapping_sub(ONES) & !backslash
+            | word.wrapping_sub(ONES * 0x20) & !word)
+            & HIGHS;
+        if found != 0 {
+            return Some(pos + (found.trailing_zeros() / 8) as usize);
+        }
+        pos += 8;
+    }
+    bytes[pos.min(bytes.len())..]
+        .iter()
+        .position(|&b| STRING_CLASS[b as usize] != 0)
+        .map(|offset| pos + offset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,6 +437,34 @@ mod tests {
             .iter()
             .map(|m| (m.key(text).to_string(), m.value(text).to_string()))
             .collect())
+    }
+
+    /// The word-at-a-time search finds exactly the first special byte, wherever it falls.
+    #[test]
+    fn next_special_matches_a_byte_by_byte_search() {
+        let alphabet = [b'a', b'"', b'\\', 0x1f, 0x20, 0x7f, 0x80, 0xff, b'!', 0x00];
+        for length in 0..20 {
+            for seed in 0..200u32 {
+                let bytes: Vec<u8> = (0..length)
+                    .map(|i| {
+                        alphabet[((seed.wrapping_mul(31) + i * 7) as usize
+                            ^ (seed as usize >> (i % 5)))
+                            % alphabet.len()]
+                    })
+                    .collect();
+                for from in 0..=bytes.len() {
+                    let expected = bytes[from..]
+                        .iter()
+                        .position(|&b| STRING_CLASS[b as usize] != 0)
+                        .map(|o| from + o);
+                    assert_eq!(
+                        next_special(&bytes, from),
+                        expected,
+                        "{bytes:?} from {from}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

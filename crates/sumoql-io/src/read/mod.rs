@@ -1,6 +1,7 @@
 //! Readers: where log lines come from ([`source`]) and how a line becomes a record
 //! ([`json_line`], [`metadata`]).
 
+mod intern;
 mod json_line;
 mod json_scan;
 mod json_text;
