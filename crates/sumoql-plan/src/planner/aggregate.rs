@@ -6,9 +6,9 @@ use std::sync::Arc;
 use sumoql_functions::AggregateFunction;
 use sumoql_syntax::ast::{Bare, Expr, ExprKind, Item};
 use sumoql_syntax::{codes, did_you_mean, Diagnostic, Span};
-use sumoql_value::{SlotId, Value};
+use sumoql_value::SlotId;
 
-use super::{arity_error, Planner};
+use super::{arity_error, constants_of, Planner};
 use crate::expr::PlanExpr;
 use crate::plan::{AggregateSpec, Columns, Operator, SortSpec};
 
@@ -123,6 +123,31 @@ impl Planner<'_> {
         error
     }
 
+    /// Pushes an aggregation by `keys` computing one aggregate into `name`, which with the
+    /// keys becomes the output's columns (`count_frequent`, `top`); returns its slot.
+    pub(super) fn single_aggregate(
+        &mut self,
+        keys: Vec<SlotId>,
+        function: Arc<dyn AggregateFunction>,
+        args: Vec<PlanExpr>,
+        name: &str,
+        operators: &mut Vec<Operator>,
+    ) -> SlotId {
+        let output = self.schema.intern(name);
+        let mut columns = keys.clone();
+        columns.push(output);
+        self.set_columns(Columns::Exact(columns));
+        operators.push(Operator::Aggregate {
+            keys,
+            aggregates: vec![AggregateSpec {
+                function,
+                args,
+                output,
+            }],
+        });
+        output
+    }
+
     /// The columns one aggregate call computes (one, or one per percentile of `pct`), with
     /// their arguments, the implicit fields last (`_messageTime` for `most_recent`).
     fn aggregate_columns(
@@ -137,13 +162,7 @@ impl Planner<'_> {
             .iter()
             .map(|&field| PlanExpr::Field(self.read_field(field, item.expr.span)))
             .collect();
-        let constants: Vec<Option<Value>> = explicit
-            .iter()
-            .map(|arg| match arg {
-                PlanExpr::Literal(value) => Some(value.clone()),
-                _ => None,
-            })
-            .collect();
+        let constants = constants_of(&explicit);
         let first_field = args.first().and_then(|arg| match &arg.node {
             ExprKind::Field(name) => Some(name.as_str()),
             _ => None,
@@ -283,18 +302,8 @@ impl Planner<'_> {
                 .map_or(item.expr.span, |alias| alias.span),
         };
         self.check_distinct_names(&keys, std::slice::from_ref(&column));
-        let output = self.schema.intern(&column.name);
-        let mut columns = keys.clone();
-        columns.push(output);
-        self.set_columns(Columns::Exact(columns));
-        operators.push(Operator::Aggregate {
-            keys,
-            aggregates: vec![AggregateSpec {
-                function: column.function,
-                args: column.args,
-                output,
-            }],
-        });
+        let output =
+            self.single_aggregate(keys, column.function, column.args, &column.name, operators);
         operators.push(Operator::Sort(vec![SortSpec {
             slot: output,
             ascending: false,

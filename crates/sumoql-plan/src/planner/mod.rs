@@ -369,13 +369,7 @@ impl Planner<'_> {
             return PlanExpr::Literal(Value::Null);
         }
         let function = self.regex_function(function, args);
-        let constants: Vec<Option<Value>> = planned
-            .iter()
-            .map(|p| match p {
-                PlanExpr::Literal(v) => Some(v.clone()),
-                _ => None,
-            })
-            .collect();
+        let constants = constants_of(&planned);
         if let Err((index, message)) = function.check_constants(&constants) {
             let span = args.get(index).map_or(name.span, |a| a.span);
             self.errors.push(
@@ -396,6 +390,16 @@ impl Planner<'_> {
             function.is_pure() && constants.iter().all(Option::is_some),
         )
     }
+}
+
+/// Each argument's value when it is a constant, for functions that check their constants.
+fn constants_of(args: &[PlanExpr]) -> Vec<Option<Value>> {
+    args.iter()
+        .map(|arg| match arg {
+            PlanExpr::Literal(value) => Some(value.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Evaluates a call on constants at plan time, unless doing so would warn or drop a record:

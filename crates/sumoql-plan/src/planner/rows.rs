@@ -8,7 +8,7 @@ use sumoql_syntax::{codes, Diagnostic, Span};
 use sumoql_value::SlotId;
 
 use super::{literal_value, Planner};
-use crate::plan::{AggregateSpec, Columns, Operator, RowOperator};
+use crate::plan::{Columns, Operator, RowOperator};
 use sumoql_value::Value;
 
 impl Planner<'_> {
@@ -141,19 +141,8 @@ impl Planner<'_> {
         let function = self.registry.aggregate("count")?;
         let mut keys = by.to_vec();
         keys.extend(counted.iter().filter(|slot| !by.contains(slot)));
-        let output = self.schema.intern(function.default_name());
-        let mut columns = keys.clone();
-        columns.push(output);
-        self.set_columns(Columns::Exact(columns));
-        operators.push(Operator::Aggregate {
-            keys,
-            aggregates: vec![AggregateSpec {
-                function,
-                args: Vec::new(),
-                output,
-            }],
-        });
-        Some(output)
+        let name = function.default_name();
+        Some(self.single_aggregate(keys, function, Vec::new(), name, operators))
     }
 
     /// `fillmissing values(...) in f, ...`: only after an aggregation, whose rows it completes.
