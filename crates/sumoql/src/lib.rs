@@ -32,11 +32,15 @@
 
 mod engine;
 mod output;
+mod parsers;
 mod run;
 mod scan;
 
 pub use engine::{Engine, Query};
 pub use output::{ColumnNames, OutputColumns, Row};
+pub use parsers::{
+    detect_vendor, glob_matches_path, ParserError, ParserSet, BUILTIN_RULES, CONFIG_FILE_NAME,
+};
 pub use run::{default_threads, run, run_lines, LinesResult, RunConfig, RunError, RunSummary};
 pub use scan::{CHUNKS_IN_FLIGHT_PER_WORKER, CHUNK_BYTES};
 
