@@ -406,7 +406,7 @@ struct RuleRunner {
 
 /// Lines not parsed in the current chunk, per rule (or none): count, first line, and the
 /// vendor the first one looks like.
-type Unparsed = BTreeMap<String, (u64, u64, Option<&'static str>)>;
+type Unparsed = BTreeMap<Option<String>, (u64, u64, Option<&'static str>)>;
 
 /// A worker's raw-line path: decodes raw lines, runs the chosen rule on each and copies its
 /// fields into records of the user's plan.
@@ -519,7 +519,7 @@ impl RawLines {
             None => {
                 let rule_name = rule
                     .and_then(|i| self.set.rules.get(i))
-                    .map_or_else(|| "no rule".to_string(), |r| format!("rule {}", r.name));
+                    .map(|r| r.name.clone());
                 let entry = self
                     .unparsed
                     .entry(rule_name)
@@ -581,13 +581,17 @@ impl RawLines {
     pub(crate) fn report(&mut self, source_name: &str, warnings: &mut Warnings) {
         for (rule, (count, first, looks_like)) in std::mem::take(&mut self.unparsed) {
             warnings.add_many_with_sample(WarningKind::UnparsedRawLine, count, || {
+                let lines = format!("{source_name}: {count} line(s)");
+                let Some(rule) = rule else {
+                    return format!(
+                        "{lines} of no known vendor and no mapped parser (first at line {first})"
+                    );
+                };
                 let hint = looks_like
-                    .filter(|vendor| rule != format!("rule {vendor}"))
+                    .filter(|vendor| *vendor != rule)
                     .map(|vendor| format!("; they look like {vendor} lines"))
                     .unwrap_or_default();
-                format!(
-                    "{source_name}: {count} line(s) not parsed by {rule} (first at line {first}){hint}"
-                )
+                format!("{lines} not parsed by rule {rule} (first at line {first}){hint}")
             });
         }
     }
