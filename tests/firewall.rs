@@ -270,6 +270,21 @@ fn the_reference_detection_runs_verbatim_on_a_raw_firewall_folder() {
         &repo_root().join("tests/golden/t1071_002_raw_firewall.ndjson"),
         &stdout,
     );
+    for threads in ["--threads=1", "--threads=3"] {
+        let again = sumoql(
+            &[
+                "run",
+                "queries/t1071_002_file_transfer_protocols.sumo",
+                "tests/data/firewall",
+                "--format",
+                "ndjson",
+                threads,
+            ],
+            "",
+        );
+        assert_eq!(text(&again.stdout), stdout, "{threads}");
+        assert_eq!(text(&again.stderr), text(&out.stderr), "{threads}");
+    }
 }
 
 /// A scratch folder for one test, emptied first.

@@ -119,6 +119,37 @@ impl<'l> Cursor<'l> {
         &rest[..end]
     }
 
+    /// Skips RFC 5424 structured data: `-`, or elements in brackets whose quoted values may
+    /// hold `]` escaped as `\]`.
+    fn skip_structured_data(&mut self) {
+        self.skip_spaces();
+        let rest = self.rest();
+        if rest.starts_with("- ") || rest == "-" {
+            self.at += 1;
+            return;
+        }
+        let mut in_quotes = false;
+        let mut escaped = false;
+        let mut depth = 0;
+        for (index, c) in rest.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' if in_quotes => escaped = true,
+                '"' => in_quotes = !in_quotes,
+                '[' if !in_quotes => depth += 1,
+                ']' if !in_quotes => {
+                    depth -= 1;
+                    if depth == 0 && !rest[index + 1..].starts_with('[') {
+                        self.at += index + 1;
+                        return;
+                    }
+                }
+                _ if depth == 0 => return,
+                _ => {}
+            }
+        }
+    }
+
     /// The host after the time, when the next token looks like one: not a vendor message tag
     /// (`%ASA-…`), not a `key=value` pair, not a CSV record; a trailing `:` is dropped.
     fn host(&mut self) -> Option<String> {
@@ -149,6 +180,11 @@ fn rfc5424(cursor: &mut Cursor<'_>, zone: &Zone) -> Option<SyslogHeader> {
         Some(parse_timestamp_ms(time, zone)?)
     };
     let host = cursor.token();
+    // APP-NAME, PROCID and MSGID, then the structured data: `-` or `[id key="value"]…`.
+    for _ in 0..3 {
+        cursor.token();
+    }
+    cursor.skip_structured_data();
     cursor.skip_spaces();
     Some(SyslogHeader {
         time_ms,
@@ -291,7 +327,13 @@ mod tests {
         let parsed = header(line);
         assert_eq!(parsed.time_ms, Some(1_709_547_302_123));
         assert_eq!(parsed.host.as_deref(), Some("fw01"));
-        assert_eq!(&line[parsed.body_start..], "app 1 - - %ASA-6-302013: x");
+        assert_eq!(&line[parsed.body_start..], "%ASA-6-302013: x");
+        let with_data = "<14>1 - pa01 - - - [meta a=\"x\\]\"][b c=\"d\"] 1,2024/01/01 00:00:00";
+        let parsed = header(with_data);
+        assert_eq!(parsed.time_ms, None);
+        assert_eq!(&with_data[parsed.body_start..], "1,2024/01/01 00:00:00");
+        let unclosed = header("<14>1 - h a b c [x");
+        assert_eq!(unclosed.host.as_deref(), Some("h"));
         let iso_line = header("2024-03-04T10:15:02+01:00 fw02 date=x");
         assert_eq!(iso_line.time_ms, Some(1_709_543_702_000));
         assert_eq!(iso_line.host.as_deref(), Some("fw02"));
