@@ -14,7 +14,9 @@
 //! - execute: [`sumoql_exec::Pipeline`]
 //! - write: [`sumoql_io::write`]
 //!
-//! [`Engine::compile`] does parse and plan; [`run`] reads, executes and writes.
+//! [`Engine::compile`] does parse and plan; [`run`] reads, executes and writes. Lines that
+//! are not JSON (firewall syslog) become records through extraction rules written in the
+//! dialect, given to a run as a [`ParserSet`] (see `queries/parsers/`).
 //!
 //! ```
 //! use sumoql::{Engine, RunConfig, run_lines};
