@@ -318,6 +318,12 @@ fn a_config_maps_paths_to_categories_and_rules_and_reports_a_mis_mapped_file() {
         fs::create_dir_all(dir.join(folder)).expect("create folders");
     }
     fs::write(dir.join("logs/asa/edge.log"), ASA_LINES).expect("write");
+    // JSON records of a mapped file without a category of their own get the mapping's.
+    fs::write(
+        dir.join("logs/asa/edge.ndjson"),
+        "{\"action\":\"built\",\"src_ip\":\"10.2.2.8\"}\n{\"_sourceCategory\":\"own\",\"action\":\"x\"}\n",
+    )
+    .expect("write");
     // ASA lines in the folder mapped to PAN-OS: the mistake must show, with counts.
     fs::write(dir.join("logs/pan/wrong.log"), ASA_LINES).expect("write");
     fs::write(
@@ -333,7 +339,7 @@ fn a_config_maps_paths_to_categories_and_rules_and_reports_a_mis_mapped_file() {
     fs::write(
         dir.join("sumoql.toml"),
         "[parsers]\nacme = \"rules/acme.sumo\"\n\n\
-         [[source]]\npath = \"logs/asa/*.log\"\ncategory = \"firewall/edge\"\nparser = \"cisco_asa\"\n\n\
+         [[source]]\npath = \"logs/asa/*\"\ncategory = \"firewall/edge\"\nparser = \"cisco_asa\"\n\n\
          [[source]]\npath = \"logs/pan/**\"\nparser = \"paloalto\"\n\n\
          [[source]]\npath = \"acme.log\"\nparser = \"acme\"\n",
     )
@@ -347,6 +353,8 @@ fn a_config_maps_paths_to_categories_and_rules_and_reports_a_mis_mapped_file() {
          logs/acme.log,network/acme,pass,10.9.9.9,1\n\
          logs/asa/edge.log,firewall/edge,built,10.2.2.7,1\n\
          logs/asa/edge.log,firewall/edge,teardown,203.0.113.50,1\n\
+         logs/asa/edge.ndjson,firewall/edge,built,10.2.2.8,1\n\
+         logs/asa/edge.ndjson,own,x,,1\n\
          logs/pan/wrong.log,network/paloalto,,,2\n"
     );
     assert_eq!(
@@ -378,7 +386,7 @@ fn a_config_maps_paths_to_categories_and_rules_and_reports_a_mis_mapped_file() {
     );
     assert_eq!(
         text(&forced.stdout),
-        "_sourceCategory,action,_count\nnetwork/cisco/asa,built,1\nnetwork/cisco/asa,teardown,1\n",
+        "_sourceCategory,action,_count\nnetwork/cisco/asa,built,2\nnetwork/cisco/asa,teardown,1\nown,x,1\n",
         "{}",
         text(&forced.stderr)
     );

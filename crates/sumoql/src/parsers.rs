@@ -469,6 +469,26 @@ impl RawLines {
         }
     }
 
+    /// What applies to the input named `source_name`, remembered while the input lasts.
+    fn choice_for(&mut self, source_name: &str) -> &SourceChoice {
+        if self
+            .choice
+            .as_ref()
+            .is_none_or(|(name, _)| name != source_name)
+        {
+            self.choice = Some((source_name.to_string(), self.set.choice_for(source_name)));
+        }
+        let (_, choice) = self.choice.get_or_insert_with(Default::default);
+        choice
+    }
+
+    /// The `_sourceCategory` the mapping (or `--source-category`) gives the input named
+    /// `source_name`, else the run's default, for its JSON records that carry none.
+    pub(crate) fn category_for(&mut self, source_name: &str) -> Option<String> {
+        let default = self.decoder.metadata().source_category.clone();
+        self.choice_for(source_name).category.clone().or(default)
+    }
+
     /// Reads `line` of `source_name` raw when it is a raw log line: `None` when it is not one
     /// (no rule applies, no syslog header), so it goes on as a JSON line; `Some(None)` when
     /// it is outside the run's time window.
@@ -484,18 +504,7 @@ impl RawLines {
         let text = std::str::from_utf8(line).ok()?;
         let header = self.decoder.header(text);
         let body = text.get(header.body_start..).unwrap_or("");
-        if self
-            .choice
-            .as_ref()
-            .is_none_or(|(name, _)| name != source_name)
-        {
-            self.choice = Some((source_name.to_string(), self.set.choice_for(source_name)));
-        }
-        let choice = self
-            .choice
-            .as_ref()
-            .map(|(_, c)| c.clone())
-            .unwrap_or_default();
+        let choice = self.choice_for(source_name).clone();
         let detected = detect_vendor(body);
         let rule = choice.parser.or_else(|| {
             detected.and_then(|name| self.set.rules.iter().position(|r| r.name == name))

@@ -103,6 +103,9 @@ impl Worker {
         let mut fatal = None;
         let mut number = chunk.first_line;
         let mut rest: &[u8] = &chunk.bytes;
+        if let Some(raw) = &mut self.raw {
+            self.decoder.set_default_category(raw.category_for(name));
+        }
         while !rest.is_empty() {
             let (line, after) = match memchr::memchr(b'\n', rest) {
                 Some(end) => (&rest[..end], &rest[end + 1..]),
