@@ -3,13 +3,14 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 mod help;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use sumoql::{
     parse_duration_ms, parse_time_arg, run, writer, Diagnostic, Engine, Format, InputSource,
-    NullGroups, Query, RunConfig, Severity, Zone,
+    NullGroups, ParserError, ParserSet, Query, RunConfig, Severity, Zone, CONFIG_FILE_NAME,
 };
 
 const EXAMPLES: &str = "\
@@ -93,9 +94,17 @@ struct RunArgs {
     /// Time zone for dates (IANA name such as Europe/Paris, or an offset such as +02:00).
     #[arg(long, value_name = "ZONE", default_value = "UTC")]
     tz: String,
-    /// _sourceCategory for records that carry none.
+    /// _sourceCategory for records that carry none (and for every raw line).
     #[arg(long, value_name = "CAT")]
     source_category: Option<String>,
+    /// The extraction rule for the raw lines of every input (paloalto, cisco_asa, fortinet,
+    /// or one named in the configuration); without it each input's mapping or each line's
+    /// vendor decides.
+    #[arg(long, value_name = "NAME")]
+    parser: Option<String>,
+    /// The source mapping and extraction rules to use [default: ./sumoql.toml when present].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Records whose group-by field is null: keep them in a null group, or drop them.
     #[arg(long, value_enum, default_value_t = NullGroupsArg::Keep)]
     null_groups: NullGroupsArg,
@@ -187,6 +196,8 @@ fn now_ms() -> i64 {
 }
 
 fn run_command(args: RunArgs) -> Result<(), Exit> {
+    let engine = Engine::new();
+    let parsers = parser_set(&engine, &args)?;
     let mut paths = args.args;
     let query_file = if args.expression.is_none() {
         if paths.is_empty() {
@@ -199,7 +210,6 @@ fn run_command(args: RunArgs) -> Result<(), Exit> {
         None
     };
     let (text, origin) = query_text(query_file.as_deref(), args.expression)?;
-    let engine = Engine::new();
     let query = compile(&engine, &text, &origin)?;
     let zone = Zone::parse(&args.tz).map_err(|e| usage_error(format!("--tz: {e}")))?;
     let now = now_ms();
@@ -246,6 +256,7 @@ fn run_command(args: RunArgs) -> Result<(), Exit> {
         window,
         strict: args.strict,
         threads: args.threads.map(usize::from),
+        parsers: Some(Arc::new(parsers)),
     };
     let mut out = writer(format, Box::new(std::io::stdout()));
     match run(&query, &sources, &config, out.as_mut()) {
@@ -258,6 +269,32 @@ fn run_command(args: RunArgs) -> Result<(), Exit> {
             Err(Exit(1))
         }
     }
+}
+
+/// The extraction rules of a run: the built-in ones, the configuration's (`--config`, else
+/// `sumoql.toml` in the working folder when there is one), then `--parser` and
+/// `--source-category` for every input.
+fn parser_set(engine: &Engine, args: &RunArgs) -> Result<ParserSet, Exit> {
+    let fail = |error: ParserError| {
+        eprintln!("error: {error}");
+        Exit(2)
+    };
+    let mut set = ParserSet::builtin(engine).map_err(fail)?;
+    let default_config = PathBuf::from(CONFIG_FILE_NAME);
+    let config = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => default_config.is_file().then_some(default_config),
+    };
+    if let Some(path) = config {
+        set.load_config(engine, &path).map_err(fail)?;
+    }
+    if let Some(name) = &args.parser {
+        set.force_parser(name).map_err(fail)?;
+    }
+    if let Some(category) = &args.source_category {
+        set.force_category(category);
+    }
+    Ok(set)
 }
 
 fn sumoql_sources(paths: &[PathBuf]) -> Result<Vec<InputSource>, Exit> {

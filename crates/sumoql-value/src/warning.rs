@@ -24,6 +24,9 @@ pub enum WarningKind {
     NonNumericSkipped,
     /// A lookup table repeats a key; the last row with that key is used.
     LookupDuplicateKeys,
+    /// A raw (non-JSON) line that no extraction rule could parse was kept with only `_raw`
+    /// and its metadata.
+    UnparsedRawLine,
 }
 
 impl WarningKind {
@@ -47,6 +50,9 @@ impl WarningKind {
             ),
             WarningKind::LookupDuplicateKeys => format!(
                 "{count} lookup table(s) repeat a key; the last row of each key is used"
+            ),
+            WarningKind::UnparsedRawLine => format!(
+                "{count} raw line(s) no extraction rule could parse were kept with only _raw"
             ),
         }
     }
@@ -76,7 +82,18 @@ impl Warnings {
     /// Counts one occurrence of `kind` with a sample message, kept if fewer than
     /// [`WARNING_SAMPLES`] are held.
     pub fn add_with_sample(&mut self, kind: WarningKind, sample: impl FnOnce() -> String) {
-        self.add(kind);
+        self.add_many_with_sample(kind, 1, sample);
+    }
+
+    /// Counts `count` occurrences of `kind` under one sample message (such as a per-file
+    /// summary), kept if fewer than [`WARNING_SAMPLES`] are held.
+    pub fn add_many_with_sample(
+        &mut self,
+        kind: WarningKind,
+        count: u64,
+        sample: impl FnOnce() -> String,
+    ) {
+        *self.counts.entry(kind).or_insert(0) += count;
         let samples = self.samples.entry(kind).or_default();
         if samples.len() < WARNING_SAMPLES {
             samples.push(sample());
@@ -128,7 +145,9 @@ impl fmt::Display for Warnings {
             for sample in samples {
                 writeln!(f, "  {sample}")?;
             }
-            if count > samples.len() as u64 && !samples.is_empty() {
+            // Unparsed raw lines are sampled per input with their own counts.
+            let one_per_sample = kind != WarningKind::UnparsedRawLine;
+            if one_per_sample && count > samples.len() as u64 && !samples.is_empty() {
                 writeln!(f, "  ... and {} more", count - samples.len() as u64)?;
             }
         }

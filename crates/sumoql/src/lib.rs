@@ -14,7 +14,9 @@
 //! - execute: [`sumoql_exec::Pipeline`]
 //! - write: [`sumoql_io::write`]
 //!
-//! [`Engine::compile`] does parse and plan; [`run`] reads, executes and writes.
+//! [`Engine::compile`] does parse and plan; [`run`] reads, executes and writes. Lines that
+//! are not JSON (firewall syslog) become records through extraction rules written in the
+//! dialect, given to a run as a [`ParserSet`] (see `queries/parsers/`).
 //!
 //! ```
 //! use sumoql::{Engine, RunConfig, run_lines};
@@ -32,11 +34,15 @@
 
 mod engine;
 mod output;
+mod parsers;
 mod run;
 mod scan;
 
 pub use engine::{Engine, Query};
 pub use output::{ColumnNames, OutputColumns, Row};
+pub use parsers::{
+    detect_vendor, glob_matches_path, ParserError, ParserSet, BUILTIN_RULES, CONFIG_FILE_NAME,
+};
 pub use run::{default_threads, run, run_lines, LinesResult, RunConfig, RunError, RunSummary};
 pub use scan::{CHUNKS_IN_FLIGHT_PER_WORKER, CHUNK_BYTES};
 

@@ -1,14 +1,17 @@
 //! Running a compiled query over inputs and writing its rows.
 
+use std::sync::Arc;
 use sumoql_exec::{AggregateStage, NullGroups, Pipeline, RunOptions, Split};
 use sumoql_io::read::{InputSource, LineDecoder, MetadataOptions, ReadError};
 use sumoql_io::write::RowWriter;
+
 use sumoql_value::time::Zone;
 use sumoql_value::{Record, Value, Warnings};
 use thiserror::Error;
 
 use crate::engine::Query;
 use crate::output::{ColumnNames, OutputColumns, Row};
+use crate::parsers::{ParserSet, RawLines};
 use crate::scan::{scan_parallel, Chunk, ChunkResult, Worker};
 
 /// Where a run hands its rows.
@@ -32,6 +35,8 @@ pub struct RunConfig {
     pub strict: bool,
     /// Worker threads (`--threads`); `None` means one per core. Results do not depend on it.
     pub threads: Option<usize>,
+    /// Extraction rules for raw (non-JSON) lines; without them such lines are malformed.
+    pub parsers: Option<Arc<ParserSet>>,
 }
 
 impl Default for RunConfig {
@@ -44,6 +49,7 @@ impl Default for RunConfig {
             window: None,
             strict: false,
             threads: None,
+            parsers: None,
         }
     }
 }
@@ -117,18 +123,22 @@ fn execute(
         now_ms: config.now_ms,
         window: config.window.unwrap_or_default(),
     };
+    let metadata = MetadataOptions {
+        source_category: config.source_category.clone(),
+        receipt_time_ms: config.now_ms,
+        zone: config.zone,
+        window: config.window,
+    };
     let decoder = LineDecoder::new(
         &plan.read.fields,
         plan.schema.len(),
         plan.read.whole_records,
-        MetadataOptions {
-            source_category: config.source_category.clone(),
-            receipt_time_ms: config.now_ms,
-            zone: config.zone,
-            window: config.window,
-        },
+        metadata.clone(),
     );
-    let make_worker = || Worker::new(plan, decoder.clone(), options.clone(), config.strict);
+    let make_worker = || {
+        let raw = (config.parsers.clone()).map(|set| RawLines::new(set, plan, &metadata, &options));
+        Worker::new(plan, decoder.clone(), options.clone(), config.strict, raw)
+    };
     let mut tail = Pipeline::tail(plan, options.clone());
     let mut summary = RunSummary {
         warnings: plan.warnings(),

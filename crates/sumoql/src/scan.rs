@@ -16,6 +16,7 @@ use sumoql_exec::{AggregateStage, Pipeline, RunOptions};
 use sumoql_io::read::{InputSource, LineDecoder, ReadError};
 use sumoql_value::{Record, WarningKind, Warnings};
 
+use crate::parsers::RawLines;
 use crate::run::RunError;
 
 /// The size of the chunks the reader hands to workers. A line longer than this makes its
@@ -70,15 +71,19 @@ pub(crate) struct Worker {
     decoder: LineDecoder,
     pipeline: Pipeline,
     strict: bool,
+    /// The raw-line path, when the run reads raw lines.
+    raw: Option<RawLines>,
 }
 
 impl Worker {
-    /// A worker for `plan` with the decoder given (cloned per worker).
+    /// A worker for `plan` with the decoder given (cloned per worker), and the raw-line path
+    /// when the run reads raw lines.
     pub(crate) fn new(
         plan: &sumoql_plan::Plan,
         mut decoder: LineDecoder,
         options: RunOptions,
         strict: bool,
+        raw: Option<RawLines>,
     ) -> Worker {
         let pipeline = Pipeline::worker(plan, options);
         decoder.set_early_slots(pipeline.early_filter().slots());
@@ -86,6 +91,7 @@ impl Worker {
             decoder,
             pipeline,
             strict,
+            raw,
         }
     }
 
@@ -97,6 +103,9 @@ impl Worker {
         let mut fatal = None;
         let mut number = chunk.first_line;
         let mut rest: &[u8] = &chunk.bytes;
+        if let Some(raw) = &mut self.raw {
+            self.decoder.set_default_category(raw.category_for(name));
+        }
         while !rest.is_empty() {
             let (line, after) = match memchr::memchr(b'\n', rest) {
                 Some(end) => (&rest[..end], &rest[end + 1..]),
@@ -113,6 +122,14 @@ impl Worker {
                 continue;
             }
             lines_read += 1;
+            if let Some(raw) = &mut self.raw {
+                if let Some(decoded) = raw.decode(line, name, this_line) {
+                    if let Some(record) = decoded.filter(|r| self.pipeline.admits(r)) {
+                        self.pipeline.push_admitted(record);
+                    }
+                    continue;
+                }
+            }
             let pipeline = &mut self.pipeline;
             match self
                 .decoder
@@ -132,6 +149,9 @@ impl Worker {
                     format!("{name}:{this_line}: {error}")
                 }),
             }
+        }
+        if let Some(raw) = &mut self.raw {
+            raw.report(name, &mut warnings);
         }
         warnings.merge(self.pipeline.take_warnings());
         ChunkResult {

@@ -120,6 +120,11 @@ impl LineDecoder {
         }
     }
 
+    /// Sets the `_sourceCategory` given to records without one (a source mapping's category).
+    pub fn set_default_category(&mut self, category: Option<String>) {
+        self.metadata.source_category = category;
+    }
+
     /// Marks the fields the early filter reads: they are decoded before the filter runs, and
     /// the others only for records it admits.
     pub fn set_early_slots(&mut self, slots: &[SlotId]) {

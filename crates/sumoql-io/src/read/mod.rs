@@ -1,14 +1,18 @@
 //! Readers: where log lines come from ([`source`]) and how a line becomes a record
-//! ([`json_line`], [`metadata`]).
+//! ([`json_line`], [`metadata`]; [`raw_line`] and [`syslog`] for lines that are not JSON).
 
 mod intern;
 mod json_line;
 mod json_scan;
 mod json_text;
 mod metadata;
+mod raw_line;
 mod source;
+mod syslog;
 
 pub use json_line::{LineDecoder, LineError};
 pub use json_text::{json_element, json_member, json_members, JsonText};
 pub use metadata::MetadataOptions;
+pub use raw_line::{is_raw_line, RawLineDecoder};
 pub use source::{expand_paths, InputSource, ReadError};
+pub use syslog::{parse_header, SyslogHeader};
