@@ -4,12 +4,14 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod detect_cmd;
 mod help;
+mod test_cmd;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use sumoql::{
     parse_duration_ms, parse_time_arg, run, writer, Diagnostic, Engine, Format, InputSource,
-    NullGroups, Query, RunConfig, Severity, Zone,
+    NullGroups, Query, RuleSeverity, RunConfig, Severity, Zone,
 };
 
 const EXAMPLES: &str = "\
@@ -20,6 +22,8 @@ Examples:
   sumoql check queries/*.sumo
   sumoql explain queries/t1071_002_file_transfer_protocols.sumo
   sumoql help timeslice
+  sumoql test queries
+  sumoql detect --rules queries examples/logs --min-severity high
 
 Exit codes: 0 ok, 1 runtime or data error, 2 usage or query error.";
 
@@ -60,6 +64,18 @@ Warnings (skipped lines, dropped records) go to stderr, one summary line per kin
         #[arg(short = 'e', long = "expression", value_name = "QUERY")]
         expression: Option<String>,
     },
+    /// Run every rule's fixture cases (RULE.tests/CASE/input.* against expected.ndjson).
+    #[command(after_help = TEST_HELP)]
+    Test {
+        /// Rule files or folders of rules [default: queries].
+        paths: Vec<PathBuf>,
+        /// Rewrite each case's expected.ndjson with the rows the rule prints now (review them!).
+        #[arg(long)]
+        bless: bool,
+    },
+    /// Run a set of rules over logs in one pass; print alerts as NDJSON. Exit 1 if any fired.
+    #[command(after_help = DETECT_HELP)]
+    Detect(DetectArgs),
     /// The dialect reference: every operator and function, or one entry with examples.
     Help {
         /// An operator, function or command name (e.g. `timeslice`, `formatDate`, `run`).
@@ -107,6 +123,60 @@ struct RunArgs {
     threads: Option<u16>,
 }
 
+const TEST_HELP: &str = "\
+A rule DIR/NAME.sumo keeps its cases in DIR/NAME.tests/CASE/: one or more input.* logs
+(input.ndjson, input.json.gz, input.log, read in name order) and expected.ndjson, the rows
+the rule must print (empty for a true negative). Each case prints `ok` or `FAIL` with a diff
+(- expected, + actual); the last line is `N passed, M failed`. Exit 1 when a case fails.
+
+Examples:
+  sumoql test                      every rule under queries/
+  sumoql test queries/t1110_001_ssh_password_guessing.sumo
+  sumoql test queries --bless      accept the current rows as expected";
+
+const DETECT_HELP: &str = "\
+Each log line is read and decoded once and handed to every selected rule. Each alert is one
+JSON line: {\"rule_id\",\"title\",\"severity\",\"mitre\":{tactic,technique,sub_technique},
+\"result\":{the rule's row}}. A table of alerts per rule goes to stderr on a terminal (or
+with --summary).
+
+Exit codes: 0 no alert, 1 at least one alert, 2 a bad rule, a bad input or a usage error.
+
+Examples:
+  sumoql detect --rules queries examples/logs
+  sumoql detect --rules queries --tag ssh --min-severity medium /var/log/auth.ndjson
+  sumoql detect --rules queries --rule t1071_004_dns_tunneling dns.json.gz";
+
+#[derive(Args)]
+struct DetectArgs {
+    /// A rule file or folder of rules (repeatable).
+    #[arg(long = "rules", value_name = "DIR", required = true)]
+    rules: Vec<PathBuf>,
+    /// Log files or folders (stdin when none).
+    paths: Vec<PathBuf>,
+    /// Only rules at least this severe.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    min_severity: Option<SeverityArg>,
+    /// Only the rule with this id (repeatable).
+    #[arg(long = "rule", value_name = "ID")]
+    rule_ids: Vec<String>,
+    /// Only rules with this tag (repeatable; a rule needs one of them).
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+    /// Print the table of alerts per rule on stderr even when it is not a terminal.
+    #[arg(long)]
+    summary: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SeverityArg {
+    Informational,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum FormatArg {
     Table,
@@ -131,6 +201,15 @@ fn main() -> ExitCode {
         Command::Check { files } => check_command(&files),
         Command::Explain { file, expression } => explain_command(file, expression),
         Command::Help { name, markdown } => help_command(name.as_deref(), markdown),
+        Command::Test { paths, bless } => {
+            let paths = if paths.is_empty() {
+                vec![PathBuf::from("queries")]
+            } else {
+                paths
+            };
+            test_cmd::test_command(&paths, bless)
+        }
+        Command::Detect(args) => detect(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -258,6 +337,21 @@ fn run_command(args: RunArgs) -> Result<(), Exit> {
             Err(Exit(1))
         }
     }
+}
+
+fn detect(args: DetectArgs) -> Result<(), Exit> {
+    let selection = detect_cmd::Selection {
+        min_severity: args.min_severity.map(|severity| match severity {
+            SeverityArg::Informational => RuleSeverity::Informational,
+            SeverityArg::Low => RuleSeverity::Low,
+            SeverityArg::Medium => RuleSeverity::Medium,
+            SeverityArg::High => RuleSeverity::High,
+            SeverityArg::Critical => RuleSeverity::Critical,
+        }),
+        ids: args.rule_ids,
+        tags: args.tags,
+    };
+    detect_cmd::detect_command(&args.rules, &args.paths, &selection, args.summary)
 }
 
 fn sumoql_sources(paths: &[PathBuf]) -> Result<Vec<InputSource>, Exit> {

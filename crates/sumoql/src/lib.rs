@@ -30,13 +30,20 @@
 //! assert_eq!(result.rows[0].1[1].to_string(), "1");
 //! ```
 
+mod detect;
 mod engine;
 mod output;
+mod rule;
 mod run;
 mod scan;
 
+pub use detect::{alert_json, detect, AlertSink, DetectSummary};
 pub use engine::{Engine, Query};
 pub use output::{ColumnNames, OutputColumns, Row};
+pub use rule::{
+    find_rule_files, load_rules, Confidence, Mitre, MitreEntry, Rule, RuleError, RuleFile,
+    RuleMetadata, RuleSeverity, METADATA_KEYS,
+};
 pub use run::{default_threads, run, run_lines, LinesResult, RunConfig, RunError, RunSummary};
 pub use scan::{CHUNKS_IN_FLIGHT_PER_WORKER, CHUNK_BYTES};
 

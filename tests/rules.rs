@@ -1,0 +1,242 @@
+//! Detections as code through the real binary: `sumoql test` over the shipped rules and over
+//! scratch rules that fail, `--bless`, and `sumoql detect` (one pass over many rules, with the
+//! same rows as running each rule alone).
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use support::{repo_root, sumoql};
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sumoql-rules-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("create scratch folder");
+    dir
+}
+
+const SMALL_RULE: &str = "\
+// id: many_denies
+// title: Hosts with denied connections
+// severity: low
+// tags: demo
+* | where action = \"deny\" | count by src_ip | sort by src_ip asc
+";
+
+/// A folder with one rule and one case whose expected rows are `expected`.
+fn rule_folder(name: &str, expected: &str) -> PathBuf {
+    let dir = scratch(name);
+    fs::write(dir.join("many_denies.sumo"), SMALL_RULE).expect("write rule");
+    let case = dir.join("many_denies.tests/two_hosts");
+    fs::create_dir_all(&case).expect("create case");
+    fs::write(
+        case.join("input.ndjson"),
+        "{\"action\":\"deny\",\"src_ip\":\"10.0.0.2\"}\n{\"action\":\"allow\",\"src_ip\":\"10.0.0.3\"}\n{\"action\":\"deny\",\"src_ip\":\"10.0.0.1\"}\n",
+    )
+    .expect("write input");
+    fs::write(case.join("expected.ndjson"), expected).expect("write expected");
+    dir
+}
+
+#[test]
+fn every_shipped_rule_passes_sumoql_test() {
+    let out = sumoql(&["test", "queries"], "");
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(last.ends_with(" passed, 0 failed"), "{stdout}");
+    let passed: usize = last
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(passed >= 7, "{stdout}");
+    // The default path is queries/.
+    let default = sumoql(&["test"], "");
+    assert_eq!(text(&default.stdout), stdout);
+}
+
+#[test]
+fn a_failing_case_prints_a_diff_and_bless_rewrites_it() {
+    let dir = rule_folder("failing", "{\"src_ip\":\"10.0.0.1\",\"_count\":1}\n");
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let out = sumoql(&["test", &dir_arg], "");
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("FAIL many_denies/two_hosts"), "{stdout}");
+    assert!(
+        stdout.contains("  {\"src_ip\":\"10.0.0.1\",\"_count\":1}"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("+ {\"src_ip\":\"10.0.0.2\",\"_count\":1}"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("0 passed, 1 failed\n"), "{stdout}");
+    assert!(!stdout.contains('\x1b'), "NO_COLOR is honoured: {stdout}");
+
+    let blessed = sumoql(&["test", &dir_arg, "--bless"], "");
+    assert!(blessed.status.success(), "{}", text(&blessed.stdout));
+    let expected = fs::read_to_string(dir.join("many_denies.tests/two_hosts/expected.ndjson"))
+        .expect("blessed file");
+    assert_eq!(
+        expected,
+        "{\"src_ip\":\"10.0.0.1\",\"_count\":1}\n{\"src_ip\":\"10.0.0.2\",\"_count\":1}\n"
+    );
+    let again = sumoql(&["test", &dir_arg], "");
+    assert!(again.status.success(), "{}", text(&again.stdout));
+    assert!(text(&again.stdout).ends_with("1 passed, 0 failed\n"));
+}
+
+#[test]
+fn bad_metadata_fails_with_its_line() {
+    let dir = scratch("bad-metadata");
+    fs::write(
+        dir.join("broken.sumo"),
+        "// id: broken\n// title: Broken\n// severity: severe\n* | count\n",
+    )
+    .expect("write rule");
+    let rule = dir.join("broken.sumo").to_string_lossy().into_owned();
+    let out = sumoql(&["test", &rule], "");
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("broken.sumo:line 3: bad `severity`: expected informational, low, medium, high or critical"),
+        "{stdout}"
+    );
+    let detect = sumoql(&["detect", "--rules", &rule, "examples/logs"], "");
+    assert_eq!(detect.status.code(), Some(2));
+    assert!(text(&detect.stderr).contains("line 3: bad `severity`"));
+}
+
+/// The alerts of `detect`, grouped by rule id, each as its `result` object's JSON text.
+fn alerts_by_rule(stdout: &str) -> BTreeMap<String, Vec<String>> {
+    let mut alerts: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for line in stdout.lines() {
+        let alert: serde_json::Value = serde_json::from_str(line).expect("alert is JSON");
+        let id = alert["rule_id"].as_str().expect("rule_id").to_string();
+        assert!(alert["title"].is_string() && alert["severity"].is_string());
+        alerts
+            .entry(id)
+            .or_default()
+            .push(alert["result"].to_string());
+    }
+    alerts
+}
+
+fn rule_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(repo_root().join("queries"))
+        .expect("list queries")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "sumo"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn rule_id(path: &Path) -> String {
+    path.file_stem()
+        .expect("stem")
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn detect_gives_each_rule_the_rows_it_gives_alone() {
+    let inputs = ["examples/logs", "queries"];
+    let out = sumoql(&["detect", "--rules", "queries", inputs[0], inputs[1]], "");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let alerts = alerts_by_rule(&text(&out.stdout));
+    let mut fired = 0;
+    for rule in rule_files() {
+        let rule_arg = format!("queries/{}.sumo", rule_id(&rule));
+        let alone = sumoql(
+            &["run", &rule_arg, inputs[0], inputs[1], "--format", "ndjson"],
+            "",
+        );
+        assert!(alone.status.success(), "{}", text(&alone.stderr));
+        let rows: Vec<String> = text(&alone.stdout)
+            .lines()
+            .map(|line| {
+                serde_json::from_str::<serde_json::Value>(line)
+                    .expect("row is JSON")
+                    .to_string()
+            })
+            .collect();
+        fired += usize::from(!rows.is_empty());
+        assert_eq!(
+            alerts.get(&rule_id(&rule)).cloned().unwrap_or_default(),
+            rows,
+            "{rule_arg}"
+        );
+    }
+    assert!(fired >= 3, "only {fired} rules fired");
+}
+
+#[test]
+fn detect_selects_rules_and_reports_metadata() {
+    let out = sumoql(
+        &[
+            "detect",
+            "--rules",
+            "queries",
+            "--rule",
+            "t1071_002_file_transfer_protocols",
+            "--summary",
+            "examples/logs",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    let first: serde_json::Value =
+        serde_json::from_str(stdout.lines().next().expect("an alert")).expect("JSON");
+    assert_eq!(first["severity"], "medium");
+    assert_eq!(
+        first["mitre"]["sub_technique"],
+        "File Transfer Protocols (T1071.002)"
+    );
+    assert_eq!(alerts_by_rule(&stdout).len(), 1);
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("medium"), "{stderr}");
+    assert!(stderr.contains("from 1 of 1 rules"), "{stderr}");
+
+    // No alert: exit 0.
+    let quiet = sumoql(
+        &["detect", "--rules", "queries", "--tag", "ssh"],
+        "{\"message\":\"hello\"}\n",
+    );
+    assert_eq!(quiet.status.code(), Some(0), "{}", text(&quiet.stderr));
+    assert!(quiet.stdout.is_empty());
+
+    // Nothing selected is a usage error.
+    let none = sumoql(
+        &["detect", "--rules", "queries", "--min-severity", "critical"],
+        "",
+    );
+    assert_eq!(none.status.code(), Some(2));
+    assert!(text(&none.stderr).contains("no rule selected"));
+
+    // --min-severity high keeps only the high rules.
+    let high = sumoql(
+        &[
+            "detect",
+            "--rules",
+            "queries",
+            "--min-severity",
+            "high",
+            "examples/logs",
+        ],
+        "",
+    );
+    for line in text(&high.stdout).lines() {
+        let alert: serde_json::Value = serde_json::from_str(line).expect("JSON");
+        assert_eq!(alert["severity"], "high");
+    }
+}
