@@ -240,3 +240,54 @@ fn detect_selects_rules_and_reports_metadata() {
         assert_eq!(alert["severity"], "high");
     }
 }
+
+#[test]
+fn fmt_rewrites_checks_and_leaves_verbatim_rules() {
+    let shipped: Vec<String> = rule_files()
+        .iter()
+        .map(|path| format!("queries/{}.sumo", rule_id(path)))
+        .collect();
+    let mut args = vec!["fmt", "--check"];
+    args.extend(shipped.iter().map(String::as_str));
+    let out = sumoql(&args, "");
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("t1071_002_file_transfer_protocols.sumo: verbatim, left as written"),
+        "{stdout}"
+    );
+
+    let dir = scratch("fmt");
+    let file = dir.join("q.sumo");
+    let file_arg = file.to_string_lossy().into_owned();
+    fs::write(
+        &file,
+        "// a note\n_sourceCategory=fw or x |WHERE a=\"1|2\"   |count BY b // per b\n",
+    )
+    .expect("write query");
+    let check = sumoql(&["fmt", "--check", &file_arg], "");
+    assert_eq!(check.status.code(), Some(1));
+    let report = text(&check.stdout);
+    assert!(report.contains("q.sumo: not formatted"), "{report}");
+    assert!(report.contains("    + | where a=\"1|2\""), "{report}");
+    assert!(report.ends_with("1 of 1 files not formatted\n"), "{report}");
+
+    let rewrite = sumoql(&["fmt", &file_arg], "");
+    assert!(rewrite.status.success());
+    let formatted = fs::read_to_string(&file).expect("read back");
+    assert_eq!(
+        formatted,
+        "// a note\n_sourceCategory=fw OR x\n| where a=\"1|2\"\n| count by b // per b\n"
+    );
+    let again = sumoql(&["fmt", "--check", &file_arg], "");
+    assert!(again.status.success(), "{}", text(&again.stdout));
+
+    fs::write(&file, "* | where\n").expect("write broken query");
+    let broken = sumoql(&["fmt", &file_arg], "");
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(
+        text(&broken.stderr).contains("E0"),
+        "{}",
+        text(&broken.stderr)
+    );
+}

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod detect_cmd;
+mod diff;
+mod fmt_cmd;
 mod help;
 mod test_cmd;
 
@@ -23,6 +25,7 @@ Examples:
   sumoql explain queries/t1071_002_file_transfer_protocols.sumo
   sumoql help timeslice
   sumoql test queries
+  sumoql fmt --check queries/*.sumo
   sumoql detect --rules queries examples/logs --min-severity high
 
 Exit codes: 0 ok, 1 runtime or data error, 2 usage or query error.";
@@ -76,6 +79,16 @@ Warnings (skipped lines, dropped records) go to stderr, one summary line per kin
     /// Run a set of rules over logs in one pass; print alerts as NDJSON. Exit 1 if any fired.
     #[command(after_help = DETECT_HELP)]
     Detect(DetectArgs),
+    /// Rewrite query files in the canonical layout (one stage per line, `| ` first).
+    #[command(after_help = FMT_HELP)]
+    Fmt {
+        /// Query or rule files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Change nothing; list the files not formatted with a diff, and exit 1 if any.
+        #[arg(long)]
+        check: bool,
+    },
     /// The dialect reference: every operator and function, or one entry with examples.
     Help {
         /// An operator, function or command name (e.g. `timeslice`, `formatDate`, `run`).
@@ -147,6 +160,19 @@ Examples:
   sumoql detect --rules queries --tag ssh --min-severity medium /var/log/auth.ndjson
   sumoql detect --rules queries --rule t1071_004_dns_tunneling dns.json.gz";
 
+const FMT_HELP: &str = "\
+The layout: the scope at column 0, each stage on its own line after `| `, continuation lines
+indented by four spaces (`by` by two), operator names and keywords (by, as, and, or, not, in,
+asc, desc, nodrop, matches) in lower case, AND/OR/NOT in the scope in upper case. Comments
+stay, including a rule's metadata block; spacing inside a line, strings and regular
+expressions are never changed. Formatting never changes what a query means: the result is
+parsed again and must give the same syntax tree. A rule with `verbatim: true` in its metadata
+is left as written.
+
+Examples:
+  sumoql fmt queries/*.sumo
+  sumoql fmt --check queries/*.sumo       for CI: exit 1 and a diff when a file is not formatted";
+
 #[derive(Args)]
 struct DetectArgs {
     /// A rule file or folder of rules (repeatable).
@@ -210,6 +236,7 @@ fn main() -> ExitCode {
             test_cmd::test_command(&paths, bless)
         }
         Command::Detect(args) => detect(args),
+        Command::Fmt { files, check } => fmt_cmd::fmt_command(&files, check),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

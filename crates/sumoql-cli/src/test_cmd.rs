@@ -4,12 +4,13 @@
 //! logs (`input.ndjson`, `input.json.gz`, `input.log`, …, read in name order) and
 //! `expected.ndjson`, the rows the rule must print (empty for a true negative).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use sumoql::{find_rule_files, run, writer, Engine, Format, InputSource, Rule, RunConfig};
 
+use crate::diff::{line_diff, Palette};
 use crate::{now_ms, print_diagnostics, Exit};
 
 /// The outcome of one case: `None` when it passed, else what to print.
@@ -41,26 +42,9 @@ impl SharedBuffer {
     }
 }
 
-/// Colours for the report, off when NO_COLOR is set or stdout is not a terminal.
-struct Palette {
-    on: bool,
-}
-
-impl Palette {
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.on {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    }
-}
-
 /// Runs `sumoql test` over `paths` (rule files or folders).
 pub fn test_command(paths: &[PathBuf], bless: bool) -> Result<(), Exit> {
-    let palette = Palette {
-        on: std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
-    };
+    let palette = Palette::for_stdout();
     let files = find_rule_files(paths).map_err(|e| {
         eprintln!("error: {e}");
         Exit(2)
@@ -79,14 +63,7 @@ pub fn test_command(paths: &[PathBuf], bless: bool) -> Result<(), Exit> {
                 Some(report) => {
                     failed += 1;
                     let _ = writeln!(stdout, "{} {case}", palette.paint("31", "FAIL"));
-                    for line in report.lines() {
-                        let painted = match line.chars().next() {
-                            Some('-') => palette.paint("31", line),
-                            Some('+') => palette.paint("32", line),
-                            _ => line.to_string(),
-                        };
-                        let _ = writeln!(stdout, "    {painted}");
-                    }
+                    let _ = write!(stdout, "{}", palette.diff_lines(&report, "    "));
                 }
             }
         }
@@ -189,51 +166,4 @@ fn run_case(query: &sumoql::Query, case: &Path, bless: bool) -> CaseOutcome {
             line_diff(&expected, &actual)
         )
     })
-}
-
-/// A line diff: kept lines with two spaces, removed ones with `- `, added ones with `+ `.
-fn line_diff(expected: &str, actual: &str) -> String {
-    let old: Vec<&str> = expected.lines().collect();
-    let new: Vec<&str> = actual.lines().collect();
-    // Longest common subsequence table, from the ends; fixtures are small.
-    let mut common = vec![vec![0usize; new.len() + 1]; old.len() + 1];
-    for i in (0..old.len()).rev() {
-        for j in (0..new.len()).rev() {
-            common[i][j] = if old[i] == new[j] {
-                common[i + 1][j + 1] + 1
-            } else {
-                common[i + 1][j].max(common[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
-    let mut out = String::new();
-    while i < old.len() || j < new.len() {
-        if i < old.len() && j < new.len() && old[i] == new[j] {
-            out.push_str(&format!("  {}\n", old[i]));
-            i += 1;
-            j += 1;
-        } else if j < new.len() && (i == old.len() || common[i][j + 1] >= common[i + 1][j]) {
-            out.push_str(&format!("+ {}\n", new[j]));
-            j += 1;
-        } else {
-            out.push_str(&format!("- {}\n", old[i]));
-            i += 1;
-        }
-    }
-    if !expected.is_empty() && !expected.ends_with('\n') {
-        out.push_str("  (the expected file does not end with a newline)\n");
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::line_diff;
-
-    #[test]
-    fn diff_marks_removed_and_added_lines() {
-        assert_eq!(line_diff("a\nb\nc\n", "a\nc\nd\n"), "  a\n- b\n  c\n+ d\n");
-        assert_eq!(line_diff("", "x\n"), "+ x\n");
-    }
 }
