@@ -291,3 +291,79 @@ fn fmt_rewrites_checks_and_leaves_verbatim_rules() {
         text(&broken.stderr)
     );
 }
+
+#[test]
+fn check_lints_with_codes_and_spans() {
+    let dir = scratch("check");
+    let file = dir.join("lint.sumo");
+    fs::write(
+        &file,
+        "* | eval a = 1, unused = 2 | fields - b | sort by b | count by a, hostx\n",
+    )
+    .expect("write query");
+    let file_arg = file.to_string_lossy().into_owned();
+    let without_inputs = sumoql(&["check", &file_arg], "");
+    assert!(without_inputs.status.success());
+    let stderr = text(&without_inputs.stderr).replace(&file_arg, "lint.sumo");
+    assert!(!stderr.contains("W0302"), "no inputs, no W0302: {stderr}");
+
+    let out = sumoql(
+        &[
+            "check",
+            &file_arg,
+            "--input",
+            "examples/logs/firewall.ndjson",
+        ],
+        "",
+    );
+    assert!(out.status.success());
+    let stderr = text(&out.stderr).replace(&file_arg, "lint.sumo");
+    assert_eq!(
+        stderr,
+        "\
+warning[W0303]: `unused` is computed but never used
+ --> lint.sumo:1:17
+  |
+1 | * | eval a = 1, unused = 2 | fields - b | sort by b | count by a, hostx
+  |                 ^^^^^^ no later stage reads it and the output does not show it
+  = remove the assignment, or add the field to `fields` or the aggregation
+warning[W0304]: `b` was removed by an earlier `fields -`
+ --> lint.sumo:1:51
+  |
+1 | * | eval a = 1, unused = 2 | fields - b | sort by b | count by a, hostx
+  |                                                   ^ this sort key is null on every record
+  |                                       - removed here
+  = sort before `fields -`, or keep the field
+warning[W0302]: no earlier stage makes `hostx` and the inputs do not have it
+ --> lint.sumo:1:67
+  |
+1 | * | eval a = 1, unused = 2 | fields - b | sort by b | count by a, hostx
+  |                                                                   ^^^^^ every record gets null here
+  = all records fall in one null group (or none with --null-groups drop)
+lint.sumo: ok, 3 warning(s)
+"
+    );
+
+    // The schema file says what the logs have.
+    let schema = dir.join("fields.txt");
+    fs::write(&schema, "# firewall fields\nhostx\n").expect("write schema");
+    let with_schema = sumoql(
+        &["check", &file_arg, "--schema", &schema.to_string_lossy()],
+        "",
+    );
+    assert!(!text(&with_schema.stderr).contains("W0302"));
+
+    // Shipped rules: IPv6 warnings on the IP tests, bad metadata is an error.
+    let shipped = sumoql(
+        &["check", "queries/t1071_002_file_transfer_protocols.sumo"],
+        "",
+    );
+    assert!(shipped.status.success());
+    assert!(text(&shipped.stderr)
+        .contains("warning[W0301]: `isPrivateIP` gives null for an IPv6 address in `dest_ip`"));
+    let broken = dir.join("broken.sumo");
+    fs::write(&broken, "// id: x\n// title: t\n// severity: loud\n*\n").expect("write rule");
+    let bad = sumoql(&["check", &broken.to_string_lossy()], "");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("line 3: bad `severity`"));
+}

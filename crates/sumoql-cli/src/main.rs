@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod check_cmd;
 mod detect_cmd;
 mod diff;
 mod fmt_cmd;
@@ -53,11 +54,18 @@ Folders are read recursively (.json .ndjson .jsonl .log, and their .gz).\n\
 Warnings (skipped lines, dropped records) go to stderr, one summary line per kind."
     )]
     Run(RunArgs),
-    /// Parse and plan query files; print every diagnostic. Exit 2 on error.
+    /// Parse, plan and lint query or rule files; print every diagnostic. Exit 2 on error.
+    #[command(after_help = CHECK_HELP)]
     Check {
-        /// Query files to check.
+        /// Query or rule files to check.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// A file of the field names the logs have, one per line (`#` starts a comment).
+        #[arg(long, value_name = "FILE")]
+        schema: Option<PathBuf>,
+        /// Sample logs (files or folders): the field names of their first records are known.
+        #[arg(long = "input", value_name = "PATH")]
+        inputs: Vec<PathBuf>,
     },
     /// Print the plan of a query as stable text.
     Explain {
@@ -160,6 +168,21 @@ Examples:
   sumoql detect --rules queries --tag ssh --min-severity medium /var/log/auth.ndjson
   sumoql detect --rules queries --rule t1071_004_dns_tunneling dns.json.gz";
 
+const CHECK_HELP: &str = "\
+Errors (E01xx syntax, E02xx planning) make the exit code 2. Warnings (W03xx) point at queries
+that run but probably not as meant:
+  W0301  isPrivateIP/isPublicIP on a field never tested with isValidIPv4: IPv6 values give
+         null and those records are dropped
+  W0302  a `by` field no earlier stage makes and the logs do not have (only with --schema or
+         --input, which tell what the logs have)
+  W0303  an eval/as field never used later, when the output has explicit columns
+  W0304  a sort on a field an earlier `fields -` removed
+A rule file (starting with `// id:`) also gets its metadata checked (see docs/rules.md).
+
+Examples:
+  sumoql check queries/*.sumo
+  sumoql check my.sumo --input examples/logs/firewall.ndjson";
+
 const FMT_HELP: &str = "\
 The layout: the scope at column 0, each stage on its own line after `| `, continuation lines
 indented by four spaces (`by` by two), operator names and keywords (by, as, and, or, not, in,
@@ -224,7 +247,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run_command(args),
-        Command::Check { files } => check_command(&files),
+        Command::Check {
+            files,
+            schema,
+            inputs,
+        } => check_cmd::check_command(&files, schema.as_ref(), &inputs),
         Command::Explain { file, expression } => explain_command(file, expression),
         Command::Help { name, markdown } => help_command(name.as_deref(), markdown),
         Command::Test { paths, bless } => {
@@ -386,26 +413,6 @@ fn sumoql_sources(paths: &[PathBuf]) -> Result<Vec<InputSource>, Exit> {
         eprintln!("error: {e}");
         Exit(1)
     })
-}
-
-fn check_command(files: &[PathBuf]) -> Result<(), Exit> {
-    let engine = Engine::new();
-    let mut failed = false;
-    for file in files {
-        let (text, origin) = query_text(Some(file), None)?;
-        match engine.compile(&text) {
-            Ok(_) => eprintln!("{origin}: ok"),
-            Err(diagnostics) => {
-                print_diagnostics(&diagnostics, &text, &origin);
-                failed = true;
-            }
-        }
-    }
-    if failed {
-        Err(Exit(2))
-    } else {
-        Ok(())
-    }
 }
 
 fn explain_command(file: Option<PathBuf>, expression: Option<String>) -> Result<(), Exit> {
