@@ -349,3 +349,72 @@ lint.sumo: ok, 3 warning(s)
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad.stderr).contains("line 3: bad `severity`"));
 }
+
+#[test]
+fn sigma_converts_to_a_rule_that_runs() {
+    let dir = scratch("sigma");
+    let rule = dir.join("ssh.yml");
+    fs::write(
+        &rule,
+        "\
+title: SSH login failures
+id: ssh-failures
+level: low
+tags: [attack.t1110]
+logsource:
+  product: linux
+  service: sshd
+detection:
+  keywords:
+    - 'Failed password'
+  filter:
+    SourceIp|cidr: '10.0.0.0/8'
+  condition: keywords and not filter
+",
+    )
+    .expect("write sigma rule");
+    let mapping = dir.join("map.yml");
+    fs::write(
+        &mapping,
+        "fields:\n  SourceIp: src_ip\nlogsources:\n  linux/sshd: _sourceCategory=linux/auth*\n",
+    )
+    .expect("write mapping");
+    let out = sumoql(
+        &[
+            "sigma",
+            &rule.to_string_lossy(),
+            "--mapping",
+            &mapping.to_string_lossy(),
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "\
+// id: ssh-failures
+// title: SSH login failures
+// severity: low
+// tags: sigma, attack.t1110
+_sourceCategory=linux/auth*
+| where (_raw matches \"*Failed password*\" and !(cidrMatch(src_ip, \"10.0.0.0/8\")))
+"
+    );
+    let converted = dir.join("ssh.sumo");
+    fs::write(&converted, &out.stdout).expect("write converted rule");
+    let run = sumoql(
+        &["detect", "--rules", &converted.to_string_lossy()],
+        "{\"_sourceCategory\":\"linux/auth\",\"message\":\"Failed password for x\",\"src_ip\":\"8.8.8.8\"}\n{\"_sourceCategory\":\"linux/auth\",\"message\":\"Failed password for y\",\"src_ip\":\"10.1.1.1\"}\n",
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+    assert_eq!(text(&run.stdout).lines().count(), 1);
+
+    fs::write(
+        &rule,
+        "title: x\ndetection:\n  sel:\n    a: 1\n  condition: sel | count() > 5\n",
+    )
+    .expect("write aggregating rule");
+    let refused = sumoql(&["sigma", &rule.to_string_lossy()], "");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("not supported"));
+}

@@ -9,6 +9,7 @@ mod detect_cmd;
 mod diff;
 mod fmt_cmd;
 mod help;
+mod sigma_cmd;
 mod test_cmd;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
@@ -97,6 +98,16 @@ Warnings (skipped lines, dropped records) go to stderr, one summary line per kin
         #[arg(long)]
         check: bool,
     },
+    /// Convert a Sigma rule (YAML) into a rule file of this dialect, printed on stdout.
+    #[command(after_help = SIGMA_HELP)]
+    Sigma {
+        /// The Sigma rule.
+        file: PathBuf,
+        /// Field and log-source names: `fields:` (Sigma name: field) and `logsources:`
+        /// (`product/service`, `product/category`, `product` or `category`: scope).
+        #[arg(long, value_name = "FILE")]
+        mapping: Option<PathBuf>,
+    },
     /// The dialect reference: every operator and function, or one entry with examples.
     Help {
         /// An operator, function or command name (e.g. `timeslice`, `formatDate`, `run`).
@@ -183,6 +194,23 @@ Examples:
   sumoql check queries/*.sumo
   sumoql check my.sumo --input examples/logs/firewall.ndjson";
 
+const SIGMA_HELP: &str = "\
+Each search of `detection` becomes a condition: a map ANDs its fields, a list ORs, a list of
+plain words searches _raw. Modifiers: contains, startswith, endswith (as `matches` wildcards,
+case-insensitive like Sigma), re (`matches /regex/`), cidr (cidrMatch), all. The condition
+(and, or, not, parentheses, `1 of sel*`, `all of them`) becomes one `where`. Title,
+description, level, falsepositives, references, author and tags become the metadata block.
+Aggregating conditions (`| count() > N`) and `timeframe` are refused.
+
+Example mapping file:
+  fields:
+    SourceIp: src_ip
+  logsources:
+    linux/sshd: _sourceCategory=linux/auth*
+
+Examples:
+  sumoql sigma rule.yml --mapping sigma-map.yml > queries/from_sigma.sumo";
+
 const FMT_HELP: &str = "\
 The layout: the scope at column 0, each stage on its own line after `| `, continuation lines
 indented by four spaces (`by` by two), operator names and keywords (by, as, and, or, not, in,
@@ -264,6 +292,7 @@ fn main() -> ExitCode {
         }
         Command::Detect(args) => detect(args),
         Command::Fmt { files, check } => fmt_cmd::fmt_command(&files, check),
+        Command::Sigma { file, mapping } => sigma_cmd::sigma_command(&file, mapping.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

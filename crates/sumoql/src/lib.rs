@@ -36,6 +36,8 @@ mod output;
 mod rule;
 mod run;
 mod scan;
+mod sigma;
+mod yaml;
 
 pub use detect::{alert_json, detect, AlertSink, DetectSummary};
 pub use engine::{Engine, Query};
@@ -46,6 +48,8 @@ pub use rule::{
 };
 pub use run::{default_threads, run, run_lines, LinesResult, RunConfig, RunError, RunSummary};
 pub use scan::{CHUNKS_IN_FLIGHT_PER_WORKER, CHUNK_BYTES};
+pub use sigma::{sigma_to_rule, SigmaError, SigmaMapping};
+pub use yaml::YamlError;
 
 pub use sumoql_exec::NullGroups;
 pub use sumoql_io::read::{expand_paths, InputSource};
