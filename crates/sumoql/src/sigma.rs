@@ -22,6 +22,7 @@
 
 use thiserror::Error;
 
+use crate::rule::RuleSeverity;
 use crate::yaml::{parse_yaml, Yaml, YamlError};
 
 /// A Sigma rule that cannot be converted.
@@ -99,6 +100,11 @@ impl SigmaMapping {
             })
             .unwrap_or_else(|| "*".to_string())
     }
+}
+
+/// `text` on one line, runs of white space made one space.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `text` as a string literal of the dialect.
@@ -379,64 +385,60 @@ pub fn sigma_to_rule(text: &str, mapping: &SigmaMapping) -> Result<String, Sigma
         }
         wheres.push(expr);
     }
-    let title = rule
-        .get("title")
-        .and_then(Yaml::text)
-        .unwrap_or("Untitled Sigma rule");
-    let id = rule
+    let title = one_line(
+        rule.get("title")
+            .and_then(Yaml::text)
+            .unwrap_or("Untitled Sigma rule"),
+    );
+    let id: String = rule
         .get("id")
         .and_then(Yaml::text)
-        .map(str::to_string)
-        .unwrap_or_else(|| {
-            title
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() {
-                        c.to_ascii_lowercase()
-                    } else {
-                        '_'
-                    }
-                })
-                .collect()
-        });
+        .unwrap_or(&title)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
     let mut out = format!("// id: {id}\n// title: {title}\n");
     if let Some(description) = rule.get("description").and_then(Yaml::text) {
-        out.push_str(&format!(
-            "// description: {}\n",
-            description.split_whitespace().collect::<Vec<_>>().join(" ")
-        ));
+        out.push_str(&format!("// description: {}\n", one_line(description)));
     }
     let level = rule.get("level").and_then(Yaml::text).unwrap_or("medium");
-    out.push_str(&format!("// severity: {level}\n"));
-    let list = |out: &mut String, key: &str, values: Vec<String>| {
+    let severity = RuleSeverity::from_name(level)
+        .ok_or_else(|| unsupported(format!("`level: {level}` is not a Sigma level")))?;
+    out.push_str(&format!("// severity: {severity}\n"));
+    let texts = |key: &str| -> Vec<String> {
+        rule.get(key)
+            .map(Yaml::texts)
+            .unwrap_or_default()
+            .iter()
+            .map(|text| one_line(text))
+            .filter(|text| !text.is_empty())
+            .collect()
+    };
+    for (key, sigma_key) in [
+        ("false_positives", "falsepositives"),
+        ("references", "references"),
+    ] {
+        let values = texts(sigma_key);
         if !values.is_empty() {
             out.push_str(&format!("// {key}:\n"));
             for value in values {
                 out.push_str(&format!("//   - {value}\n"));
             }
         }
-    };
-    list(
-        &mut out,
-        "false_positives",
-        rule.get("falsepositives")
-            .map(Yaml::texts)
-            .unwrap_or_default(),
-    );
-    list(
-        &mut out,
-        "references",
-        rule.get("references").map(Yaml::texts).unwrap_or_default(),
-    );
+    }
     if let Some(author) = rule.get("author").and_then(Yaml::text) {
-        out.push_str(&format!("// author: {author}\n"));
+        out.push_str(&format!("// author: {}\n", one_line(author)));
     }
-    let tags = rule.get("tags").map(Yaml::texts).unwrap_or_default();
-    if !tags.is_empty() {
-        out.push_str(&format!("// tags: sigma, {}\n", tags.join(", ")));
-    } else {
-        out.push_str("// tags: sigma\n");
-    }
+    let tags: Vec<String> = std::iter::once("sigma".to_string())
+        .chain(texts("tags").into_iter().map(|tag| tag.replace(',', " ")))
+        .collect();
+    out.push_str(&format!("// tags: {}\n", tags.join(", ")));
     out.push_str(&mapping.scope(rule.get("logsource")));
     out.push('\n');
     out.push_str(&format!("| where {}\n", join(wheres, "or")));
