@@ -159,6 +159,27 @@ fn detect_gives_each_rule_the_rows_it_gives_alone() {
         );
     }
     assert!(fired >= 3, "only {fired} rules fired");
+
+    // The alerts and their order do not depend on the number of threads.
+    for threads in ["1", "3"] {
+        let again = sumoql(
+            &[
+                "detect",
+                "--rules",
+                "queries",
+                "--threads",
+                threads,
+                inputs[0],
+                inputs[1],
+            ],
+            "",
+        );
+        assert_eq!(
+            text(&again.stdout),
+            text(&out.stdout),
+            "--threads {threads}"
+        );
+    }
 }
 
 #[test]

@@ -33,6 +33,7 @@ pub fn detect_command(
     paths: &[PathBuf],
     selection: &Selection,
     summary_table: bool,
+    threads: Option<usize>,
 ) -> Result<(), Exit> {
     let files = load_rules(rules).map_err(|e| {
         eprintln!("error: {e}");
@@ -84,6 +85,7 @@ pub fn detect_command(
     let queries: Vec<&Query> = selected.iter().map(|(_, query)| query).collect();
     let config = RunConfig {
         now_ms: now_ms(),
+        threads,
         ..RunConfig::default()
     };
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());

@@ -243,6 +243,9 @@ struct DetectArgs {
     /// Print the table of alerts per rule on stderr even when it is not a terminal.
     #[arg(long)]
     summary: bool,
+    /// Worker threads [default: one per core]. The alerts and their order do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -434,7 +437,13 @@ fn detect(args: DetectArgs) -> Result<(), Exit> {
         ids: args.rule_ids,
         tags: args.tags,
     };
-    detect_cmd::detect_command(&args.rules, &args.paths, &selection, args.summary)
+    detect_cmd::detect_command(
+        &args.rules,
+        &args.paths,
+        &selection,
+        args.summary,
+        args.threads.map(usize::from),
+    )
 }
 
 fn sumoql_sources(paths: &[PathBuf]) -> Result<Vec<InputSource>, Exit> {

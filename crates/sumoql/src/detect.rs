@@ -10,24 +10,27 @@
 //! running it alone (a test checks this for every shipped rule). The early filter of each rule
 //! still runs, after decoding rather than between the two decoding steps; it only ever saved
 //! work, never changed a result.
+//!
+//! The scan is the parallel one of `sumoql run` (scan.rs): a reader thread cuts the inputs into
+//! chunks, each worker decodes a chunk's lines once and runs every rule's row-local stages (and
+//! partial aggregation), and the calling thread takes the chunks back in input order into each
+//! rule's remaining stages, so alerts do not depend on the number of threads.
 
-use std::io::{BufRead, BufReader};
 use std::sync::Arc;
 
-use sumoql_exec::{Pipeline, RunOptions};
-use sumoql_io::read::{InputSource, LineDecoder, MetadataOptions, ReadError};
-use sumoql_value::{write_json_string, Record, SlotId, SourceField, Value, WarningKind};
+use sumoql_exec::{AggregateStage, Pipeline, RunOptions, Split};
+use sumoql_io::read::{InputSource, LineDecoder, MetadataOptions};
+use sumoql_value::{write_json_string, Record, SlotId, SourceField, Value, WarningKind, Warnings};
 
 use crate::engine::Query;
 use crate::output::{ColumnNames, OutputColumns};
 use crate::rule::RuleMetadata;
-use crate::run::{RunConfig, RunError, RunSummary};
+use crate::run::{default_threads, RunConfig, RunError, RunSummary};
+use crate::scan::{scan_parallel, Chunk, ChunkWorker};
 
-/// One rule's share of a detection run: where its fields come from in the combined record.
-struct RuleFeed<'q> {
-    query: &'q Query,
-    pipeline: Pipeline,
-    output: OutputColumns,
+/// Where one rule's fields come from in the combined record.
+#[derive(Clone)]
+struct Projection {
     /// `(combined slot, rule slot)` for every field the rule reads.
     copies: Vec<(SlotId, SlotId)>,
     /// For each combined slot, the rule's slot of the same name, if it reads that field.
@@ -36,7 +39,30 @@ struct RuleFeed<'q> {
     whole_records: bool,
 }
 
-impl RuleFeed<'_> {
+impl Projection {
+    fn new(query: &Query, names: &[Arc<str>]) -> Projection {
+        let plan = &query.plan;
+        let copies: Vec<(SlotId, SlotId)> = plan
+            .read
+            .fields
+            .iter()
+            .filter_map(|(name, slot)| {
+                let combined = names.iter().position(|known| **known == **name)?;
+                Some((combined, *slot))
+            })
+            .collect();
+        let mut by_combined = vec![None; names.len()];
+        for &(from, to) in &copies {
+            by_combined[from] = Some(to);
+        }
+        Projection {
+            copies,
+            by_combined,
+            width: plan.schema.len(),
+            whole_records: plan.read.whole_records,
+        }
+    }
+
     /// The record this rule's own decoder would have made from the line.
     fn record_from(&self, combined: &Record, names: &[Arc<str>]) -> Record {
         let mut record = Record::with_width(self.width);
@@ -66,6 +92,94 @@ impl RuleFeed<'_> {
     }
 }
 
+/// One worker thread of a detection run: the combined decoder, and each rule's row-local
+/// stages (with its partial aggregation when it aggregates).
+struct DetectWorker {
+    decoder: LineDecoder,
+    names: Arc<[Arc<str>]>,
+    rules: Vec<(Projection, Pipeline)>,
+    strict: bool,
+}
+
+/// What a detection worker made of one chunk.
+struct DetectChunk {
+    seq: u64,
+    /// Each rule's records out of its row-local stages, in rule order.
+    records: Vec<Vec<Record>>,
+    warnings: Warnings,
+    lines_read: u64,
+    fatal: Option<RunError>,
+}
+
+impl ChunkWorker for DetectWorker {
+    type Output = DetectChunk;
+    type Partial = Vec<Option<AggregateStage>>;
+
+    fn process(&mut self, chunk: &Chunk, names: &[String]) -> DetectChunk {
+        let name = chunk.source_name(names);
+        let mut warnings = Warnings::new();
+        let mut lines_read = 0;
+        let mut fatal = None;
+        for (number, position, line) in chunk.lines() {
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            lines_read += 1;
+            let combined = match self.decoder.decode(line, name, &mut warnings) {
+                Ok(Some(record)) => record,
+                Ok(None) => continue,
+                Err(error) if self.strict => {
+                    fatal = Some(RunError::MalformedLine {
+                        source_name: name.to_string(),
+                        line: number,
+                        message: error.0,
+                    });
+                    break;
+                }
+                Err(error) => {
+                    warnings.add_with_sample(WarningKind::MalformedLine, || {
+                        format!("{name}:{number}: {error}")
+                    });
+                    continue;
+                }
+            };
+            for (projection, pipeline) in &mut self.rules {
+                pipeline.set_position(position);
+                pipeline.push(projection.record_from(&combined, &self.names));
+            }
+        }
+        let records = self
+            .rules
+            .iter_mut()
+            .map(|(_, pipeline)| {
+                warnings.merge(pipeline.take_warnings());
+                pipeline.take_output()
+            })
+            .collect();
+        DetectChunk {
+            seq: chunk.seq(),
+            records,
+            warnings,
+            lines_read,
+            fatal,
+        }
+    }
+
+    fn seq_of(output: &DetectChunk) -> u64 {
+        output.seq
+    }
+
+    fn into_partial(self) -> Vec<Option<AggregateStage>> {
+        self.rules
+            .into_iter()
+            .map(|(_, mut pipeline)| {
+                pipeline.finish();
+                pipeline.take_partial()
+            })
+            .collect()
+    }
+}
+
 /// Where a detection run hands each alert: the index of the rule that fired, and its row.
 pub type AlertSink<'s> = dyn FnMut(usize, ColumnNames, Vec<Value>) -> Result<(), RunError> + 's;
 
@@ -78,7 +192,16 @@ pub struct DetectSummary {
     pub alerts_per_rule: Vec<u64>,
 }
 
-/// Runs every query of `queries` over `sources` in one pass, calling `sink` with each alert.
+/// One rule's end of a detection run: the stages after its workers' share, and its output.
+struct RuleTail<'q> {
+    query: &'q Query,
+    pipeline: Pipeline,
+    output: OutputColumns,
+}
+
+/// Runs every query of `queries` over `sources` in one pass (on `config.threads` threads),
+/// calling `sink` with each alert. Each rule's alerts come in the order and with the rows of
+/// a run of that rule alone.
 pub fn detect(
     queries: &[&Query],
     sources: &[InputSource],
@@ -106,7 +229,7 @@ pub fn detect(
         .enumerate()
         .map(|(slot, name)| (name.to_string(), slot))
         .collect();
-    let mut decoder = LineDecoder::new(
+    let decoder = LineDecoder::new(
         &fields,
         names.len(),
         whole_records,
@@ -117,105 +240,92 @@ pub fn detect(
             window: config.window,
         },
     );
-    let mut feeds: Vec<RuleFeed<'_>> = queries
+    let projections: Vec<Projection> = queries
         .iter()
-        .map(|query| {
-            let plan = &query.plan;
-            let combined_slot =
-                |name: &str| names.iter().position(|known| **known == *name).unwrap_or(0);
-            let copies: Vec<(SlotId, SlotId)> = plan
-                .read
-                .fields
-                .iter()
-                .map(|(name, slot)| (combined_slot(name), *slot))
-                .collect();
-            let mut by_combined = vec![None; names.len()];
-            for &(from, to) in &copies {
-                by_combined[from] = Some(to);
-            }
-            RuleFeed {
-                query,
-                pipeline: Pipeline::new(plan, options.clone()),
-                output: OutputColumns::new(plan),
-                copies,
-                by_combined,
-                width: plan.schema.len(),
-                whole_records: plan.read.whole_records,
-            }
+        .map(|query| Projection::new(query, &names))
+        .collect();
+    let names: Arc<[Arc<str>]> = names.into();
+    let make_worker = || DetectWorker {
+        decoder: decoder.clone(),
+        names: names.clone(),
+        rules: queries
+            .iter()
+            .zip(&projections)
+            .map(|(query, projection)| {
+                (
+                    projection.clone(),
+                    Pipeline::worker(&query.plan, options.clone()),
+                )
+            })
+            .collect(),
+        strict: config.strict,
+    };
+    let mut tails: Vec<RuleTail<'_>> = queries
+        .iter()
+        .map(|query| RuleTail {
+            query,
+            pipeline: Pipeline::tail(&query.plan, options.clone()),
+            output: OutputColumns::new(&query.plan),
         })
         .collect();
     let mut summary = DetectSummary {
-        alerts_per_rule: vec![0; feeds.len()],
+        alerts_per_rule: vec![0; queries.len()],
         ..DetectSummary::default()
     };
     for query in queries {
         summary.run.warnings.merge(query.plan.warnings());
     }
-    let mut emit =
-        |index: usize, feed: &RuleFeed<'_>, records: Vec<Record>, summary: &mut DetectSummary| {
+    let emit = |index: usize,
+                tail: &RuleTail<'_>,
+                records: Vec<Record>,
+                summary: &mut DetectSummary,
+                sink: &mut AlertSink<'_>| {
+        for record in records {
+            let (columns, values) = tail.output.row(&tail.query.plan, &record);
+            sink(index, columns, values)?;
+            summary.alerts_per_rule[index] += 1;
+            summary.run.rows_written += 1;
+        }
+        Ok::<(), RunError>(())
+    };
+    let threads = config.threads.unwrap_or_else(default_threads);
+    let partials = scan_parallel(sources, threads, &make_worker, &mut |chunk: DetectChunk| {
+        summary.run.lines_read += chunk.lines_read;
+        summary.run.warnings.merge(chunk.warnings);
+        if let Some(fatal) = chunk.fatal {
+            return Err(fatal);
+        }
+        for (index, (tail, records)) in tails.iter_mut().zip(chunk.records).enumerate() {
             for record in records {
-                let (columns, values) = feed.output.row(&feed.query.plan, &record);
-                sink(index, columns, values)?;
-                summary.alerts_per_rule[index] += 1;
-                summary.run.rows_written += 1;
+                tail.pipeline.push_admitted(record);
             }
-            Ok::<(), RunError>(())
-        };
-    let mut position = 0u64;
-    for source in sources {
-        let name = source.name();
-        let mut reader = BufReader::new(source.open_bytes()?);
-        let mut line = Vec::new();
-        let mut number = 0u64;
-        loop {
-            line.clear();
-            let read = reader
-                .read_until(b'\n', &mut line)
-                .map_err(|e| RunError::Read(ReadError::Read(name.clone(), e)))?;
-            if read == 0 {
-                break;
-            }
-            number += 1;
-            position += 1;
-            let text = line.strip_suffix(b"\n").unwrap_or(&line);
-            let text = text.strip_suffix(b"\r").unwrap_or(text);
-            if text.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            summary.run.lines_read += 1;
-            let combined = match decoder.decode(text, &name, &mut summary.run.warnings) {
-                Ok(Some(record)) => record,
-                Ok(None) => continue,
-                Err(error) if config.strict => {
-                    return Err(RunError::MalformedLine {
-                        source_name: name,
-                        line: number,
-                        message: error.0,
-                    })
-                }
-                Err(error) => {
-                    summary
-                        .run
-                        .warnings
-                        .add_with_sample(WarningKind::MalformedLine, || {
-                            format!("{name}:{number}: {error}")
-                        });
-                    continue;
-                }
-            };
-            for (index, feed) in feeds.iter_mut().enumerate() {
-                feed.pipeline.set_position(position);
-                let record = feed.record_from(&combined, &names);
-                feed.pipeline.push(record);
-                let records = feed.pipeline.take_output();
-                emit(index, feed, records, &mut summary)?;
+            let output = tail.pipeline.take_output();
+            emit(index, tail, output, &mut summary, sink)?;
+        }
+        Ok(())
+    })?;
+    // Each worker's partials, rule by rule, merged in worker order as a lone run merges them.
+    let mut per_rule: Vec<Vec<AggregateStage>> = (0..tails.len()).map(|_| Vec::new()).collect();
+    for worker in partials {
+        for (index, partial) in worker.into_iter().enumerate() {
+            if let (Some(partial), Some(list)) = (partial, per_rule.get_mut(index)) {
+                list.push(partial);
             }
         }
     }
-    for (index, feed) in feeds.iter_mut().enumerate() {
-        let records = feed.pipeline.finish();
-        summary.run.warnings.merge(feed.pipeline.take_warnings());
-        emit(index, feed, records, &mut summary)?;
+    for (index, (tail, partials)) in tails.iter_mut().zip(per_rule).enumerate() {
+        if Split::of(&tail.query.plan).aggregate {
+            let mut partials = partials.into_iter();
+            if let Some(mut merged) = partials.next() {
+                for partial in partials {
+                    merged.merge(partial);
+                }
+                tail.pipeline.push_aggregated(merged);
+            }
+        }
+        let rest = tail.pipeline.finish();
+        summary.run.warnings.merge(tail.pipeline.take_warnings());
+        emit(index, tail, rest, &mut summary, sink)?;
     }
     Ok(summary)
 }
@@ -257,4 +367,20 @@ pub fn alert_json(metadata: &RuleMetadata, columns: &[Arc<str>], values: &[Value
     }
     out.push_str("}}");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scan::Chunk;
+
+    #[test]
+    fn chunk_lines_number_every_line_and_strip_line_ends() {
+        let chunk = Chunk::of_lines(&["a\r", "", "b"]);
+        let lines: Vec<(u64, u64, &[u8])> = chunk.lines().collect();
+        assert_eq!(
+            lines,
+            [(1, 0, &b"a"[..]), (2, 1, &b""[..]), (3, 2, &b"b"[..])]
+        );
+        assert_eq!(Chunk::of_lines(&[]).lines().count(), 0);
+    }
 }
