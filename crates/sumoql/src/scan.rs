@@ -211,8 +211,8 @@ impl Worker {
 }
 
 /// Runs `make_worker()` workers over the chunks of `sources` on `threads` threads, handing each
-/// chunk's result to `take` in input order. Returns the workers' partial aggregations, in
-/// worker order, or the first error (a read error, or what `take` returned).
+/// chunk's result to `take` in input order. Returns the workers' partial results (their partial
+/// aggregations), in worker order, or the first error (a read error, or what `take` returned).
 pub(crate) fn scan_parallel<W: ChunkWorker>(
     sources: &[InputSource],
     threads: usize,
