@@ -5,12 +5,19 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+mod check_cmd;
+mod detect_cmd;
+mod diff;
+mod fmt_cmd;
 mod help;
+mod sigma_cmd;
+mod test_cmd;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use sumoql::{
     parse_duration_ms, parse_time_arg, run, writer, Diagnostic, Engine, Format, InputSource,
-    NullGroups, ParserError, ParserSet, Query, RunConfig, Severity, Zone, CONFIG_FILE_NAME,
+    NullGroups, ParserError, ParserSet, Query, RuleSeverity, RunConfig, Severity, Zone,
+    CONFIG_FILE_NAME,
 };
 
 const EXAMPLES: &str = "\
@@ -21,6 +28,9 @@ Examples:
   sumoql check queries/*.sumo
   sumoql explain queries/t1071_002_file_transfer_protocols.sumo
   sumoql help timeslice
+  sumoql test queries
+  sumoql fmt --check queries/*.sumo
+  sumoql detect --rules queries examples/logs --min-severity high
 
 Exit codes: 0 ok, 1 runtime or data error, 2 usage or query error.";
 
@@ -47,11 +57,18 @@ Folders are read recursively (.json .ndjson .jsonl .log, and their .gz).\n\
 Warnings (skipped lines, dropped records) go to stderr, one summary line per kind."
     )]
     Run(RunArgs),
-    /// Parse and plan query files; print every diagnostic. Exit 2 on error.
+    /// Parse, plan and lint query or rule files; print every diagnostic. Exit 2 on error.
+    #[command(after_help = CHECK_HELP)]
     Check {
-        /// Query files to check.
+        /// Query or rule files to check.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// A file of the field names the logs have, one per line (`#` starts a comment).
+        #[arg(long, value_name = "FILE")]
+        schema: Option<PathBuf>,
+        /// Sample logs (files or folders): the field names of their first records are known.
+        #[arg(long = "input", value_name = "PATH")]
+        inputs: Vec<PathBuf>,
     },
     /// Print the plan of a query as stable text.
     Explain {
@@ -60,6 +77,38 @@ Warnings (skipped lines, dropped records) go to stderr, one summary line per kin
         /// The query text itself instead of a file.
         #[arg(short = 'e', long = "expression", value_name = "QUERY")]
         expression: Option<String>,
+    },
+    /// Run every rule's fixture cases (RULE.tests/CASE/input.* against expected.ndjson).
+    #[command(after_help = TEST_HELP)]
+    Test {
+        /// Rule files or folders of rules [default: queries].
+        paths: Vec<PathBuf>,
+        /// Rewrite each case's expected.ndjson with the rows the rule prints now (review them!).
+        #[arg(long)]
+        bless: bool,
+    },
+    /// Run a set of rules over logs in one pass; print alerts as NDJSON. Exit 1 if any fired.
+    #[command(after_help = DETECT_HELP)]
+    Detect(DetectArgs),
+    /// Rewrite query files in the canonical layout (one stage per line, `| ` first).
+    #[command(after_help = FMT_HELP)]
+    Fmt {
+        /// Query or rule files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Change nothing; list the files not formatted with a diff, and exit 1 if any.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Convert a Sigma rule (YAML) into a rule file of this dialect, printed on stdout.
+    #[command(after_help = SIGMA_HELP)]
+    Sigma {
+        /// The Sigma rule.
+        file: PathBuf,
+        /// Field and log-source names: `fields:` (Sigma name: field) and `logsources:`
+        /// (`product/service`, `product/category`, `product` or `category`: scope).
+        #[arg(long, value_name = "FILE")]
+        mapping: Option<PathBuf>,
     },
     /// The dialect reference: every operator and function, or one entry with examples.
     Help {
@@ -116,6 +165,108 @@ struct RunArgs {
     threads: Option<u16>,
 }
 
+const TEST_HELP: &str = "\
+A rule DIR/NAME.sumo keeps its cases in DIR/NAME.tests/CASE/: one or more input.* logs
+(input.ndjson, input.json.gz, input.log, read in name order) and expected.ndjson, the rows
+the rule must print (empty for a true negative). Each case prints `ok` or `FAIL` with a diff
+(- expected, + actual); the last line is `N passed, M failed`. Exit 1 when a case fails.
+
+Examples:
+  sumoql test                      every rule under queries/
+  sumoql test queries/t1110_001_ssh_password_guessing.sumo
+  sumoql test queries --bless      accept the current rows as expected";
+
+const DETECT_HELP: &str = "\
+Each log line is read and decoded once and handed to every selected rule. Each alert is one
+JSON line: {\"rule_id\",\"title\",\"severity\",\"mitre\":{tactic,technique,sub_technique},
+\"result\":{the rule's row}}. A table of alerts per rule goes to stderr on a terminal (or
+with --summary).
+
+Exit codes: 0 no alert, 1 at least one alert, 2 a bad rule, a bad input or a usage error.
+
+Examples:
+  sumoql detect --rules queries examples/logs
+  sumoql detect --rules queries --tag ssh --min-severity medium /var/log/auth.ndjson
+  sumoql detect --rules queries --rule t1071_004_dns_tunneling dns.json.gz";
+
+const CHECK_HELP: &str = "\
+Errors (E01xx syntax, E02xx planning) make the exit code 2. Warnings (W03xx) point at queries
+that run but probably not as meant:
+  W0301  isPrivateIP/isPublicIP on a field never tested with isValidIPv4: IPv6 values give
+         null and those records are dropped
+  W0302  a `by` field no earlier stage makes and the logs do not have (only with --schema or
+         --input, which tell what the logs have)
+  W0303  an eval/as field never used later, when the output has explicit columns
+  W0304  a sort on a field an earlier `fields -` removed
+A rule file (starting with `// id:`) also gets its metadata checked (see docs/rules.md).
+
+Examples:
+  sumoql check queries/*.sumo
+  sumoql check my.sumo --input examples/logs/firewall.ndjson";
+
+const SIGMA_HELP: &str = "\
+Each search of `detection` becomes a condition: a map ANDs its fields, a list ORs, a list of
+plain words searches _raw. Modifiers: contains, startswith, endswith (as `matches` wildcards,
+case-insensitive like Sigma), re (`matches /regex/`), cidr (cidrMatch), all. The condition
+(and, or, not, parentheses, `1 of sel*`, `all of them`) becomes one `where`. Title,
+description, level, falsepositives, references, author and tags become the metadata block.
+Aggregating conditions (`| count() > N`) and `timeframe` are refused.
+
+Example mapping file:
+  fields:
+    SourceIp: src_ip
+  logsources:
+    linux/sshd: _sourceCategory=linux/auth*
+
+Examples:
+  sumoql sigma rule.yml --mapping sigma-map.yml > queries/from_sigma.sumo";
+
+const FMT_HELP: &str = "\
+The layout: the scope at column 0, each stage on its own line after `| `, continuation lines
+indented by four spaces (`by` by two), operator names and keywords (by, as, and, or, not, in,
+asc, desc, nodrop, matches) in lower case, AND/OR/NOT in the scope in upper case. Comments
+stay, including a rule's metadata block; spacing inside a line, strings and regular
+expressions are never changed. Formatting never changes what a query means: the result is
+parsed again and must give the same syntax tree. A rule with `verbatim: true` in its metadata
+is left as written.
+
+Examples:
+  sumoql fmt queries/*.sumo
+  sumoql fmt --check queries/*.sumo       for CI: exit 1 and a diff when a file is not formatted";
+
+#[derive(Args)]
+struct DetectArgs {
+    /// A rule file or folder of rules (repeatable).
+    #[arg(long = "rules", value_name = "DIR", required = true)]
+    rules: Vec<PathBuf>,
+    /// Log files or folders (stdin when none).
+    paths: Vec<PathBuf>,
+    /// Only rules at least this severe.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    min_severity: Option<SeverityArg>,
+    /// Only the rule with this id (repeatable).
+    #[arg(long = "rule", value_name = "ID")]
+    rule_ids: Vec<String>,
+    /// Only rules with this tag (repeatable; a rule needs one of them).
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+    /// Print the table of alerts per rule on stderr even when it is not a terminal.
+    #[arg(long)]
+    summary: bool,
+    /// Worker threads [default: one per core]. The alerts and their order do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SeverityArg {
+    Informational,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum FormatArg {
     Table,
@@ -137,9 +288,24 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run_command(args),
-        Command::Check { files } => check_command(&files),
+        Command::Check {
+            files,
+            schema,
+            inputs,
+        } => check_cmd::check_command(&files, schema.as_ref(), &inputs),
         Command::Explain { file, expression } => explain_command(file, expression),
         Command::Help { name, markdown } => help_command(name.as_deref(), markdown),
+        Command::Test { paths, bless } => {
+            let paths = if paths.is_empty() {
+                vec![PathBuf::from("queries")]
+            } else {
+                paths
+            };
+            test_cmd::test_command(&paths, bless)
+        }
+        Command::Detect(args) => detect(args),
+        Command::Fmt { files, check } => fmt_cmd::fmt_command(&files, check),
+        Command::Sigma { file, mapping } => sigma_cmd::sigma_command(&file, mapping.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -297,31 +463,32 @@ fn parser_set(engine: &Engine, args: &RunArgs) -> Result<ParserSet, Exit> {
     Ok(set)
 }
 
+fn detect(args: DetectArgs) -> Result<(), Exit> {
+    let selection = detect_cmd::Selection {
+        min_severity: args.min_severity.map(|severity| match severity {
+            SeverityArg::Informational => RuleSeverity::Informational,
+            SeverityArg::Low => RuleSeverity::Low,
+            SeverityArg::Medium => RuleSeverity::Medium,
+            SeverityArg::High => RuleSeverity::High,
+            SeverityArg::Critical => RuleSeverity::Critical,
+        }),
+        ids: args.rule_ids,
+        tags: args.tags,
+    };
+    detect_cmd::detect_command(
+        &args.rules,
+        &args.paths,
+        &selection,
+        args.summary,
+        args.threads.map(usize::from),
+    )
+}
+
 fn sumoql_sources(paths: &[PathBuf]) -> Result<Vec<InputSource>, Exit> {
     sumoql::expand_paths(paths).map_err(|e| {
         eprintln!("error: {e}");
         Exit(1)
     })
-}
-
-fn check_command(files: &[PathBuf]) -> Result<(), Exit> {
-    let engine = Engine::new();
-    let mut failed = false;
-    for file in files {
-        let (text, origin) = query_text(Some(file), None)?;
-        match engine.compile(&text) {
-            Ok(_) => eprintln!("{origin}: ok"),
-            Err(diagnostics) => {
-                print_diagnostics(&diagnostics, &text, &origin);
-                failed = true;
-            }
-        }
-    }
-    if failed {
-        Err(Exit(2))
-    } else {
-        Ok(())
-    }
 }
 
 fn explain_command(file: Option<PathBuf>, expression: Option<String>) -> Result<(), Exit> {

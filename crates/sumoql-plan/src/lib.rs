@@ -17,6 +17,7 @@
 mod explain;
 mod expr;
 mod extract;
+mod lint;
 mod pattern;
 mod plan;
 mod planner;
@@ -24,6 +25,7 @@ mod scope;
 
 pub use expr::{binary, PlanExpr};
 pub use extract::{Extractor, JsonPath, JsonStep};
+pub use lint::lint_query;
 pub use pattern::{anchor_regex, TextPattern};
 pub use plan::{
     AggregateSpec, Columns, LookupTable, Operator, Plan, ReadSpec, RowOperator, SortSpec,

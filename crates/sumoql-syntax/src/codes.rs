@@ -41,3 +41,12 @@ pub const INVALID_STAGE: Code = "E0206";
 pub const BAD_PATTERN: Code = "E0220";
 /// A lookup table cannot be read, or lacks a column the query names.
 pub const LOOKUP_TABLE: Code = "E0221";
+
+/// `isPrivateIP`/`isPublicIP` on a field never checked for IPv4: IPv6 records are dropped.
+pub const IP_TEST_DROPS_IPV6: Code = "W0301";
+/// A `by` field no earlier stage makes and no input has.
+pub const UNKNOWN_GROUP_FIELD: Code = "W0302";
+/// An `eval` or `as` field never used later, when the output has explicit columns.
+pub const UNUSED_ASSIGNMENT: Code = "W0303";
+/// A `sort` on a field an earlier `fields -` removed.
+pub const SORT_ON_REMOVED_FIELD: Code = "W0304";

@@ -12,10 +12,12 @@ pub mod ast;
 mod catalog;
 pub mod codes;
 mod diagnostic;
+mod format;
 mod parser;
 mod span;
 
 pub use catalog::{operator_doc, OperatorDoc, OPERATOR_DOCS};
 pub use diagnostic::{did_you_mean, Diagnostic, Label, Severity};
+pub use format::format_query;
 pub use parser::{parse_expression, parse_query, SyntaxError, AGGREGATE_OPERATORS, OPERATORS};
 pub use span::{Span, Spanned};

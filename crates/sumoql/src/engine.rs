@@ -1,7 +1,9 @@
 //! The engine: a registry of functions, and compiling text to a plan.
 
+use std::collections::BTreeSet;
 use sumoql_functions::Registry;
-use sumoql_plan::{plan_query, Plan};
+
+use sumoql_plan::{lint_query, plan_query, Plan};
 use sumoql_syntax::{parse_query, Diagnostic};
 
 /// Compiles queries against a registry of functions.
@@ -46,5 +48,17 @@ impl Engine {
             text: text.to_string(),
             plan,
         })
+    }
+
+    /// Parses, plans and lints `text`: the lint warnings (see `sumoql check`), or every error
+    /// found. `input_fields` are the fields the inputs are known to have, if known.
+    pub fn lint(
+        &self,
+        text: &str,
+        input_fields: Option<&BTreeSet<String>>,
+    ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+        let ast = parse_query(text)?;
+        let plan = plan_query(&ast, &self.registry)?;
+        Ok(lint_query(text, &ast, &plan, &self.registry, input_fields))
     }
 }

@@ -32,25 +32,36 @@
 //! assert_eq!(result.rows[0].1[1].to_string(), "1");
 //! ```
 
+mod detect;
 mod engine;
 mod output;
 mod parsers;
+mod rule;
 mod run;
 mod scan;
+mod sigma;
+mod yaml;
 
+pub use detect::{alert_json, detect, AlertSink, DetectSummary};
 pub use engine::{Engine, Query};
 pub use output::{ColumnNames, OutputColumns, Row};
 pub use parsers::{
     detect_vendor, glob_matches_path, ParserError, ParserSet, BUILTIN_RULES, CONFIG_FILE_NAME,
 };
+pub use rule::{
+    find_rule_files, load_rules, Confidence, Mitre, MitreEntry, Rule, RuleError, RuleFile,
+    RuleMetadata, RuleSeverity, METADATA_KEYS,
+};
 pub use run::{default_threads, run, run_lines, LinesResult, RunConfig, RunError, RunSummary};
 pub use scan::{CHUNKS_IN_FLIGHT_PER_WORKER, CHUNK_BYTES};
+pub use sigma::{sigma_to_rule, SigmaError, SigmaMapping};
+pub use yaml::YamlError;
 
 pub use sumoql_exec::NullGroups;
 pub use sumoql_io::read::{expand_paths, InputSource};
 pub use sumoql_io::write::{writer, Format, RowWriter, TableOptions};
 pub use sumoql_syntax::{
-    did_you_mean, operator_doc, Diagnostic, OperatorDoc, Severity, OPERATOR_DOCS,
+    did_you_mean, format_query, operator_doc, Diagnostic, OperatorDoc, Severity, OPERATOR_DOCS,
 };
 pub use sumoql_value::time::{parse_duration_ms, parse_time_arg, Zone};
 pub use sumoql_value::{Value, WarningKind, Warnings};

@@ -191,6 +191,7 @@ pub fn run(
     let threads = config.threads.unwrap_or_else(default_threads);
     let summary = execute(query, config, &mut sink, |make_worker, take| {
         scan_parallel(sources, threads, make_worker, take)
+            .map(|partials| partials.into_iter().flatten().collect())
     })?;
     writer.finish().map_err(RunError::Write)?;
     Ok(summary)

@@ -55,6 +55,66 @@ impl Chunk {
     }
 }
 
+impl Chunk {
+    /// The chunk's position in the whole input.
+    pub(crate) fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    /// The name of the chunk's input, from the names of all inputs.
+    pub(crate) fn source_name<'n>(&self, names: &'n [String]) -> &'n str {
+        names.get(self.source).map_or("-", String::as_str)
+    }
+
+    /// Each line of the chunk (without its line end): its number in its input, its position
+    /// in the whole input (as [`Worker::process`] sets it) and its bytes.
+    pub(crate) fn lines(&self) -> impl Iterator<Item = (u64, u64, &[u8])> {
+        let (seq, first_line) = (self.seq, self.first_line);
+        let body = self.bytes.strip_suffix(b"\n").unwrap_or(&self.bytes);
+        let lines = (!self.bytes.is_empty()).then(|| body.split(|&b| b == b'\n'));
+        lines
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(move |(index, line)| {
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                (first_line + index as u64, (seq << 32) | index as u64, line)
+            })
+    }
+}
+
+/// What the parallel scan needs of a worker: a result per chunk, which says which chunk it is
+/// for, and a partial result once the input ends.
+pub(crate) trait ChunkWorker {
+    /// What the worker makes of one chunk.
+    type Output: Send;
+    /// What the worker holds at the end (a partial aggregation, say).
+    type Partial: Send;
+    /// Processes one chunk.
+    fn process(&mut self, chunk: &Chunk, names: &[String]) -> Self::Output;
+    /// The chunk position an output is for (outputs are taken back in that order).
+    fn seq_of(output: &Self::Output) -> u64;
+    /// Ends the input.
+    fn into_partial(self) -> Self::Partial;
+}
+
+impl ChunkWorker for Worker {
+    type Output = ChunkResult;
+    type Partial = Option<AggregateStage>;
+
+    fn process(&mut self, chunk: &Chunk, names: &[String]) -> ChunkResult {
+        Worker::process(self, chunk, names)
+    }
+
+    fn seq_of(output: &ChunkResult) -> u64 {
+        output.seq
+    }
+
+    fn into_partial(self) -> Option<AggregateStage> {
+        Worker::into_partial(self)
+    }
+}
+
 /// What a worker made of one chunk.
 pub(crate) struct ChunkResult {
     seq: u64,
@@ -171,21 +231,21 @@ impl Worker {
 }
 
 /// Runs `make_worker()` workers over the chunks of `sources` on `threads` threads, handing each
-/// chunk's result to `take` in input order. Returns the workers' partial aggregations, in
-/// worker order, or the first error (a read error, or what `take` returned).
-pub(crate) fn scan_parallel(
+/// chunk's result to `take` in input order. Returns the workers' partial results (their partial
+/// aggregations), in worker order, or the first error (a read error, or what `take` returned).
+pub(crate) fn scan_parallel<W: ChunkWorker>(
     sources: &[InputSource],
     threads: usize,
-    make_worker: &(dyn Fn() -> Worker + Sync),
-    take: &mut dyn FnMut(ChunkResult) -> Result<(), RunError>,
-) -> Result<Vec<AggregateStage>, RunError> {
+    make_worker: &(dyn Fn() -> W + Sync),
+    take: &mut dyn FnMut(W::Output) -> Result<(), RunError>,
+) -> Result<Vec<W::Partial>, RunError> {
     let threads = threads.max(1);
     let names: Vec<String> = sources.iter().map(InputSource::name).collect();
     let stop = AtomicBool::new(false);
     let in_flight = threads * CHUNKS_IN_FLIGHT_PER_WORKER;
     let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(threads * 2);
     let chunk_rx = Mutex::new(chunk_rx);
-    let (result_tx, result_rx) = mpsc::channel::<ChunkResult>();
+    let (result_tx, result_rx) = mpsc::channel::<W::Output>();
     let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(in_flight);
     for _ in 0..in_flight {
         // The channel holds exactly `in_flight` permits, so these sends never block.
@@ -217,7 +277,7 @@ pub(crate) fn scan_parallel(
         let mut pending = BTreeMap::new();
         let mut next_seq = 0;
         for result in result_rx {
-            pending.insert(result.seq, result);
+            pending.insert(W::seq_of(&result), result);
             while let Some(result) = pending.remove(&next_seq) {
                 next_seq += 1;
                 if outcome.is_ok() {
@@ -230,9 +290,9 @@ pub(crate) fn scan_parallel(
             }
         }
         drop(permit_tx);
-        let partials: Vec<AggregateStage> = workers
+        let partials: Vec<W::Partial> = workers
             .into_iter()
-            .filter_map(|worker| worker.join().ok().flatten())
+            .filter_map(|worker| worker.join().ok())
             .collect();
         let read = reader.join().unwrap_or(Ok(()));
         outcome?;

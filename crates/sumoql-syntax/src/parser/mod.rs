@@ -24,6 +24,7 @@ use crate::diagnostic::Diagnostic;
 use crate::span::{Span, Spanned};
 
 pub use error::SyntaxError;
+pub(crate) use split::{walk, Piece};
 pub use stage::{AGGREGATE_OPERATORS, OPERATORS};
 
 /// Parser input: a stage's text with its byte offset in the whole query as `extra`.

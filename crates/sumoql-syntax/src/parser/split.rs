@@ -5,24 +5,42 @@ use super::Input;
 use crate::codes;
 use crate::span::Span;
 
-/// Splits `source` at every `|` outside strings and comments. The first segment is the scope;
-/// each later one is a stage. Fails on a string or block comment left open, since then no pipe
-/// after it can be told apart.
-pub(crate) fn split_stages(source: &str) -> Result<Vec<Input<'_>>, SyntaxError> {
+/// What [`walk`] reports of the query text, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Piece {
+    /// A top-level `|` at this byte.
+    Pipe(usize),
+    /// Text whose bytes are not query syntax: a string, a regular expression, a quoted
+    /// character or a comment, from `start` to `end` (exclusive).
+    Literal {
+        /// The first byte.
+        start: usize,
+        /// One past the last byte.
+        end: usize,
+        /// Whether it is a comment.
+        comment: bool,
+    },
+}
+
+/// Walks `source`, reporting each top-level pipe and each literal or comment to `on`. Fails on
+/// a string or block comment left open, since then no pipe after it can be told apart.
+pub(crate) fn walk(source: &str, mut on: impl FnMut(Piece)) -> Result<(), SyntaxError> {
     let bytes = source.as_bytes();
-    let mut segments = Vec::new();
-    let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        let start = i;
+        let mut comment = false;
         match bytes[i] {
             b'"' => i = skip_string(source, i)?,
             // A quoted character of `split`, such as `delim='|'`.
             b'\'' if bytes.get(i + 2) == Some(&b'\'') => i += 3,
             b'/' if after_matches(source, i) => i = skip_regex(bytes, i),
             b'/' if bytes.get(i + 1) == Some(&b'/') && starts_token(bytes, i) => {
+                comment = true;
                 i = source[i..].find('\n').map_or(bytes.len(), |n| i + n);
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') && starts_token(bytes, i) => {
+                comment = true;
                 match source[i + 2..].find("*/") {
                     Some(n) => i = i + 2 + n + 2,
                     None => {
@@ -35,13 +53,35 @@ pub(crate) fn split_stages(source: &str) -> Result<Vec<Input<'_>>, SyntaxError> 
                 }
             }
             b'|' => {
-                segments.push(Input::new_extra(&source[start..i], start));
+                on(Piece::Pipe(i));
                 i += 1;
-                start = i;
+                continue;
             }
-            _ => i += 1,
+            _ => {
+                i += 1;
+                continue;
+            }
         }
+        on(Piece::Literal {
+            start,
+            end: i.min(bytes.len()),
+            comment,
+        });
     }
+    Ok(())
+}
+
+/// Splits `source` at every `|` outside strings and comments. The first segment is the scope;
+/// each later one is a stage.
+pub(crate) fn split_stages(source: &str) -> Result<Vec<Input<'_>>, SyntaxError> {
+    let mut segments = Vec::new();
+    let mut start = 0;
+    walk(source, |piece| {
+        if let Piece::Pipe(at) = piece {
+            segments.push(Input::new_extra(&source[start..at], start));
+            start = at + 1;
+        }
+    })?;
     segments.push(Input::new_extra(&source[start..], start));
     Ok(segments)
 }

@@ -1,0 +1,34 @@
+//! `sumoql sigma`: converts a Sigma rule into a rule file of this dialect, on stdout.
+
+use std::path::Path;
+
+use sumoql::{sigma_to_rule, Engine, Rule, SigmaMapping};
+
+use crate::{print_diagnostics, usage_error, Exit};
+
+/// Converts `file` (with the field and log-source names of `mapping`) and prints the rule.
+/// The result is read back as a rule and compiled before it is printed: exit 2 when the Sigma
+/// rule cannot be converted or converts to a rule that does not load or compile.
+pub fn sigma_command(file: &Path, mapping: Option<&Path>) -> Result<(), Exit> {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path)
+            .map_err(|e| usage_error(format!("cannot read {}: {e}", path.display())))
+    };
+    let mapping = match mapping {
+        Some(path) => SigmaMapping::parse(&read(path)?)
+            .map_err(|e| usage_error(format!("{}: {e}", path.display())))?,
+        None => SigmaMapping::default(),
+    };
+    let origin = file.display().to_string();
+    let rule =
+        sigma_to_rule(&read(file)?, &mapping).map_err(|e| usage_error(format!("{origin}: {e}")))?;
+    if let Err(error) = Rule::parse(&rule) {
+        return Err(usage_error(format!("{origin} (converted): {error}")));
+    }
+    if let Err(diagnostics) = Engine::new().compile(&rule) {
+        print_diagnostics(&diagnostics, &rule, &format!("{origin} (converted)"));
+        return Err(Exit(2));
+    }
+    print!("{rule}");
+    Ok(())
+}
