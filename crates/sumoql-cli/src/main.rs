@@ -246,6 +246,7 @@ fn run_command(args: RunArgs) -> Result<(), Exit> {
         window,
         strict: args.strict,
         threads: args.threads.map(usize::from),
+        cancel: None,
     };
     let mut out = writer(format, Box::new(std::io::stdout()));
     match run(&query, &sources, &config, out.as_mut()) {

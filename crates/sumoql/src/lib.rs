@@ -31,11 +31,13 @@
 //! ```
 
 mod engine;
+mod memory;
 mod output;
 mod run;
 mod scan;
 
 pub use engine::{Engine, Query};
+pub use memory::{run_in_memory, Held, InMemoryLogs};
 pub use output::{ColumnNames, OutputColumns, Row};
 pub use run::{default_threads, run, run_lines, LinesResult, RunConfig, RunError, RunSummary};
 pub use scan::{CHUNKS_IN_FLIGHT_PER_WORKER, CHUNK_BYTES};
