@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod help;
+mod repl;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use sumoql::{
@@ -18,6 +19,7 @@ Examples:
   sumoql run -e '_sourceCategory=network/* | count by action' logs/ --format table
   zcat fw.json.gz | sumoql run -e '* | where dest_port = \"445\" | fields src_ip, dest_ip'
   sumoql check queries/*.sumo
+  sumoql repl examples/logs
   sumoql explain queries/t1071_002_file_transfer_protocols.sumo
   sumoql help timeslice
 
@@ -60,6 +62,8 @@ Warnings (skipped lines, dropped records) go to stderr, one summary line per kin
         #[arg(short = 'e', long = "expression", value_name = "QUERY")]
         expression: Option<String>,
     },
+    /// Load logs once, then run query after query interactively (completion, history).
+    Repl(repl::ReplArgs),
     /// The dialect reference: every operator and function, or one entry with examples.
     Help {
         /// An operator, function or command name (e.g. `timeslice`, `formatDate`, `run`).
@@ -131,6 +135,7 @@ fn main() -> ExitCode {
         Command::Check { files } => check_command(&files),
         Command::Explain { file, expression } => explain_command(file, expression),
         Command::Help { name, markdown } => help_command(name.as_deref(), markdown),
+        Command::Repl(args) => repl::repl_command(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -44,7 +44,7 @@ pub use scan::{CHUNKS_IN_FLIGHT_PER_WORKER, CHUNK_BYTES};
 
 pub use sumoql_exec::NullGroups;
 pub use sumoql_io::read::{expand_paths, InputSource};
-pub use sumoql_io::write::{writer, Format, RowWriter, TableOptions};
+pub use sumoql_io::write::{writer, Format, RowWriter, TableOptions, TableWriter};
 pub use sumoql_syntax::{
     did_you_mean, operator_doc, Diagnostic, OperatorDoc, Severity, OPERATOR_DOCS,
 };
