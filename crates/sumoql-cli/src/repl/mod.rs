@@ -53,10 +53,18 @@ pub(crate) struct ReplArgs {
 /// Runs the REPL until `:quit` or Ctrl-D.
 pub(crate) fn repl_command(args: ReplArgs) -> Result<(), Exit> {
     let zone = Zone::parse(&args.tz).map_err(|e| usage_error(format!("--tz: {e}")))?;
+    let config = Config::builder()
+        .history_ignore_dups(true)
+        .and_then(|builder| builder.max_history_size(10_000))
+        .map(|builder| builder.auto_add_history(false).build())
+        .map_err(|e| usage_error(format!("cannot set up the line editor: {e}")))?;
+    let mut editor: Editor<ReplHelper, FileHistory> = Editor::with_config(config)
+        .map_err(|e| usage_error(format!("cannot start the line editor: {e}")))?;
     let cancel = Arc::new(AtomicBool::new(false));
     let on_interrupt = cancel.clone();
     // While a line is read the terminal is raw and Ctrl-C is a key; while a query runs it is
-    // a signal, which cancels the query.
+    // a signal, which cancels the query. The editor takes SIGINT for itself when it starts, so
+    // this handler comes after it.
     ctrlc::set_handler(move || on_interrupt.store(true, Ordering::Relaxed))
         .map_err(|e| usage_error(format!("cannot handle Ctrl-C: {e}")))?;
     let budget = args.memory_budget.unwrap_or_else(default_budget);
@@ -79,13 +87,6 @@ pub(crate) fn repl_command(args: ReplArgs) -> Result<(), Exit> {
             Exit(1)
         })?;
     }
-    let config = Config::builder()
-        .history_ignore_dups(true)
-        .and_then(|builder| builder.max_history_size(10_000))
-        .map(|builder| builder.auto_add_history(false).build())
-        .map_err(|e| usage_error(format!("cannot set up the line editor: {e}")))?;
-    let mut editor: Editor<ReplHelper, FileHistory> = Editor::with_config(config)
-        .map_err(|e| usage_error(format!("cannot start the line editor: {e}")))?;
     let mut helper = ReplHelper::new(&session.engine);
     helper.set_catalog(
         session.catalog.field_names(),

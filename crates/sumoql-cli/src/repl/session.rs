@@ -15,6 +15,10 @@ use sumoql::{
 use super::catalog::Catalog;
 use super::rows::{write_rows, CollectedRows};
 
+/// Past this many bytes of logs, loading says that it looks through the records, which takes a
+/// moment, and that Ctrl-C skips it.
+const SURVEY_NOTICE_BYTES: usize = 8 << 20;
+
 /// Where queries read their records.
 enum Logs {
     /// The lines are held in memory.
@@ -97,14 +101,31 @@ impl Session {
         let Ok(query) = self.engine.compile("*") else {
             return Ok(());
         };
+        let large = self
+            .held_bytes()
+            .is_none_or(|bytes| bytes > SURVEY_NOTICE_BYTES);
+        if large {
+            println!("looking through the records for fields (Ctrl-C skips)…");
+        }
         let mut catalog = Catalog::default();
-        self.execute(&query, &mut catalog)?;
+        let surveyed = self.execute(&query, &mut catalog);
         self.catalog = catalog;
-        print!(
-            "{}",
-            self.catalog.summary(self.sources.len(), self.held_bytes())
-        );
-        Ok(())
+        match surveyed {
+            Ok(_) => {
+                let summary = self.catalog.summary(self.sources.len(), self.held_bytes());
+                print!("{summary}");
+                Ok(())
+            }
+            Err(RunError::Cancelled) => {
+                self.catalog = Catalog::default();
+                println!(
+                    "{} inputs loaded; field survey skipped (no field completion, :fields is empty)",
+                    self.sources.len()
+                );
+                Ok(())
+            }
+            Err(error) => Err(error),
+        }
     }
 
     fn held_bytes(&self) -> Option<usize> {
@@ -127,13 +148,14 @@ impl Session {
         }
     }
 
-    /// Runs `query` over the logs into `out`, cancellable with Ctrl-C.
+    /// Runs `query` over the logs into `out`, cancellable with Ctrl-C (the cancel flag).
     pub(super) fn execute(
         &self,
         query: &Query,
         out: &mut dyn RowWriter,
     ) -> Result<RunSummary, RunError> {
-        self.cancel.store(false, Ordering::Relaxed);
+        // The flag is cleared after each run, not before: a Ctrl-C while logs load skips the
+        // field survey that follows.
         let config = self.config();
         let result = match &self.logs {
             Logs::Held(held) => run_in_memory(query, held, &config, out),
