@@ -49,6 +49,8 @@ pub(super) fn lex(text: &str) -> Lexed {
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
         let mut end = start + c.len_utf8();
+        // `network/*` is a pattern, not the start of a comment.
+        let after_word = text[..start].chars().next_back().is_some_and(is_word_char);
         let kind = match c {
             '"' | '\'' | '`' => {
                 open_quote = true;
@@ -64,6 +66,10 @@ pub(super) fn lex(text: &str) -> Lexed {
                     }
                 }
                 TokenKind::Text
+            }
+            '/' if after_word => {
+                end = take_while(&mut chars, end, |c| is_word_char(c) || c == '/');
+                TokenKind::Word
             }
             '/' if matches!(chars.peek(), Some((_, '/'))) => {
                 while let Some(&(at, next)) = chars.peek() {
@@ -171,6 +177,7 @@ mod tests {
         assert!(needs_more("* /* note"));
         assert!(!needs_more("* | where a = \"|(\" | count"));
         assert!(!needs_more("* | where a = 1 // trailing |"));
+        assert!(!needs_more("_sourceCategory=network/* | count"));
     }
 
     #[test]
