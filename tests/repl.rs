@@ -21,8 +21,8 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 /// Starts `sumoql repl ARGS` in a pseudo-terminal from the repository root, with its history in
-/// `dir`, and waits for the first prompt.
-fn start(dir: &Path, args: &[&str]) -> PtySession {
+/// `dir`, and waits for the first prompt; returns the session and what it printed before.
+fn start_with_banner(dir: &Path, args: &[&str]) -> (PtySession, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_sumoql"));
     command
         .arg("repl")
@@ -33,8 +33,13 @@ fn start(dir: &Path, args: &[&str]) -> PtySession {
         .env("SUMOQL_HISTORY", dir.join("history"))
         .env_remove("XDG_DATA_HOME");
     let mut repl = spawn_command(command, Some(TIMEOUT_MS)).expect("start sumoql repl");
-    repl.exp_string("sumoql> ").expect("a prompt");
-    repl
+    let banner = repl.exp_string("sumoql> ").expect("a prompt");
+    (repl, banner)
+}
+
+/// Starts `sumoql repl ARGS` and waits for the first prompt.
+fn start(dir: &Path, args: &[&str]) -> PtySession {
+    start_with_banner(dir, args).0
 }
 
 /// Types `line` and Enter.
@@ -42,6 +47,18 @@ fn enter(repl: &mut PtySession, line: &str) {
     repl.send(line).unwrap();
     repl.send("\r").unwrap();
     repl.flush().unwrap();
+}
+
+/// Types `line` and Enter, then waits for each of `expected` in turn and the next prompt:
+/// what is typed before the prompt is lost when the editor takes the terminal back.
+fn run(repl: &mut PtySession, line: &str, expected: &[&str]) {
+    enter(repl, line);
+    for text in expected {
+        if let Err(error) = repl.exp_string(text) {
+            panic!("after `{line}`, expected `{text}`: {error}");
+        }
+    }
+    repl.exp_string("sumoql> ").unwrap();
 }
 
 fn quit(mut repl: PtySession) {
@@ -81,22 +98,24 @@ fn detection_lines() -> Vec<String> {
 fn the_reference_detection_typed_over_several_lines_shows_its_table() {
     let dir = scratch("detection");
     let mut repl = start(&dir, &["examples/logs"]);
-    for line in detection_lines() {
-        enter(&mut repl, &line);
+    let lines = detection_lines();
+    let (last, first) = lines.split_last().unwrap();
+    for line in first {
+        enter(&mut repl, line);
     }
-    repl.exp_string("ConnectionCount").unwrap();
-    repl.exp_string("winscp.exe").unwrap();
-    repl.exp_string("13 rows").unwrap();
-    repl.exp_string("records read in").unwrap();
-    repl.exp_string("sumoql> ").unwrap();
+    let table = [
+        "ConnectionCount",
+        "winscp.exe",
+        "13 rows",
+        "records read in",
+    ];
+    run(&mut repl, last, &table);
     // An open bracket goes on to the next line too.
     enter(&mut repl, "* | where dest_port in (\"21\",");
-    enter(&mut repl, "\"990\") | count");
-    repl.exp_string("_count").unwrap();
-    repl.exp_string("sumoql> ").unwrap();
+    run(&mut repl, "\"990\") | count", &["_count", "1 row\r\n"]);
     // The same query twice is one history entry.
-    enter(&mut repl, "* | count");
-    repl.exp_string("sumoql> ").unwrap();
+    run(&mut repl, "* | count", &["2100"]);
+    run(&mut repl, "* | count", &["2100"]);
     quit(repl);
     let history = std::fs::read_to_string(dir.join("history")).unwrap();
     let detection = history
@@ -119,10 +138,11 @@ fn tab_completes_a_field_name_from_the_loaded_logs() {
     repl.send("* | count by dest_po\t").unwrap();
     repl.flush().unwrap();
     repl.exp_string("dest_port").unwrap();
-    repl.send(" | sort by _count | limit 2\r").unwrap();
-    repl.flush().unwrap();
-    repl.exp_string("dest_port  _count").unwrap();
-    repl.exp_string("2 rows").unwrap();
+    run(
+        &mut repl,
+        " | sort by _count | limit 2",
+        &["dest_port  _count", "2 rows"],
+    );
     quit(repl);
 }
 
@@ -130,14 +150,14 @@ fn tab_completes_a_field_name_from_the_loaded_logs() {
 fn an_error_shows_its_caret_as_run_does() {
     let dir = scratch("error");
     let mut repl = start(&dir, &["examples/logs"]);
-    enter(&mut repl, "* | where x =");
-    repl.exp_string("error[").unwrap();
-    repl.exp_string("<query>:1:14").unwrap();
-    repl.exp_string("1 | * | where x =").unwrap();
-    repl.exp_string("|              ^").unwrap();
-    repl.exp_string("sumoql> ").unwrap();
-    enter(&mut repl, ":frmat csv");
-    repl.exp_string("did you mean `:format`?").unwrap();
+    let caret = [
+        "error[",
+        "<query>:1:14",
+        "1 | * | where x =",
+        "|              ^",
+    ];
+    run(&mut repl, "* | where x =", &caret);
+    run(&mut repl, ":frmat csv", &["did you mean `:format`?"]);
     quit(repl);
 }
 
@@ -161,13 +181,9 @@ fn ctrl_c_cancels_a_long_query_and_the_next_one_runs() {
     repl.send_control('c').unwrap();
     repl.exp_string("query cancelled").unwrap();
     repl.exp_string("sumoql> ").unwrap();
-    enter(&mut repl, ":clear");
-    repl.exp_string("no logs loaded").unwrap();
-    enter(&mut repl, ":load examples/logs");
-    repl.exp_string("2100 records").unwrap();
-    enter(&mut repl, "* | count");
-    repl.exp_string("2100").unwrap();
-    repl.exp_string("1 row\r\n").unwrap();
+    run(&mut repl, ":clear", &["no logs loaded"]);
+    run(&mut repl, ":load examples/logs", &["2100 records"]);
+    run(&mut repl, "* | count", &["2100", "1 row\r\n"]);
     quit(repl);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -177,18 +193,11 @@ fn save_writes_the_whole_last_result_in_the_chosen_format() {
     let dir = scratch("save");
     let out = dir.join("actions.csv");
     let mut repl = start(&dir, &["examples/logs"]);
-    enter(&mut repl, ":format csv");
-    repl.exp_string("format: csv").unwrap();
-    enter(&mut repl, ":limit 2");
-    repl.exp_string("showing at most 2 rows").unwrap();
-    enter(
-        &mut repl,
-        "_sourceCategory=network/firewall | count by action | sort by action asc",
-    );
-    repl.exp_string("more rows").unwrap();
-    enter(&mut repl, &format!(":save {}", out.display()));
-    repl.exp_string("saved").unwrap();
-    repl.exp_string("sumoql> ").unwrap();
+    run(&mut repl, ":format csv", &["format: csv"]);
+    run(&mut repl, ":limit 2", &["showing at most 2 rows"]);
+    let query = "_sourceCategory=network/firewall | count by action | sort by action asc";
+    run(&mut repl, query, &["more rows"]);
+    run(&mut repl, &format!(":save {}", out.display()), &["saved"]);
     quit(repl);
     let saved = std::fs::read_to_string(&out).unwrap();
     let lines: Vec<&str> = saved.lines().collect();
@@ -197,4 +206,39 @@ fn save_writes_the_whole_last_result_in_the_chosen_format() {
         ["action,_count", "Allowed,1", "Permit,1", "allow,345"],
         "{saved}"
     );
+}
+
+#[test]
+fn commands_show_fields_previews_plans_and_fall_back_to_files_over_the_budget() {
+    let dir = scratch("commands");
+    let (mut repl, banner) = start_with_banner(&dir, &["--memory-budget", "1K", "examples/logs"]);
+    assert!(
+        banner.contains("they will be read again for each query"),
+        "{banner}"
+    );
+    assert!(
+        banner.contains("2100 records from 7 inputs (read again per query)"),
+        "{banner}"
+    );
+    enter(&mut repl, ":fields");
+    repl.exp_regex(r"dest_port\s+1806\s+443, 53, 993").unwrap();
+    repl.exp_string("sumoql> ").unwrap();
+    let stages = [
+        "where dest_port = \"21\": 41 rows",
+        "count by src_ip: 4 rows",
+        "1 more row",
+    ];
+    run(
+        &mut repl,
+        ":preview * | where dest_port = \"21\" | count by src_ip",
+        &stages,
+    );
+    run(
+        &mut repl,
+        ":explain * | count",
+        &["Aggregate count() as _count"],
+    );
+    run(&mut repl, ":time off", &["time: off"]);
+    run(&mut repl, "* | count", &["2100", "1 row\r\n"]);
+    quit(repl);
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use sumoql::{RowWriter, Value};
 
-use super::session::{by_count, human_bytes, sample_text};
+use super::session::human_bytes;
 
 /// How many distinct sample values `:fields` shows per field.
 const SAMPLES: usize = 3;
@@ -115,6 +115,23 @@ impl Catalog {
         }
         out
     }
+}
+
+/// Counts of `_sourceCategory` values, most common first.
+fn by_count(counts: &BTreeMap<String, u64>) -> Vec<(&str, u64)> {
+    let mut sorted: Vec<(&str, u64)> = counts.iter().map(|(k, &v)| (k.as_str(), v)).collect();
+    sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    sorted
+}
+
+/// A value shown as a sample: its text, cut to a few characters.
+fn sample_text(value: &Value) -> String {
+    let text = value.to_string();
+    let mut cut: String = text.chars().take(24).collect();
+    if cut.len() < text.len() {
+        cut.push('…');
+    }
+    cut
 }
 
 #[cfg(test)]

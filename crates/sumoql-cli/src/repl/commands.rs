@@ -126,8 +126,10 @@ pub(super) fn run_command(session: &mut Session, line: &str) -> After {
         }
         "preview" => session.preview(argument, &stage_pipes(argument)),
         "time" => match argument {
-            "on" => session.show_time = true,
-            "off" => session.show_time = false,
+            "on" | "off" => {
+                session.show_time = argument == "on";
+                println!("time: {argument}");
+            }
             _ => eprintln!("error: :time takes on or off"),
         },
         "tz" => match Zone::parse(argument) {

@@ -1,7 +1,7 @@
 //! Tab completion: `:command` names, paths after `:load`, operator names after `|`,
 //! `_sourceCategory` values after `_sourceCategory=`, and field and function names elsewhere.
 
-use rustyline::completion::{Completer, FilenameCompleter, Pair};
+use rustyline::completion::{Completer, Pair};
 use rustyline::Context;
 
 use super::commands::COMMANDS;
@@ -70,11 +70,6 @@ fn candidates<'w>(prefix: &str, words: impl Iterator<Item = &'w str>) -> Vec<Pai
             replacement: word.to_string(),
         })
         .collect()
-}
-
-/// A completer for file paths, for `:load` and `:save`.
-pub(super) fn path_completer() -> FilenameCompleter {
-    FilenameCompleter::new()
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@ use rustyline::hint::{Hinter, HistoryHinter};
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Helper};
 
-use super::complete::path_completer;
 use super::lexer::needs_more;
 
 /// Words that are not operators or functions but still keywords of the dialect.
@@ -50,6 +49,7 @@ pub(crate) struct ReplHelper {
     pub(super) keywords: HashSet<String>,
     /// Function names, lower case, for highlighting.
     pub(super) function_words: HashSet<String>,
+    /// Completes paths after `:load` and `:save`.
     pub(super) paths: FilenameCompleter,
     hinter: HistoryHinter,
 }
@@ -70,7 +70,7 @@ impl ReplHelper {
             function_words: functions.iter().map(|name| name.to_lowercase()).collect(),
             functions,
             keywords,
-            paths: path_completer(),
+            paths: FilenameCompleter::new(),
             hinter: HistoryHinter::new(),
         }
     }

@@ -1,7 +1,6 @@
 //! The REPL's state: the logs loaded (held in memory, or re-read per query over the budget),
 //! what was found in them, the display settings, and the last result.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -9,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use sumoql::{
     run, run_in_memory, writer, Engine, Format, Held, InMemoryLogs, InputSource, NullGroups, Query,
-    RowWriter, RunConfig, RunError, RunSummary, TableOptions, Value, Zone,
+    RowWriter, RunConfig, RunError, RunSummary, TableOptions, Zone,
 };
 
 use super::catalog::Catalog;
@@ -237,9 +236,9 @@ impl Session {
     /// Runs every prefix of `text` that ends before one of its pipes, and the whole query,
     /// showing the number of rows and the first few after each stage.
     pub(super) fn preview(&mut self, text: &str, pipes: &[usize]) {
-        let Some(_) = self.compile(text) else {
+        if self.compile(text).is_none() {
             return;
-        };
+        }
         let ends = pipes.iter().copied().chain(std::iter::once(text.len()));
         let limit = self.limit;
         self.limit = limit.min(3);
@@ -294,23 +293,6 @@ fn human_duration(elapsed: Duration) -> String {
     } else {
         format!("{} ms", elapsed.as_millis())
     }
-}
-
-/// Counts of `_sourceCategory` values, most common first.
-pub(super) fn by_count(counts: &BTreeMap<String, u64>) -> Vec<(&str, u64)> {
-    let mut sorted: Vec<(&str, u64)> = counts.iter().map(|(k, &v)| (k.as_str(), v)).collect();
-    sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    sorted
-}
-
-/// A value shown as a sample: its text, cut to a few characters.
-pub(super) fn sample_text(value: &Value) -> String {
-    let text = value.to_string();
-    let mut cut: String = text.chars().take(24).collect();
-    if cut.len() < text.len() {
-        cut.push('…');
-    }
-    cut
 }
 
 #[cfg(test)]
