@@ -51,6 +51,8 @@ pub(crate) struct ReplHelper {
     pub(super) function_words: HashSet<String>,
     /// Completes paths after `:load` and `:save`.
     pub(super) paths: FilenameCompleter,
+    /// Compiles what is typed, to underline an error in it.
+    pub(super) engine: sumoql::Engine,
     hinter: HistoryHinter,
 }
 
@@ -71,6 +73,7 @@ impl ReplHelper {
             functions,
             keywords,
             paths: FilenameCompleter::new(),
+            engine: engine.clone(),
             hinter: HistoryHinter::new(),
         }
     }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use rustyline::highlight::{CmdKind, Highlighter};
 
 use super::helper::ReplHelper;
-use super::lexer::{lex, Token, TokenKind};
+use super::lexer::{lex, needs_more, Token, TokenKind};
 
 const KEYWORD: &str = "\x1b[1;35m";
 const FUNCTION: &str = "\x1b[36m";
@@ -15,6 +15,7 @@ const NUMBER: &str = "\x1b[33m";
 const COMMENT: &str = "\x1b[2m";
 const MATCHED: &str = "\x1b[1;4m";
 const PIPE: &str = "\x1b[1m";
+const ERROR: &str = "\x1b[4;31m";
 const RESET: &str = "\x1b[0m";
 
 impl Highlighter for ReplHelper {
@@ -24,10 +25,13 @@ impl Highlighter for ReplHelper {
         }
         let lexed = lex(line);
         let matched = matching_brackets(line, &lexed.tokens, pos);
+        let error = self.error_span(line);
         let mut out = String::with_capacity(line.len() * 2);
         for token in &lexed.tokens {
             let text = &line[token.start..token.end];
+            let in_error = error.is_some_and(|(start, end)| token.start < end && token.end > start);
             let colour = match token.kind {
+                _ if in_error => Some(ERROR),
                 TokenKind::Word if self.keywords.contains(&text.to_lowercase()) => Some(KEYWORD),
                 TokenKind::Word if self.function_words.contains(&text.to_lowercase()) => {
                     Some(FUNCTION)
@@ -57,6 +61,25 @@ impl Highlighter for ReplHelper {
 
     fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
         true
+    }
+}
+
+impl ReplHelper {
+    /// The bytes of the first error in `line` when it is complete and the error is not at its
+    /// end (an error at the end usually means the query is still being typed).
+    fn error_span(&self, line: &str) -> Option<(usize, usize)> {
+        if needs_more(line) {
+            return None;
+        }
+        let diagnostics = self.engine.compile(line).err()?;
+        let error = diagnostics
+            .iter()
+            .find(|diagnostic| diagnostic.severity == sumoql::Severity::Error)?;
+        let span = error.labels.first()?.span;
+        let trailing = line
+            .get(span.end..)
+            .is_none_or(|rest| rest.trim().is_empty());
+        (span.start < span.end && !trailing).then_some((span.start, span.end))
     }
 }
 
@@ -115,6 +138,18 @@ mod tests {
         );
         assert!(shown.contains(&format!("{NUMBER}10{RESET}")), "{shown}");
         assert!(shown.contains(&format!("{TEXT}\"a\"{RESET}")), "{shown}");
+    }
+
+    #[test]
+    fn an_error_before_the_end_is_underlined_but_not_one_at_the_end() {
+        let helper = ReplHelper::new(&sumoql::Engine::new());
+        let shown = helper.highlight("* | where nosuchfunction(x) | count", 0);
+        assert!(
+            shown.contains(&format!("{ERROR}nosuchfunction{RESET}")),
+            "{shown}"
+        );
+        let typing = helper.highlight("* | where x =", 0);
+        assert!(!typing.contains(ERROR), "{typing}");
     }
 
     #[test]
