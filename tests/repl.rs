@@ -242,3 +242,15 @@ fn commands_show_fields_previews_plans_and_fall_back_to_files_over_the_budget() 
     run(&mut repl, "* | count", &["2100", "1 row\r\n"]);
     quit(repl);
 }
+
+#[test]
+fn stdin_is_not_a_log_source_for_the_repl() {
+    let output = Command::new(env!("CARGO_BIN_EXE_sumoql"))
+        .args(["repl", "-"])
+        .current_dir(repo_root())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("not -"), "{stderr}");
+}

@@ -50,10 +50,19 @@ pub enum Held {
 impl InMemoryLogs {
     /// Reads every input of `sources` (gzip decompressed) and holds its lines, unless the
     /// bytes held would then pass `budget_bytes`: then what this call read is dropped and
-    /// [`Held::OverBudget`] says so (the logs held before stay).
+    /// [`Held::OverBudget`] says so. On a read error too, the logs held before stay as they were.
     pub fn load(&mut self, sources: &[InputSource], budget_bytes: usize) -> Result<Held, RunError> {
-        let (chunks_before, names_before, bytes_before) =
-            (self.chunks.len(), self.names.len(), self.bytes);
+        let before = (self.chunks.len(), self.names.len(), self.bytes);
+        let outcome = self.read_all(sources, budget_bytes);
+        if !matches!(outcome, Ok(Held::All)) {
+            self.chunks.truncate(before.0);
+            self.names.truncate(before.1);
+            self.bytes = before.2;
+        }
+        outcome
+    }
+
+    fn read_all(&mut self, sources: &[InputSource], budget_bytes: usize) -> Result<Held, RunError> {
         for source in sources {
             let index = self.names.len();
             self.names.push(source.name());
@@ -65,9 +74,6 @@ impl InMemoryLogs {
                     .map_err(|e| RunError::Read(ReadError::Read(source.name(), e)))?;
                 self.bytes += bytes.len();
                 if self.bytes > budget_bytes {
-                    self.chunks.truncate(chunks_before);
-                    self.names.truncate(names_before);
-                    self.bytes = bytes_before;
                     return Ok(Held::OverBudget);
                 }
                 if !bytes.is_empty() {
@@ -293,6 +299,9 @@ mod tests {
         let mut logs = InMemoryLogs::default();
         assert_eq!(logs.load(&sources, 100).unwrap(), Held::OverBudget);
         assert!(logs.is_empty() && logs.source_names().is_empty());
+        let missing = [InputSource::File(dir.join("missing.ndjson"))];
+        assert!(logs.load(&missing, usize::MAX).is_err());
+        assert!(logs.source_names().is_empty());
         assert_eq!(logs.load(&sources, usize::MAX).unwrap(), Held::All);
         assert_eq!(logs.source_names().len(), 1);
         let count = ndjson_of("* | count", &logs, &RunConfig::default());

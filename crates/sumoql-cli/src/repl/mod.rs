@@ -52,6 +52,11 @@ pub(crate) struct ReplArgs {
 
 /// Runs the REPL until `:quit` or Ctrl-D.
 pub(crate) fn repl_command(args: ReplArgs) -> Result<(), Exit> {
+    if args.paths.iter().any(|path| path.as_os_str() == "-") {
+        return Err(usage_error(
+            "the REPL reads queries from the terminal: give log files or folders, not -",
+        ));
+    }
     let zone = Zone::parse(&args.tz).map_err(|e| usage_error(format!("--tz: {e}")))?;
     let config = Config::builder()
         .history_ignore_dups(true)
