@@ -26,7 +26,14 @@ impl Completer for ReplHelper {
             if command.starts_with("load ") || command.starts_with("save ") {
                 return self.paths.complete(line, pos, context);
             }
-            return Ok((pos, Vec::new()));
+            let (name, argument) = command.split_once(' ').unwrap_or((command, ""));
+            let choices: &[&str] = match name {
+                "format" => &["table", "ndjson", "json", "csv"],
+                "time" => &["on", "off"],
+                _ => &[],
+            };
+            let start = before.len() - argument.len();
+            return Ok((start, candidates(argument, choices.iter().copied())));
         }
         let start = before
             .char_indices()
@@ -100,6 +107,10 @@ mod tests {
     fn completes_commands_operators_fields_and_categories() {
         let helper = helper();
         assert_eq!(complete(&helper, ":ex"), (1, vec!["explain".to_string()]));
+        assert_eq!(
+            complete(&helper, ":format nd"),
+            (8, vec!["ndjson".to_string()])
+        );
         assert_eq!(complete(&helper, "* | whe"), (4, vec!["where".to_string()]));
         assert_eq!(
             complete(&helper, "* | where dest_p"),
