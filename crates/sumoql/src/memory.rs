@@ -62,6 +62,7 @@ impl InMemoryLogs {
         outcome
     }
 
+    /// Reads `sources` into chunks; stops at the budget or the first error.
     fn read_all(&mut self, sources: &[InputSource], budget_bytes: usize) -> Result<Held, RunError> {
         for source in sources {
             let index = self.names.len();
@@ -102,6 +103,7 @@ impl InMemoryLogs {
         self.push(index, 1, bytes);
     }
 
+    /// Holds one more chunk, the next in input order.
     fn push(&mut self, source: usize, first_line: u64, bytes: Vec<u8>) {
         let seq = self.chunks.len() as u64;
         self.chunks.push(Chunk::new(seq, source, first_line, bytes));

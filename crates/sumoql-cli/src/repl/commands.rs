@@ -156,6 +156,7 @@ pub(super) fn run_command(session: &mut Session, line: &str) -> After {
     After::Continue
 }
 
+/// `:load PATH…`: expands the paths as `run` does and adds them to the session.
 fn load(session: &mut Session, argument: &str) {
     let paths: Vec<PathBuf> = argument.split_whitespace().map(PathBuf::from).collect();
     if paths.is_empty() {

@@ -8,6 +8,9 @@ use rustyline::highlight::{CmdKind, Highlighter};
 use super::helper::ReplHelper;
 use super::lexer::{lex, needs_more, Token, TokenKind};
 
+// Terminal styles: bold magenta operators and keywords, cyan functions, green strings, yellow
+// numbers, dim comments and hints, bold pipes, a bold underline on matching brackets, a red
+// underline on an error.
 const KEYWORD: &str = "\x1b[1;35m";
 const FUNCTION: &str = "\x1b[36m";
 const TEXT: &str = "\x1b[32m";

@@ -127,6 +127,8 @@ pub(super) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '_' | '.' | '*' | '%')
 }
 
+/// Moves `chars` past the characters `keep` accepts; returns the end of the last one taken
+/// (`end` when none is).
 fn take_while(
     chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>,
     mut end: usize,

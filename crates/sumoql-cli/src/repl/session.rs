@@ -127,6 +127,7 @@ impl Session {
         }
     }
 
+    /// The bytes held in memory, or `None` when the files are read per query.
     fn held_bytes(&self) -> Option<usize> {
         match &self.logs {
             Logs::Held(held) => Some(held.bytes()),
@@ -134,6 +135,7 @@ impl Session {
         }
     }
 
+    /// How queries run now: the session's zone, source category, threads and cancel flag.
     fn config(&self) -> RunConfig {
         RunConfig {
             null_groups: NullGroups::Keep,
@@ -287,6 +289,7 @@ pub(super) fn human_bytes(bytes: usize) -> String {
     }
 }
 
+/// A duration for people: `63 ms`, `1.25 s`.
 fn human_duration(elapsed: Duration) -> String {
     if elapsed.as_secs() >= 1 {
         format!("{:.2} s", elapsed.as_secs_f64())
