@@ -10,6 +10,7 @@ mod detect_cmd;
 mod diff;
 mod fmt_cmd;
 mod help;
+mod repl;
 mod sigma_cmd;
 mod test_cmd;
 
@@ -26,6 +27,7 @@ Examples:
   sumoql run -e '_sourceCategory=network/* | count by action' logs/ --format table
   zcat fw.json.gz | sumoql run -e '* | where dest_port = \"445\" | fields src_ip, dest_ip'
   sumoql check queries/*.sumo
+  sumoql repl examples/logs
   sumoql explain queries/t1071_002_file_transfer_protocols.sumo
   sumoql help timeslice
   sumoql test queries
@@ -110,6 +112,8 @@ Warnings (skipped lines, dropped records) go to stderr, one summary line per kin
         #[arg(long, value_name = "FILE")]
         mapping: Option<PathBuf>,
     },
+    /// Load logs once, then run query after query interactively (completion, history).
+    Repl(repl::ReplArgs),
     /// The dialect reference: every operator and function, or one entry with examples.
     Help {
         /// An operator, function or command name (e.g. `timeslice`, `formatDate`, `run`).
@@ -306,6 +310,7 @@ fn main() -> ExitCode {
         Command::Detect(args) => detect(args),
         Command::Fmt { files, check } => fmt_cmd::fmt_command(&files, check),
         Command::Sigma { file, mapping } => sigma_cmd::sigma_command(&file, mapping.as_deref()),
+        Command::Repl(args) => repl::repl_command(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -363,7 +368,12 @@ fn now_ms() -> i64 {
 
 fn run_command(args: RunArgs) -> Result<(), Exit> {
     let engine = Engine::new();
-    let parsers = parser_set(&engine, &args)?;
+    let parsers = parser_set(
+        &engine,
+        args.config.as_deref(),
+        args.parser.as_deref(),
+        args.source_category.as_deref(),
+    )?;
     let mut paths = args.args;
     let query_file = if args.expression.is_none() {
         if paths.is_empty() {
@@ -423,6 +433,7 @@ fn run_command(args: RunArgs) -> Result<(), Exit> {
         strict: args.strict,
         threads: args.threads.map(usize::from),
         parsers: Some(Arc::new(parsers)),
+        cancel: None,
     };
     let mut out = writer(format, Box::new(std::io::stdout()));
     match run(&query, &sources, &config, out.as_mut()) {
@@ -440,24 +451,29 @@ fn run_command(args: RunArgs) -> Result<(), Exit> {
 /// The extraction rules of a run: the built-in ones, the configuration's (`--config`, else
 /// `sumoql.toml` in the working folder when there is one), then `--parser` and
 /// `--source-category` for every input.
-fn parser_set(engine: &Engine, args: &RunArgs) -> Result<ParserSet, Exit> {
+fn parser_set(
+    engine: &Engine,
+    config: Option<&Path>,
+    parser: Option<&str>,
+    source_category: Option<&str>,
+) -> Result<ParserSet, Exit> {
     let fail = |error: ParserError| {
         eprintln!("error: {error}");
         Exit(2)
     };
     let mut set = ParserSet::builtin(engine).map_err(fail)?;
     let default_config = PathBuf::from(CONFIG_FILE_NAME);
-    let config = match &args.config {
-        Some(path) => Some(path.clone()),
+    let config = match config {
+        Some(path) => Some(path.to_path_buf()),
         None => default_config.is_file().then_some(default_config),
     };
     if let Some(path) = config {
         set.load_config(engine, &path).map_err(fail)?;
     }
-    if let Some(name) = &args.parser {
+    if let Some(name) = parser {
         set.force_parser(name).map_err(fail)?;
     }
-    if let Some(category) = &args.source_category {
+    if let Some(category) = source_category {
         set.force_category(category);
     }
     Ok(set)

@@ -34,6 +34,7 @@
 
 mod detect;
 mod engine;
+mod memory;
 mod output;
 mod parsers;
 mod rule;
@@ -44,6 +45,7 @@ mod yaml;
 
 pub use detect::{alert_json, detect, AlertSink, DetectSummary};
 pub use engine::{Engine, Query};
+pub use memory::{run_in_memory, Held, InMemoryLogs};
 pub use output::{ColumnNames, OutputColumns, Row};
 pub use parsers::{
     detect_vendor, glob_matches_path, ParserError, ParserSet, BUILTIN_RULES, CONFIG_FILE_NAME,
@@ -59,7 +61,7 @@ pub use yaml::YamlError;
 
 pub use sumoql_exec::NullGroups;
 pub use sumoql_io::read::{expand_paths, InputSource};
-pub use sumoql_io::write::{writer, Format, RowWriter, TableOptions};
+pub use sumoql_io::write::{writer, Format, RowWriter, TableOptions, TableWriter};
 pub use sumoql_syntax::{
     did_you_mean, format_query, operator_doc, Diagnostic, OperatorDoc, Severity, OPERATOR_DOCS,
 };

@@ -1,6 +1,8 @@
 //! Running a compiled query over inputs and writing its rows.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+
 use sumoql_exec::{AggregateStage, NullGroups, Pipeline, RunOptions, Split};
 use sumoql_io::read::{InputSource, LineDecoder, MetadataOptions, ReadError};
 use sumoql_io::write::RowWriter;
@@ -15,7 +17,7 @@ use crate::parsers::{ParserSet, RawLines};
 use crate::scan::{scan_parallel, Chunk, ChunkResult, Worker};
 
 /// Where a run hands its rows.
-type RowSink<'s> = dyn FnMut(ColumnNames, Vec<Value>) -> Result<(), RunError> + 's;
+pub(crate) type RowSink<'s> = dyn FnMut(ColumnNames, Vec<Value>) -> Result<(), RunError> + 's;
 
 /// How a query runs.
 #[derive(Clone, Debug)]
@@ -37,6 +39,9 @@ pub struct RunConfig {
     pub threads: Option<usize>,
     /// Extraction rules for raw (non-JSON) lines; without them such lines are malformed.
     pub parsers: Option<Arc<ParserSet>>,
+    /// When set and it becomes true, the run stops between chunks with [`RunError::Cancelled`]
+    /// (the REPL sets it on Ctrl-C).
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Default for RunConfig {
@@ -50,6 +55,7 @@ impl Default for RunConfig {
             strict: false,
             threads: None,
             parsers: None,
+            cancel: None,
         }
     }
 }
@@ -84,6 +90,9 @@ pub enum RunError {
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Write(#[source] std::io::Error),
+    /// The run was cancelled through [`RunConfig::cancel`].
+    #[error("query cancelled")]
+    Cancelled,
 }
 
 /// Turns finished records into rows for a sink, counting them.
@@ -106,8 +115,9 @@ impl Emitter<'_, '_> {
 }
 
 /// Runs `query` over the chunks `scan` produces: each chunk's result, taken in input order,
-/// goes through the tail of the query; at the end the partial aggregations are merged.
-fn execute(
+/// goes through the tail of the query; at the end the partial aggregations are merged. The
+/// cancel flag is checked before each chunk's result is taken.
+pub(crate) fn execute(
     query: &Query,
     config: &RunConfig,
     sink: &mut RowSink<'_>,
@@ -151,6 +161,9 @@ fn execute(
         rows_written: 0,
     };
     let partials = scan(&make_worker, &mut |result: ChunkResult| {
+        if is_cancelled(config) {
+            return Err(RunError::Cancelled);
+        }
         summary.lines_read += result.lines_read;
         summary.warnings.merge(result.warnings);
         if let Some(fatal) = result.fatal {
@@ -170,11 +183,22 @@ fn execute(
             tail.push_aggregated(merged);
         }
     }
+    if is_cancelled(config) {
+        return Err(RunError::Cancelled);
+    }
     let rest = tail.finish();
     emitter.emit(rest)?;
     summary.rows_written = emitter.rows_written;
     summary.warnings.merge(tail.take_warnings());
     Ok(summary)
+}
+
+/// Whether the run's cancel flag is set.
+fn is_cancelled(config: &RunConfig) -> bool {
+    config
+        .cancel
+        .as_ref()
+        .is_some_and(|flag| flag.load(Ordering::Relaxed))
 }
 
 /// Runs `query` over `sources`, writing rows to `writer` as they come (streaming queries) or

@@ -39,6 +39,22 @@ pub(crate) struct Chunk {
 }
 
 impl Chunk {
+    /// The chunk at position `seq` of the whole input: lines of input `source` from line
+    /// `first_line` on.
+    pub(crate) fn new(seq: u64, source: usize, first_line: u64, bytes: Vec<u8>) -> Chunk {
+        Chunk {
+            seq,
+            source,
+            first_line,
+            bytes,
+        }
+    }
+
+    /// The chunk's bytes.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
     /// A chunk of in-memory lines, for runs without files.
     pub(crate) fn of_lines(lines: &[&str]) -> Chunk {
         let mut bytes = Vec::new();
@@ -349,7 +365,10 @@ fn read_chunks(
 /// The next block of whole lines: what `carry` held plus about [`CHUNK_BYTES`] more, cut after
 /// its last line end; the part after it goes back to `carry`. At the end of the input the
 /// block is whatever is left, and `true` says so.
-fn next_block(reader: &mut dyn Read, carry: &mut Vec<u8>) -> std::io::Result<(Vec<u8>, bool)> {
+pub(crate) fn next_block(
+    reader: &mut dyn Read,
+    carry: &mut Vec<u8>,
+) -> std::io::Result<(Vec<u8>, bool)> {
     let mut block = Vec::with_capacity(carry.len() + CHUNK_BYTES);
     block.append(carry);
     loop {

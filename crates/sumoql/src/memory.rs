@@ -1,0 +1,313 @@
+//! Logs held in memory, to run query after query without reading the files again (the REPL).
+//!
+//! The inputs' raw bytes are kept, cut into chunks of whole lines as the file scan cuts them;
+//! each run decodes them again on worker threads, which is as fast as the scan and far more
+//! compact than decoded records.
+//!
+//! ```
+//! use sumoql::{run_in_memory, writer, Engine, Format, InMemoryLogs, RunConfig};
+//!
+//! let mut logs = InMemoryLogs::default();
+//! logs.add_lines("<lines>", &[r#"{"src":"a"}"#, r#"{"src":"b"}"#, r#"{"src":"a"}"#]);
+//! let query = Engine::new().compile("* | count by src | sort by src asc").unwrap();
+//! let mut ndjson = writer(Format::Ndjson, Box::new(std::io::sink()));
+//! let summary = run_in_memory(&query, &logs, &RunConfig::default(), ndjson.as_mut()).unwrap();
+//! assert_eq!(summary.lines_read, 3);
+//! assert_eq!(summary.rows_written, 2);
+//! ```
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Mutex};
+
+use sumoql_exec::AggregateStage;
+use sumoql_io::read::{InputSource, ReadError};
+use sumoql_io::write::RowWriter;
+use sumoql_value::Value;
+
+use crate::engine::Query;
+use crate::output::ColumnNames;
+use crate::run::{default_threads, execute, RunConfig, RunError, RunSummary};
+use crate::scan::{next_block, Chunk, ChunkResult, Worker, CHUNKS_IN_FLIGHT_PER_WORKER};
+
+/// The raw lines of some inputs, held in memory in chunks, with the inputs' names.
+#[derive(Default)]
+pub struct InMemoryLogs {
+    chunks: Vec<Chunk>,
+    names: Vec<String>,
+    bytes: usize,
+}
+
+/// What [`InMemoryLogs::load`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Held {
+    /// Every input is now held.
+    All,
+    /// Holding the inputs would pass the budget: nothing of them was kept.
+    OverBudget,
+}
+
+impl InMemoryLogs {
+    /// Reads every input of `sources` (gzip decompressed) and holds its lines, unless the
+    /// bytes held would then pass `budget_bytes`: then what this call read is dropped and
+    /// [`Held::OverBudget`] says so. On a read error too, the logs held before stay as they were.
+    pub fn load(&mut self, sources: &[InputSource], budget_bytes: usize) -> Result<Held, RunError> {
+        let before = (self.chunks.len(), self.names.len(), self.bytes);
+        let outcome = self.read_all(sources, budget_bytes);
+        if !matches!(outcome, Ok(Held::All)) {
+            self.chunks.truncate(before.0);
+            self.names.truncate(before.1);
+            self.bytes = before.2;
+        }
+        outcome
+    }
+
+    /// Reads `sources` into chunks; stops at the budget or the first error.
+    fn read_all(&mut self, sources: &[InputSource], budget_bytes: usize) -> Result<Held, RunError> {
+        for source in sources {
+            let index = self.names.len();
+            self.names.push(source.name());
+            let mut reader = source.open_bytes()?;
+            let mut carry = Vec::new();
+            let mut first_line = 1;
+            loop {
+                let (bytes, ended) = next_block(&mut *reader, &mut carry)
+                    .map_err(|e| RunError::Read(ReadError::Read(source.name(), e)))?;
+                self.bytes += bytes.len();
+                if self.bytes > budget_bytes {
+                    return Ok(Held::OverBudget);
+                }
+                if !bytes.is_empty() {
+                    let lines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
+                    self.push(index, first_line, bytes);
+                    first_line += lines;
+                }
+                if ended {
+                    break;
+                }
+            }
+        }
+        Ok(Held::All)
+    }
+
+    /// Holds `lines` as one more input named `name`.
+    pub fn add_lines(&mut self, name: &str, lines: &[&str]) {
+        let index = self.names.len();
+        self.names.push(name.to_string());
+        let mut bytes = Vec::new();
+        for line in lines {
+            bytes.extend_from_slice(line.as_bytes());
+            bytes.push(b'\n');
+        }
+        self.bytes += bytes.len();
+        self.push(index, 1, bytes);
+    }
+
+    /// Holds one more chunk, the next in input order.
+    fn push(&mut self, source: usize, first_line: u64, bytes: Vec<u8>) {
+        let seq = self.chunks.len() as u64;
+        self.chunks.push(Chunk::new(seq, source, first_line, bytes));
+    }
+
+    /// The names of the inputs held, in load order.
+    pub fn source_names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The bytes held.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// Whether no line is held.
+    pub fn is_empty(&self) -> bool {
+        self.chunks.iter().all(|chunk| chunk.bytes().is_empty())
+    }
+
+    /// Drops every input held.
+    pub fn clear(&mut self) {
+        *self = InMemoryLogs::default();
+    }
+}
+
+/// Runs `query` over the lines `logs` holds, as [`run`](crate::run) does over files: on
+/// `config.threads` workers, with the same rows in the same order, writing to `writer`.
+pub fn run_in_memory(
+    query: &Query,
+    logs: &InMemoryLogs,
+    config: &RunConfig,
+    writer: &mut dyn RowWriter,
+) -> Result<RunSummary, RunError> {
+    let mut sink = |names: ColumnNames, values: Vec<Value>| {
+        writer.row(&names, &values).map_err(RunError::Write)
+    };
+    let threads = config.threads.unwrap_or_else(default_threads);
+    let summary = execute(query, config, &mut sink, |make_worker, take| {
+        scan_held(logs, threads, make_worker, take)
+    })?;
+    writer.finish().map_err(RunError::Write)?;
+    Ok(summary)
+}
+
+/// The in-memory twin of the file scan: workers claim chunks in order, at most
+/// [`CHUNKS_IN_FLIGHT_PER_WORKER`] per worker ahead of the one `take` waits for, and `take`
+/// gets the results in input order. Returns the workers' partial aggregations.
+fn scan_held(
+    logs: &InMemoryLogs,
+    threads: usize,
+    make_worker: &(dyn Fn() -> Worker + Sync),
+    take: &mut dyn FnMut(ChunkResult) -> Result<(), RunError>,
+) -> Result<Vec<AggregateStage>, RunError> {
+    let threads = threads.max(1);
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let in_flight = threads * CHUNKS_IN_FLIGHT_PER_WORKER;
+    let (result_tx, result_rx) = mpsc::channel::<(usize, ChunkResult)>();
+    let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        // The channel holds exactly `in_flight` permits, so these sends never block.
+        let _ = permit_tx.send(());
+    }
+    let permit_rx = Mutex::new(permit_rx);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let result_tx = result_tx.clone();
+                let (next, stop, permit_rx) = (&next, &stop, &permit_rx);
+                scope.spawn(move || {
+                    let mut worker = make_worker();
+                    loop {
+                        let permit = permit_rx.lock().ok().and_then(|rx| rx.recv().ok());
+                        if permit.is_none() || stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(chunk) = logs.chunks.get(index) else {
+                            break;
+                        };
+                        let result = worker.process(chunk, &logs.names);
+                        if result_tx.send((index, result)).is_err() {
+                            break;
+                        }
+                    }
+                    worker.into_partial()
+                })
+            })
+            .collect();
+        drop(result_tx);
+        let mut outcome = Ok(());
+        let mut pending = BTreeMap::new();
+        let mut next_index = 0;
+        for (index, result) in result_rx {
+            pending.insert(index, result);
+            while let Some(result) = pending.remove(&next_index) {
+                next_index += 1;
+                if outcome.is_ok() {
+                    outcome = take(result);
+                    if outcome.is_err() {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                }
+                let _ = permit_tx.send(());
+            }
+        }
+        drop(permit_tx);
+        let partials: Vec<AggregateStage> = workers
+            .into_iter()
+            .filter_map(|worker| worker.join().ok().flatten())
+            .collect();
+        outcome?;
+        Ok(partials)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Engine;
+    use crate::run::run_lines;
+    use sumoql_io::write::{writer, Format};
+
+    fn lines() -> Vec<String> {
+        (0..5000)
+            .map(|i| format!(r#"{{"n":"{i}","k":"{}"}}"#, i % 7))
+            .collect()
+    }
+
+    fn ndjson_of(query: &str, logs: &InMemoryLogs, config: &RunConfig) -> String {
+        let query = Engine::new().compile(query).unwrap();
+        let buffer = std::sync::Arc::new(Mutex::new(Vec::new()));
+        struct Shared(std::sync::Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Shared {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut out = writer(Format::Ndjson, Box::new(Shared(buffer.clone())));
+        run_in_memory(&query, logs, config, out.as_mut()).unwrap();
+        drop(out);
+        let bytes = buffer.lock().unwrap().clone();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn held_lines_give_the_rows_of_run_lines_whatever_the_threads() {
+        let owned = lines();
+        let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
+        let mut logs = InMemoryLogs::default();
+        logs.add_lines("a", &refs[..2000]);
+        logs.add_lines("b", &refs[2000..]);
+        let text = "* | where n > 10 | count by k | sort by k asc";
+        let query = Engine::new().compile(text).unwrap();
+        let expected = run_lines(&query, &refs, &RunConfig::default()).unwrap();
+        for threads in [1, 3] {
+            let config = RunConfig {
+                threads: Some(threads),
+                ..RunConfig::default()
+            };
+            let got = ndjson_of(text, &logs, &config);
+            assert_eq!(got.lines().count(), expected.rows.len());
+            assert!(got.starts_with(r#"{"k":"0","_count":"#), "{got}");
+        }
+    }
+
+    #[test]
+    fn a_set_cancel_flag_stops_the_run() {
+        let owned = lines();
+        let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
+        let mut logs = InMemoryLogs::default();
+        logs.add_lines("a", &refs);
+        let config = RunConfig {
+            cancel: Some(std::sync::Arc::new(AtomicBool::new(true))),
+            ..RunConfig::default()
+        };
+        let query = Engine::new().compile("* | count").unwrap();
+        let mut out = writer(Format::Ndjson, Box::new(std::io::sink()));
+        let result = run_in_memory(&query, &logs, &config, out.as_mut());
+        assert!(matches!(result, Err(RunError::Cancelled)));
+    }
+
+    #[test]
+    fn loading_past_the_budget_keeps_nothing_new() {
+        let dir = std::env::temp_dir().join(format!("sumoql-memory-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("logs.ndjson");
+        std::fs::write(&path, lines().join("\n")).unwrap();
+        let sources = [InputSource::File(path.clone())];
+        let mut logs = InMemoryLogs::default();
+        assert_eq!(logs.load(&sources, 100).unwrap(), Held::OverBudget);
+        assert!(logs.is_empty() && logs.source_names().is_empty());
+        let missing = [InputSource::File(dir.join("missing.ndjson"))];
+        assert!(logs.load(&missing, usize::MAX).is_err());
+        assert!(logs.source_names().is_empty());
+        assert_eq!(logs.load(&sources, usize::MAX).unwrap(), Held::All);
+        assert_eq!(logs.source_names().len(), 1);
+        let count = ndjson_of("* | count", &logs, &RunConfig::default());
+        assert_eq!(count.trim(), r#"{"_count":5000}"#);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
