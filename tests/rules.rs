@@ -418,14 +418,14 @@ detection:
 // severity: low
 // tags: sigma, attack.t1110
 _sourceCategory=linux/auth*
-| where (_raw matches \"*Failed password*\" and !(cidrMatch(src_ip, \"10.0.0.0/8\")))
+| where (toLowerCase(_raw) matches \"*failed password*\" and !(cidrMatch(src_ip, \"10.0.0.0/8\")))
 "
     );
     let converted = dir.join("ssh.sumo");
     fs::write(&converted, &out.stdout).expect("write converted rule");
     let run = sumoql(
         &["detect", "--rules", &converted.to_string_lossy()],
-        "{\"_sourceCategory\":\"linux/auth\",\"message\":\"Failed password for x\",\"src_ip\":\"8.8.8.8\"}\n{\"_sourceCategory\":\"linux/auth\",\"message\":\"Failed password for y\",\"src_ip\":\"10.1.1.1\"}\n",
+        "{\"_sourceCategory\":\"linux/auth\",\"message\":\"FAILED PASSWORD for x\",\"src_ip\":\"8.8.8.8\"}\n{\"_sourceCategory\":\"linux/auth\",\"message\":\"Failed password for y\",\"src_ip\":\"10.1.1.1\"}\n",
     );
     assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
     assert_eq!(text(&run.stdout).lines().count(), 1);

@@ -2,15 +2,15 @@
 //!
 //! Each search identifier of `detection` becomes a boolean expression: a map ANDs its field
 //! conditions, a list of maps ORs them, a list of plain values searches `_raw` for each. A
-//! field's list of values is ORed (ANDed with the `all` modifier). Matching is case-insensitive,
-//! as in Sigma, through `matches` (D-semantics of Sumo's `matches`):
+//! field's list of values is ORed (ANDed with the `all` modifier). Values match without regard
+//! to case, as in Sigma: `matches` is case-sensitive, so both sides are lower-cased:
 //!
 //! | Sigma | here |
 //! | --- | --- |
-//! | `field: value` | `field matches "value"` (Sigma's `*` wildcards kept) |
-//! | `field\|contains: v` | `field matches "*v*"` |
-//! | `field\|startswith: v` / `endswith` | `field matches "v*"` / `"*v"` |
-//! | `field\|re: x` | `field matches /x/` |
+//! | `field: value` | `toLowerCase(field) matches "value"` (Sigma's `*` wildcards kept) |
+//! | `field\|contains: v` | `toLowerCase(field) matches "*v*"` |
+//! | `field\|startswith: v` / `endswith` | `toLowerCase(field) matches "v*"` / `"*v"` |
+//! | `field\|re: x` | `field matches /x/` (case-sensitive, as Sigma's regular expressions) |
 //! | `field\|cidr: net` | `cidrMatch(field, "net")` |
 //! | `field: null` | `isNull(field)` |
 //!
@@ -166,12 +166,12 @@ fn field_condition(key: &str, value: &Yaml, mapping: &SigmaMapping) -> Result<St
             }
         };
         Ok(match shape {
-            "contains" => format!("{field} matches {}", string_literal(&format!("*{text}*"))),
-            "startswith" => format!("{field} matches {}", string_literal(&format!("{text}*"))),
-            "endswith" => format!("{field} matches {}", string_literal(&format!("*{text}"))),
+            "contains" => folded_match(&field, &format!("*{text}*")),
+            "startswith" => folded_match(&field, &format!("{text}*")),
+            "endswith" => folded_match(&field, &format!("*{text}")),
             "re" => format!("{field} matches /{}/", text.replace('/', "\\/")),
             "cidr" => format!("cidrMatch({field}, {})", string_literal(text)),
-            _ => format!("{field} matches {}", string_literal(text)),
+            _ => folded_match(&field, text),
         })
     };
     match value {
@@ -181,6 +181,14 @@ fn field_condition(key: &str, value: &Yaml, mapping: &SigmaMapping) -> Result<St
         }
         other => one(other),
     }
+}
+
+/// `field` matched against a wildcard pattern without regard to case.
+fn folded_match(field: &str, pattern: &str) -> String {
+    format!(
+        "toLowerCase({field}) matches {}",
+        string_literal(&pattern.to_lowercase())
+    )
 }
 
 /// One search identifier's expression.
@@ -198,10 +206,7 @@ fn search(name: &str, value: &Yaml, mapping: &SigmaMapping) -> Result<String, Si
                 .iter()
                 .map(|item| match item {
                     Yaml::Map(_) => search(name, item, mapping),
-                    Yaml::Scalar(keyword) => Ok(format!(
-                        "_raw matches {}",
-                        string_literal(&format!("*{keyword}*"))
-                    )),
+                    Yaml::Scalar(keyword) => Ok(folded_match("_raw", &format!("*{keyword}*"))),
                     _ => Err(unsupported(format!(
                         "`{name}`: an item is neither a map nor a value"
                     ))),
@@ -209,10 +214,7 @@ fn search(name: &str, value: &Yaml, mapping: &SigmaMapping) -> Result<String, Si
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(join(parts, "or"))
         }
-        Yaml::Scalar(keyword) => Ok(format!(
-            "_raw matches {}",
-            string_literal(&format!("*{keyword}*"))
-        )),
+        Yaml::Scalar(keyword) => Ok(folded_match("_raw", &format!("*{keyword}*"))),
         Yaml::Null => Err(unsupported(format!("`{name}` is empty"))),
     }
 }
@@ -486,7 +488,7 @@ detection:
         .expect("mapping");
         let text = sigma_to_rule(SIGMA, &mapping).expect("converts");
         assert!(text.ends_with(
-            "_sourceCategory=linux/process\n| where (((process_path matches \"*/curl\" or process_path matches \"*/wget\") and (CommandLine matches \"*http*\" and CommandLine matches \"*| sh*\")) and !(User matches \"root\"))\n"
+            "_sourceCategory=linux/process\n| where (((toLowerCase(process_path) matches \"*/curl\" or toLowerCase(process_path) matches \"*/wget\") and (toLowerCase(CommandLine) matches \"*http*\" and toLowerCase(CommandLine) matches \"*| sh*\")) and !(toLowerCase(User) matches \"root\"))\n"
         ), "{text}");
         let rule = Rule::parse(&text).expect("a valid rule");
         assert_eq!(rule.metadata.severity, RuleSeverity::High);
