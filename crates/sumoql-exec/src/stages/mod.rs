@@ -78,6 +78,9 @@ pub struct AggregateStage {
     width: usize,
     null_groups: NullGroups,
     groups: HashMap<GroupKey, Vec<Box<dyn Accumulator>>>,
+    /// Each aggregate's evaluated arguments for the record at hand, reused from record to
+    /// record.
+    arguments: Vec<Vec<Value>>,
 }
 
 impl AggregateStage {
@@ -93,6 +96,7 @@ impl AggregateStage {
             width,
             null_groups,
             groups: HashMap::new(),
+            arguments: Vec::new(),
         }
     }
 }
@@ -129,9 +133,9 @@ impl Stage for AggregateStage {
             return;
         }
         // Evaluate every argument first, so a dropped record (D4) touches no accumulator.
-        let mut evaluated = Vec::with_capacity(self.aggregates.len());
-        for spec in &self.aggregates {
-            let mut values = Vec::with_capacity(spec.args.len());
+        self.arguments.resize_with(self.aggregates.len(), Vec::new);
+        for (spec, values) in self.aggregates.iter().zip(&mut self.arguments) {
+            values.clear();
             for arg in &spec.args {
                 match arg.evaluate(&record, ctx) {
                     Ok(value) => values.push(value),
@@ -141,7 +145,6 @@ impl Stage for AggregateStage {
                     }
                 }
             }
-            evaluated.push(values);
         }
         let aggregates = &self.aggregates;
         let accumulators = self.groups.entry(key).or_insert_with(|| {
@@ -150,8 +153,8 @@ impl Stage for AggregateStage {
                 .map(|spec| spec.function.accumulator())
                 .collect()
         });
-        for (accumulator, values) in accumulators.iter_mut().zip(evaluated) {
-            accumulator.update(&values, ctx);
+        for (accumulator, values) in accumulators.iter_mut().zip(&self.arguments) {
+            accumulator.update(values, ctx);
         }
     }
 
@@ -167,7 +170,8 @@ impl Stage for AggregateStage {
                     .collect(),
             ));
         }
-        groups.sort_by(|a, b| a.0.cmp(&b.0));
+        // Group keys are distinct, so an unstable sort gives the one order.
+        groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         for (key, accumulators) in groups {
             let mut record = Record::with_width(self.width);
             for (&slot, value) in self.keys.iter().zip(key.0) {
