@@ -163,6 +163,10 @@ impl Worker {
     ) -> Worker {
         let pipeline = Pipeline::worker(plan, options);
         decoder.set_early_slots(pipeline.early_filter().slots());
+        if strict {
+            // Every line must be read to the end to know that none is malformed.
+            decoder.read_whole_lines();
+        }
         Worker {
             decoder,
             pipeline,

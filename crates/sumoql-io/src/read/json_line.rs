@@ -146,6 +146,12 @@ impl LineDecoder {
         self.early_keys = self.early_exit_keys();
     }
 
+    /// Reads every line to its end, even one the early filter refuses, so that a malformed
+    /// line is always found (`--strict`).
+    pub fn read_whole_lines(&mut self) {
+        self.early_keys = None;
+    }
+
     /// The quoted keys of the early filter's fields, when a line may be left half-read once
     /// they are found: each is a plain top-level key, and nothing else the filter needs (the
     /// time window, whole records) depends on the rest of the line.
