@@ -16,19 +16,15 @@
 //! assert_eq!(summary.rows_written, 2);
 //! ```
 
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Mutex};
+use std::borrow::Cow;
 
 use sumoql_exec::AggregateStage;
 use sumoql_io::read::{InputSource, ReadError};
 use sumoql_io::write::RowWriter;
-use sumoql_value::Value;
 
 use crate::engine::Query;
-use crate::output::ColumnNames;
-use crate::run::{default_threads, execute, RunConfig, RunError, RunSummary};
-use crate::scan::{next_block, Chunk, ChunkResult, Worker, CHUNKS_IN_FLIGHT_PER_WORKER};
+use crate::run::{execute_into, RunConfig, RunError, RunSummary};
+use crate::scan::{next_block, scan_chunks, Chunk, ChunkResult, Worker};
 
 /// The raw lines of some inputs, held in memory in chunks, with the inputs' names.
 #[derive(Default)]
@@ -138,87 +134,27 @@ pub fn run_in_memory(
     config: &RunConfig,
     writer: &mut dyn RowWriter,
 ) -> Result<RunSummary, RunError> {
-    let mut sink = |names: ColumnNames, values: Vec<Value>| {
-        writer.row(&names, &values).map_err(RunError::Write)
-    };
-    let threads = config.threads.unwrap_or_else(default_threads);
-    let summary = execute(query, config, &mut sink, |make_worker, take| {
+    execute_into(query, config, writer, |threads, make_worker, take| {
         scan_held(logs, threads, make_worker, take)
-    })?;
-    writer.finish().map_err(RunError::Write)?;
-    Ok(summary)
+    })
 }
 
-/// The in-memory twin of the file scan: workers claim chunks in order, at most
-/// [`CHUNKS_IN_FLIGHT_PER_WORKER`] per worker ahead of the one `take` waits for, and `take`
-/// gets the results in input order. Returns the workers' partial aggregations.
+/// The scan of held chunks: the same parallel scan as for files, its chunks borrowed.
 fn scan_held(
     logs: &InMemoryLogs,
     threads: usize,
     make_worker: &(dyn Fn() -> Worker + Sync),
     take: &mut dyn FnMut(ChunkResult) -> Result<(), RunError>,
 ) -> Result<Vec<AggregateStage>, RunError> {
-    let threads = threads.max(1);
-    let next = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
-    let in_flight = threads * CHUNKS_IN_FLIGHT_PER_WORKER;
-    let (result_tx, result_rx) = mpsc::channel::<(usize, ChunkResult)>();
-    let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(in_flight);
-    for _ in 0..in_flight {
-        // The channel holds exactly `in_flight` permits, so these sends never block.
-        let _ = permit_tx.send(());
-    }
-    let permit_rx = Mutex::new(permit_rx);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                let result_tx = result_tx.clone();
-                let (next, stop, permit_rx) = (&next, &stop, &permit_rx);
-                scope.spawn(move || {
-                    let mut worker = make_worker();
-                    loop {
-                        let permit = permit_rx.lock().ok().and_then(|rx| rx.recv().ok());
-                        if permit.is_none() || stop.load(Ordering::Relaxed) {
-                            break;
-                        }
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(chunk) = logs.chunks.get(index) else {
-                            break;
-                        };
-                        let result = worker.process(chunk, &logs.names);
-                        if result_tx.send((index, result)).is_err() {
-                            break;
-                        }
-                    }
-                    worker.into_partial()
-                })
-            })
-            .collect();
-        drop(result_tx);
-        let mut outcome = Ok(());
-        let mut pending = BTreeMap::new();
-        let mut next_index = 0;
-        for (index, result) in result_rx {
-            pending.insert(index, result);
-            while let Some(result) = pending.remove(&next_index) {
-                next_index += 1;
-                if outcome.is_ok() {
-                    outcome = take(result);
-                    if outcome.is_err() {
-                        stop.store(true, Ordering::Relaxed);
-                    }
-                }
-                let _ = permit_tx.send(());
+    let partials = scan_chunks(&logs.names, threads, make_worker, take, |send| {
+        for chunk in &logs.chunks {
+            if !send(Cow::Borrowed(chunk)) {
+                break;
             }
         }
-        drop(permit_tx);
-        let partials: Vec<AggregateStage> = workers
-            .into_iter()
-            .filter_map(|worker| worker.join().ok().flatten())
-            .collect();
-        outcome?;
-        Ok(partials)
-    })
+        Ok(())
+    })?;
+    Ok(partials.into_iter().flatten().collect())
 }
 
 #[cfg(test)]
@@ -226,6 +162,8 @@ mod tests {
     use super::*;
     use crate::engine::Engine;
     use crate::run::run_lines;
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Mutex;
     use sumoql_io::write::{writer, Format};
 
     fn lines() -> Vec<String> {

@@ -209,13 +209,30 @@ pub fn run(
     config: &RunConfig,
     writer: &mut dyn RowWriter,
 ) -> Result<RunSummary, RunError> {
+    execute_into(query, config, writer, |threads, make_worker, take| {
+        scan_parallel(sources, threads, make_worker, take)
+            .map(|partials| partials.into_iter().flatten().collect())
+    })
+}
+
+/// [`execute`] with the rows written to `writer`, on `config.threads` workers (every core by
+/// default); `scan` gets the number of threads.
+pub(crate) fn execute_into(
+    query: &Query,
+    config: &RunConfig,
+    writer: &mut dyn RowWriter,
+    scan: impl FnOnce(
+        usize,
+        &(dyn Fn() -> Worker + Sync),
+        &mut dyn FnMut(ChunkResult) -> Result<(), RunError>,
+    ) -> Result<Vec<AggregateStage>, RunError>,
+) -> Result<RunSummary, RunError> {
     let mut sink = |names: ColumnNames, values: Vec<Value>| {
         writer.row(&names, &values).map_err(RunError::Write)
     };
     let threads = config.threads.unwrap_or_else(default_threads);
     let summary = execute(query, config, &mut sink, |make_worker, take| {
-        scan_parallel(sources, threads, make_worker, take)
-            .map(|partials| partials.into_iter().flatten().collect())
+        scan(threads, make_worker, take)
     })?;
     writer.finish().map_err(RunError::Write)?;
     Ok(summary)

@@ -6,10 +6,11 @@
 //! Because results are taken in input order and partial aggregates are merged by their input
 //! position, the rows (and their order) do not depend on the number of threads.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::mpsc::{self, Receiver};
 use std::sync::Mutex;
 
 use sumoql_exec::{AggregateStage, Pipeline, RunOptions};
@@ -28,6 +29,7 @@ pub const CHUNK_BYTES: usize = 1 << 20;
 pub const CHUNKS_IN_FLIGHT_PER_WORKER: usize = 4;
 
 /// Whole lines of one input, in input order.
+#[derive(Clone)]
 pub(crate) struct Chunk {
     /// The chunk's position in the whole input.
     seq: u64,
@@ -251,19 +253,36 @@ impl Worker {
 }
 
 /// Runs `make_worker()` workers over the chunks of `sources` on `threads` threads, handing each
-/// chunk's result to `take` in input order. Returns the workers' partial results (their partial
-/// aggregations), in worker order, or the first error (a read error, or what `take` returned).
+/// chunk's result to `take` in input order. Returns the workers' partial aggregations (or
+/// other end states), in worker order, or the first error (a read error, or what `take`
+/// returned).
 pub(crate) fn scan_parallel<W: ChunkWorker>(
     sources: &[InputSource],
     threads: usize,
     make_worker: &(dyn Fn() -> W + Sync),
     take: &mut dyn FnMut(W::Output) -> Result<(), RunError>,
 ) -> Result<Vec<W::Partial>, RunError> {
-    let threads = threads.max(1);
     let names: Vec<String> = sources.iter().map(InputSource::name).collect();
+    scan_chunks(&names, threads, make_worker, take, |send| {
+        read_chunks(sources, send)
+    })
+}
+
+/// The scan itself, over the chunks `produce` hands to its `send` function on a thread of its
+/// own (owned chunks read from files, or chunks borrowed from memory). `send` waits while
+/// [`CHUNKS_IN_FLIGHT_PER_WORKER`] chunks per worker are out and not yet taken back in order,
+/// and says `false` when the scan is stopping.
+pub(crate) fn scan_chunks<'c, W: ChunkWorker>(
+    names: &[String],
+    threads: usize,
+    make_worker: &(dyn Fn() -> W + Sync),
+    take: &mut dyn FnMut(W::Output) -> Result<(), RunError>,
+    produce: impl FnOnce(&mut dyn FnMut(Cow<'c, Chunk>) -> bool) -> Result<(), RunError> + Send,
+) -> Result<Vec<W::Partial>, RunError> {
+    let threads = threads.max(1);
     let stop = AtomicBool::new(false);
     let in_flight = threads * CHUNKS_IN_FLIGHT_PER_WORKER;
-    let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(threads * 2);
+    let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Cow<'c, Chunk>>(threads * 2);
     let chunk_rx = Mutex::new(chunk_rx);
     let (result_tx, result_rx) = mpsc::channel::<W::Output>();
     let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(in_flight);
@@ -272,12 +291,19 @@ pub(crate) fn scan_parallel<W: ChunkWorker>(
         let _ = permit_tx.send(());
     }
     std::thread::scope(|scope| {
-        let stop_reading = &stop;
-        let reader = scope.spawn(move || read_chunks(sources, &chunk_tx, &permit_rx, stop_reading));
+        let stop_producing = &stop;
+        let producer = scope.spawn(move || {
+            let mut send = |chunk: Cow<'c, Chunk>| {
+                !stop_producing.load(Ordering::Relaxed)
+                    && permit_rx.recv().is_ok()
+                    && chunk_tx.send(chunk).is_ok()
+            };
+            produce(&mut send)
+        });
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 let result_tx = result_tx.clone();
-                let (chunk_rx, names, stop) = (&chunk_rx, &names, &stop);
+                let (chunk_rx, stop) = (&chunk_rx, &stop);
                 scope.spawn(move || {
                     let mut worker = make_worker();
                     while let Some(chunk) = next_chunk(chunk_rx) {
@@ -314,24 +340,22 @@ pub(crate) fn scan_parallel<W: ChunkWorker>(
             .into_iter()
             .filter_map(|worker| worker.join().ok())
             .collect();
-        let read = reader.join().unwrap_or(Ok(()));
+        let produced = producer.join().unwrap_or(Ok(()));
         outcome?;
-        read?;
+        produced?;
         Ok(partials)
     })
 }
 
-fn next_chunk(chunk_rx: &Mutex<Receiver<Chunk>>) -> Option<Chunk> {
+fn next_chunk<'c>(chunk_rx: &Mutex<Receiver<Cow<'c, Chunk>>>) -> Option<Cow<'c, Chunk>> {
     chunk_rx.lock().ok()?.recv().ok()
 }
 
-/// The reader thread: every source in turn, cut into chunks of whole lines. It waits for a
-/// permit before each chunk, and stops when told to or when the workers are gone.
-fn read_chunks(
+/// The reader thread: every source in turn, cut into chunks of whole lines and handed to
+/// `send` until it says the scan is stopping.
+fn read_chunks<'c>(
     sources: &[InputSource],
-    chunk_tx: &SyncSender<Chunk>,
-    permit_rx: &Receiver<()>,
-    stop: &AtomicBool,
+    send: &mut dyn FnMut(Cow<'c, Chunk>) -> bool,
 ) -> Result<(), RunError> {
     let mut seq = 0;
     for (index, source) in sources.iter().enumerate() {
@@ -339,9 +363,6 @@ fn read_chunks(
         let mut first_line = 1;
         let mut carry = Vec::new();
         loop {
-            if stop.load(Ordering::Relaxed) || permit_rx.recv().is_err() {
-                return Ok(());
-            }
             let (bytes, ended) = next_block(&mut *reader, &mut carry)
                 .map_err(|e| RunError::Read(ReadError::Read(source.name(), e)))?;
             if !bytes.is_empty() {
@@ -354,7 +375,7 @@ fn read_chunks(
                 };
                 seq += 1;
                 first_line += lines;
-                if chunk_tx.send(chunk).is_err() {
+                if !send(Cow::Owned(chunk)) {
                     return Ok(());
                 }
             }
