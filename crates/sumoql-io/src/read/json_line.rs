@@ -79,6 +79,8 @@ pub struct LineDecoder {
     /// The quoted keys of the early filter's fields, when lines may be read only up to them
     /// (see [`LineDecoder::set_early_slots`]).
     early_keys: Option<Vec<Finder<'static>>>,
+    /// The slots the early step may fill: what a refused record must have cleared.
+    early_filled: Vec<SlotId>,
 }
 
 impl LineDecoder {
@@ -96,7 +98,7 @@ impl LineDecoder {
                 .find(|(n, _)| n == name)
                 .map(|&(_, slot)| MetadataSlot { slot, early: false })
         };
-        LineDecoder {
+        let mut decoder = LineDecoder {
             width,
             fields: fields
                 .iter()
@@ -117,7 +119,10 @@ impl LineDecoder {
             members: Vec::new(),
             spare: None,
             early_keys: None,
-        }
+            early_filled: Vec::new(),
+        };
+        decoder.early_filled = decoder.early_filled_slots();
+        decoder
     }
 
     /// Sets the `_sourceCategory` given to records without one (a source mapping's category).
@@ -144,6 +149,24 @@ impl LineDecoder {
             metadata.early = slots.contains(&metadata.slot);
         }
         self.early_keys = self.early_exit_keys();
+        self.early_filled = self.early_filled_slots();
+    }
+
+    /// The slots the early step may fill: the early fields and every metadata slot.
+    fn early_filled_slots(&self) -> Vec<SlotId> {
+        let metadata = [
+            self.raw,
+            self.time,
+            self.receipt,
+            self.category,
+            self.source_name,
+        ];
+        self.fields
+            .iter()
+            .filter(|f| f.early)
+            .map(|f| f.slot)
+            .chain(metadata.into_iter().flatten().map(|m| m.slot))
+            .collect()
     }
 
     /// Reads every line to its end, even one the early filter refuses, so that a malformed
@@ -254,18 +277,7 @@ impl LineDecoder {
 
     /// Keeps a refused record to fill with the next line. Only the early step has filled it.
     fn recycle(&mut self, mut record: Record) {
-        let early_slots = self.fields.iter().filter(|f| f.early).map(|f| f.slot);
-        let metadata_slots = [
-            self.raw,
-            self.time,
-            self.receipt,
-            self.category,
-            self.source_name,
-        ]
-        .into_iter()
-        .flatten()
-        .map(|m| m.slot);
-        for slot in early_slots.chain(metadata_slots) {
+        for &slot in &self.early_filled {
             record.set(slot, Value::Null);
         }
         self.spare = Some(record);
@@ -662,6 +674,25 @@ mod tests {
                 (ours, plain) => panic!("{line}: early {ours:?}, plain {plain:?}"),
             }
         }
+    }
+
+    /// A refused record is reused for the next line: nothing of the refused line may leak.
+    #[test]
+    fn a_reused_record_starts_empty() {
+        let mut d = decoder(&["port", "host"], false);
+        d.set_early_slots(&[0]);
+        let mut warnings = Warnings::new();
+        let refused = d.decode_filtered(br#"{"port":"22","host":"a"}"#, "t", &mut warnings, |_| {
+            false
+        });
+        assert_eq!(refused, Ok(None));
+        let next = d
+            .decode_filtered(br#"{"host":"b"}"#, "t", &mut warnings, |r| {
+                r.get(0).is_null()
+            })
+            .unwrap()
+            .unwrap();
+        assert_eq!(next.slots, vec![Value::Null, Value::text("b")]);
     }
 
     /// The plain path: a full serde_json parse of the line's top level.
