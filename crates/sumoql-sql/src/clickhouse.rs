@@ -19,6 +19,9 @@ impl SqlDialect for ClickHouse {
     fn regex_match(&self, text: &str, pattern: &str) -> String {
         format!("match({text}, {})", self.string(pattern))
     }
+    fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String {
+        format!("extractGroups({text}, {})[{group}]", self.string(pattern))
+    }
     fn truncate_to_long(&self, number: &str) -> String {
         format!("toInt64OrNull(toString(trunc({number})))")
     }

@@ -35,6 +35,8 @@ pub(crate) trait SqlDialect {
     fn text_type(&self) -> &'static str;
     /// Whether `text` (SQL text) matches the regular expression `pattern` anywhere.
     fn regex_match(&self, text: &str, pattern: &str) -> String;
+    /// Capture group `group` of the first match of `pattern` in `text`.
+    fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String;
     /// `number` (SQL, a double) truncated toward zero to a 64-bit integer.
     fn truncate_to_long(&self, number: &str) -> String;
     /// The sorted distinct non-null values of `text`, at most 100, as an array (D14).

@@ -17,7 +17,16 @@ impl SqlDialect for DuckDb {
         "VARCHAR"
     }
     fn regex_match(&self, text: &str, pattern: &str) -> String {
-        format!("regexp_matches({text}, {})", self.string(pattern))
+        format!(
+            "regexp_matches({text}, {})",
+            self.string(&re2_groups(pattern))
+        )
+    }
+    fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String {
+        format!(
+            "regexp_extract({text}, {}, {group})",
+            self.string(&re2_groups(pattern))
+        )
     }
     fn truncate_to_long(&self, number: &str) -> String {
         format!("TRY_CAST(trunc({number}) AS BIGINT)")
@@ -46,10 +55,39 @@ impl SqlDialect for DuckDb {
         (
             Vec::new(),
             format!(
-                "read_ndjson({}, columns = {{{}}}, ignore_errors = true)",
+                "read_ndjson({}, columns = {{{}}}, records = true, ignore_errors = true)",
                 self.string(path),
                 columns.join(", ")
             ),
         )
+    }
+}
+
+/// The pattern with named groups written `(?P<name>...)`, the form DuckDB's RE2 accepts.
+fn re2_groups(pattern: &str) -> String {
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(index) = rest.find("(?<") {
+        let after = &rest[index + 3..];
+        out.push_str(&rest[..index]);
+        let escaped = rest[..index].ends_with('\\');
+        if !escaped && after.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+            out.push_str("(?P<");
+        } else {
+            out.push_str("(?<");
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::re2_groups;
+
+    #[test]
+    fn named_groups_take_the_re2_form() {
+        assert_eq!(re2_groups(r"(?<user>\w+) (?<=x)"), r"(?P<user>\w+) (?<=x)");
     }
 }

@@ -346,10 +346,16 @@ impl ExprWriter<'_> {
                 format!("({0} IS NULL OR {0} = '')", self.text(x)),
                 Kind::Bool,
             ),
-            ("isblank", [x]) => Sql::new(
-                format!("({0} IS NULL OR trim({0}) = '')", self.text(x)),
-                Kind::Bool,
-            ),
+            ("isblank", [x]) => {
+                let text = self.text(x);
+                Sql::new(
+                    format!(
+                        "({text} IS NULL OR {})",
+                        self.dialect.regex_match(&text, r"^\s*$")
+                    ),
+                    Kind::Bool,
+                )
+            }
             ("isprivateip", [x]) => {
                 let text = self.text(x);
                 self.keep_conditions

@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use sumoql_plan::{Columns, Operator, Plan, RowOperator, ScopeFilter, SortSpec, Wildcard};
+use sumoql_plan::{
+    Columns, Extractor, Operator, Plan, RowOperator, ScopeFilter, SortSpec, Wildcard,
+};
 use sumoql_value::SlotId;
 
 use crate::dialect::{escape_regex, SqlDialect};
@@ -83,6 +85,12 @@ impl Generator<'_> {
                     return Err(SqlError::new(
                         "keywords and `_raw`",
                         "the JSON readers of SQL engines do not keep the raw line; load it into a table column `_raw` and use --table",
+                    ));
+                }
+                if let Some(name) = names.iter().find(|n| n.contains('.')) {
+                    return Err(SqlError::new(
+                        format!("nested field `{name}`"),
+                        "a dotted path reaches into nested JSON, which the SQL readers give as structs of another shape; flatten the logs into a table and use --table",
                     ));
                 }
                 let mut read = names.clone();
@@ -241,7 +249,16 @@ impl Generator<'_> {
             }
             Operator::Aggregate { keys, aggregates } => self.aggregate(keys, aggregates)?,
             Operator::Keep(slots) => {
+                // The allow-list lets `_` fields through for later stages (D17); the result
+                // shows only the plan's output columns.
+                let hidden: Vec<SlotId> = self
+                    .columns
+                    .iter()
+                    .copied()
+                    .filter(|s| !slots.contains(s) && self.plan.schema.name(*s).starts_with('_'))
+                    .collect();
                 self.columns = slots.clone();
+                self.columns.extend(hidden);
                 self.project();
             }
             Operator::Remove(slots) => {
@@ -255,16 +272,11 @@ impl Generator<'_> {
                     "SELECT * FROM {previous} ORDER BY {ORDER} LIMIT {count}"
                 ));
             }
-            Operator::Extract { extractor, .. } => {
-                return Err(SqlError::new(
-                    format!("{extractor:?}")
-                        .split(['(', ' ', '{'])
-                        .next()
-                        .unwrap_or("extraction")
-                        .to_lowercase(),
-                    "field extraction (parse, json, kv, csv, split) is not translated to SQL yet",
-                ))
-            }
+            Operator::Extract {
+                source,
+                extractor,
+                nodrop,
+            } => self.extract(*source, extractor, *nodrop)?,
             Operator::Rows(row) => self.row_operator(row)?,
         }
         Ok(())
@@ -273,21 +285,29 @@ impl Generator<'_> {
     /// A stage that sets `slot` to `value` (in place when it is a column, else appended),
     /// keeping only rows that meet `conditions`.
     fn assign(&mut self, slot: SlotId, value: Sql, conditions: &[String]) {
-        if !self.columns.contains(&slot) {
-            self.columns.push(slot);
+        self.assign_all(vec![(slot, value)], conditions);
+    }
+
+    /// A stage that sets several fields at once, each from the previous stage's columns.
+    fn assign_all(&mut self, values: Vec<(SlotId, Sql)>, conditions: &[String]) {
+        for (slot, _) in &values {
+            if !self.columns.contains(slot) {
+                self.columns.push(*slot);
+            }
         }
         let select: Vec<String> = self
             .columns
             .iter()
-            .map(|column| {
-                if *column == slot {
-                    format!("{} AS {}", value.text, self.name(slot))
-                } else {
-                    self.name(*column)
-                }
-            })
+            .map(
+                |column| match values.iter().find(|(slot, _)| slot == column) {
+                    Some((slot, value)) => format!("{} AS {}", value.text, self.name(*slot)),
+                    None => self.name(*column),
+                },
+            )
             .collect();
-        self.kinds.insert(slot, value.kind);
+        for (slot, value) in values {
+            self.kinds.insert(slot, value.kind);
+        }
         let filter = if conditions.is_empty() {
             String::new()
         } else {
@@ -298,6 +318,61 @@ impl Generator<'_> {
             "SELECT {}, {ORDER} FROM {previous}{filter}",
             select.join(", ")
         ));
+    }
+
+    /// `parse "a=*" as a` and `parse regex` (one match per record): each group fills its
+    /// field; a record the pattern does not match is dropped, or kept unchanged with `nodrop`.
+    fn extract(
+        &mut self,
+        source: SlotId,
+        extractor: &Extractor,
+        nodrop: bool,
+    ) -> Result<(), SqlError> {
+        let (regex, groups) = match extractor {
+            Extractor::Regex {
+                regex,
+                groups,
+                multi: false,
+                ..
+            } => (regex.as_str(), groups),
+            Extractor::Regex { multi: true, .. } => return Err(SqlError::new(
+                "parse regex multi",
+                "it makes one row per match, which needs an engine-specific explode of all matches",
+            )),
+            Extractor::Json(_) => return Err(SqlError::new("json", "not translated to SQL yet")),
+            Extractor::KeyValue(_) => return Err(SqlError::new("kv", "not translated to SQL yet")),
+            Extractor::Delimited { .. } => {
+                return Err(SqlError::new(
+                    "csv and split",
+                    "quoted and escaped columns have no portable SQL splitter",
+                ))
+            }
+        };
+        let writer = self.writer();
+        let text = writer.text(&writer.column(source));
+        let matched = format!(
+            "COALESCE({}, FALSE)",
+            self.dialect.regex_match(&text, regex)
+        );
+        let mut values = Vec::new();
+        for (group, slot) in groups {
+            let extracted = self.dialect.regex_extract(&text, regex, *group);
+            let otherwise = if self.columns.contains(slot) {
+                writer.text(&writer.column(*slot))
+            } else {
+                format!("CAST(NULL AS {})", self.dialect.text_type())
+            };
+            values.push((
+                *slot,
+                Sql {
+                    text: format!("(CASE WHEN {matched} THEN {extracted} ELSE {otherwise} END)"),
+                    kind: Kind::Text,
+                },
+            ));
+        }
+        let conditions = if nodrop { Vec::new() } else { vec![matched] };
+        self.assign_all(values, &conditions);
+        Ok(())
     }
 
     /// A stage that keeps the current columns only.

@@ -77,3 +77,90 @@ impl fmt::Display for SqlError {
 }
 
 impl std::error::Error for SqlError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sumoql_functions::Registry;
+    use sumoql_plan::plan_query;
+    use sumoql_syntax::parse_query;
+
+    fn compile(query: &str, dialect: Dialect, input: Input) -> Result<String, SqlError> {
+        let plan = plan_query(&parse_query(query).unwrap(), &Registry::standard()).unwrap();
+        to_sql(
+            &plan,
+            &SqlOptions {
+                dialect,
+                input,
+                drop_null_groups: false,
+            },
+        )
+    }
+
+    #[test]
+    fn spark_source_reads_every_column_as_text() {
+        let sql = compile(
+            "* | count by src_ip",
+            Dialect::Spark,
+            Input::Source("/data/logs".into()),
+        )
+        .unwrap();
+        assert!(sql.contains("CREATE OR REPLACE TEMPORARY VIEW logs (`src_ip` STRING) USING json"));
+        assert!(sql.contains("primitivesAsString 'true'"));
+        assert!(sql.contains("GROUP BY `src_ip`"));
+    }
+
+    #[test]
+    fn a_number_against_log_text_compares_numerically_when_it_parses() {
+        let sql = compile(
+            "* | where bytes > 1000 | fields bytes",
+            Dialect::DuckDb,
+            Input::Table("logs".into()),
+        )
+        .unwrap();
+        assert!(sql.contains("CAST(\"bytes\" AS DOUBLE)"));
+        assert!(sql.contains("ELSE \"bytes\" > CAST(CAST(1000 AS BIGINT) AS VARCHAR)"));
+    }
+
+    #[test]
+    fn null_groups_can_be_dropped() {
+        let plan = plan_query(
+            &parse_query("* | count by host").unwrap(),
+            &Registry::standard(),
+        )
+        .unwrap();
+        let options = SqlOptions {
+            dialect: Dialect::ClickHouse,
+            input: Input::Table("logs".into()),
+            drop_null_groups: true,
+        };
+        assert!(to_sql(&plan, &options)
+            .unwrap()
+            .contains("`host` IS NOT NULL"));
+    }
+
+    #[test]
+    fn order_dependent_and_dynamic_constructs_are_refused_by_name() {
+        let table = || Input::Table("logs".into());
+        let accum = compile(
+            "* | accum n as running | fields running",
+            Dialect::Spark,
+            table(),
+        );
+        assert_eq!(accum.unwrap_err().construct, "accum");
+        let transpose = compile(
+            "* | count by a, b | transpose row a column b",
+            Dialect::DuckDb,
+            table(),
+        );
+        assert_eq!(transpose.unwrap_err().construct, "transpose");
+        let whole = compile("* | where a = 1", Dialect::DuckDb, table());
+        assert_eq!(whole.unwrap_err().construct, "whole records");
+        let raw = compile(
+            "\"failed\" | count",
+            Dialect::DuckDb,
+            Input::Source("x.ndjson".into()),
+        );
+        assert_eq!(raw.unwrap_err().construct, "keywords and `_raw`");
+    }
+}

@@ -20,6 +20,9 @@ impl SqlDialect for Spark {
     fn regex_match(&self, text: &str, pattern: &str) -> String {
         format!("({text} RLIKE {})", self.string(pattern))
     }
+    fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String {
+        format!("regexp_extract({text}, {}, {group})", self.string(pattern))
+    }
     fn truncate_to_long(&self, number: &str) -> String {
         format!("CAST({number} AS BIGINT)")
     }
