@@ -389,14 +389,13 @@ impl ExprWriter<'_> {
                 format!("CAST(length({}) AS BIGINT)", self.text(x)),
                 Kind::Integer,
             ),
-            ("formatdate", [millis, pattern]) => {
+            ("formatdate", [millis, _]) => {
                 let Some(PlanExpr::Literal(Value::Text(pattern_text))) = args.get(1) else {
                     return Err(SqlError::new(
                         "formatDate()",
                         "the pattern must be a constant to translate it",
                     ));
                 };
-                let _ = pattern;
                 let number = self.number(millis);
                 Sql::new(
                     self.dialect.format_date(&number.text, pattern_text)?,

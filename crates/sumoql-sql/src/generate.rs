@@ -166,10 +166,14 @@ impl Generator<'_> {
             .collect())
     }
 
-    /// Epoch milliseconds of a time column: digits are milliseconds, other text ISO-8601.
+    /// Epoch milliseconds of a time column (D9): a whole number is seconds, milliseconds,
+    /// microseconds or nanoseconds by magnitude; other text is ISO-8601.
     fn time_of(&self, column: &str) -> String {
+        let number = format!("CAST({column} AS DOUBLE)");
         format!(
-            "(CASE WHEN {} THEN CAST({column} AS BIGINT) ELSE {} END)",
+            "(CASE WHEN {} THEN CAST(floor(CASE WHEN {number} < 1e11 THEN {number} * 1000 \
+             WHEN {number} < 1e14 THEN {number} WHEN {number} < 1e17 THEN {number} / 1000 \
+             ELSE {number} / 1000000 END) AS BIGINT) ELSE {} END)",
             self.dialect.regex_match(column, "^[0-9]+$"),
             self.dialect.iso_millis(column)
         )
