@@ -12,6 +12,7 @@ mod fmt_cmd;
 mod help;
 mod repl;
 mod sigma_cmd;
+mod sql_cmd;
 mod test_cmd;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
@@ -114,6 +115,8 @@ Warnings (skipped lines, dropped records) go to stderr, one summary line per kin
     },
     /// Load logs once, then run query after query interactively (completion, history).
     Repl(repl::ReplArgs),
+    /// Print the SQL of a query for Spark, DuckDB or ClickHouse.
+    Sql(sql_cmd::SqlArgs),
     /// The dialect reference: every operator and function, or one entry with examples.
     Help {
         /// An operator, function or command name (e.g. `timeslice`, `formatDate`, `run`).
@@ -311,6 +314,7 @@ fn main() -> ExitCode {
         Command::Fmt { files, check } => fmt_cmd::fmt_command(&files, check),
         Command::Sigma { file, mapping } => sigma_cmd::sigma_command(&file, mapping.as_deref()),
         Command::Repl(args) => repl::repl_command(args),
+        Command::Sql(args) => sql_cmd::sql_command(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

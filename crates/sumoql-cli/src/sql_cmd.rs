@@ -1,0 +1,62 @@
+//! `sumoql sql`: prints the SQL of a query for Spark, DuckDB or ClickHouse.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use sumoql::Engine;
+use sumoql_sql::{to_sql, Dialect, Input, SqlOptions};
+
+use crate::{compile, query_text, usage_error, Exit, NullGroupsArg};
+
+/// The arguments of `sumoql sql`.
+#[derive(Args)]
+pub struct SqlArgs {
+    /// The query file (or use -e).
+    file: Option<PathBuf>,
+    /// The query text itself instead of a file.
+    #[arg(short = 'e', long = "expression", value_name = "QUERY")]
+    expression: Option<String>,
+    /// The SQL dialect written.
+    #[arg(long, value_enum)]
+    dialect: DialectArg,
+    /// Read this NDJSON file or folder (the SQL starts with the engine's reader, every column
+    /// read as text).
+    #[arg(long, value_name = "PATH", conflicts_with = "table")]
+    source: Option<String>,
+    /// Read this existing table, whose columns are strings [default: logs].
+    #[arg(long, value_name = "NAME")]
+    table: Option<String>,
+    /// Keep (default) or leave out groups whose key is null.
+    #[arg(long, value_enum, default_value = "keep")]
+    null_groups: NullGroupsArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DialectArg {
+    Spark,
+    Duckdb,
+    Clickhouse,
+}
+
+/// Prints the SQL of the query; exit 2 when the query does not compile or has a construct with
+/// no SQL form.
+pub fn sql_command(args: SqlArgs) -> Result<(), Exit> {
+    let (text, origin) = query_text(args.file.as_deref(), args.expression)?;
+    let query = compile(&Engine::new(), &text, &origin)?;
+    let input = match (args.source, args.table) {
+        (Some(path), _) => Input::Source(path),
+        (None, table) => Input::Table(table.unwrap_or_else(|| "logs".to_string())),
+    };
+    let options = SqlOptions {
+        dialect: match args.dialect {
+            DialectArg::Spark => Dialect::Spark,
+            DialectArg::Duckdb => Dialect::DuckDb,
+            DialectArg::Clickhouse => Dialect::ClickHouse,
+        },
+        input,
+        drop_null_groups: matches!(args.null_groups, NullGroupsArg::Drop),
+    };
+    let sql = to_sql(&query.plan, &options).map_err(usage_error)?;
+    print!("{sql}");
+    Ok(())
+}

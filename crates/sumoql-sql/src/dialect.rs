@@ -1,0 +1,152 @@
+//! What differs between the SQL dialects: quoting, regular expressions, casts, arrays, dates
+//! and readers.
+
+use crate::{clickhouse::ClickHouse, duckdb::DuckDb, spark::Spark, SqlError};
+
+/// A SQL dialect sumoql writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// Spark SQL (spark-sql, Databricks, notebooks).
+    Spark,
+    /// DuckDB.
+    DuckDb,
+    /// ClickHouse.
+    ClickHouse,
+}
+
+impl Dialect {
+    /// The writer of this dialect.
+    pub(crate) fn writer(self) -> &'static dyn SqlDialect {
+        match self {
+            Dialect::Spark => &Spark,
+            Dialect::DuckDb => &DuckDb,
+            Dialect::ClickHouse => &ClickHouse,
+        }
+    }
+}
+
+/// The pieces of SQL each dialect writes its own way.
+pub(crate) trait SqlDialect {
+    /// A quoted identifier.
+    fn identifier(&self, name: &str) -> String;
+    /// A string literal holding exactly `text`.
+    fn string(&self, text: &str) -> String;
+    /// The name of the text type.
+    fn text_type(&self) -> &'static str;
+    /// Whether `text` (SQL text) matches the regular expression `pattern` anywhere.
+    fn regex_match(&self, text: &str, pattern: &str) -> String;
+    /// Capture group `group` of the first match of `pattern` in `text`.
+    fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String;
+    /// `number` (SQL, a double) truncated toward zero to a 64-bit integer.
+    fn truncate_to_long(&self, number: &str) -> String;
+    /// The sorted distinct non-null values of `text`, at most 100, as an array (D14).
+    fn values_aggregate(&self, text: &str) -> String;
+    /// `millis` (epoch milliseconds, SQL number) formatted with the Java `pattern`, in UTC.
+    fn format_date(&self, millis: &str, pattern: &str) -> Result<String, SqlError>;
+    /// Epoch milliseconds of ISO-8601 `text` (SQL text), null when it is not a time.
+    fn iso_millis(&self, text: &str) -> String;
+    /// The number of the row in input order, for the reader.
+    fn input_order(&self) -> &'static str;
+    /// Statements to run first, and the relation to read, for an NDJSON source whose
+    /// `columns` are all read as text.
+    fn reader(&self, path: &str, columns: &[String]) -> (Vec<String>, String);
+}
+
+/// Translates a Java `SimpleDateFormat` pattern to `strftime` directives; `millis` is the
+/// directive for milliseconds, which differs between engines.
+pub(crate) fn java_to_strftime(pattern: &str, millis: &str) -> Result<String, SqlError> {
+    let unsupported = |letter: char| {
+        SqlError::new(
+            format!("formatDate pattern letter `{letter}`"),
+            "it has no strftime equivalent in this dialect",
+        )
+    };
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::new();
+    let mut index = 0;
+    while index < chars.len() {
+        let letter = chars[index];
+        let mut run = 1;
+        while index + run < chars.len() && chars[index + run] == letter {
+            run += 1;
+        }
+        if letter == '\'' {
+            // Quoted text up to the next quote; `''` is a quote.
+            let mut end = index + 1;
+            if end < chars.len() && chars[end] == '\'' {
+                out.push('\'');
+                index += 2;
+                continue;
+            }
+            while end < chars.len() && chars[end] != '\'' {
+                out.push(chars[end]);
+                end += 1;
+            }
+            index = end + 1;
+            continue;
+        }
+        if !letter.is_ascii_alphabetic() {
+            for _ in 0..run {
+                if letter == '%' {
+                    out.push_str("%%");
+                } else {
+                    out.push(letter);
+                }
+            }
+            index += run;
+            continue;
+        }
+        let directive = match (letter, run) {
+            ('y', 2) => "%y",
+            ('y', _) => "%Y",
+            ('M', 2) => "%m",
+            ('M', 3) => "%b",
+            ('M', n) if n >= 4 => "%B",
+            ('d', 2) => "%d",
+            ('H', 2) => "%H",
+            ('h', 2) => "%I",
+            ('m', 2) => "%M",
+            ('s', 2) => "%S",
+            ('S', 3) => millis,
+            ('a', _) => "%p",
+            ('E', 3) => "%a",
+            ('E', n) if n >= 4 => "%A",
+            _ => return Err(unsupported(letter)),
+        };
+        out.push_str(directive);
+        index += run;
+    }
+    Ok(out)
+}
+
+/// A regular expression matching `text` literally.
+pub(crate) fn escape_regex(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn java_patterns_become_strftime() {
+        assert_eq!(
+            java_to_strftime("yyyy-MM-dd HH:mm:ss.SSS", "%g").unwrap(),
+            "%Y-%m-%d %H:%M:%S.%g"
+        );
+        assert_eq!(java_to_strftime("'at' HH", "%g").unwrap(), "at %H");
+        assert!(java_to_strftime("Z", "%g").is_err());
+    }
+
+    #[test]
+    fn regex_escaping_is_literal() {
+        assert_eq!(escape_regex("a.b*"), "a\\.b\\*");
+    }
+}

@@ -1,0 +1,93 @@
+//! DuckDB.
+
+use crate::dialect::{java_to_strftime, SqlDialect};
+use crate::SqlError;
+
+/// DuckDB: double-quoted names, standard literals, RE2 regular expressions, `strftime`.
+pub(crate) struct DuckDb;
+
+impl SqlDialect for DuckDb {
+    fn identifier(&self, name: &str) -> String {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+    fn string(&self, text: &str) -> String {
+        format!("'{}'", text.replace('\'', "''"))
+    }
+    fn text_type(&self) -> &'static str {
+        "VARCHAR"
+    }
+    fn regex_match(&self, text: &str, pattern: &str) -> String {
+        format!(
+            "regexp_matches({text}, {})",
+            self.string(&re2_groups(pattern))
+        )
+    }
+    fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String {
+        format!(
+            "regexp_extract({text}, {}, {group})",
+            self.string(&re2_groups(pattern))
+        )
+    }
+    fn truncate_to_long(&self, number: &str) -> String {
+        format!("TRY_CAST(trunc({number}) AS BIGINT)")
+    }
+    fn values_aggregate(&self, text: &str) -> String {
+        format!("list_sort(list_distinct(list({text})))[1:100]")
+    }
+    fn format_date(&self, millis: &str, pattern: &str) -> Result<String, SqlError> {
+        let format = java_to_strftime(pattern, "%g")?;
+        Ok(format!(
+            "strftime(make_timestamp(CAST({millis} AS BIGINT) * 1000), {})",
+            self.string(&format)
+        ))
+    }
+    fn iso_millis(&self, text: &str) -> String {
+        format!("epoch_ms(TRY_CAST({text} AS TIMESTAMPTZ))")
+    }
+    fn input_order(&self) -> &'static str {
+        "row_number() OVER ()"
+    }
+    fn reader(&self, path: &str, columns: &[String]) -> (Vec<String>, String) {
+        let columns: Vec<String> = columns
+            .iter()
+            .map(|c| format!("{}: 'VARCHAR'", self.string(c)))
+            .collect();
+        (
+            Vec::new(),
+            format!(
+                "read_ndjson({}, columns = {{{}}}, records = true, ignore_errors = true)",
+                self.string(path),
+                columns.join(", ")
+            ),
+        )
+    }
+}
+
+/// The pattern with named groups written `(?P<name>...)`, the form DuckDB's RE2 accepts.
+fn re2_groups(pattern: &str) -> String {
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(index) = rest.find("(?<") {
+        let after = &rest[index + 3..];
+        out.push_str(&rest[..index]);
+        let escaped = rest[..index].ends_with('\\');
+        if !escaped && after.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+            out.push_str("(?P<");
+        } else {
+            out.push_str("(?<");
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::re2_groups;
+
+    #[test]
+    fn named_groups_take_the_re2_form() {
+        assert_eq!(re2_groups(r"(?<user>\w+) (?<=x)"), r"(?P<user>\w+) (?<=x)");
+    }
+}

@@ -1,0 +1,554 @@
+//! The walk over the plan: one common table expression per stage, in pipeline order.
+
+use std::collections::HashMap;
+
+use sumoql_plan::{
+    Columns, Extractor, Operator, Plan, RowOperator, ScopeFilter, SortSpec, Wildcard,
+};
+use sumoql_value::SlotId;
+
+use crate::dialect::{escape_regex, SqlDialect};
+use crate::expr::{ExprWriter, Kind, Sql};
+use crate::{Input, SqlError, SqlOptions};
+
+/// The hidden column that carries row order from stage to stage (input order, then the order
+/// aggregation and `sort` give).
+const ORDER: &str = "sumoql_row_order";
+
+/// The column read when a query reads no field, for readers that need one.
+const UNUSED_COLUMN: &str = "sumoql_no_field";
+
+/// The time of a record (D9).
+const MESSAGE_TIME: &str = "_messageTime";
+
+/// Keys tried, in order, for a record's time when it has no `_messageTime` key (as the native
+/// reader does).
+const TIMESTAMP_KEYS: [&str; 5] = ["timestamp", "@timestamp", "time", "_time", "eventTime"];
+
+/// Compiles `plan` to SQL: setup statements (when reading a source), then one query, each
+/// ending with `;`.
+pub fn to_sql(plan: &Plan, options: &SqlOptions) -> Result<String, SqlError> {
+    let mut generator = Generator {
+        plan,
+        options,
+        dialect: options.dialect.writer(),
+        stages: Vec::new(),
+        columns: Vec::new(),
+        kinds: HashMap::new(),
+    };
+    generator.generate()
+}
+
+/// The state of the walk: the stages written so far and the columns of the last one.
+struct Generator<'a> {
+    plan: &'a Plan,
+    options: &'a SqlOptions,
+    dialect: &'static dyn SqlDialect,
+    /// The common table expressions, in order.
+    stages: Vec<String>,
+    /// The columns of the last stage, in order.
+    columns: Vec<SlotId>,
+    /// The kind of each column computed by a stage (read columns are text).
+    kinds: HashMap<SlotId, Kind>,
+}
+
+impl Generator<'_> {
+    fn generate(&mut self) -> Result<String, SqlError> {
+        let output = match &self.plan.output {
+            Columns::Exact(columns) => columns.clone(),
+            Columns::Whole { .. } => {
+                return Err(SqlError::new(
+                    "whole records",
+                    "SQL needs the list of result columns; end the query with `fields` or an aggregation",
+                ))
+            }
+            Columns::Dynamic { .. } => {
+                return Err(SqlError::new(
+                    "transpose",
+                    "its columns are the values found at run time, and a SQL query's columns are fixed when it is written",
+                ))
+            }
+        };
+        let mut statements = Vec::new();
+        let names: Vec<String> = self
+            .plan
+            .read
+            .fields
+            .iter()
+            .map(|(name, _)| name.clone())
+            .collect();
+        let mut select: Vec<String> = names.iter().map(|n| self.dialect.identifier(n)).collect();
+        let relation = match &self.options.input {
+            Input::Table(table) => table.clone(),
+            Input::Source(path) => {
+                if names.iter().any(|name| name == "_raw") {
+                    return Err(SqlError::new(
+                        "keywords and `_raw`",
+                        "the JSON readers of SQL engines do not keep the raw line; load it into a table column `_raw` and use --table",
+                    ));
+                }
+                if let Some(name) = names.iter().find(|n| n.contains('.')) {
+                    return Err(SqlError::new(
+                        format!("nested field `{name}`"),
+                        "a dotted path reaches into nested JSON, which the SQL readers give as structs of another shape; flatten the logs into a table and use --table",
+                    ));
+                }
+                let mut read = names.clone();
+                if let Some(index) = names.iter().position(|n| n == MESSAGE_TIME) {
+                    // D9: the `_messageTime` key, else the first timestamp key present.
+                    for key in TIMESTAMP_KEYS {
+                        if !read.iter().any(|n| n == key) {
+                            read.push(key.to_string());
+                        }
+                    }
+                    let times: Vec<String> = std::iter::once(MESSAGE_TIME)
+                        .chain(TIMESTAMP_KEYS)
+                        .map(|key| self.time_of(&self.dialect.identifier(key)))
+                        .collect();
+                    select[index] = format!(
+                        "COALESCE({}) AS {}",
+                        times.join(", "),
+                        self.dialect.identifier(MESSAGE_TIME)
+                    );
+                    if let Some(slot) = self.plan.schema.slot(MESSAGE_TIME) {
+                        self.kinds.insert(slot, Kind::Integer);
+                    }
+                }
+                if read.is_empty() {
+                    // Readers need a column; one no log has reads as null.
+                    read.push(UNUSED_COLUMN.to_string());
+                }
+                let (setup, relation) = self.dialect.reader(path, &read);
+                statements.extend(setup);
+                relation
+            }
+        };
+        self.columns = self
+            .plan
+            .read
+            .fields
+            .iter()
+            .map(|(_, slot)| *slot)
+            .collect();
+        let mut select = select.join(", ");
+        if !select.is_empty() {
+            select.push_str(", ");
+        }
+        self.stages.push(format!(
+            "SELECT {select}{} AS {ORDER} FROM {relation}",
+            self.dialect.input_order()
+        ));
+        if self.plan.scope != ScopeFilter::All {
+            let condition = self.scope(&self.plan.scope);
+            let previous = self.previous();
+            self.stages
+                .push(format!("SELECT * FROM {previous} WHERE {condition}"));
+        }
+        for operator in &self.plan.operators {
+            self.operator(operator)?;
+        }
+        let shown: Vec<String> = output.iter().map(|slot| self.name(*slot)).collect();
+        let ctes: Vec<String> = self
+            .stages
+            .iter()
+            .enumerate()
+            .map(|(index, body)| format!("  s{index} AS ({body})"))
+            .collect();
+        statements.push(format!(
+            "WITH\n{}\nSELECT {} FROM {} ORDER BY {ORDER}",
+            ctes.join(",\n"),
+            shown.join(", "),
+            self.previous()
+        ));
+        Ok(statements
+            .iter()
+            .map(|statement| format!("{statement};\n"))
+            .collect())
+    }
+
+    /// Epoch milliseconds of a time column (D9): a whole number is seconds, milliseconds,
+    /// microseconds or nanoseconds by magnitude; other text is ISO-8601.
+    fn time_of(&self, column: &str) -> String {
+        let number = format!("CAST({column} AS DOUBLE)");
+        format!(
+            "(CASE WHEN {} THEN CAST(floor(CASE WHEN {number} < 1e11 THEN {number} * 1000 \
+             WHEN {number} < 1e14 THEN {number} WHEN {number} < 1e17 THEN {number} / 1000 \
+             ELSE {number} / 1000000 END) AS BIGINT) ELSE {} END)",
+            self.dialect.regex_match(column, "^[0-9]+$"),
+            self.dialect.iso_millis(column)
+        )
+    }
+
+    fn previous(&self) -> String {
+        format!("s{}", self.stages.len().saturating_sub(1))
+    }
+
+    fn name(&self, slot: SlotId) -> String {
+        self.dialect.identifier(self.plan.schema.name(slot))
+    }
+
+    fn writer(&self) -> ExprWriter<'_> {
+        ExprWriter {
+            dialect: self.dialect,
+            schema: &self.plan.schema,
+            kinds: &self.kinds,
+            keep_conditions: Vec::new(),
+        }
+    }
+
+    /// The scope as a condition (D8): whole values case-insensitively with `*` wildcards;
+    /// a missing field matches nothing.
+    fn scope(&self, scope: &ScopeFilter) -> String {
+        match scope {
+            ScopeFilter::All => "TRUE".to_string(),
+            ScopeFilter::FieldMatch { slot, pattern } => {
+                let regex = format!("(?s)^{}$", wildcard_regex(pattern));
+                let test = self
+                    .dialect
+                    .regex_match(&format!("lower({})", self.name(*slot)), &regex);
+                format!("COALESCE({test}, FALSE)")
+            }
+            ScopeFilter::Term { raw, pattern } => {
+                let lower = pattern.text().to_lowercase();
+                let end = if lower.ends_with('*') {
+                    ""
+                } else {
+                    "([^\\p{L}\\p{N}]|$)"
+                };
+                let start = if lower.starts_with('*') {
+                    ""
+                } else {
+                    "(^|[^\\p{L}\\p{N}])"
+                };
+                let regex = format!("(?s){start}{}{end}", wildcard_regex(pattern));
+                let test = self
+                    .dialect
+                    .regex_match(&format!("lower({})", self.name(*raw)), &regex);
+                format!("COALESCE({test}, FALSE)")
+            }
+            ScopeFilter::Not(inner) => format!("(NOT {})", self.scope(inner)),
+            ScopeFilter::And(a, b) => format!("({} AND {})", self.scope(a), self.scope(b)),
+            ScopeFilter::Or(a, b) => format!("({} OR {})", self.scope(a), self.scope(b)),
+        }
+    }
+
+    fn operator(&mut self, operator: &Operator) -> Result<(), SqlError> {
+        match operator {
+            Operator::Filter(expr) => {
+                let mut writer = self.writer();
+                let condition = writer.write(expr)?;
+                let mut conditions = vec![writer.truth(&condition)];
+                conditions.append(&mut writer.keep_conditions);
+                let previous = self.previous();
+                self.stages.push(format!(
+                    "SELECT * FROM {previous} WHERE {}",
+                    conditions.join(" AND ")
+                ));
+            }
+            Operator::Assign { slot, expr } => {
+                let mut writer = self.writer();
+                let value = writer.write(expr)?;
+                let conditions = std::mem::take(&mut writer.keep_conditions);
+                self.assign(*slot, value, &conditions);
+            }
+            Operator::Aggregate { keys, aggregates } => self.aggregate(keys, aggregates)?,
+            Operator::Keep(slots) => {
+                // The allow-list lets `_` fields through for later stages (D17); the result
+                // shows only the plan's output columns.
+                let hidden: Vec<SlotId> = self
+                    .columns
+                    .iter()
+                    .copied()
+                    .filter(|s| !slots.contains(s) && self.plan.schema.name(*s).starts_with('_'))
+                    .collect();
+                self.columns = slots.clone();
+                self.columns.extend(hidden);
+                self.project();
+            }
+            Operator::Remove(slots) => {
+                self.columns.retain(|slot| !slots.contains(slot));
+                self.project();
+            }
+            Operator::Sort(specs) => self.sort(specs)?,
+            Operator::Limit(count) => {
+                let previous = self.previous();
+                self.stages.push(format!(
+                    "SELECT * FROM {previous} ORDER BY {ORDER} LIMIT {count}"
+                ));
+            }
+            Operator::Extract {
+                source,
+                extractor,
+                nodrop,
+            } => self.extract(*source, extractor, *nodrop)?,
+            Operator::Rows(row) => self.row_operator(row)?,
+        }
+        Ok(())
+    }
+
+    /// A stage that sets `slot` to `value` (in place when it is a column, else appended),
+    /// keeping only rows that meet `conditions`.
+    fn assign(&mut self, slot: SlotId, value: Sql, conditions: &[String]) {
+        self.assign_all(vec![(slot, value)], conditions);
+    }
+
+    /// A stage that sets several fields at once, each from the previous stage's columns.
+    fn assign_all(&mut self, values: Vec<(SlotId, Sql)>, conditions: &[String]) {
+        for (slot, _) in &values {
+            if !self.columns.contains(slot) {
+                self.columns.push(*slot);
+            }
+        }
+        let select: Vec<String> = self
+            .columns
+            .iter()
+            .map(
+                |column| match values.iter().find(|(slot, _)| slot == column) {
+                    Some((slot, value)) => format!("{} AS {}", value.text, self.name(*slot)),
+                    None => self.name(*column),
+                },
+            )
+            .collect();
+        for (slot, value) in values {
+            self.kinds.insert(slot, value.kind);
+        }
+        let filter = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", conditions.join(" AND "))
+        };
+        let previous = self.previous();
+        self.stages.push(format!(
+            "SELECT {}, {ORDER} FROM {previous}{filter}",
+            select.join(", ")
+        ));
+    }
+
+    /// `parse "a=*" as a` and `parse regex` (one match per record): each group fills its
+    /// field; a record the pattern does not match is dropped, or kept unchanged with `nodrop`.
+    fn extract(
+        &mut self,
+        source: SlotId,
+        extractor: &Extractor,
+        nodrop: bool,
+    ) -> Result<(), SqlError> {
+        let (regex, groups) = match extractor {
+            Extractor::Regex {
+                regex,
+                groups,
+                multi: false,
+                ..
+            } => (regex.as_str(), groups),
+            Extractor::Regex { multi: true, .. } => return Err(SqlError::new(
+                "parse regex multi",
+                "it makes one row per match, which needs an engine-specific explode of all matches",
+            )),
+            Extractor::Json(_) => return Err(SqlError::new("json", "not translated to SQL yet")),
+            Extractor::KeyValue(_) => return Err(SqlError::new("kv", "not translated to SQL yet")),
+            Extractor::Delimited { .. } => {
+                return Err(SqlError::new(
+                    "csv and split",
+                    "quoted and escaped columns have no portable SQL splitter",
+                ))
+            }
+        };
+        let writer = self.writer();
+        let text = writer.text(&writer.column(source));
+        let matched = format!(
+            "COALESCE({}, FALSE)",
+            self.dialect.regex_match(&text, regex)
+        );
+        let mut values = Vec::new();
+        for (group, slot) in groups {
+            let extracted = self.dialect.regex_extract(&text, regex, *group);
+            let otherwise = if self.columns.contains(slot) {
+                writer.text(&writer.column(*slot))
+            } else {
+                format!("CAST(NULL AS {})", self.dialect.text_type())
+            };
+            values.push((
+                *slot,
+                Sql {
+                    text: format!("(CASE WHEN {matched} THEN {extracted} ELSE {otherwise} END)"),
+                    kind: Kind::Text,
+                },
+            ));
+        }
+        let conditions = if nodrop { Vec::new() } else { vec![matched] };
+        self.assign_all(values, &conditions);
+        Ok(())
+    }
+
+    /// A stage that keeps the current columns only.
+    fn project(&mut self) {
+        let mut select: Vec<String> = self.columns.iter().map(|s| self.name(*s)).collect();
+        select.push(ORDER.to_string());
+        let previous = self.previous();
+        self.stages
+            .push(format!("SELECT {} FROM {previous}", select.join(", ")));
+    }
+
+    /// `count by a, b`: groups in ascending key order, nulls first (D18), null keys kept or
+    /// dropped (D2).
+    fn aggregate(
+        &mut self,
+        keys: &[SlotId],
+        aggregates: &[sumoql_plan::AggregateSpec],
+    ) -> Result<(), SqlError> {
+        let mut writer = self.writer();
+        let mut select: Vec<String> = keys.iter().map(|k| writer.column(*k).text).collect();
+        let mut kinds = Vec::new();
+        for spec in aggregates {
+            let name = spec.function.name();
+            let mut args = Vec::new();
+            for arg in &spec.args {
+                args.push(writer.write(arg)?);
+            }
+            let (text, kind) = match (name, args.as_slice()) {
+                ("count", []) => ("COUNT(*)".to_string(), Kind::Integer),
+                ("count", [x]) => (format!("COUNT({})", x.text), Kind::Integer),
+                ("count_distinct", [x]) => {
+                    (format!("COUNT(DISTINCT {})", writer.text(x)), Kind::Integer)
+                }
+                ("sum", [x]) => {
+                    let number = writer.number(x);
+                    (format!("SUM({})", number.text), number.kind)
+                }
+                ("avg", [x]) => (
+                    format!("AVG(CAST({} AS DOUBLE))", writer.number(x).text),
+                    Kind::Float,
+                ),
+                ("min" | "max", [x]) => {
+                    let number = writer.number(x);
+                    (
+                        format!("{}({})", name.to_uppercase(), number.text),
+                        number.kind,
+                    )
+                }
+                ("values", [x]) => (self.dialect.values_aggregate(&writer.text(x)), Kind::List),
+                _ => {
+                    return Err(SqlError::new(
+                        format!("{name}()"),
+                        "the SQL generator has no faithful translation of this aggregate yet",
+                    ))
+                }
+            };
+            select.push(format!("{text} AS {}", self.name(spec.output)));
+            kinds.push((spec.output, kind));
+        }
+        let mut conditions = std::mem::take(&mut writer.keep_conditions);
+        if self.options.drop_null_groups {
+            conditions.extend(
+                keys.iter()
+                    .map(|k| format!("{} IS NOT NULL", self.name(*k))),
+            );
+        }
+        let key_names: Vec<String> = keys.iter().map(|k| self.name(*k)).collect();
+        let order: Vec<String> = key_names
+            .iter()
+            .map(|k| format!("{k} ASC NULLS FIRST"))
+            .collect();
+        let window = if order.is_empty() {
+            // One group: its order is 1 (Spark refuses an unordered row_number).
+            "CAST(1 AS BIGINT)".to_string()
+        } else {
+            format!("ROW_NUMBER() OVER (ORDER BY {})", order.join(", "))
+        };
+        select.push(format!("{window} AS {ORDER}"));
+        let filter = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", conditions.join(" AND "))
+        };
+        let group = if key_names.is_empty() {
+            String::new()
+        } else {
+            format!(" GROUP BY {}", key_names.join(", "))
+        };
+        let previous = self.previous();
+        self.stages.push(format!(
+            "SELECT {} FROM {previous}{filter}{group}",
+            select.join(", ")
+        ));
+        self.columns = keys.to_vec();
+        for (slot, kind) in kinds {
+            self.columns.push(slot);
+            self.kinds.insert(slot, kind);
+        }
+        Ok(())
+    }
+
+    /// A stable sort (D18): null first ascending, last descending; earlier order breaks ties.
+    fn sort(&mut self, specs: &[SortSpec]) -> Result<(), SqlError> {
+        let mut order = Vec::new();
+        for spec in specs {
+            if self.kinds.get(&spec.slot) == Some(&Kind::List) {
+                return Err(SqlError::new(
+                    "sort by a list",
+                    "list order (D18) has no portable SQL form",
+                ));
+            }
+            order.push(if spec.ascending {
+                format!("{} ASC NULLS FIRST", self.name(spec.slot))
+            } else {
+                format!("{} DESC NULLS LAST", self.name(spec.slot))
+            });
+        }
+        order.push(ORDER.to_string());
+        let select: Vec<String> = self.columns.iter().map(|s| self.name(*s)).collect();
+        let previous = self.previous();
+        self.stages.push(format!(
+            "SELECT {}, ROW_NUMBER() OVER (ORDER BY {}) AS {ORDER} FROM {previous}",
+            select.join(", "),
+            order.join(", ")
+        ));
+        Ok(())
+    }
+
+    fn row_operator(&mut self, row: &RowOperator) -> Result<(), SqlError> {
+        let (construct, reason) = match row {
+            RowOperator::Timeslice {
+                time,
+                output,
+                width_ms,
+            } => {
+                let writer = self.writer();
+                let millis = writer.number(&writer.column(*time));
+                let value = Sql {
+                    text: format!(
+                        "CAST(floor({} / {width_ms}) * {width_ms} AS BIGINT)",
+                        millis.text
+                    ),
+                    kind: Kind::Integer,
+                };
+                self.assign(*output, value, &[]);
+                return Ok(());
+            }
+            RowOperator::Top { .. } => ("top", "not translated to SQL yet"),
+            RowOperator::Dedup { .. } => ("dedup", "not translated to SQL yet"),
+            RowOperator::Sequence { kind, .. } => {
+                return Err(SqlError::new(
+                    format!("{kind:?}").to_lowercase(),
+                    "it depends on the order rows arrive in, which SQL does not keep without a sort key",
+                ))
+            }
+            RowOperator::Lookup(_) => (
+                "lookup",
+                "the table is a local file read at plan time; load it into the engine and join",
+            ),
+            RowOperator::FillMissing { .. } => ("fillmissing", "not translated to SQL yet"),
+            RowOperator::Transpose { .. } => (
+                "transpose",
+                "its columns are the values found at run time, and a SQL query's columns are fixed when it is written",
+            ),
+        };
+        Err(SqlError::new(construct, reason))
+    }
+}
+
+/// The regular expression of a scope wildcard, on lower-cased text.
+fn wildcard_regex(pattern: &Wildcard) -> String {
+    let lower = pattern.text().to_lowercase();
+    let pieces: Vec<String> = lower.split('*').map(escape_regex).collect();
+    pieces.join(".*")
+}

@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Differential harness for `sumoql sql`: runs each query natively (`sumoql run --format
+ndjson`), on DuckDB and on Spark (local mode) over the same NDJSON, and compares the rows,
+order included, with numbers normalised (2, 2.0 and "2" are equal).
+
+Queries: the reference detection on examples/logs, every golden case in tests/cases/*.case
+(those whose query compiles to SQL and whose args are empty or --null-groups), and every
+fixture of the detections in queries/.
+
+Exit status: 1 when the reference detection differs on an engine, or when fewer than 80% of the
+SQL-expressible golden cases give identical rows on both engines.
+"""
+
+import argparse
+import glob
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+REFERENCE = "queries/t1071_002_file_transfer_protocols.sumo"
+THRESHOLD = 0.8
+
+
+def parse_cases(path):
+    """The cases of a .case file, as dicts of section name to text."""
+    cases = []
+    current = None
+    section = None
+    with open(path, encoding="utf-8") as handle:
+        for line in handle.read().split("\n"):
+            if line.startswith("=== "):
+                current = {"name": line[4:].strip(), "file": os.path.basename(path)}
+                cases.append(current)
+                section = None
+            elif current is not None and line.startswith("--- "):
+                section = line[4:].split()[0]
+                current[section] = []
+            elif current is not None and section is not None:
+                current[section].append(line)
+    for case in cases:
+        for key, value in list(case.items()):
+            if isinstance(value, list):
+                while value and value[-1] == "":
+                    value.pop()
+                case[key] = "\n".join(value)
+    return cases
+
+
+def normalise(value):
+    """A value in a form where engines agree: numbers and numeric text as one float text."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return [normalise(item) for item in value]
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if isinstance(value, str) and value.strip() != value:
+        return value
+    if math.isnan(number) or math.isinf(number):
+        return str(value)
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return "%.12g" % number
+
+
+def normalise_rows(columns, rows):
+    return [list(zip(columns, [normalise(v) for v in row])) for row in rows]
+
+
+class Harness:
+    def __init__(self, sumoql):
+        self.sumoql = sumoql
+        self.spark = None
+        import duckdb
+
+        self.duckdb = duckdb
+
+    def start_spark(self):
+        from pyspark.sql import SparkSession
+
+        self.spark = (
+            SparkSession.builder.master("local[1]")
+            .appName("sumoql-differential")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.shuffle.partitions", "1")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
+            .getOrCreate()
+        )
+        self.spark.sparkContext.setLogLevel("ERROR")
+
+    def sql(self, dialect, query, source, args):
+        command = [self.sumoql, "sql", "--dialect", dialect, "--source", source, "-e", query]
+        command += args
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            return None, result.stderr.strip().splitlines()[-1] if result.stderr else "failed"
+        return [s for s in result.stdout.split(";\n") if s.strip()], None
+
+    def native(self, query, source, args):
+        command = [self.sumoql, "run", "-e", query, "--format", "ndjson"] + args + [source]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            return None
+        rows = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+        return [[(k, normalise(v)) for k, v in row.items()] for row in rows]
+
+    def run_duckdb(self, statements):
+        connection = self.duckdb.connect()
+        try:
+            for statement in statements[:-1]:
+                connection.execute(statement)
+            cursor = connection.execute(statements[-1])
+            columns = [d[0] for d in cursor.description]
+            return normalise_rows(columns, cursor.fetchall())
+        finally:
+            connection.close()
+
+    def run_spark(self, statements):
+        if self.spark is None:
+            self.start_spark()
+        for statement in statements[:-1]:
+            self.spark.sql(statement)
+        frame = self.spark.sql(statements[-1])
+        columns = frame.columns
+        rows = [[row[i] for i in range(len(columns))] for row in frame.collect()]
+        return normalise_rows(columns, rows)
+
+    def check(self, label, query, source, args):
+        """Runs one query three ways; returns (expressible, duckdb_same, spark_same)."""
+        expected = self.native(query, source, args)
+        if expected is None:
+            print("  skip  %s: the native run failed" % label)
+            return None
+        results = {}
+        for dialect, runner in (("duckdb", self.run_duckdb), ("spark", self.run_spark)):
+            statements, reason = self.sql(dialect, query, source, args)
+            if statements is None:
+                print("  n/a   %s: %s" % (label, reason))
+                return (False, False, False)
+            try:
+                actual = runner(statements)
+                results[dialect] = actual == expected
+                if actual != expected:
+                    print("  DIFF  %s on %s:\n        native %s\n        %s %s"
+                          % (label, dialect, expected[:3], dialect, actual[:3]))
+            except Exception as error:  # an engine's error is a difference, reported
+                results[dialect] = False
+                message = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+                print("  FAIL  %s on %s: %s" % (label, dialect, message[:300]))
+        if results["duckdb"] and results["spark"]:
+            print("  same  %s" % label)
+        return (True, results["duckdb"], results["spark"])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sumoql", default="target/debug/sumoql")
+    parser.add_argument("--only", help="run only golden cases whose name contains this")
+    options = parser.parse_args()
+    harness = Harness(options.sumoql)
+    work = tempfile.mkdtemp(prefix="sumoql-sql-")
+    failed = False
+
+    print("reference detection on examples/logs")
+    reference_input = os.path.join(work, "reference.ndjson")
+    with open(reference_input, "w", encoding="utf-8") as out:
+        for path in sorted(glob.glob("examples/logs/*.ndjson")):
+            with open(path, encoding="utf-8") as handle:
+                out.write(handle.read())
+    with open(REFERENCE, encoding="utf-8") as handle:
+        reference = handle.read()
+    outcome = harness.check("reference", reference, reference_input, [])
+    if not outcome or not (outcome[1] and outcome[2]):
+        failed = True
+
+    print("detections in queries/")
+    for fixture in sorted(glob.glob("queries/*.tests/*/input.ndjson")):
+        rule = fixture.split(".tests/")[0] + ".sumo"
+        with open(rule, encoding="utf-8") as handle:
+            harness.check(fixture, handle.read(), fixture, [])
+
+    print("golden cases")
+    counts = [0, 0, 0, 0]
+    for path in sorted(glob.glob("tests/cases/*.case")):
+        for index, case in enumerate(parse_cases(path)):
+            label = "%s: %s" % (case["file"], case["name"])
+            if options.only and options.only not in label:
+                continue
+            args = case.get("args", "").split()
+            if any(a not in ("--null-groups", "drop", "keep") for a in args):
+                continue
+            if case.get("exit", "0").strip() not in ("", "0") or "query" not in case:
+                continue
+            source = os.path.join(work, "case%d_%d.ndjson" % (len(counts) + counts[3], index))
+            counts[3] += 1
+            with open(source, "w", encoding="utf-8") as out:
+                text = case.get("input", "")
+                out.write(text + ("\n" if text else ""))
+            outcome = harness.check(label, case["query"], source, args)
+            if outcome and outcome[0]:
+                counts[0] += 1
+                counts[1] += outcome[1]
+                counts[2] += outcome[2]
+    expressible, on_duckdb, on_spark = counts[:3]
+    print("summary: %d golden cases tried, %d expressible, %d identical on duckdb, %d identical on spark"
+          % (counts[3], expressible, on_duckdb, on_spark))
+    if expressible and min(on_duckdb, on_spark) < THRESHOLD * expressible:
+        print("fewer than %d%% of the expressible golden cases are identical" % (THRESHOLD * 100))
+        failed = True
+    if failed:
+        print("reference detection or golden coverage differs")
+    if harness.spark is not None:
+        harness.spark.stop()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
