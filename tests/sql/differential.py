@@ -3,7 +3,7 @@
 ndjson`), on DuckDB and on Spark (local mode) over the same NDJSON, and compares the rows,
 order included, with numbers normalised (2, 2.0 and "2" are equal).
 
-Queries: the reference detection on examples/logs, every golden case in tests/cases/*.case
+Queries: the reference detection on examples/logs and on generated data, every golden case in tests/cases/*.case
 (those whose query compiles to SQL and whose args are empty or --null-groups), and every
 fixture of the detections in queries/.
 
@@ -181,6 +181,24 @@ def main():
     outcome = harness.check("reference", reference, reference_input, [])
     if not outcome or not (outcome[1] and outcome[2]):
         failed = True
+
+    # Generated firewall data: the detection as written (its threshold leaves few groups on
+    # data this spread out) and with every group kept, so thousands of rows are compared.
+    loggen = os.path.join(os.path.dirname(options.sumoql), "sumoql-loggen")
+    if os.path.exists(loggen):
+        generated = os.path.join(work, "generated.ndjson")
+        with open(generated, "w", encoding="utf-8") as out:
+            subprocess.run([loggen, "bench", "--records", "30000", "--seed", "11"],
+                           stdout=out, check=True)
+        print("reference detection on 30,000 generated records")
+        for label, text in [("generated", reference),
+                            ("generated, every group",
+                             reference.replace("where ConnectionCount > 3", "where ConnectionCount > 0"))]:
+            outcome = harness.check(label, text, generated, [])
+            if not outcome or not (outcome[1] and outcome[2]):
+                failed = True
+    else:
+        print("no sumoql-loggen beside %s: generated data skipped" % options.sumoql)
 
     print("detections in queries/")
     for fixture in sorted(glob.glob("queries/*.tests/*/input.ndjson")):

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use sumoql_plan::{
-    Columns, Extractor, Operator, Plan, RowOperator, ScopeFilter, SortSpec, Wildcard,
+    Columns, Extractor, Operator, Plan, RowOperator, ScopeFilter, SequenceKind, SortSpec, Wildcard,
 };
 use sumoql_value::SlotId;
 
@@ -83,7 +83,7 @@ impl Generator<'_> {
             Input::Source(path) => {
                 if names.iter().any(|name| name == "_raw") {
                     return Err(SqlError::new(
-                        "keywords and `_raw`",
+                        "keywords and _raw",
                         "the JSON readers of SQL engines do not keep the raw line; load it into a table column `_raw` and use --table",
                     ));
                 }
@@ -527,10 +527,11 @@ impl Generator<'_> {
             RowOperator::Top { .. } => ("top", "not translated to SQL yet"),
             RowOperator::Dedup { .. } => ("dedup", "not translated to SQL yet"),
             RowOperator::Sequence { kind, .. } => {
-                return Err(SqlError::new(
-                    format!("{kind:?}").to_lowercase(),
-                    "it depends on the order rows arrive in, which SQL does not keep without a sort key",
-                ))
+                let reason = match kind {
+                    SequenceKind::Total => "not translated to SQL yet (a window sum would do)",
+                    _ => "it depends on the order rows arrive in, which SQL does not keep without a sort key",
+                };
+                return Err(SqlError::new(kind.name(), reason));
             }
             RowOperator::Lookup(_) => (
                 "lookup",

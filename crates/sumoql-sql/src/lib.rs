@@ -161,6 +161,6 @@ mod tests {
             Dialect::DuckDb,
             Input::Source("x.ndjson".into()),
         );
-        assert_eq!(raw.unwrap_err().construct, "keywords and `_raw`");
+        assert_eq!(raw.unwrap_err().construct, "keywords and _raw");
     }
 }
