@@ -89,15 +89,25 @@ impl Chunk {
     pub(crate) fn lines(&self) -> impl Iterator<Item = (u64, u64, &[u8])> {
         let (seq, first_line) = (self.seq, self.first_line);
         let body = self.bytes.strip_suffix(b"\n").unwrap_or(&self.bytes);
-        let lines = (!self.bytes.is_empty()).then(|| body.split(|&b| b == b'\n'));
-        lines
-            .into_iter()
-            .flatten()
-            .enumerate()
-            .map(move |(index, line)| {
-                let line = line.strip_suffix(b"\r").unwrap_or(line);
-                (first_line + index as u64, (seq << 32) | index as u64, line)
-            })
+        let mut rest = (!self.bytes.is_empty()).then_some(body);
+        let lines = std::iter::from_fn(move || {
+            let current = rest?;
+            match memchr::memchr(b'\n', current) {
+                Some(end) => {
+                    rest = Some(&current[end + 1..]);
+                    Some(&current[..end])
+                }
+                None => {
+                    rest = None;
+                    Some(current)
+                }
+            }
+        });
+        // Chunks hold far fewer than 2^32 lines, so the position orders lines across chunks.
+        lines.enumerate().map(move |(index, line)| {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            (first_line + index as u64, (seq << 32) | index as u64, line)
+        })
     }
 }
 
@@ -183,23 +193,11 @@ impl Worker {
         let mut warnings = Warnings::new();
         let mut lines_read = 0;
         let mut fatal = None;
-        let mut number = chunk.first_line;
-        let mut rest: &[u8] = &chunk.bytes;
         if let Some(raw) = &mut self.raw {
             self.decoder.set_default_category(raw.category_for(name));
         }
-        while !rest.is_empty() {
-            let (line, after) = match memchr::memchr(b'\n', rest) {
-                Some(end) => (&rest[..end], &rest[end + 1..]),
-                None => (rest, &rest[rest.len()..]),
-            };
-            rest = after;
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            let this_line = number;
-            number += 1;
-            // Chunks hold far fewer than 2^32 lines, so this orders lines across chunks.
-            self.pipeline
-                .set_position((chunk.seq << 32) | (this_line - chunk.first_line));
+        for (this_line, position, line) in chunk.lines() {
+            self.pipeline.set_position(position);
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
