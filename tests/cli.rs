@@ -327,15 +327,20 @@ fn thread_count_never_changes_the_output() {
     assert_eq!(strict[0], strict[1]);
 }
 
-/// A line the first filters refuse may be left half-read, so a malformed tail on it is not
-/// counted; `--strict` reads every line to its end and stops at it.
+/// Every line is read to its end, so a malformed tail on a line the first filters would
+/// refuse is still counted (and, with `--strict`, stops the run).
 #[test]
-fn strict_reads_refused_lines_to_the_end() {
+fn malformed_lines_are_found_even_where_the_filters_refuse_them() {
     let input = "{\"dest_port\":\"21\"}\n{\"dest_port\":\"22\",\"x\":[1,}\n";
     let query = "* | where dest_port = \"21\" | count";
     let lenient = sumoql(&["run", "-e", query, "-"], input);
     assert_eq!(lenient.status.code(), Some(0), "{}", text(&lenient.stderr));
     assert_eq!(text(&lenient.stdout), "{\"_count\":1}\n");
+    assert!(
+        text(&lenient.stderr).contains("-:2: not a JSON object"),
+        "{}",
+        text(&lenient.stderr)
+    );
     let strict = sumoql(&["run", "-e", query, "--strict", "-"], input);
     assert_eq!(strict.status.code(), Some(1));
     assert!(

@@ -23,8 +23,10 @@
 //! assert_eq!(rows[0].get(count), &Value::Int(2));
 //! ```
 
+mod guard;
 mod pipeline;
 mod stages;
 
+pub use guard::EarlyGuard;
 pub use pipeline::{EarlyFilter, NullGroups, Pipeline, RunOptions, Split};
 pub use stages::{AggregateStage, Stage};

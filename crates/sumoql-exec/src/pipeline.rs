@@ -8,6 +8,7 @@ use sumoql_value::{Record, Warnings};
 use sumoql_plan::{PlanExpr, ScopeFilter};
 use sumoql_value::SlotId;
 
+use crate::guard::EarlyGuard;
 use crate::stages::{
     row_stage, AggregateStage, AssignStage, ExtractStage, FilterStage, KeepStage, LimitStage,
     RemoveStage, SortStage, Stage,
@@ -88,6 +89,11 @@ impl EarlyFilter {
     /// The fields the filter reads.
     pub fn slots(&self) -> &[SlotId] {
         &self.slots
+    }
+
+    /// The part of the filter a reader can judge on a line's raw texts, if any.
+    pub fn line_guard(&self) -> Option<EarlyGuard> {
+        EarlyGuard::of(&self.scope, &self.conditions)
     }
 
     /// Whether `record` passes; a record an IP function drops counts its warning (D4).

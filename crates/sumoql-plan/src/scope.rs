@@ -1,5 +1,7 @@
 //! The planned scope filter (D8) and the case-insensitive wildcard matching it uses.
 
+use std::borrow::Cow;
+
 use sumoql_value::{Record, Schema, SlotId};
 
 /// The scope, with fields resolved to slots.
@@ -32,19 +34,36 @@ pub enum ScopeFilter {
 impl ScopeFilter {
     /// Whether `record` is in scope. A missing field matches nothing (and `NOT` of it matches).
     pub fn matches(&self, record: &Record) -> bool {
+        self.judge(&|slot| Some(record.get(slot).to_text()))
+            .unwrap_or(false)
+    }
+
+    /// Whether the scope holds when each field's text is what `text_of` says: `Some(None)`
+    /// for a null field, `None` for one not known yet. The answer is `None` when it depends
+    /// on a field not known.
+    pub fn judge<'t>(
+        &self,
+        text_of: &dyn Fn(SlotId) -> Option<Option<Cow<'t, str>>>,
+    ) -> Option<bool> {
         match self {
-            ScopeFilter::All => true,
-            ScopeFilter::FieldMatch { slot, pattern } => record
-                .get(*slot)
-                .to_text()
-                .is_some_and(|text| pattern.matches_whole(&text)),
-            ScopeFilter::Term { raw, pattern } => record
-                .get(*raw)
-                .to_text()
-                .is_some_and(|text| pattern.matches_term(&text)),
-            ScopeFilter::Not(inner) => !inner.matches(record),
-            ScopeFilter::And(a, b) => a.matches(record) && b.matches(record),
-            ScopeFilter::Or(a, b) => a.matches(record) || b.matches(record),
+            ScopeFilter::All => Some(true),
+            ScopeFilter::FieldMatch { slot, pattern } => {
+                text_of(*slot).map(|text| text.is_some_and(|t| pattern.matches_whole(&t)))
+            }
+            ScopeFilter::Term { raw, pattern } => {
+                text_of(*raw).map(|text| text.is_some_and(|t| pattern.matches_term(&t)))
+            }
+            ScopeFilter::Not(inner) => inner.judge(text_of).map(|holds| !holds),
+            ScopeFilter::And(a, b) => match (a.judge(text_of), b.judge(text_of)) {
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                (Some(true), Some(true)) => Some(true),
+                _ => None,
+            },
+            ScopeFilter::Or(a, b) => match (a.judge(text_of), b.judge(text_of)) {
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                (Some(false), Some(false)) => Some(false),
+                _ => None,
+            },
         }
     }
 

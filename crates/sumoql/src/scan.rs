@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use sumoql_exec::{AggregateStage, Pipeline, RunOptions};
 use sumoql_io::read::{InputSource, LineDecoder, ReadError};
@@ -175,9 +175,8 @@ impl Worker {
     ) -> Worker {
         let pipeline = Pipeline::worker(plan, options);
         decoder.set_early_slots(pipeline.early_filter().slots());
-        if strict {
-            // Every line must be read to the end to know that none is malformed.
-            decoder.read_whole_lines();
+        if let Some(guard) = pipeline.early_filter().line_guard() {
+            decoder.set_guard(Arc::new(guard));
         }
         Worker {
             decoder,

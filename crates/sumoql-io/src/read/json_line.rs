@@ -1,23 +1,25 @@
 //! One NDJSON line to one record, extracting only the fields the plan reads.
 //!
-//! The line is scanned once ([`scan_object`]), which validates it and finds its top-level
+//! The line is scanned once ([`scan_line`]), which validates it and finds its top-level
 //! members without building anything; only the wanted values are then decoded. Scalars become
 //! text (D6): a JSON number keeps its source text, `true` becomes `"true"`; objects and arrays
 //! become their compact JSON text. Nested fields are reached by dotted path (`source.ip`).
 //!
-//! Decoding happens in two steps so that most records cost little: first the fields of the
-//! query's early filter (scope and leading `where`), then, only for records that pass it,
-//! every other field.
+//! Decoding happens in steps so that most records cost little: a [`LineGuard`] may refuse the
+//! line on its raw field texts before any value is made; then the fields of the query's early
+//! filter (scope and leading `where`) are decoded, and, only for records that pass it, every
+//! other field.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-use memchr::memmem::Finder;
 use sumoql_value::{Record, SlotId, SourceField, Value, WarningKind, Warnings};
 
 use super::intern::TextCache;
-use super::json_scan::{members_of, Member, ObjectScan, ScanError};
+use super::json_scan::{members_of, scan_line, scan_object, Member};
+use super::key_table::KeyTable;
+use super::line_index::LineIndex;
 use super::metadata::{MetadataOptions, TIMESTAMP_KEYS};
 
 /// Why a line could not be read.
@@ -74,13 +76,37 @@ pub struct LineDecoder {
     source_name: Option<MetadataSlot>,
     /// The members of the line being decoded, reused from line to line.
     members: Vec<Member>,
+    /// The quotes of the line being decoded, and what kinds of bytes it holds.
+    index: LineIndex,
+    /// The names of the wanted fields, to match keys quickly.
+    keys: KeyTable,
+    /// For each slot, the wanted field filling it, if any.
+    field_of_slot: Vec<Option<usize>>,
     /// A record the early filter refused, kept to be filled again.
     spare: Option<Record>,
-    /// The quoted keys of the early filter's fields, when lines may be read only up to them
-    /// (see [`LineDecoder::set_early_slots`]).
-    early_keys: Option<Vec<Finder<'static>>>,
     /// The slots the early step may fill: what a refused record must have cleared.
     early_filled: Vec<SlotId>,
+    /// The test that may refuse a line on its raw texts before its values are made.
+    guard: Option<Arc<dyn LineGuard>>,
+}
+
+/// A field's text as a line gives it, before any value is made, for a [`LineGuard`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RawText<'a> {
+    /// The field will be null.
+    Null,
+    /// The field will be this text.
+    Text(&'a str),
+    /// Not known without decoding (an escaped string, an object or array, a time).
+    Unknown,
+}
+
+/// A test on a line's raw field texts that may refuse the line before any of its values is
+/// made. It must refuse only lines the early filter would refuse, and only where that
+/// refusal would count no warning.
+pub trait LineGuard: Send + Sync {
+    /// Whether the line is refused, given the text each field slot will have.
+    fn refuses<'t>(&self, text_of: &dyn Fn(SlotId) -> RawText<'t>) -> bool;
 }
 
 impl LineDecoder {
@@ -117,10 +143,18 @@ impl LineDecoder {
             source_name: slot_of("_sourceName"),
             metadata,
             members: Vec::new(),
+            index: LineIndex::default(),
+            keys: KeyTable::new(fields.iter().map(|(name, _)| name.as_str())),
+            field_of_slot: vec![None; width],
             spare: None,
-            early_keys: None,
             early_filled: Vec::new(),
+            guard: None,
         };
+        for (i, field) in decoder.fields.iter().enumerate() {
+            if let Some(entry) = decoder.field_of_slot.get_mut(field.slot) {
+                *entry = Some(i);
+            }
+        }
         decoder.early_filled = decoder.early_filled_slots();
         decoder
     }
@@ -148,8 +182,12 @@ impl LineDecoder {
         {
             metadata.early = slots.contains(&metadata.slot);
         }
-        self.early_keys = self.early_exit_keys();
         self.early_filled = self.early_filled_slots();
+    }
+
+    /// Sets the test that may refuse lines on their raw texts (see [`LineGuard`]).
+    pub fn set_guard(&mut self, guard: Arc<dyn LineGuard>) {
+        self.guard = Some(guard);
     }
 
     /// The slots the early step may fill: the early fields and every metadata slot.
@@ -167,31 +205,6 @@ impl LineDecoder {
             .map(|f| f.slot)
             .chain(metadata.into_iter().flatten().map(|m| m.slot))
             .collect()
-    }
-
-    /// Reads every line to its end, even one the early filter refuses, so that a malformed
-    /// line is always found (`--strict`).
-    pub fn read_whole_lines(&mut self) {
-        self.early_keys = None;
-    }
-
-    /// The quoted keys of the early filter's fields, when a line may be left half-read once
-    /// they are found: each is a plain top-level key, and nothing else the filter needs (the
-    /// time window, whole records) depends on the rest of the line.
-    fn early_exit_keys(&self) -> Option<Vec<Finder<'static>>> {
-        let early: Vec<&WantedField> = self.fields.iter().filter(|f| f.early).collect();
-        let possible = !early.is_empty()
-            && early.len() <= 64
-            && !self.whole_records
-            && self.metadata.window.is_none()
-            && !self.time.is_some_and(|t| t.early)
-            && early.iter().all(|f| !f.name.contains('.'));
-        possible.then(|| {
-            early
-                .iter()
-                .map(|f| Finder::new(format!("\"{}\"", f.name).as_bytes()).into_owned())
-                .collect()
-        })
     }
 
     /// Decodes one line read from `source_name`. Returns `Ok(None)` for a blank line or a
@@ -214,40 +227,34 @@ impl LineDecoder {
         warnings: &mut Warnings,
         admit: impl FnOnce(&Record) -> bool,
     ) -> Result<Option<Record>, LineError> {
-        let text =
-            std::str::from_utf8(line).map_err(|e| LineError(format!("not valid UTF-8 ({e})")))?;
-        if text.trim().is_empty() {
-            return Ok(None);
-        }
-        let malformed = |e: ScanError| LineError(format!("not a JSON object: {e}"));
         self.members.clear();
-        let mut scan = ObjectScan::new(text).map_err(malformed)?;
-        // With an early exit, the line is read up to the early filter's fields, and the rest
-        // only if the filter admits the record.
-        let early_final = match &self.early_keys {
-            Some(keys) => scan_to_keys(&mut scan, &mut self.members, keys).map_err(malformed)?,
-            None => false,
+        let Some(ascii) = scan_line(line, &mut self.index, &mut self.members) else {
+            return self.malformed_or_blank(line);
         };
-        if !early_final {
-            while let Some(member) = scan.next_member().map_err(malformed)? {
-                self.members.push(member);
+        // An ASCII line is valid UTF-8; any other is checked here, before a guard refuses it.
+        let text = std::str::from_utf8(line).map_err(|e| {
+            debug_assert!(!ascii);
+            not_utf8(e)
+        })?;
+        // The time window is part of the early filter; a bad time is counted here.
+        let early_time = self.metadata.window.is_some() || self.time.is_some_and(|t| t.early);
+        let mut time_ms = None;
+        if early_time {
+            let time = self.message_time(text, warnings);
+            if !self.metadata.in_window(time) {
+                return Ok(None);
+            }
+            time_ms = Some(time);
+        }
+        if let Some(guard) = &self.guard {
+            if guard.refuses(&|slot| self.raw_text(text, slot)) {
+                return Ok(None);
             }
         }
         let mut record = self
             .spare
             .take()
             .unwrap_or_else(|| Record::with_width(self.width));
-        // The time window is part of the early filter.
-        let early_time = self.metadata.window.is_some() || self.time.is_some_and(|t| t.early);
-        let mut time_ms = None;
-        if early_time {
-            let time = self.message_time(text, warnings);
-            if !self.metadata.in_window(time) {
-                self.recycle(record);
-                return Ok(None);
-            }
-            time_ms = Some(time);
-        }
         self.fill_fields(Step::Early, text, &mut record);
         self.fill_metadata(Some(Step::Early), text, source_name, &mut record);
         if let (Some(time), Some(ms)) = (self.time, time_ms) {
@@ -257,10 +264,6 @@ impl LineDecoder {
             self.recycle(record);
             return Ok(None);
         }
-        while let Some(member) = scan.next_member().map_err(malformed)? {
-            self.members.push(member);
-        }
-        scan.finish().map_err(malformed)?;
         if self.whole_records {
             self.fill_whole(text, &mut record);
             self.fill_metadata(None, text, source_name, &mut record);
@@ -275,6 +278,50 @@ impl LineDecoder {
         Ok(Some(record))
     }
 
+    /// The outcome for a line the fast scan did not take: blank, or malformed (with the
+    /// exact reason).
+    fn malformed_or_blank(&mut self, line: &[u8]) -> Result<Option<Record>, LineError> {
+        let text = std::str::from_utf8(line).map_err(not_utf8)?;
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        self.members.clear();
+        match scan_object(text, &mut self.members) {
+            Err(e) => Err(LineError(format!("not a JSON object: {e}"))),
+            // The two scanners accept the same lines; should they ever disagree, the line
+            // is still reported rather than lost.
+            Ok(()) => Err(LineError("not a JSON object".to_string())),
+        }
+    }
+
+    /// The text `slot` will have once this line (with its members scanned) is decoded, as
+    /// far as it is known without decoding.
+    fn raw_text<'t>(&'t self, text: &'t str, slot: SlotId) -> RawText<'t> {
+        let is = |metadata: Option<MetadataSlot>| metadata.is_some_and(|m| m.slot == slot);
+        if is(self.raw) {
+            return RawText::Text(text);
+        }
+        if is(self.time) || is(self.receipt) || is(self.source_name) {
+            return RawText::Unknown;
+        }
+        let Some(field) = self.field_of_slot.get(slot).copied().flatten() else {
+            return RawText::Unknown;
+        };
+        let found = match self.field_text(text, field) {
+            None => RawText::Null,
+            Some(raw) => match raw.as_bytes().first() {
+                Some(b'"') if !self.may_be_escaped(raw) => RawText::Text(&raw[1..raw.len() - 1]),
+                Some(b'-' | b'0'..=b'9' | b't' | b'f') => RawText::Text(raw),
+                Some(b'n') => RawText::Null,
+                _ => RawText::Unknown,
+            },
+        };
+        match (&self.metadata.source_category, found) {
+            (Some(default), RawText::Null) if is(self.category) => RawText::Text(default),
+            _ => found,
+        }
+    }
+
     /// Keeps a refused record to fill with the next line. Only the early step has filled it.
     fn recycle(&mut self, mut record: Record) {
         for &slot in &self.early_filled {
@@ -283,13 +330,33 @@ impl LineDecoder {
         self.spare = Some(record);
     }
 
+    /// The raw value of the wanted field at `index` of `fields`: its key's member, else a
+    /// dotted path into nested objects.
+    fn field_text<'t>(&self, text: &'t str, index: usize) -> Option<&'t str> {
+        match self.keys.last_member(index, text, &self.members) {
+            Some(member) => Some(self.members[member].value(text)),
+            None if self.fields[index].name.contains('.') => {
+                lookup(text, &self.members, &self.fields[index].name)
+            }
+            None => None,
+        }
+    }
+
+    /// Whether a value of this line may hold an escape (only if the line has a backslash).
+    fn may_be_escaped(&self, raw: &str) -> bool {
+        self.index.backslash && raw.contains('\\')
+    }
+
     /// Sets the wanted fields of `step` from the line's members.
     fn fill_fields(&mut self, step: Step, text: &str, record: &mut Record) {
-        for field in &mut self.fields {
-            if field.early == (step == Step::Early) {
-                if let Some(raw) = lookup(text, &self.members, &field.name) {
-                    record.set(field.slot, scalar_value(raw, &mut field.cache));
-                }
+        for index in 0..self.fields.len() {
+            if self.fields[index].early != (step == Step::Early) {
+                continue;
+            }
+            if let Some(raw) = self.field_text(text, index) {
+                let escaped = self.may_be_escaped(raw);
+                let field = &mut self.fields[index];
+                record.set(field.slot, scalar_value(raw, escaped, &mut field.cache));
             }
         }
     }
@@ -382,41 +449,8 @@ impl LineDecoder {
     }
 }
 
-/// Reads members until every key of `keys` (quoted) has been seen, and tells whether their
-/// values are final: no key with escapes was read, and the rest of the line holds neither a
-/// backslash nor any of the keys, so no later member can repeat one (the last of a repeated
-/// key wins). An object that ends first is read whole, and is final.
-fn scan_to_keys(
-    scan: &mut ObjectScan<'_>,
-    members: &mut Vec<Member>,
-    keys: &[Finder<'static>],
-) -> Result<bool, ScanError> {
-    let all = if keys.len() == 64 {
-        u64::MAX
-    } else {
-        (1u64 << keys.len()) - 1
-    };
-    let mut seen = 0u64;
-    let mut escaped = false;
-    while seen != all {
-        let Some(member) = scan.next_member()? else {
-            return Ok(true);
-        };
-        members.push(member);
-        escaped |= member.key_escaped;
-        let length = member.key_end - member.key_start;
-        let key = scan.text_of(member.key_start, member.key_end);
-        if let Some(index) = keys.iter().position(|k| {
-            let quoted = k.needle();
-            quoted.len() == length + 2 && &quoted[1..=length] == key
-        }) {
-            seen |= 1 << index;
-        }
-    }
-    let rest = scan.rest();
-    Ok(!escaped
-        && memchr::memchr(b'\\', rest).is_none()
-        && keys.iter().all(|k| k.find(rest).is_none()))
+fn not_utf8(error: std::str::Utf8Error) -> LineError {
+    LineError(format!("not valid UTF-8 ({error})"))
 }
 
 /// A member's key with its escapes decoded.
@@ -465,16 +499,17 @@ fn lookup<'t>(text: &'t str, members: &[Member], name: &str) -> Option<&'t str> 
     None
 }
 
-/// A JSON value's text as a record value (D6).
-/// [`raw_to_value`], with plain strings and numbers taken from the field's cache.
-fn scalar_value(text: &str, cache: &mut TextCache) -> Value {
+/// [`raw_to_value`], with plain strings and numbers taken from the field's cache; `escaped`
+/// tells whether a string may hold escapes.
+fn scalar_value(text: &str, escaped: bool, cache: &mut TextCache) -> Value {
     match text.as_bytes().first() {
-        Some(b'"') if !text.contains('\\') => cache.value(&text[1..text.len() - 1]),
+        Some(b'"') if !escaped => cache.value(&text[1..text.len() - 1]),
         Some(b'-' | b'0'..=b'9' | b't' | b'f') => cache.value(text),
         _ => raw_to_value(text),
     }
 }
 
+/// A JSON value's text as a record value (D6).
 pub(crate) fn raw_to_value(text: &str) -> Value {
     match text.as_bytes().first() {
         Some(b'"') => {
@@ -660,8 +695,8 @@ mod tests {
                 (Err(_), None) => {}
                 (ours, plain) => panic!("{line}: fast {ours:?}, plain {plain:?}"),
             }
-            // With an early filter on `dest_port`, which may stop reading the line: the same
-            // records pass as a full parse followed by the filter.
+            // With an early filter on `dest_port`: the same records pass as a full parse
+            // followed by the filter.
             let mut early = decoder(&fields, false);
             early.set_early_slots(&[0]);
             let admitted = early.decode_filtered(line.as_bytes(), "t", &mut Warnings::new(), |r| {

@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use super::line_index::LineIndex;
+
 /// Why a line is not one JSON object, with the byte offset where reading stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ScanError {
@@ -61,6 +63,133 @@ pub fn scan_object(text: &str, members: &mut Vec<Member>) -> Result<(), ScanErro
         members.push(member);
     }
     scan.finish()
+}
+
+/// Scans `line` for one JSON object, as [`scan_object`] does, with the help of its `index`
+/// (built here). Returns whether the line is all ASCII (when it is not, the caller checks
+/// that it is UTF-8), or `None` when the line is not one well-formed object; [`scan_object`]
+/// then says exactly why.
+///
+/// This is the reader's path for every line, tuned for what logs hold: top-level scalars and
+/// strings. In a line without backslashes or control characters, every quote opens or
+/// closes a string, so a string ends at the next quote of the index. A nested value is handed
+/// to the general scanner and the walk goes on after it.
+pub fn scan_line(line: &[u8], index: &mut LineIndex, members: &mut Vec<Member>) -> Option<bool> {
+    index.build(line);
+    let walk = LineWalk {
+        bytes: line,
+        quotes: (!index.backslash && !index.control).then_some(&*index),
+    };
+    walk.object(members)?;
+    Some(!index.non_ascii)
+}
+
+/// The walk of [`scan_line`]: the line, and its index when every quote is a string's start
+/// or end. Anything unusual (an escape, a fraction, a nested value) is handed to the general
+/// [`Scanner`] from where it starts.
+struct LineWalk<'a> {
+    bytes: &'a [u8],
+    quotes: Option<&'a LineIndex>,
+}
+
+impl LineWalk<'_> {
+    /// The whole line: one object and nothing after it.
+    fn object(&self, members: &mut Vec<Member>) -> Option<()> {
+        let bytes = self.bytes;
+        let mut pos = self.skip_ws(0);
+        if *bytes.get(pos)? != b'{' {
+            return None;
+        }
+        pos = self.skip_ws(pos + 1);
+        if *bytes.get(pos)? == b'}' {
+            pos += 1;
+        } else {
+            loop {
+                if *bytes.get(pos)? != b'"' {
+                    return None;
+                }
+                let (key_end, key_escaped) = self.string(pos)?;
+                let colon = self.skip_ws(key_end + 1);
+                if *bytes.get(colon)? != b':' {
+                    return None;
+                }
+                let value_start = self.skip_ws(colon + 1);
+                let value_end = match *bytes.get(value_start)? {
+                    b'"' => self.string(value_start)?.0 + 1,
+                    b'1'..=b'9' => self.number(value_start)?,
+                    _ => self.general_value(value_start)?,
+                };
+                members.push(Member {
+                    key_start: pos + 1,
+                    key_end,
+                    key_escaped,
+                    value_start,
+                    value_end,
+                });
+                pos = self.skip_ws(value_end);
+                match *bytes.get(pos)? {
+                    b',' => pos = self.skip_ws(pos + 1),
+                    b'}' => {
+                        pos += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        (self.skip_ws(pos) == bytes.len()).then_some(())
+    }
+
+    /// The position of the first byte at or after `pos` that is not white space.
+    #[inline]
+    fn skip_ws(&self, mut pos: usize) -> usize {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(pos) {
+            pos += 1;
+        }
+        pos
+    }
+
+    /// The string whose opening quote is at `pos`: where its closing quote is, and whether
+    /// it has escapes.
+    #[inline]
+    fn string(&self, pos: usize) -> Option<(usize, bool)> {
+        match self.quotes {
+            Some(index) => Some((index.next_quote(pos + 1)?, false)),
+            None => {
+                let mut scanner = self.scanner_at(pos);
+                let (_, end, escaped) = scanner.string().ok()?;
+                Some((end, escaped))
+            }
+        }
+    }
+
+    /// Where the number starting with a digit other than 0 at `pos` ends: plain digits are
+    /// read here, a fraction or exponent by the general scanner.
+    #[inline]
+    fn number(&self, pos: usize) -> Option<usize> {
+        let mut end = pos + 1;
+        while let Some(b'0'..=b'9') = self.bytes.get(end) {
+            end += 1;
+        }
+        match self.bytes.get(end) {
+            Some(b'.' | b'e' | b'E') => self.general_value(pos),
+            _ => Some(end),
+        }
+    }
+
+    /// Where the value at `pos` ends, read by the general scanner.
+    fn general_value(&self, pos: usize) -> Option<usize> {
+        let mut scanner = self.scanner_at(pos);
+        scanner.value().ok()?;
+        Some(scanner.pos)
+    }
+
+    fn scanner_at(&self, pos: usize) -> Scanner<'_> {
+        Scanner {
+            bytes: self.bytes,
+            pos,
+        }
+    }
 }
 
 /// Appends the members of `object_text`, the raw text of a nested object value already
@@ -140,16 +269,6 @@ impl<'a> ObjectScan<'a> {
             _ => return Err(scanner.error("expected `,` or `}` in an object")),
         }
         Ok(Some(member))
-    }
-
-    /// The bytes of the scanned text from `start` to `end`.
-    pub fn text_of(&self, start: usize, end: usize) -> &'a [u8] {
-        &self.scanner.bytes[start..end]
-    }
-
-    /// The text not scanned yet.
-    pub fn rest(&self) -> &'a [u8] {
-        &self.scanner.bytes[self.scanner.pos..]
     }
 
     /// Validates the members not read yet and what follows the object.

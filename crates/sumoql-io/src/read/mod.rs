@@ -5,12 +5,14 @@ mod intern;
 mod json_line;
 mod json_scan;
 mod json_text;
+mod key_table;
+mod line_index;
 mod metadata;
 mod raw_line;
 mod source;
 mod syslog;
 
-pub use json_line::{LineDecoder, LineError};
+pub use json_line::{LineDecoder, LineError, LineGuard, RawText};
 pub use json_text::{json_element, json_member, json_members, JsonText};
 pub use metadata::MetadataOptions;
 pub use raw_line::{is_raw_line, RawLineDecoder};
