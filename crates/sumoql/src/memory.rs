@@ -67,7 +67,7 @@ impl InMemoryLogs {
             let mut carry = Vec::new();
             let mut first_line = 1;
             loop {
-                let (bytes, ended) = next_block(&mut *reader, &mut carry)
+                let (bytes, ended) = next_block(&mut *reader, &mut carry, Vec::new())
                     .map_err(|e| RunError::Read(ReadError::Read(source.name(), e)))?;
                 self.bytes += bytes.len();
                 if self.bytes > budget_bytes {
@@ -146,7 +146,7 @@ fn scan_held(
     make_worker: &(dyn Fn() -> Worker + Sync),
     take: &mut dyn FnMut(ChunkResult) -> Result<(), RunError>,
 ) -> Result<Vec<AggregateStage>, RunError> {
-    let partials = scan_chunks(&logs.names, threads, make_worker, take, |send| {
+    let partials = scan_chunks(&logs.names, threads, make_worker, take, None, |send| {
         for chunk in &logs.chunks {
             if !send(Cow::Borrowed(chunk)) {
                 break;

@@ -260,9 +260,32 @@ pub(crate) fn scan_parallel<W: ChunkWorker>(
     take: &mut dyn FnMut(W::Output) -> Result<(), RunError>,
 ) -> Result<Vec<W::Partial>, RunError> {
     let names: Vec<String> = sources.iter().map(InputSource::name).collect();
-    scan_chunks(&names, threads, make_worker, take, |send| {
-        read_chunks(sources, send)
+    let spare = SpareBuffers::default();
+    scan_chunks(&names, threads, make_worker, take, Some(&spare), |send| {
+        read_chunks(sources, send, &spare)
     })
+}
+
+/// The buffers of chunks already scanned, for the reader to fill again: the scan then needs
+/// no new memory once the first chunks are out, and pays no page faults for it.
+#[derive(Default)]
+pub(crate) struct SpareBuffers(Mutex<Vec<Vec<u8>>>);
+
+impl SpareBuffers {
+    /// An empty buffer: a spare one when there is one.
+    fn take(&self) -> Vec<u8> {
+        let spare = self.0.lock().ok().and_then(|mut spares| spares.pop());
+        let mut buffer = spare.unwrap_or_default();
+        buffer.clear();
+        buffer
+    }
+
+    /// Keeps a chunk's buffer for another chunk.
+    fn give(&self, chunk: Cow<'_, Chunk>) {
+        if let (Cow::Owned(chunk), Ok(mut spares)) = (chunk, self.0.lock()) {
+            spares.push(chunk.bytes);
+        }
+    }
 }
 
 /// The scan itself, over the chunks `produce` hands to its `send` function on a thread of its
@@ -274,6 +297,7 @@ pub(crate) fn scan_chunks<'c, W: ChunkWorker>(
     threads: usize,
     make_worker: &(dyn Fn() -> W + Sync),
     take: &mut dyn FnMut(W::Output) -> Result<(), RunError>,
+    spare: Option<&SpareBuffers>,
     produce: impl FnOnce(&mut dyn FnMut(Cow<'c, Chunk>) -> bool) -> Result<(), RunError> + Send,
 ) -> Result<Vec<W::Partial>, RunError> {
     let threads = threads.max(1);
@@ -307,7 +331,11 @@ pub(crate) fn scan_chunks<'c, W: ChunkWorker>(
                         if stop.load(Ordering::Relaxed) {
                             continue;
                         }
-                        if result_tx.send(worker.process(&chunk, names)).is_err() {
+                        let result = worker.process(&chunk, names);
+                        if let Some(spare) = spare {
+                            spare.give(chunk);
+                        }
+                        if result_tx.send(result).is_err() {
                             break;
                         }
                     }
@@ -353,6 +381,7 @@ fn next_chunk<'c>(chunk_rx: &Mutex<Receiver<Cow<'c, Chunk>>>) -> Option<Cow<'c, 
 fn read_chunks<'c>(
     sources: &[InputSource],
     send: &mut dyn FnMut(Cow<'c, Chunk>) -> bool,
+    spare: &SpareBuffers,
 ) -> Result<(), RunError> {
     let mut seq = 0;
     for (index, source) in sources.iter().enumerate() {
@@ -360,7 +389,7 @@ fn read_chunks<'c>(
         let mut first_line = 1;
         let mut carry = Vec::new();
         loop {
-            let (bytes, ended) = next_block(&mut *reader, &mut carry)
+            let (bytes, ended) = next_block(&mut *reader, &mut carry, spare.take())
                 .map_err(|e| RunError::Read(ReadError::Read(source.name(), e)))?;
             if !bytes.is_empty() {
                 let lines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
@@ -384,14 +413,15 @@ fn read_chunks<'c>(
     Ok(())
 }
 
-/// The next block of whole lines: what `carry` held plus about [`CHUNK_BYTES`] more, cut after
-/// its last line end; the part after it goes back to `carry`. At the end of the input the
-/// block is whatever is left, and `true` says so.
+/// The next block of whole lines, in `block` (an empty buffer): what `carry` held plus about
+/// [`CHUNK_BYTES`] more, cut after its last line end; the part after it goes back to `carry`.
+/// At the end of the input the block is whatever is left, and `true` says so.
 pub(crate) fn next_block(
     reader: &mut dyn Read,
     carry: &mut Vec<u8>,
+    mut block: Vec<u8>,
 ) -> std::io::Result<(Vec<u8>, bool)> {
-    let mut block = Vec::with_capacity(carry.len() + CHUNK_BYTES);
+    block.reserve(carry.len() + CHUNK_BYTES);
     block.append(carry);
     loop {
         let start = block.len();
