@@ -159,7 +159,13 @@ impl Wildcard {
     /// (the text's ends, or a character that is not a letter or digit).
     pub fn matches_term(&self, text: &str) -> bool {
         if let (Some(pieces), true) = (&self.ascii_pieces, text.is_ascii()) {
-            return matches_term_in(pieces, text.as_bytes());
+            let text = text.as_bytes();
+            return match pieces.first().and_then(|piece| piece.first()) {
+                // A term can only start where the first letter is, in either case.
+                Some(&first) => memchr::memchr2_iter(first, first.to_ascii_uppercase(), text)
+                    .any(|start| matches_term_at(pieces, text, start)),
+                None => matches_term_in(pieces, text),
+            };
         }
         let chars: Vec<char> = text.to_lowercase().chars().collect();
         matches_term_in(&self.pieces, &chars)
@@ -203,17 +209,20 @@ impl Symbol for u8 {
 
 /// Whether a term of `text` is matched by the pieces.
 fn matches_term_in<T: Symbol>(pieces: &[Vec<T>], text: &[T]) -> bool {
+    (0..=text.len()).any(|start| matches_term_at(pieces, text, start))
+}
+
+/// Whether the pieces match a term of `text` that starts at `start`.
+fn matches_term_at<T: Symbol>(pieces: &[Vec<T>], text: &[T], start: usize) -> bool {
     let first = pieces.first().and_then(|p| p.first().copied());
     let last_piece_empty = pieces.last().is_some_and(Vec::is_empty);
     let end_ok = |rest: &[T]| rest.first().is_none_or(|c| !c.is_word()) || last_piece_empty;
-    (0..=text.len()).any(|start| {
-        // Only starts where the first letter can match are worth trying.
-        let candidate =
-            first.is_none_or(|f| text.get(start).is_some_and(|&c| c == f || c == f.upper()));
-        candidate
-            && (first.is_none() || start == 0 || !text[start - 1].is_word())
-            && glob_prefix(pieces, &text[start..], &end_ok)
-    })
+    // Only starts where the first letter can match are worth trying.
+    let candidate =
+        first.is_none_or(|f| text.get(start).is_some_and(|&c| c == f || c == f.upper()));
+    candidate
+        && (first.is_none() || start == 0 || !text[start - 1].is_word())
+        && glob_prefix(pieces, &text[start..], &end_ok)
 }
 
 /// Whether a prefix of `text` matches the pieces and the rest after it satisfies `end_ok`.
@@ -254,5 +263,10 @@ mod tests {
         assert!(Wildcard::new("failed password").matches_term("x: Failed password for root"));
         assert!(Wildcard::new("*word").matches_term("passwords password"));
         assert!(!Wildcard::new("error").matches_term("errors"));
+        assert!(Wildcard::new("drop").matches_term("{\"action\":\"DROP\"}"));
+        assert!(Wildcard::new("drop").matches_term("dropped, Drop"));
+        assert!(!Wildcard::new("drop").matches_term("dropped, adrop"));
+        assert!(Wildcard::new("4*").matches_term("port 443"));
+        assert!(Wildcard::new("*").matches_term(""));
     }
 }
