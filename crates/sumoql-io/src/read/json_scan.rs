@@ -96,6 +96,7 @@ impl LineWalk<'_> {
     /// The whole line: one object and nothing after it.
     fn object(&self, members: &mut Vec<Member>) -> Option<()> {
         let bytes = self.bytes;
+        members.reserve(32);
         let mut pos = self.skip_ws(0);
         if *bytes.get(pos)? != b'{' {
             return None;
@@ -141,9 +142,13 @@ impl LineWalk<'_> {
     }
 
     /// The position of the first byte at or after `pos` that is not white space.
-    #[inline]
+    #[inline(always)]
     fn skip_ws(&self, mut pos: usize) -> usize {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(pos) {
+        // Most lines have no white space between tokens: one test, then out.
+        while let Some(&byte) = self.bytes.get(pos) {
+            if byte > b' ' || !matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
+                break;
+            }
             pos += 1;
         }
         pos
@@ -151,16 +156,20 @@ impl LineWalk<'_> {
 
     /// The string whose opening quote is at `pos`: where its closing quote is, and whether
     /// it has escapes.
-    #[inline]
+    #[inline(always)]
     fn string(&self, pos: usize) -> Option<(usize, bool)> {
         match self.quotes {
             Some(index) => Some((index.next_quote(pos + 1)?, false)),
-            None => {
-                let mut scanner = self.scanner_at(pos);
-                let (_, end, escaped) = scanner.string().ok()?;
-                Some((end, escaped))
-            }
+            None => self.general_string(pos),
         }
+    }
+
+    /// [`LineWalk::string`] in a line that may hold escapes or control characters.
+    #[inline(never)]
+    fn general_string(&self, pos: usize) -> Option<(usize, bool)> {
+        let mut scanner = self.scanner_at(pos);
+        let (_, end, escaped) = scanner.string().ok()?;
+        Some((end, escaped))
     }
 
     /// Where the number starting with a digit other than 0 at `pos` ends: plain digits are
