@@ -232,14 +232,14 @@ impl LineDecoder {
             return self.malformed_or_blank(line);
         };
         // An ASCII line is valid UTF-8; any other is checked here, before a guard refuses it.
-        let text = std::str::from_utf8(line).map_err(|e| {
-            debug_assert!(!ascii);
-            not_utf8(e)
-        })?;
+        if !ascii {
+            std::str::from_utf8(line).map_err(not_utf8)?;
+        }
         // The time window is part of the early filter; a bad time is counted here.
         let early_time = self.metadata.window.is_some() || self.time.is_some_and(|t| t.early);
         let mut time_ms = None;
         if early_time {
+            let text = std::str::from_utf8(line).map_err(not_utf8)?;
             let time = self.message_time(text, warnings);
             if !self.metadata.in_window(time) {
                 return Ok(None);
@@ -247,10 +247,11 @@ impl LineDecoder {
             time_ms = Some(time);
         }
         if let Some(guard) = &self.guard {
-            if guard.refuses(&|slot| self.raw_text(text, slot)) {
+            if guard.refuses(&|slot| self.raw_text(line, slot)) {
                 return Ok(None);
             }
         }
+        let text = std::str::from_utf8(line).map_err(not_utf8)?;
         let mut record = self
             .spare
             .take()
@@ -296,10 +297,12 @@ impl LineDecoder {
 
     /// The text `slot` will have once this line (with its members scanned) is decoded, as
     /// far as it is known without decoding.
-    fn raw_text<'t>(&'t self, text: &'t str, slot: SlotId) -> RawText<'t> {
+    fn raw_text<'t>(&'t self, line: &'t [u8], slot: SlotId) -> RawText<'t> {
+        let text =
+            |bytes: &'t [u8]| std::str::from_utf8(bytes).map_or(RawText::Unknown, RawText::Text);
         let is = |metadata: Option<MetadataSlot>| metadata.is_some_and(|m| m.slot == slot);
         if is(self.raw) {
-            return RawText::Text(text);
+            return text(line);
         }
         if is(self.time) || is(self.receipt) || is(self.source_name) {
             return RawText::Unknown;
@@ -307,11 +310,11 @@ impl LineDecoder {
         let Some(field) = self.field_of_slot.get(slot).copied().flatten() else {
             return RawText::Unknown;
         };
-        let found = match self.field_text(text, field) {
+        let found = match self.field_bytes(line, field) {
             None => RawText::Null,
-            Some(raw) => match raw.as_bytes().first() {
-                Some(b'"') if !self.may_be_escaped(raw) => RawText::Text(&raw[1..raw.len() - 1]),
-                Some(b'-' | b'0'..=b'9' | b't' | b'f') => RawText::Text(raw),
+            Some(raw) => match raw.first() {
+                Some(b'"') if !self.may_be_escaped(raw) => text(&raw[1..raw.len() - 1]),
+                Some(b'-' | b'0'..=b'9' | b't' | b'f') => text(raw),
                 Some(b'n') => RawText::Null,
                 _ => RawText::Unknown,
             },
@@ -333,7 +336,7 @@ impl LineDecoder {
     /// The raw value of the wanted field at `index` of `fields`: its key's member, else a
     /// dotted path into nested objects.
     fn field_text<'t>(&self, text: &'t str, index: usize) -> Option<&'t str> {
-        match self.keys.last_member(index, text, &self.members) {
+        match self.keys.last_member(index, text.as_bytes(), &self.members) {
             Some(member) => Some(self.members[member].value(text)),
             None if self.fields[index].name.contains('.') => {
                 lookup(text, &self.members, &self.fields[index].name)
@@ -342,9 +345,24 @@ impl LineDecoder {
         }
     }
 
+    /// [`LineDecoder::field_text`] as bytes of a line not yet known to be UTF-8 as a whole
+    /// (a dotted path is followed only in one that is).
+    fn field_bytes<'t>(&self, line: &'t [u8], index: usize) -> Option<&'t [u8]> {
+        match self.keys.last_member(index, line, &self.members) {
+            Some(member) => {
+                let member = &self.members[member];
+                Some(&line[member.value_start..member.value_end])
+            }
+            None => {
+                let text = std::str::from_utf8(line).ok()?;
+                self.field_text(text, index).map(str::as_bytes)
+            }
+        }
+    }
+
     /// Whether a value of this line may hold an escape (only if the line has a backslash).
-    fn may_be_escaped(&self, raw: &str) -> bool {
-        self.index.backslash && raw.contains('\\')
+    fn may_be_escaped(&self, raw: &[u8]) -> bool {
+        self.index.backslash && raw.contains(&b'\\')
     }
 
     /// Sets the wanted fields of `step` from the line's members.
@@ -354,7 +372,7 @@ impl LineDecoder {
                 continue;
             }
             if let Some(raw) = self.field_text(text, index) {
-                let escaped = self.may_be_escaped(raw);
+                let escaped = self.may_be_escaped(raw.as_bytes());
                 let field = &mut self.fields[index];
                 record.set(field.slot, scalar_value(raw, escaped, &mut field.cache));
             }
@@ -459,11 +477,16 @@ pub(crate) fn key_text<'t>(text: &'t str, member: &Member) -> Cow<'t, str> {
     if member.key_escaped {
         // The scanner validated the escapes; decoding cannot fail but would leave the key as
         // written if it did.
-        serde_json::from_str::<String>(&text[member.key_start - 1..member.key_end + 1])
+        decode_string(&text[member.key_start - 1..member.key_end + 1])
             .map_or(Cow::Borrowed(key), Cow::Owned)
     } else {
         Cow::Borrowed(key)
     }
+}
+
+/// The text of a JSON string written with its quotes and escapes.
+pub(crate) fn decode_string(quoted: &str) -> Option<String> {
+    serde_json::from_str::<String>(quoted).ok()
 }
 
 /// The raw value of `name` among the `members` of `text`: the key itself (the last one wins

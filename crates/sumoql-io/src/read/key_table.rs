@@ -2,7 +2,7 @@
 //! (the last of a repeated key wins), told apart by the length of their keys and then by
 //! their first eight bytes, so that most are passed over in a few instructions.
 
-use super::json_line::key_text;
+use super::json_line::decode_string;
 use super::json_scan::Member;
 
 /// The names of the wanted fields, ready to be found among a line's keys.
@@ -32,15 +32,20 @@ impl KeyTable {
         }
     }
 
-    /// The index of the last of `members` (of the object `text`) whose key is the name at
-    /// `index`.
-    pub fn last_member(&self, index: usize, text: &str, members: &[Member]) -> Option<usize> {
+    /// The index of the last of `members` (of the object whose text is `bytes`) whose key is
+    /// the name at `index`.
+    pub fn last_member(&self, index: usize, bytes: &[u8], members: &[Member]) -> Option<usize> {
         let key = &self.keys[index];
         let name = key.name.as_bytes();
-        let bytes = text.as_bytes();
         members.iter().rposition(|member| {
             if member.key_escaped {
-                return key_text(text, member).as_bytes() == name;
+                // An escaped key is decoded; its quotes are ASCII, so the slice is UTF-8 when
+                // the line is.
+                let quoted = &bytes[member.key_start - 1..member.key_end + 1];
+                return std::str::from_utf8(quoted)
+                    .ok()
+                    .and_then(decode_string)
+                    .is_some_and(|key| key.as_bytes() == name);
             }
             if member.key_end - member.key_start != name.len() {
                 return false;
@@ -97,7 +102,7 @@ mod tests {
         let found: Vec<Option<&str>> = (0..names.len())
             .map(|i| {
                 table
-                    .last_member(i, line, &members)
+                    .last_member(i, line.as_bytes(), &members)
                     .map(|m| members[m].value(line))
             })
             .collect();
