@@ -8,6 +8,7 @@
 //! (a function call may warn, so the guard stops at the first condition that holds one).
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use sumoql_io::read::{LineGuard, RawText};
@@ -15,11 +16,25 @@ use sumoql_plan::{BinaryOp, PlanExpr, ScopeFilter, TextPattern, Wildcard};
 use sumoql_value::{SlotId, Value};
 
 /// The tests of an early filter that can be judged on raw texts.
+///
+/// All the tests must pass, so their order changes no outcome; the guard tries first those
+/// that refused the most lines so far, which is where most lines are refused at the least
+/// cost. (The counts are atomics only so that the guard can be shared; each reader has its
+/// own.)
 pub struct EarlyGuard {
     /// The scope, when it is not made of field tests only.
     scope: Option<ScopeFilter>,
     tests: Vec<FieldTest>,
+    /// How many lines each test refused.
+    refusals: Vec<AtomicU64>,
+    /// The order in which the tests are tried: indexes into `tests`.
+    order: Vec<AtomicUsize>,
+    /// Lines judged since the order was last revised.
+    judged: AtomicU64,
 }
+
+/// How many lines pass between two revisions of the order of the tests.
+const LINES_PER_REORDER: u64 = 4096;
 
 /// One test on a field's text that a record must pass.
 enum FieldTest {
@@ -63,7 +78,22 @@ impl EarlyGuard {
             collect_tests(condition, &mut tests);
         }
         let useful = !tests.is_empty() || scope.is_some();
-        useful.then_some(EarlyGuard { scope, tests })
+        useful.then(|| EarlyGuard {
+            scope,
+            refusals: tests.iter().map(|_| AtomicU64::new(0)).collect(),
+            order: (0..tests.len()).map(AtomicUsize::new).collect(),
+            judged: AtomicU64::new(0),
+            tests,
+        })
+    }
+
+    /// Puts the tests that refused the most lines first.
+    fn reorder(&self) {
+        let mut order: Vec<usize> = (0..self.tests.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(self.refusals[i].load(Ordering::Relaxed)));
+        for (slot, test) in self.order.iter().zip(order) {
+            slot.store(test, Ordering::Relaxed);
+        }
     }
 }
 
@@ -77,7 +107,22 @@ impl LineGuard for EarlyGuard {
         if self.scope.as_ref().and_then(|scope| scope.judge(&known)) == Some(false) {
             return true;
         }
-        self.tests.iter().any(|test| test.fails(text_of))
+        let judged = self.judged.load(Ordering::Relaxed) + 1;
+        self.judged
+            .store(judged % LINES_PER_REORDER, Ordering::Relaxed);
+        if judged == LINES_PER_REORDER {
+            self.reorder();
+        }
+        let refusing = self
+            .order
+            .iter()
+            .map(|i| i.load(Ordering::Relaxed))
+            .find(|&i| self.tests.get(i).is_some_and(|test| test.fails(text_of)));
+        if let Some(i) = refusing {
+            let refusals = &self.refusals[i];
+            refusals.store(refusals.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+        }
+        refusing.is_some()
     }
 }
 
