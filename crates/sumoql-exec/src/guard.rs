@@ -311,6 +311,42 @@ mod tests {
         (record, warnings)
     }
 
+    /// Once the guard has reordered its tests (after thousands of lines), it still refuses
+    /// exactly the lines a fresh guard refuses.
+    #[test]
+    fn reordering_the_tests_changes_no_outcome() {
+        use super::{EarlyGuard, LineGuard};
+        use sumoql_io::read::RawText;
+        let query =
+            "_sourceCategory=a* | where port in (\"21\", \"22\") | where action != \"deny\"";
+        let plan = plan_query(&parse_query(query).unwrap(), &Registry::standard()).unwrap();
+        let slot = |name: &str| plan.schema.slot(name).unwrap();
+        let (category, port, action) = (slot("_sourceCategory"), slot("port"), slot("action"));
+        let guard_of = || {
+            let pipeline = Pipeline::worker(&plan, RunOptions::default());
+            pipeline.early_filter().line_guard().unwrap()
+        };
+        let used: EarlyGuard = guard_of();
+        let categories = ["a/x", "b/y", "A"];
+        let ports = ["21", "80", "22", "443", "8080"];
+        let actions = ["deny", "allow"];
+        for line in 0..20_000usize {
+            let texts = (
+                categories[line % 3],
+                ports[line / 3 % 5],
+                actions[line / 15 % 2],
+            );
+            let text_of = |s| match s {
+                s if s == category => RawText::Text(texts.0),
+                s if s == port => RawText::Text(texts.1),
+                s if s == action => RawText::Text(texts.2),
+                _ => RawText::Unknown,
+            };
+            let fresh: EarlyGuard = guard_of();
+            assert_eq!(used.refuses(&text_of), fresh.refuses(&text_of), "{texts:?}");
+        }
+    }
+
     /// A line refused by the guard is one the early filter refuses, with the same warnings;
     /// an admitted one is the same record: on lines built to trip a reader that looks at raw
     /// texts (escapes, duplicate and nested keys, nulls, numbers, case, missing fields).
