@@ -107,6 +107,9 @@ impl EarlyFilter {
     }
 }
 
+/// How many groups of a merged aggregation go through the tail at a time.
+const AGGREGATED_BATCH: usize = 1024;
+
 /// A running query, or one part of it: push records in, take result records out.
 ///
 /// A whole query is one pipeline ([`Pipeline::new`]). To run on several threads, a query
@@ -308,7 +311,10 @@ impl Pipeline {
     /// its groups through this tail.
     pub fn push_aggregated(&mut self, mut merged: AggregateStage) {
         let mut groups = Vec::new();
-        merged.finish(&mut groups, &mut self.ctx);
+        // A batch at a time, so that records the tail filters out are never all held at once.
+        while merged.emit(&mut groups, &mut self.ctx, AGGREGATED_BATCH) {
+            self.run_from(0, &mut groups);
+        }
         self.run_from(0, &mut groups);
     }
 
