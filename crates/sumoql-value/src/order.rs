@@ -43,14 +43,8 @@ pub fn hash_group_value<H: Hasher>(value: &Value, state: &mut H) {
             };
             normalised.to_bits().hash(state);
         }
-        Value::Bool(b) => {
-            state.write_u8(2);
-            (if *b { "true" } else { "false" }).hash(state);
-        }
-        Value::Text(s) => {
-            state.write_u8(2);
-            (**s).hash(state);
-        }
+        Value::Bool(b) => hash_group_text(if *b { b"true" } else { b"false" }, state),
+        Value::Text(s) => hash_group_text(s.as_bytes(), state),
         Value::List(items) => {
             state.write_u8(3);
             state.write_usize(items.len());
@@ -59,6 +53,14 @@ pub fn hash_group_value<H: Hasher>(value: &Value, state: &mut H) {
             }
         }
     }
+}
+
+/// Feeds a text part of a group key, given as its bytes, to `state`, exactly as
+/// [`hash_group_value`] feeds the same text held in a [`Value`].
+pub fn hash_group_text<H: Hasher>(text: &[u8], state: &mut H) {
+    state.write_u8(2);
+    state.write(text);
+    state.write_u8(0xff);
 }
 
 impl PartialOrd for GroupKey {
@@ -95,11 +97,16 @@ pub fn sort_prefix(value: &Value) -> u64 {
         Value::Null => (0, 0),
         Value::Int(i) => (1, float_order_bits(*i as f64)),
         Value::Float(f) => (1, float_order_bits(*f)),
-        Value::Bool(b) => (2, text_order_bits(if *b { "true" } else { "false" })),
-        Value::Text(s) => (2, text_order_bits(s)),
+        Value::Bool(b) => return text_sort_prefix(if *b { b"true" } else { b"false" }),
+        Value::Text(s) => return text_sort_prefix(s.as_bytes()),
         Value::List(_) => (3, 0),
     };
     (rank << 62) | (detail >> 2)
+}
+
+/// [`sort_prefix`] of a text given as its bytes.
+pub fn text_sort_prefix(text: &[u8]) -> u64 {
+    (2 << 62) | (text_order_bits(text) >> 2)
 }
 
 /// The bits of `f` as an unsigned number in the order of [`crate::Number::total_cmp`]: `-0.0`
@@ -117,10 +124,10 @@ fn float_order_bits(f: f64) -> u64 {
 }
 
 /// The first eight bytes of `text`, zero-padded, as a big-endian number.
-fn text_order_bits(text: &str) -> u64 {
+fn text_order_bits(text: &[u8]) -> u64 {
     let mut word = [0u8; 8];
     let length = text.len().min(8);
-    word[..length].copy_from_slice(&text.as_bytes()[..length]);
+    word[..length].copy_from_slice(&text[..length]);
     u64::from_be_bytes(word)
 }
 

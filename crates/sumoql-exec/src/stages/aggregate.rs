@@ -5,7 +5,7 @@ use sumoql_functions::{Accumulator, AggregateFunction, CallContext};
 use sumoql_plan::AggregateSpec;
 use sumoql_value::{hash_group_key, Record, SlotId, Value};
 
-use super::group_table::GroupTable;
+use super::group_table::{hash_parts, GroupTable};
 use super::Stage;
 use crate::pipeline::NullGroups;
 
@@ -127,7 +127,7 @@ impl AggregateStage {
         let targets: Vec<usize> = (0..other.groups.len())
             .map(|group| {
                 let key = other.groups.key(group);
-                self.groups.find_or_add(hash_group_key(key), key.iter()).0
+                self.groups.find_or_add(hash_parts(key), key.iter()).0
             })
             .collect();
         for (mine, theirs) in self.columns.iter_mut().zip(other.columns.drain(..)) {
@@ -185,7 +185,7 @@ impl AggregateStage {
         let order = self.emitting.get_or_insert_with(|| {
             if groups.len() == 0 && self.keys.is_empty() {
                 // An aggregation with no `by` over no records still gives one row (count = 0).
-                groups.find_or_add(hash_group_key([]), [].iter());
+                groups.find_or_add(hash_group_key([]), std::iter::empty::<&Value>());
                 for (column, spec) in self.columns.iter_mut().zip(&self.aggregates) {
                     column.add_group(spec.function.as_ref());
                 }
