@@ -310,12 +310,16 @@ impl Pipeline {
     /// Finishes `merged` (the workers' partial aggregations merged in input order) and pushes
     /// its groups through this tail.
     pub fn push_aggregated(&mut self, mut merged: AggregateStage) {
+        while self.push_aggregated_batch(&mut merged) {}
+    }
+
+    /// Pushes the next batch of `merged`'s groups through this tail; says whether groups
+    /// remain. Taking the output between batches keeps few result records in memory at once.
+    pub fn push_aggregated_batch(&mut self, merged: &mut AggregateStage) -> bool {
         let mut groups = Vec::new();
-        // A batch at a time, so that records the tail filters out are never all held at once.
-        while merged.emit(&mut groups, &mut self.ctx, AGGREGATED_BATCH) {
-            self.run_from(0, &mut groups);
-        }
+        let more = merged.emit(&mut groups, &mut self.ctx, AGGREGATED_BATCH);
         self.run_from(0, &mut groups);
+        more
     }
 
     /// The warnings counted so far by stages and function calls.

@@ -1,7 +1,7 @@
 //! The aggregation stage: groups in a [`GroupTable`], the aggregates' states column by column.
 
 use sumoql_functions::aggregate::Count;
-use sumoql_functions::{Accumulator, AggregateFunction, CallContext};
+use sumoql_functions::{Accumulator, AggregateFunction, CallContext, GroupStates};
 use sumoql_plan::AggregateSpec;
 use sumoql_value::{hash_group_key, Record, SlotId, Value};
 
@@ -31,6 +31,8 @@ pub struct AggregateStage {
 enum Column {
     /// `count` without an argument: the number of records, with no accumulator to allocate.
     Counts(Vec<i64>),
+    /// An aggregate that keeps its groups' states side by side.
+    States(Box<dyn GroupStates>),
     /// Any other aggregate: its accumulator for each group.
     Accumulators(Vec<Box<dyn Accumulator>>),
 }
@@ -40,6 +42,8 @@ impl Column {
     fn for_spec(spec: &AggregateSpec) -> Column {
         if spec.args.is_empty() && spec.function.name() == Count.name() {
             Column::Counts(Vec::new())
+        } else if let Some(states) = spec.function.group_states() {
+            Column::States(states)
         } else {
             Column::Accumulators(Vec::new())
         }
@@ -49,6 +53,7 @@ impl Column {
     fn add_group(&mut self, function: &dyn AggregateFunction) {
         match self {
             Column::Counts(counts) => counts.push(0),
+            Column::States(states) => states.add_group(),
             Column::Accumulators(accumulators) => accumulators.push(function.accumulator()),
         }
     }
@@ -57,16 +62,18 @@ impl Column {
     fn update(&mut self, group: usize, arguments: &[Value], ctx: &mut CallContext) {
         match self {
             Column::Counts(counts) => counts[group] += 1,
+            Column::States(states) => states.update(group, arguments, ctx),
             Column::Accumulators(accumulators) => accumulators[group].update(arguments, ctx),
         }
     }
 
     /// Adds the states of `other` (a later share of the input): its group `g` is this
-    /// column's group `targets[g]`, which is new when it is `first_new` or above; new groups
-    /// come in the order of `other`'s.
-    fn merge(&mut self, other: Column, targets: &[usize], first_new: usize) {
+    /// column's group `targets[g]`, which is new when it is `first_new` or above; the
+    /// `new_groups` new groups come in the order of `other`'s.
+    fn merge(&mut self, other: Column, targets: &[usize], first_new: usize, new_groups: usize) {
         match (self, other) {
             (Column::Counts(mine), Column::Counts(theirs)) => {
+                mine.reserve_exact(new_groups);
                 for (&target, count) in targets.iter().zip(theirs) {
                     if target < first_new {
                         mine[target] += count;
@@ -75,7 +82,13 @@ impl Column {
                     }
                 }
             }
+            (Column::States(mine), Column::States(theirs)) => {
+                mine.reserve(new_groups);
+                let merged = mine.merge(theirs, targets, first_new);
+                debug_assert!(merged.is_ok(), "partial aggregates of one plan");
+            }
             (Column::Accumulators(mine), Column::Accumulators(theirs)) => {
+                mine.reserve_exact(new_groups);
                 for (&target, accumulator) in targets.iter().zip(theirs) {
                     if target < first_new {
                         // Both stages come from one plan: their accumulators are of one kind.
@@ -95,6 +108,7 @@ impl Column {
     fn finish(&self, group: usize, ctx: &mut CallContext) -> Value {
         match self {
             Column::Counts(counts) => Value::Int(counts[group]),
+            Column::States(states) => states.finish(group, ctx),
             Column::Accumulators(accumulators) => accumulators[group].finish(ctx),
         }
     }
@@ -123,15 +137,28 @@ impl AggregateStage {
 
     /// Adds the groups of `other` (a later share of the input) to these.
     pub fn merge(&mut self, mut other: AggregateStage) {
-        let first_new = self.groups.len();
-        let targets: Vec<usize> = (0..other.groups.len())
+        // First the groups both have, then room for exactly the new ones, which are added in
+        // the order of `other`'s (their states are pushed in that order).
+        let mut new_groups = 0;
+        let mut targets: Vec<Option<usize>> = (0..other.groups.len())
             .map(|group| {
                 let key = other.groups.key(group);
-                self.groups.find_or_add(hash_parts(key), key.iter()).0
+                let found = self.groups.find(hash_parts(key), key.iter());
+                new_groups += usize::from(found.is_none());
+                found
             })
             .collect();
+        self.groups.reserve_exact(new_groups);
+        let first_new = self.groups.len();
+        for (group, target) in targets.iter_mut().enumerate() {
+            if target.is_none() {
+                let key = other.groups.key(group);
+                *target = Some(self.groups.find_or_add(hash_parts(key), key.iter()).0);
+            }
+        }
+        let targets: Vec<usize> = targets.into_iter().flatten().collect();
         for (mine, theirs) in self.columns.iter_mut().zip(other.columns.drain(..)) {
-            mine.merge(theirs, &targets, first_new);
+            mine.merge(theirs, &targets, first_new, new_groups);
         }
     }
 

@@ -230,15 +230,61 @@ impl GroupTable {
         P: KeyPart + 'v,
         K: Iterator<Item = &'v P> + Clone,
     {
-        if (self.len + 1) * 4 > self.buckets.len() * 3 {
-            self.grow();
+        self.make_room(1);
+        match self.probe(hash, key.clone()) {
+            Ok(group) => (group, false),
+            Err(at) => {
+                let group = self.len;
+                self.parts.extend(key.map(KeyPart::to_part));
+                self.len += 1;
+                self.buckets[at] = Bucket { hash, group };
+                (group, true)
+            }
         }
+    }
+
+    /// The group whose key is `key` (hashed to `hash`), if there is one.
+    pub(crate) fn find<'v, P, K>(&self, hash: u64, key: K) -> Option<usize>
+    where
+        P: KeyPart + 'v,
+        K: Iterator<Item = &'v P> + Clone,
+    {
+        if self.buckets.is_empty() {
+            return None;
+        }
+        self.probe(hash, key).ok()
+    }
+
+    /// Makes room for `groups` more groups, exactly as many for their keys' parts.
+    pub(crate) fn reserve_exact(&mut self, groups: usize) {
+        self.parts.reserve_exact(groups * self.width);
+        self.make_room(groups);
+    }
+
+    /// Grows the index until `more` groups can be added without passing its load limit.
+    fn make_room(&mut self, more: usize) {
+        let mut size = self.buckets.len();
+        while (self.len + more) * 4 > size * 3 {
+            size = (size * 2).max(MIN_BUCKETS);
+        }
+        if size != self.buckets.len() {
+            self.rebuild_index(size);
+        }
+    }
+
+    /// The group of `key` (hashed to `hash`), or the empty bucket where it would go. The index
+    /// must have buckets, one at least of them empty.
+    fn probe<'v, P, K>(&self, hash: u64, key: K) -> Result<usize, usize>
+    where
+        P: KeyPart + 'v,
+        K: Iterator<Item = &'v P> + Clone,
+    {
         let mask = self.buckets.len() - 1;
         let mut at = self.home(hash);
         loop {
             let bucket = self.buckets[at];
             if bucket.is_empty() {
-                break;
+                return Err(at);
             }
             if bucket.hash == hash
                 && self
@@ -247,15 +293,10 @@ impl GroupTable {
                     .zip(key.clone())
                     .all(|(stored, part)| part.is_stored_as(stored))
             {
-                return (bucket.group, false);
+                return Ok(bucket.group);
             }
             at = (at + 1) & mask;
         }
-        let group = self.len;
-        self.parts.extend(key.map(KeyPart::to_part));
-        self.len += 1;
-        self.buckets[at] = Bucket { hash, group };
-        (group, true)
     }
 
     /// The groups in ascending key order (D18). The index is let go: after this the table can
@@ -290,9 +331,8 @@ impl GroupTable {
         (hash >> (64 - bits)) as usize
     }
 
-    /// Doubles the index (or makes the first one) and puts every group back in it.
-    fn grow(&mut self) {
-        let size = (self.buckets.len() * 2).max(MIN_BUCKETS);
+    /// Makes an index of `size` buckets (a power of two) and puts every group back in it.
+    fn rebuild_index(&mut self, size: usize) {
         let old = std::mem::replace(&mut self.buckets, vec![Bucket::EMPTY; size]);
         let mask = size - 1;
         for bucket in old.into_iter().filter(|bucket| !bucket.is_empty()) {

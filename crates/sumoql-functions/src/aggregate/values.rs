@@ -43,6 +43,10 @@ impl AggregateFunction for Values {
     fn accumulator(&self) -> Box<dyn Accumulator> {
         Box::new(ValuesAccumulator::default())
     }
+
+    fn group_states(&self) -> Option<Box<dyn GroupStates>> {
+        Some(Box::new(StatesOf::new(ValuesAccumulator::default)))
+    }
 }
 
 /// The smallest distinct text forms seen, and whether any larger one had to be let go.
