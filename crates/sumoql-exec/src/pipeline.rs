@@ -253,6 +253,11 @@ impl Pipeline {
 
     /// Pushes a record that has passed the early filter.
     pub fn push_admitted(&mut self, record: Record) {
+        if let (true, Some(aggregate)) = (self.stages.is_empty(), &mut self.partial) {
+            // A worker that only aggregates (`* | count by f`): no batch to allocate.
+            aggregate.push(record, &mut self.output, &mut self.ctx);
+            return;
+        }
         let mut batch = vec![record];
         self.run_from(0, &mut batch);
     }
