@@ -56,25 +56,15 @@ impl Part {
     fn to_value(&self) -> Cow<'_, Value> {
         match self {
             Part::Value(value) => Cow::Borrowed(value),
-            Part::Short { .. } => Cow::Owned(Value::Text(self.short_text())),
+            Part::Short { .. } => Cow::Owned(text_value(self.text().unwrap_or_default())),
         }
-    }
-
-    /// A short part's text as a new shared string (empty for other parts).
-    fn short_text(&self) -> Arc<str> {
-        let text = match self {
-            Part::Short { .. } => self.text().unwrap_or_default(),
-            Part::Value(_) => &[],
-        };
-        // The bytes were copied from a `str`, so they are UTF-8.
-        Arc::from(std::str::from_utf8(text).unwrap_or_default())
     }
 
     /// Moves the value out, leaving null.
     fn take(&mut self) -> Value {
         match std::mem::replace(self, Part::Value(Value::Null)) {
             Part::Value(value) => value,
-            short => Value::Text(short.short_text()),
+            short => short.to_value().into_owned(),
         }
     }
 
@@ -111,6 +101,11 @@ impl Part {
             (Part::Short { .. }, None) => {}
         }
     }
+}
+
+/// A text value of `bytes`, which a short part copied from a `str` (so they are UTF-8).
+fn text_value(bytes: &[u8]) -> Value {
+    Value::Text(Arc::from(std::str::from_utf8(bytes).unwrap_or_default()))
 }
 
 /// What a key can be looked up by: the values of a record, or the parts of another table.
