@@ -55,9 +55,8 @@ pub fn hash_group_value<H: Hasher>(value: &Value, state: &mut H) {
     }
 }
 
-/// Feeds a text part of a group key, given as its bytes, to `state`, exactly as
-/// [`hash_group_value`] feeds the same text held in a [`Value`].
-pub fn hash_group_text<H: Hasher>(text: &[u8], state: &mut H) {
+/// Feeds a text part of a group key, given as its bytes, to `state`.
+fn hash_group_text<H: Hasher>(text: &[u8], state: &mut H) {
     state.write_u8(2);
     state.write(text);
     state.write_u8(0xff);

@@ -5,7 +5,7 @@ use sumoql_functions::{Accumulator, AggregateFunction, CallContext, GroupStates}
 use sumoql_plan::AggregateSpec;
 use sumoql_value::{hash_group_key, Record, SlotId, Value};
 
-use super::group_table::{hash_parts, GroupTable};
+use super::group_table::GroupTable;
 use super::Stage;
 use crate::pipeline::NullGroups;
 
@@ -143,7 +143,7 @@ impl AggregateStage {
         let mut targets: Vec<Option<usize>> = (0..other.groups.len())
             .map(|group| {
                 let key = other.groups.key(group);
-                let found = self.groups.find(hash_parts(key), key.iter());
+                let found = self.groups.find(other.groups.hash(group), key.iter());
                 new_groups += usize::from(found.is_none());
                 found
             })
@@ -153,7 +153,11 @@ impl AggregateStage {
         for (group, target) in targets.iter_mut().enumerate() {
             if target.is_none() {
                 let key = other.groups.key(group);
-                *target = Some(self.groups.find_or_add(hash_parts(key), key.iter()).0);
+                *target = Some(
+                    self.groups
+                        .find_or_add(other.groups.hash(group), key.iter())
+                        .0,
+                );
             }
         }
         let targets: Vec<usize> = targets.into_iter().flatten().collect();

@@ -7,12 +7,9 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::hash::Hasher;
 use std::sync::Arc;
 
-use sumoql_value::{
-    hash_group_text, hash_group_value, sort_prefix, text_sort_prefix, GroupHasher, Value,
-};
+use sumoql_value::{sort_prefix, text_sort_prefix, Value};
 
 /// The longest text a [`Part`] holds in place: what fits in the size of a [`Value`].
 const SHORT_TEXT: usize = 22;
@@ -92,15 +89,6 @@ impl Part {
             (Part::Short { .. }, None) => 0,
         }
     }
-
-    /// Feeds the part to `state` as [`hash_group_value`] feeds the value it stands for.
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        match (self, self.text()) {
-            (_, Some(text)) => hash_group_text(text, state),
-            (Part::Value(value), None) => hash_group_value(value, state),
-            (Part::Short { .. }, None) => {}
-        }
-    }
 }
 
 /// A text value of `bytes`, which a short part copied from a `str` (so they are UTF-8).
@@ -136,15 +124,6 @@ impl KeyPart for Part {
     }
 }
 
-/// The hash of a key held as parts, equal to [`sumoql_value::hash_group_key`] of its values.
-pub(crate) fn hash_parts(parts: &[Part]) -> u64 {
-    let mut state = GroupHasher::default();
-    for part in parts {
-        part.hash(&mut state);
-    }
-    state.finish()
-}
-
 /// The order of two keys held as parts, as [`sumoql_value::compare_group_keys`].
 fn compare_parts(a: &[Part], b: &[Part]) -> Ordering {
     for (a, b) in a.iter().zip(b) {
@@ -156,22 +135,39 @@ fn compare_parts(a: &[Part], b: &[Part]) -> Ordering {
     a.len().cmp(&b.len())
 }
 
-/// One bucket of the index: the group that lives there, with its hash, or nothing.
-#[derive(Clone, Copy, Debug)]
-struct Bucket {
-    hash: u64,
-    group: usize,
-}
+/// One bucket of the index: a group's number (the low [`GROUP_BITS`] bits) and a few bits of
+/// its hash (the rest), or nothing. Eight bytes, so that a cache line holds eight buckets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Bucket(u64);
+
+/// The bits of a bucket that number its group. A group's key takes at least one part of 24
+/// bytes, and a process addresses less than 2^48 bytes, so group numbers stay below 2^48 - 1.
+const GROUP_BITS: u32 = 48;
 
 impl Bucket {
     /// The bucket no group occupies.
-    const EMPTY: Bucket = Bucket {
-        hash: 0,
-        group: usize::MAX,
-    };
+    const EMPTY: Bucket = Bucket(u64::MAX);
+
+    fn new(group: usize, hash: u64) -> Bucket {
+        Bucket((Bucket::tag(hash) << GROUP_BITS) | (group as u64 & ((1 << GROUP_BITS) - 1)))
+    }
+
+    /// The bits of `hash` a bucket keeps: below those that choose its place.
+    fn tag(hash: u64) -> u64 {
+        (hash >> 16) & 0xffff
+    }
+
+    fn group(self) -> usize {
+        (self.0 & ((1 << GROUP_BITS) - 1)) as usize
+    }
+
+    /// Whether the group here may have `hash` (it has not when the kept bits differ).
+    fn may_have(self, hash: u64) -> bool {
+        self.0 >> GROUP_BITS == Bucket::tag(hash)
+    }
 
     fn is_empty(self) -> bool {
-        self.group == usize::MAX
+        self == Bucket::EMPTY
     }
 }
 
@@ -192,6 +188,8 @@ pub(crate) struct GroupTable {
     parts: Vec<Part>,
     /// How many groups there are (also when keys have no part).
     len: usize,
+    /// Each group's hash, to rebuild the index and to merge without hashing again.
+    hashes: Vec<u64>,
     /// Linear-probing index; its length is zero or a power of two.
     buckets: Vec<Bucket>,
 }
@@ -203,6 +201,7 @@ impl GroupTable {
             width,
             parts: Vec::new(),
             len: 0,
+            hashes: Vec::new(),
             buckets: Vec::new(),
         }
     }
@@ -232,7 +231,8 @@ impl GroupTable {
                 let group = self.len;
                 self.parts.extend(key.map(KeyPart::to_part));
                 self.len += 1;
-                self.buckets[at] = Bucket { hash, group };
+                self.hashes.push(hash);
+                self.buckets[at] = Bucket::new(group, hash);
                 (group, true)
             }
         }
@@ -250,9 +250,15 @@ impl GroupTable {
         self.probe(hash, key).ok()
     }
 
+    /// The hash of `group`'s key.
+    pub(crate) fn hash(&self, group: usize) -> u64 {
+        self.hashes[group]
+    }
+
     /// Makes room for `groups` more groups, exactly as many for their keys' parts.
     pub(crate) fn reserve_exact(&mut self, groups: usize) {
         self.parts.reserve_exact(groups * self.width);
+        self.hashes.reserve_exact(groups);
         self.make_room(groups);
     }
 
@@ -281,14 +287,14 @@ impl GroupTable {
             if bucket.is_empty() {
                 return Err(at);
             }
-            if bucket.hash == hash
+            if bucket.may_have(hash)
                 && self
-                    .key(bucket.group)
+                    .key(bucket.group())
                     .iter()
                     .zip(key.clone())
                     .all(|(stored, part)| part.is_stored_as(stored))
             {
-                return Ok(bucket.group);
+                return Ok(bucket.group());
             }
             at = (at + 1) & mask;
         }
@@ -331,7 +337,7 @@ impl GroupTable {
         let old = std::mem::replace(&mut self.buckets, vec![Bucket::EMPTY; size]);
         let mask = size - 1;
         for bucket in old.into_iter().filter(|bucket| !bucket.is_empty()) {
-            let mut at = self.home(bucket.hash);
+            let mut at = self.home(self.hashes[bucket.group()]);
             while !self.buckets[at].is_empty() {
                 at = (at + 1) & mask;
             }
@@ -391,11 +397,8 @@ mod tests {
         for (i, key) in keys.iter().enumerate() {
             assert_eq!(add(&mut table, std::slice::from_ref(key)).0, i);
             let part = table.key(i).to_vec();
-            assert_eq!(hash_parts(&part), hash_group_key(std::slice::from_ref(key)));
-            assert_eq!(
-                table.find_or_add(hash_parts(&part), part.iter()),
-                (i, false)
-            );
+            assert_eq!(table.hash(i), hash_group_key(std::slice::from_ref(key)));
+            assert_eq!(table.find(table.hash(i), part.iter()), Some(i));
         }
         // A boolean is one group with its text (D18), whichever came first.
         assert_eq!(add(&mut table, &[Value::Bool(true)]), (4, false));
@@ -409,6 +412,17 @@ mod tests {
         let mut expected = keys.to_vec();
         expected.sort_by(Value::sort_cmp);
         assert_eq!(sorted, expected);
+    }
+
+    #[test]
+    fn buckets_keep_the_group_and_some_hash_bits() {
+        let hash = 0x0123_4567_89ab_cdef;
+        let bucket = Bucket::new(12345, hash);
+        assert_eq!(bucket.group(), 12345);
+        assert!(bucket.may_have(hash));
+        assert!(!bucket.may_have(hash ^ (1 << 20)));
+        assert!(!bucket.is_empty());
+        assert!(Bucket::new((1 << GROUP_BITS) - 2, u64::MAX) != Bucket::EMPTY);
     }
 
     #[test]
@@ -441,7 +455,6 @@ mod tests {
     fn keys_without_parts_are_one_group() {
         let mut table = GroupTable::new(0);
         assert_eq!(add(&mut table, &[]), (0, true));
-        assert_eq!(hash_parts(&[]), hash_group_key([]));
         assert_eq!(add(&mut table, &[]), (0, false));
         assert_eq!(table.sorted_groups(), vec![0]);
     }
