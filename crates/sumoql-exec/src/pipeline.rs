@@ -113,6 +113,9 @@ impl EarlyFilter {
     }
 }
 
+/// How many groups of a merged aggregation go through the tail at a time.
+const AGGREGATED_BATCH: usize = 1024;
+
 /// A running query, or one part of it: push records in, take result records out.
 ///
 /// A whole query is one pipeline ([`Pipeline::new`]). To run on several threads, a query
@@ -256,6 +259,11 @@ impl Pipeline {
 
     /// Pushes a record that has passed the early filter.
     pub fn push_admitted(&mut self, record: Record) {
+        if let (true, Some(aggregate)) = (self.stages.is_empty(), &mut self.partial) {
+            // A worker that only aggregates (`* | count by f`): no batch to allocate.
+            aggregate.push(record, &mut self.output, &mut self.ctx);
+            return;
+        }
         let mut batch = vec![record];
         self.run_from(0, &mut batch);
     }
@@ -313,9 +321,16 @@ impl Pipeline {
     /// Finishes `merged` (the workers' partial aggregations merged in input order) and pushes
     /// its groups through this tail.
     pub fn push_aggregated(&mut self, mut merged: AggregateStage) {
+        while self.push_aggregated_batch(&mut merged) {}
+    }
+
+    /// Pushes the next batch of `merged`'s groups through this tail; says whether groups
+    /// remain. Taking the output between batches keeps few result records in memory at once.
+    pub fn push_aggregated_batch(&mut self, merged: &mut AggregateStage) -> bool {
         let mut groups = Vec::new();
-        merged.finish(&mut groups, &mut self.ctx);
+        let more = merged.emit(&mut groups, &mut self.ctx, AGGREGATED_BATCH);
         self.run_from(0, &mut groups);
+        more
     }
 
     /// The warnings counted so far by stages and function calls.

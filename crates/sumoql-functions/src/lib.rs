@@ -15,12 +15,14 @@
 //! ```
 
 pub mod aggregate;
+mod group_states;
 pub mod java_date;
 pub mod prelude;
 mod registry;
 pub mod scalar;
 mod signature;
 
+pub use group_states::{GroupStates, StatesOf};
 pub use registry::Registry;
 pub use signature::{
     Accumulator, AggregateColumn, AggregateExample, AggregateFunction, CallContext, Example,

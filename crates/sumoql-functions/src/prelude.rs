@@ -9,3 +9,4 @@ pub use crate::{
     Accumulator, AggregateColumn, AggregateExample, AggregateFunction, CallContext, Example,
     MismatchedAccumulator, RecordDropped, ScalarFunction, Signature,
 };
+pub use crate::{GroupStates, StatesOf};

@@ -245,6 +245,12 @@ pub trait AggregateFunction: Send + Sync {
     }
     /// A fresh accumulator for one group.
     fn accumulator(&self) -> Box<dyn Accumulator>;
+    /// The states of this aggregate for all the groups of an aggregation, held side by side
+    /// (for an accumulator small enough to store in place); `None`, the default, keeps one
+    /// boxed [`AggregateFunction::accumulator`] per group. Either gives the same results.
+    fn group_states(&self) -> Option<Box<dyn crate::GroupStates>> {
+        None
+    }
 }
 
 /// [`Accumulator::merge`] was given the state of another function: a bug of the caller, which

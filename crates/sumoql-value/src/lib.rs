@@ -25,7 +25,10 @@ mod warning;
 
 pub use json::write_json_string;
 pub use number::{format_float, parse_number, Number};
-pub use order::GroupKey;
+pub use order::{
+    compare_group_keys, hash_group_key, hash_group_value, sort_prefix, text_sort_prefix,
+    GroupHasher, GroupKey,
+};
 pub use record::{Record, Schema, SlotId, SourceField};
 pub use value::Value;
 pub use warning::{WarningKind, Warnings, WARNING_SAMPLES};

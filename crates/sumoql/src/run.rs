@@ -180,7 +180,9 @@ pub(crate) fn execute(
             for partial in partials {
                 merged.merge(partial);
             }
-            tail.push_aggregated(merged);
+            while tail.push_aggregated_batch(&mut merged) {
+                emitter.emit(tail.take_output())?;
+            }
         }
     }
     if is_cancelled(config) {

@@ -1,17 +1,15 @@
 //! The physical stages, one per plan operator, all behind the one [`Stage`] trait.
 
-use std::collections::hash_map::Entry;
-use std::collections::HashMap;
+use sumoql_functions::CallContext;
+use sumoql_plan::{PlanExpr, SortSpec};
+use sumoql_value::{Record, Schema, SlotId, SourceField, Value};
 
-use sumoql_functions::{Accumulator, CallContext};
-use sumoql_plan::{AggregateSpec, PlanExpr, SortSpec};
-use sumoql_value::{GroupKey, Record, Schema, SlotId, SourceField, Value};
-
-use crate::pipeline::NullGroups;
-
+mod aggregate;
 mod extract;
+mod group_table;
 mod rows;
 
+pub use aggregate::AggregateStage;
 pub(crate) use extract::ExtractStage;
 pub(crate) use rows::row_stage;
 
@@ -65,122 +63,6 @@ impl Stage for AssignStage {
                 out.push(record);
             }
             Err(dropped) => ctx.warn(dropped.0),
-        }
-    }
-}
-
-/// Aggregation: one set of accumulators per group key; groups come out in ascending key order
-/// (D18). Workers each aggregate their share of the input; [`AggregateStage::merge`] joins
-/// their states.
-pub struct AggregateStage {
-    keys: Vec<SlotId>,
-    aggregates: Vec<AggregateSpec>,
-    width: usize,
-    null_groups: NullGroups,
-    groups: HashMap<GroupKey, Vec<Box<dyn Accumulator>>>,
-    /// Each aggregate's evaluated arguments for the record at hand, reused from record to
-    /// record.
-    arguments: Vec<Vec<Value>>,
-}
-
-impl AggregateStage {
-    pub(crate) fn new(
-        keys: Vec<SlotId>,
-        aggregates: Vec<AggregateSpec>,
-        width: usize,
-        null_groups: NullGroups,
-    ) -> AggregateStage {
-        AggregateStage {
-            keys,
-            aggregates,
-            width,
-            null_groups,
-            groups: HashMap::new(),
-            arguments: Vec::new(),
-        }
-    }
-}
-
-impl AggregateStage {
-    /// Adds the groups of `other` (a later share of the input) to these.
-    pub fn merge(&mut self, other: AggregateStage) {
-        for (key, theirs) in other.groups {
-            match self.groups.entry(key) {
-                Entry::Occupied(mut entry) => {
-                    for (mine, theirs) in entry.get_mut().iter_mut().zip(&theirs) {
-                        // Both stages come from one plan: their accumulators are of the same kinds.
-                        let merged = mine.merge(theirs.as_ref());
-                        debug_assert!(merged.is_ok(), "partial aggregates of one plan");
-                    }
-                }
-                Entry::Vacant(entry) => {
-                    entry.insert(theirs);
-                }
-            }
-        }
-    }
-}
-
-impl Stage for AggregateStage {
-    fn push(&mut self, record: Record, _out: &mut Vec<Record>, ctx: &mut CallContext) {
-        let key = GroupKey(
-            self.keys
-                .iter()
-                .map(|&slot| record.get(slot).clone())
-                .collect(),
-        );
-        if self.null_groups == NullGroups::Drop && key.0.iter().any(Value::is_null) {
-            return;
-        }
-        // Evaluate every argument first, so a dropped record (D4) touches no accumulator.
-        self.arguments.resize_with(self.aggregates.len(), Vec::new);
-        for (spec, values) in self.aggregates.iter().zip(&mut self.arguments) {
-            values.clear();
-            for arg in &spec.args {
-                match arg.evaluate(&record, ctx) {
-                    Ok(value) => values.push(value),
-                    Err(dropped) => {
-                        ctx.warn(dropped.0);
-                        return;
-                    }
-                }
-            }
-        }
-        let aggregates = &self.aggregates;
-        let accumulators = self.groups.entry(key).or_insert_with(|| {
-            aggregates
-                .iter()
-                .map(|spec| spec.function.accumulator())
-                .collect()
-        });
-        for (accumulator, values) in accumulators.iter_mut().zip(&self.arguments) {
-            accumulator.update(values, ctx);
-        }
-    }
-
-    fn finish(&mut self, out: &mut Vec<Record>, ctx: &mut CallContext) {
-        let mut groups: Vec<(GroupKey, Vec<Box<dyn Accumulator>>)> = self.groups.drain().collect();
-        if groups.is_empty() && self.keys.is_empty() {
-            // An aggregation with no `by` over no records still gives one row (count = 0).
-            groups.push((
-                GroupKey::default(),
-                self.aggregates
-                    .iter()
-                    .map(|spec| spec.function.accumulator())
-                    .collect(),
-            ));
-        }
-        // Group keys are distinct, so an unstable sort gives the one order.
-        groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (key, accumulators) in groups {
-            let mut record = Record::with_width(self.width);
-            for (&slot, value) in self.keys.iter().zip(key.0) {
-                record.set(slot, value);
-            }
-            for (spec, accumulator) in self.aggregates.iter().zip(accumulators) {
-                record.set(spec.output, accumulator.finish(ctx));
-            }
-            out.push(record);
         }
     }
 }

@@ -45,6 +45,10 @@ impl AggregateFunction for Count {
     fn accumulator(&self) -> Box<dyn Accumulator> {
         Box::new(CountAccumulator::default())
     }
+
+    fn group_states(&self) -> Option<Box<dyn GroupStates>> {
+        Some(Box::new(StatesOf::new(CountAccumulator::default)))
+    }
 }
 
 /// How many records (or non-null values) were seen.

@@ -122,8 +122,8 @@ impl FloatSum {
 pub(super) struct NumericSum {
     /// The exact sum of the integer terms.
     ints: i128,
-    /// The float terms.
-    floats: FloatSum,
+    /// The float terms, boxed because few groups see any (most sums are of integers).
+    floats: Option<Box<FloatSum>>,
     /// How many terms were added.
     count: u64,
     /// Whether any term was a float.
@@ -136,7 +136,7 @@ impl NumericSum {
         match n {
             Number::Int(i) => self.ints += i128::from(i),
             Number::Float(f) => {
-                self.floats.add(f);
+                self.floats.get_or_insert_with(Box::default).add(f);
                 self.saw_float = true;
             }
         }
@@ -146,7 +146,9 @@ impl NumericSum {
     /// Adds every term of `other`.
     pub(super) fn merge(&mut self, other: &NumericSum) {
         self.ints += other.ints;
-        self.floats.merge(&other.floats);
+        if let Some(theirs) = &other.floats {
+            self.floats.get_or_insert_with(Box::default).merge(theirs);
+        }
         self.count += other.count;
         self.saw_float |= other.saw_float;
     }
@@ -170,7 +172,7 @@ impl NumericSum {
 
     /// The total of every term, integers included, correctly rounded to a float.
     pub(super) fn total_f64(&self) -> f64 {
-        let mut all = self.floats.clone();
+        let mut all = self.floats.as_deref().cloned().unwrap_or_default();
         let mut rest = self.ints;
         // Each piece takes the leading 53 bits of what is left, so three pieces at most.
         while rest != 0 {

@@ -42,6 +42,12 @@ impl AggregateFunction for Min {
     fn accumulator(&self) -> Box<dyn Accumulator> {
         Box::new(ExtremeAccumulator::new(Direction::Smallest))
     }
+
+    fn group_states(&self) -> Option<Box<dyn GroupStates>> {
+        Some(Box::new(StatesOf::new(|| {
+            ExtremeAccumulator::new(Direction::Smallest)
+        })))
+    }
 }
 
 /// `max(f)`: the largest numeric value of `f`.
@@ -79,6 +85,12 @@ impl AggregateFunction for Max {
 
     fn accumulator(&self) -> Box<dyn Accumulator> {
         Box::new(ExtremeAccumulator::new(Direction::Largest))
+    }
+
+    fn group_states(&self) -> Option<Box<dyn GroupStates>> {
+        Some(Box::new(StatesOf::new(|| {
+            ExtremeAccumulator::new(Direction::Largest)
+        })))
     }
 }
 

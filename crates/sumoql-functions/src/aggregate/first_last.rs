@@ -46,6 +46,10 @@ impl AggregateFunction for First {
     fn accumulator(&self) -> Box<dyn Accumulator> {
         Box::new(EndAccumulator::new(End::First))
     }
+
+    fn group_states(&self) -> Option<Box<dyn GroupStates>> {
+        Some(Box::new(StatesOf::new(|| EndAccumulator::new(End::First))))
+    }
 }
 
 /// `last(x)`: the last non-null value of `x` in the group, in input order.
@@ -81,6 +85,10 @@ impl AggregateFunction for Last {
 
     fn accumulator(&self) -> Box<dyn Accumulator> {
         Box::new(EndAccumulator::new(End::Last))
+    }
+
+    fn group_states(&self) -> Option<Box<dyn GroupStates>> {
+        Some(Box::new(StatesOf::new(|| EndAccumulator::new(End::Last))))
     }
 }
 

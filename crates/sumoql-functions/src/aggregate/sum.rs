@@ -46,6 +46,12 @@ impl AggregateFunction for Sum {
     fn accumulator(&self) -> Box<dyn Accumulator> {
         Box::new(SumAccumulator::new(Reading::Total))
     }
+
+    fn group_states(&self) -> Option<Box<dyn GroupStates>> {
+        Some(Box::new(StatesOf::new(|| {
+            SumAccumulator::new(Reading::Total)
+        })))
+    }
 }
 
 /// `avg(f)`: the mean of the numeric values of `f`.
@@ -82,6 +88,12 @@ impl AggregateFunction for Avg {
 
     fn accumulator(&self) -> Box<dyn Accumulator> {
         Box::new(SumAccumulator::new(Reading::Mean))
+    }
+
+    fn group_states(&self) -> Option<Box<dyn GroupStates>> {
+        Some(Box::new(StatesOf::new(|| {
+            SumAccumulator::new(Reading::Mean)
+        })))
     }
 }
 

@@ -1,7 +1,6 @@
 //! `values(f)`.
 
 use std::any::Any;
-use std::collections::BTreeSet;
 
 use super::{distinct_key, first_argument, same_kind};
 use crate::prelude::*;
@@ -44,20 +43,39 @@ impl AggregateFunction for Values {
     fn accumulator(&self) -> Box<dyn Accumulator> {
         Box::new(ValuesAccumulator::default())
     }
+
+    fn group_states(&self) -> Option<Box<dyn GroupStates>> {
+        Some(Box::new(StatesOf::new(ValuesAccumulator::default)))
+    }
 }
 
 /// The smallest distinct text forms seen, and whether any larger one had to be let go.
+///
+/// The forms are kept in a vector sorted byte by byte: it holds at most [`VALUES_CAP`] + 1 of
+/// them, and most groups see one or two, which a vector stores in one small allocation.
 #[derive(Debug, Default)]
 struct ValuesAccumulator {
-    kept: BTreeSet<Arc<str>>,
+    kept: Vec<Arc<str>>,
     capped: bool,
 }
 
 impl ValuesAccumulator {
     fn insert(&mut self, key: Arc<str>) {
-        if self.kept.insert(key) && self.kept.len() > VALUES_CAP {
-            self.kept.pop_last();
-            self.capped = true;
+        if let Err(at) = self.kept.binary_search(&key) {
+            if at == VALUES_CAP {
+                // Larger than every kept form, of which there are already enough.
+                self.capped = true;
+                return;
+            }
+            if self.kept.len() == self.kept.capacity() {
+                // Grow from one: most groups never see a second value.
+                self.kept.reserve_exact(self.kept.len().max(1));
+            }
+            self.kept.insert(at, key);
+            if self.kept.len() > VALUES_CAP {
+                self.kept.pop();
+                self.capped = true;
+            }
         }
     }
 }

@@ -1,0 +1,244 @@
+//! The aggregation stage: groups in a [`GroupTable`], the aggregates' states column by column.
+
+use sumoql_functions::aggregate::Count;
+use sumoql_functions::{Accumulator, AggregateFunction, CallContext, GroupStates};
+use sumoql_plan::AggregateSpec;
+use sumoql_value::{hash_group_key, Record, SlotId, Value};
+
+use super::group_table::GroupTable;
+use super::Stage;
+use crate::pipeline::NullGroups;
+
+/// Aggregation: one state per aggregate per group; groups come out in ascending key order
+/// (D18). Workers each aggregate their share of the input; [`AggregateStage::merge`] joins
+/// their states.
+pub struct AggregateStage {
+    keys: Vec<SlotId>,
+    aggregates: Vec<AggregateSpec>,
+    width: usize,
+    null_groups: NullGroups,
+    groups: GroupTable,
+    /// One column per aggregate, holding its state for each group.
+    columns: Vec<Column>,
+    /// Each aggregate's evaluated arguments for the record at hand, reused from record to
+    /// record.
+    arguments: Vec<Vec<Value>>,
+    /// Once emitting has begun, the groups still to emit, in key order.
+    emitting: Option<std::vec::IntoIter<usize>>,
+}
+
+/// The states of one aggregate, group by group.
+enum Column {
+    /// `count` without an argument: the number of records, with no accumulator to allocate.
+    Counts(Vec<i64>),
+    /// An aggregate that keeps its groups' states side by side.
+    States(Box<dyn GroupStates>),
+    /// Any other aggregate: its accumulator for each group.
+    Accumulators(Vec<Box<dyn Accumulator>>),
+}
+
+impl Column {
+    /// An empty column for `spec`.
+    fn for_spec(spec: &AggregateSpec) -> Column {
+        if spec.args.is_empty() && spec.function.name() == Count.name() {
+            Column::Counts(Vec::new())
+        } else if let Some(states) = spec.function.group_states() {
+            Column::States(states)
+        } else {
+            Column::Accumulators(Vec::new())
+        }
+    }
+
+    /// Adds the state of a new group.
+    fn add_group(&mut self, function: &dyn AggregateFunction) {
+        match self {
+            Column::Counts(counts) => counts.push(0),
+            Column::States(states) => states.add_group(),
+            Column::Accumulators(accumulators) => accumulators.push(function.accumulator()),
+        }
+    }
+
+    /// Adds one record's arguments to `group`'s state.
+    fn update(&mut self, group: usize, arguments: &[Value], ctx: &mut CallContext) {
+        match self {
+            Column::Counts(counts) => counts[group] += 1,
+            Column::States(states) => states.update(group, arguments, ctx),
+            Column::Accumulators(accumulators) => accumulators[group].update(arguments, ctx),
+        }
+    }
+
+    /// Adds the states of `other` (a later share of the input): its group `g` is this
+    /// column's group `targets[g]`, which is new when it is `first_new` or above; the
+    /// `new_groups` new groups come in the order of `other`'s.
+    fn merge(&mut self, other: Column, targets: &[usize], first_new: usize, new_groups: usize) {
+        match (self, other) {
+            (Column::Counts(mine), Column::Counts(theirs)) => {
+                mine.reserve_exact(new_groups);
+                for (&target, count) in targets.iter().zip(theirs) {
+                    if target < first_new {
+                        mine[target] += count;
+                    } else {
+                        mine.push(count);
+                    }
+                }
+            }
+            (Column::States(mine), Column::States(theirs)) => {
+                mine.reserve(new_groups);
+                let merged = mine.merge(theirs, targets, first_new);
+                debug_assert!(merged.is_ok(), "partial aggregates of one plan");
+            }
+            (Column::Accumulators(mine), Column::Accumulators(theirs)) => {
+                mine.reserve_exact(new_groups);
+                for (&target, accumulator) in targets.iter().zip(theirs) {
+                    if target < first_new {
+                        // Both stages come from one plan: their accumulators are of one kind.
+                        let merged = mine[target].merge(accumulator.as_ref());
+                        debug_assert!(merged.is_ok(), "partial aggregates of one plan");
+                    } else {
+                        mine.push(accumulator);
+                    }
+                }
+            }
+            // Both stages come from one plan, so their columns are of one kind.
+            _ => {}
+        }
+    }
+
+    /// The result for `group`.
+    fn finish(&self, group: usize, ctx: &mut CallContext) -> Value {
+        match self {
+            Column::Counts(counts) => Value::Int(counts[group]),
+            Column::States(states) => states.finish(group, ctx),
+            Column::Accumulators(accumulators) => accumulators[group].finish(ctx),
+        }
+    }
+}
+
+impl AggregateStage {
+    pub(crate) fn new(
+        keys: Vec<SlotId>,
+        aggregates: Vec<AggregateSpec>,
+        width: usize,
+        null_groups: NullGroups,
+    ) -> AggregateStage {
+        let columns = aggregates.iter().map(Column::for_spec).collect();
+        let arguments = vec![Vec::new(); aggregates.len()];
+        AggregateStage {
+            groups: GroupTable::new(keys.len()),
+            keys,
+            aggregates,
+            width,
+            null_groups,
+            columns,
+            arguments,
+            emitting: None,
+        }
+    }
+
+    /// Adds the groups of `other` (a later share of the input) to these.
+    pub fn merge(&mut self, mut other: AggregateStage) {
+        // First the groups both have, then room for exactly the new ones, which are added in
+        // the order of `other`'s (their states are pushed in that order).
+        let mut new_groups = 0;
+        let mut targets: Vec<Option<usize>> = (0..other.groups.len())
+            .map(|group| {
+                let key = other.groups.key(group);
+                let found = self.groups.find(other.groups.hash(group), key.iter());
+                new_groups += usize::from(found.is_none());
+                found
+            })
+            .collect();
+        self.groups.reserve_exact(new_groups);
+        let first_new = self.groups.len();
+        for (group, target) in targets.iter_mut().enumerate() {
+            if target.is_none() {
+                let key = other.groups.key(group);
+                *target = Some(
+                    self.groups
+                        .find_or_add(other.groups.hash(group), key.iter())
+                        .0,
+                );
+            }
+        }
+        let targets: Vec<usize> = targets.into_iter().flatten().collect();
+        for (mine, theirs) in self.columns.iter_mut().zip(other.columns.drain(..)) {
+            mine.merge(theirs, &targets, first_new, new_groups);
+        }
+    }
+
+    /// Adds a new group's state to every column.
+    fn add_group(&mut self) {
+        for (column, spec) in self.columns.iter_mut().zip(&self.aggregates) {
+            column.add_group(spec.function.as_ref());
+        }
+    }
+}
+
+impl Stage for AggregateStage {
+    fn push(&mut self, record: Record, _out: &mut Vec<Record>, ctx: &mut CallContext) {
+        let key = self.keys.iter().map(|&slot| record.get(slot));
+        if self.null_groups == NullGroups::Drop && key.clone().any(Value::is_null) {
+            return;
+        }
+        // Evaluate every argument first, so a dropped record (D4) touches no state.
+        for (spec, values) in self.aggregates.iter().zip(&mut self.arguments) {
+            values.clear();
+            for arg in &spec.args {
+                match arg.evaluate(&record, ctx) {
+                    Ok(value) => values.push(value),
+                    Err(dropped) => {
+                        ctx.warn(dropped.0);
+                        return;
+                    }
+                }
+            }
+        }
+        let (group, added) = self.groups.find_or_add(hash_group_key(key.clone()), key);
+        if added {
+            self.add_group();
+        }
+        for (column, values) in self.columns.iter_mut().zip(&self.arguments) {
+            column.update(group, values, ctx);
+        }
+    }
+
+    fn finish(&mut self, out: &mut Vec<Record>, ctx: &mut CallContext) {
+        self.emit(out, ctx, usize::MAX);
+    }
+}
+
+impl AggregateStage {
+    /// Ends the input and emits the next `limit` groups, in ascending key order, into `out`;
+    /// says whether groups remain. Emitting a few at a time lets the stages after this one
+    /// filter them before the rest are made into records.
+    pub fn emit(&mut self, out: &mut Vec<Record>, ctx: &mut CallContext, limit: usize) -> bool {
+        let groups = &mut self.groups;
+        let order = self.emitting.get_or_insert_with(|| {
+            if groups.len() == 0 && self.keys.is_empty() {
+                // An aggregation with no `by` over no records still gives one row (count = 0).
+                groups.find_or_add(hash_group_key([]), std::iter::empty::<&Value>());
+                for (column, spec) in self.columns.iter_mut().zip(&self.aggregates) {
+                    column.add_group(spec.function.as_ref());
+                }
+            }
+            groups.sorted_groups().into_iter()
+        });
+        for group in order.by_ref().take(limit) {
+            let mut record = Record::with_width(self.width);
+            for (&slot, value) in self.keys.iter().zip(groups.take_key(group)) {
+                record.set(slot, value);
+            }
+            for (spec, column) in self.aggregates.iter().zip(&self.columns) {
+                record.set(spec.output, column.finish(group, ctx));
+            }
+            out.push(record);
+        }
+        if order.len() > 0 {
+            return true;
+        }
+        self.emitting = None;
+        *groups = GroupTable::new(self.keys.len());
+        self.columns = self.aggregates.iter().map(Column::for_spec).collect();
+        false
+    }
+}
