@@ -174,7 +174,7 @@ impl LineWalk<'_> {
 
     /// Where the number starting with a digit other than 0 at `pos` ends: plain digits are
     /// read here, a fraction or exponent by the general scanner.
-    #[inline]
+    #[inline(always)]
     fn number(&self, pos: usize) -> Option<usize> {
         let mut end = pos + 1;
         while let Some(b'0'..=b'9') = self.bytes.get(end) {

@@ -73,7 +73,7 @@ impl LineIndex {
     }
 
     /// The offset of the first quote at or after `from`.
-    #[inline]
+    #[inline(always)]
     pub fn next_quote(&self, from: usize) -> Option<usize> {
         let mut word_index = from / 64;
         let mut word = *self.quotes.get(word_index)? & (u64::MAX << (from % 64));
