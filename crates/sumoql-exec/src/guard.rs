@@ -72,7 +72,7 @@ impl EarlyGuard {
         for condition in conditions {
             // The conditions run in order and stop at the first that fails; a call may count
             // a warning, so no later test may refuse a record before it runs.
-            if has_call(condition) {
+            if condition.contains(&|e| matches!(e, PlanExpr::Call { .. })) {
                 break;
             }
             collect_tests(condition, &mut tests);
@@ -248,23 +248,6 @@ fn text_literal(expr: &PlanExpr) -> Option<Arc<str>> {
     match expr {
         PlanExpr::Literal(Value::Text(text)) => Some(text.clone()),
         _ => None,
-    }
-}
-
-/// Whether the expression calls a function anywhere.
-fn has_call(expr: &PlanExpr) -> bool {
-    match expr {
-        PlanExpr::Call { .. } => true,
-        PlanExpr::Literal(_) | PlanExpr::Regex(_) | PlanExpr::Field(_) => false,
-        PlanExpr::Unary { operand, .. } => has_call(operand),
-        PlanExpr::Binary { left, right, .. } => has_call(left) || has_call(right),
-        PlanExpr::In { value, list, .. } => has_call(value) || list.iter().any(has_call),
-        PlanExpr::Matches { value, .. } => has_call(value),
-        PlanExpr::Conditional {
-            condition,
-            then,
-            otherwise,
-        } => has_call(condition) || has_call(then) || has_call(otherwise),
     }
 }
 

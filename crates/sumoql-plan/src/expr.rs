@@ -77,32 +77,45 @@ pub enum PlanExpr {
 impl PlanExpr {
     /// Adds the slots the expression reads to `slots` (each once).
     pub fn collect_slots(&self, slots: &mut Vec<SlotId>) {
-        match self {
-            PlanExpr::Literal(_) | PlanExpr::Regex(_) => {}
-            PlanExpr::Field(slot) => {
-                if !slots.contains(slot) {
-                    slots.push(*slot);
-                }
+        if let PlanExpr::Field(slot) = self {
+            if !slots.contains(slot) {
+                slots.push(*slot);
             }
-            PlanExpr::Call { args, .. } => args.iter().for_each(|a| a.collect_slots(slots)),
-            PlanExpr::Unary { operand, .. } => operand.collect_slots(slots),
+        }
+        self.for_each_operand(&mut |operand| operand.collect_slots(slots));
+    }
+
+    /// Whether the expression, or any expression inside it, satisfies `test`.
+    pub fn contains(&self, test: &dyn Fn(&PlanExpr) -> bool) -> bool {
+        let mut found = test(self);
+        self.for_each_operand(&mut |operand| found = found || operand.contains(test));
+        found
+    }
+
+    /// Calls `visit` on each direct operand of the expression, in order.
+    fn for_each_operand<'e>(&'e self, visit: &mut dyn FnMut(&'e PlanExpr)) {
+        match self {
+            PlanExpr::Literal(_) | PlanExpr::Regex(_) | PlanExpr::Field(_) => {}
+            PlanExpr::Call { args, .. } => args.iter().for_each(visit),
+            PlanExpr::Unary { operand, .. } | PlanExpr::Matches { value: operand, .. } => {
+                visit(operand)
+            }
             PlanExpr::Binary { left, right, .. } => {
-                left.collect_slots(slots);
-                right.collect_slots(slots);
+                visit(left);
+                visit(right);
             }
             PlanExpr::In { value, list, .. } => {
-                value.collect_slots(slots);
-                list.iter().for_each(|e| e.collect_slots(slots));
+                visit(value);
+                list.iter().for_each(visit);
             }
-            PlanExpr::Matches { value, .. } => value.collect_slots(slots),
             PlanExpr::Conditional {
                 condition,
                 then,
                 otherwise,
             } => {
-                condition.collect_slots(slots);
-                then.collect_slots(slots);
-                otherwise.collect_slots(slots);
+                visit(condition);
+                visit(then);
+                visit(otherwise);
             }
         }
     }
@@ -178,39 +191,6 @@ impl PlanExpr {
                 }
             }
         })
-    }
-
-    /// Every field slot the expression reads.
-    pub fn fields(&self, out: &mut Vec<SlotId>) {
-        match self {
-            PlanExpr::Literal(_) | PlanExpr::Regex(_) => {}
-            PlanExpr::Field(slot) => {
-                if !out.contains(slot) {
-                    out.push(*slot);
-                }
-            }
-            PlanExpr::Call { args, .. } => args.iter().for_each(|a| a.fields(out)),
-            PlanExpr::Unary { operand, .. } | PlanExpr::Matches { value: operand, .. } => {
-                operand.fields(out)
-            }
-            PlanExpr::Binary { left, right, .. } => {
-                left.fields(out);
-                right.fields(out);
-            }
-            PlanExpr::In { value, list, .. } => {
-                value.fields(out);
-                list.iter().for_each(|a| a.fields(out));
-            }
-            PlanExpr::Conditional {
-                condition,
-                then,
-                otherwise,
-            } => {
-                condition.fields(out);
-                then.fields(out);
-                otherwise.fields(out);
-            }
-        }
     }
 
     /// The expression as text, with field names from `schema`.
