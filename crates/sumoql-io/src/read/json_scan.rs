@@ -143,15 +143,8 @@ impl LineWalk<'_> {
 
     /// The position of the first byte at or after `pos` that is not white space.
     #[inline(always)]
-    fn skip_ws(&self, mut pos: usize) -> usize {
-        // Most lines have no white space between tokens: one test, then out.
-        while let Some(&byte) = self.bytes.get(pos) {
-            if byte > b' ' || !matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
-                break;
-            }
-            pos += 1;
-        }
-        pos
+    fn skip_ws(&self, pos: usize) -> usize {
+        skip_ws(self.bytes, pos)
     }
 
     /// The string whose opening quote is at `pos`: where its closing quote is, and whether
@@ -176,13 +169,11 @@ impl LineWalk<'_> {
     /// read here, a fraction or exponent by the general scanner.
     #[inline(always)]
     fn number(&self, pos: usize) -> Option<usize> {
-        let mut end = pos + 1;
-        while let Some(b'0'..=b'9') = self.bytes.get(end) {
-            end += 1;
-        }
-        match self.bytes.get(end) {
+        let mut scanner = self.scanner_at(pos + 1);
+        scanner.digits();
+        match scanner.peek() {
             Some(b'.' | b'e' | b'E') => self.general_value(pos),
-            _ => Some(end),
+            _ => Some(scanner.pos),
         }
     }
 
@@ -193,6 +184,7 @@ impl LineWalk<'_> {
         Some(scanner.pos)
     }
 
+    #[inline(always)]
     fn scanner_at(&self, pos: usize) -> Scanner<'_> {
         Scanner {
             bytes: self.bytes,
@@ -331,9 +323,7 @@ impl Scanner<'_> {
 
     #[inline]
     fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.pos += 1;
-        }
+        self.pos = skip_ws(self.bytes, self.pos);
     }
 
     /// A member's key (its range between the quotes and whether it has escapes) and the `:`
@@ -524,6 +514,19 @@ impl Scanner<'_> {
             _ => Err(self.error("invalid escape")),
         }
     }
+}
+
+/// The position of the first byte at or after `pos` that is not JSON white space.
+#[inline(always)]
+fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
+    // Most lines have no white space between tokens: one test, then out.
+    while let Some(&byte) = bytes.get(pos) {
+        if byte > b' ' || !matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
+            break;
+        }
+        pos += 1;
+    }
+    pos
 }
 
 /// The position of the first byte at or after `from` that is a quote, a backslash or a
