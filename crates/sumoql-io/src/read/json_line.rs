@@ -231,16 +231,19 @@ impl LineDecoder {
         let Some(ascii) = scan_line(line, &mut self.index, &mut self.members) else {
             return self.malformed_or_blank(line);
         };
-        // An ASCII line is valid UTF-8; any other is checked here, before a guard refuses it.
+        // The line as text, made once and only when needed. An ASCII line is valid UTF-8; any
+        // other is checked here, before a guard refuses it.
+        let mut text = None;
         if !ascii {
-            std::str::from_utf8(line).map_err(not_utf8)?;
+            text = Some(line_text(line, text)?);
         }
         // The time window is part of the early filter; a bad time is counted here.
         let early_time = self.metadata.window.is_some() || self.time.is_some_and(|t| t.early);
         let mut time_ms = None;
         if early_time {
-            let text = std::str::from_utf8(line).map_err(not_utf8)?;
-            let time = self.message_time(text, warnings);
+            let whole = line_text(line, text)?;
+            text = Some(whole);
+            let time = self.message_time(whole, warnings);
             if !self.metadata.in_window(time) {
                 return Ok(None);
             }
@@ -251,7 +254,7 @@ impl LineDecoder {
                 return Ok(None);
             }
         }
-        let text = std::str::from_utf8(line).map_err(not_utf8)?;
+        let text = line_text(line, text)?;
         let mut record = self
             .spare
             .take()
@@ -336,11 +339,10 @@ impl LineDecoder {
     /// The raw value of the wanted field at `index` of `fields`: its key's member, else a
     /// dotted path into nested objects.
     fn field_text<'t>(&self, text: &'t str, index: usize) -> Option<&'t str> {
+        let name = &self.fields[index].name;
         match self.keys.last_member(index, text.as_bytes(), &self.members) {
             Some(member) => Some(self.members[member].value(text)),
-            None if self.fields[index].name.contains('.') => {
-                lookup(text, &self.members, &self.fields[index].name)
-            }
+            None if name.contains('.') => lookup(text, &self.members, name),
             None => None,
         }
     }
@@ -348,15 +350,17 @@ impl LineDecoder {
     /// [`LineDecoder::field_text`] as bytes of a line not yet known to be UTF-8 as a whole
     /// (a dotted path is followed only in one that is).
     fn field_bytes<'t>(&self, line: &'t [u8], index: usize) -> Option<&'t [u8]> {
+        let name = &self.fields[index].name;
         match self.keys.last_member(index, line, &self.members) {
             Some(member) => {
                 let member = &self.members[member];
                 Some(&line[member.value_start..member.value_end])
             }
-            None => {
+            None if name.contains('.') => {
                 let text = std::str::from_utf8(line).ok()?;
-                self.field_text(text, index).map(str::as_bytes)
+                lookup(text, &self.members, name).map(str::as_bytes)
             }
+            None => None,
         }
     }
 
@@ -469,6 +473,14 @@ impl LineDecoder {
 
 fn not_utf8(error: std::str::Utf8Error) -> LineError {
     LineError(format!("not valid UTF-8 ({error})"))
+}
+
+/// `line` as text: `known` when it was already checked, else checked now.
+fn line_text<'l>(line: &'l [u8], known: Option<&'l str>) -> Result<&'l str, LineError> {
+    match known {
+        Some(text) => Ok(text),
+        None => std::str::from_utf8(line).map_err(not_utf8),
+    }
 }
 
 /// A member's key with its escapes decoded.
