@@ -44,27 +44,27 @@ impl LineIndex {
         self.quotes.clear();
         let mut any = BlockMasks::default();
         let mut word = 0u64;
-        let mut blocks = line.chunks_exact(16);
-        for (i, block) in (&mut blocks).enumerate() {
-            let block: &[u8; 16] = block.try_into().unwrap_or(&[b' '; 16]);
-            let masks = block_masks(block);
-            word |= u64::from(masks.quote) << (16 * (i % 4));
+        let mut add = |block: usize, masks: BlockMasks| {
+            word |= u64::from(masks.quote) << (16 * (block % 4));
             any = any.any(masks);
-            if i % 4 == 3 {
+            if block % 4 == 3 {
                 self.quotes.push(word);
                 word = 0;
             }
+        };
+        let mut blocks = line.chunks_exact(16);
+        for (block, bytes) in (&mut blocks).enumerate() {
+            add(block, block_masks(bytes.try_into().unwrap_or(&[b' '; 16])));
         }
         let tail = blocks.remainder();
         if !tail.is_empty() {
             // Padding with spaces adds no quote, backslash, control or high byte.
-            let mut block = [b' '; 16];
-            block[..tail.len()].copy_from_slice(tail);
-            let masks = block_masks(&block);
-            word |= u64::from(masks.quote) << (16 * ((line.len() / 16) % 4));
-            any = any.any(masks);
+            let mut bytes = [b' '; 16];
+            bytes[..tail.len()].copy_from_slice(tail);
+            add(line.len() / 16, block_masks(&bytes));
         }
-        if !line.len().is_multiple_of(64) {
+        // The last word, when its four blocks were not all there.
+        if !line.len().div_ceil(16).is_multiple_of(4) {
             self.quotes.push(word);
         }
         self.backslash = any.backslash != 0;
