@@ -1,4 +1,4 @@
-//! One pass over a line that finds its quotes and tells what kinds of bytes it holds, sixteen
+//! One pass over a line that finds its quotes and tells what kinds of bytes it holds, sixty-four
 //! bytes at a time, so that the JSON scanner can jump from string to string instead of
 //! searching for each string's end. The quotes are kept as a bit mask, a bit per byte.
 
@@ -15,61 +15,24 @@ pub struct LineIndex {
     pub non_ascii: bool,
 }
 
-/// What a block of sixteen bytes holds: where its quotes are (bit `i` for byte `i`), and,
-/// in the other masks, non-zero when it holds a byte of that kind.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct BlockMasks {
-    quote: u16,
-    backslash: u64,
-    control: u64,
-    non_ascii: u64,
-}
-
-impl BlockMasks {
-    /// The summary of two blocks (quotes aside).
-    #[inline]
-    fn any(self, other: BlockMasks) -> BlockMasks {
-        BlockMasks {
-            quote: 0,
-            backslash: self.backslash | other.backslash,
-            control: self.control | other.control,
-            non_ascii: self.non_ascii | other.non_ascii,
-        }
-    }
-}
-
 impl LineIndex {
     /// Indexes `line`.
     pub fn build(&mut self, line: &[u8]) {
         self.quotes.clear();
-        let mut any = BlockMasks::default();
-        let mut word = 0u64;
-        let mut add = |block: usize, masks: BlockMasks| {
-            word |= u64::from(masks.quote) << (16 * (block % 4));
-            any = any.any(masks);
-            if block % 4 == 3 {
-                self.quotes.push(word);
-                word = 0;
-            }
-        };
-        let mut blocks = line.chunks_exact(16);
-        for (block, bytes) in (&mut blocks).enumerate() {
-            add(block, block_masks(bytes.try_into().unwrap_or(&[b' '; 16])));
+        let mut kinds = Kinds::new();
+        let mut words = line.chunks_exact(64);
+        for bytes in &mut words {
+            let bytes = bytes.try_into().unwrap_or(&[b' '; 64]);
+            self.quotes.push(kinds.add(bytes));
         }
-        let tail = blocks.remainder();
+        let tail = words.remainder();
         if !tail.is_empty() {
             // Padding with spaces adds no quote, backslash, control or high byte.
-            let mut bytes = [b' '; 16];
+            let mut bytes = [b' '; 64];
             bytes[..tail.len()].copy_from_slice(tail);
-            add(line.len() / 16, block_masks(&bytes));
+            self.quotes.push(kinds.add(&bytes));
         }
-        // The last word, when its four blocks were not all there.
-        if !line.len().div_ceil(16).is_multiple_of(4) {
-            self.quotes.push(word);
-        }
-        self.backslash = any.backslash != 0;
-        self.control = any.control != 0;
-        self.non_ascii = any.non_ascii != 0;
+        (self.backslash, self.control, self.non_ascii) = kinds.summary();
     }
 
     /// The offset of the first quote at or after `from`.
@@ -85,70 +48,136 @@ impl LineIndex {
     }
 }
 
-/// The masks of a block, with the SSE2 instructions every x86-64 processor has.
+/// The kinds of bytes seen so far in a line, kept as the processor's vectors: the quotes'
+/// mask is made for each word, the rest is summed up once at the end of the line.
 #[cfg(target_arch = "x86_64")]
-#[inline]
-fn block_masks(block: &[u8; 16]) -> BlockMasks {
-    use safe_arch::{
-        cmp_eq_mask_i8_m128i, cmp_lt_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
-        set_splat_i8_m128i,
-    };
-    let bytes = load_unaligned_m128i(block);
-    let equal =
-        |c: u8| move_mask_i8_m128i(cmp_eq_mask_i8_m128i(bytes, set_splat_i8_m128i(c as i8)));
-    let non_ascii = move_mask_i8_m128i(bytes);
-    // A signed comparison: bytes of 0x80 and above count as negative, hence below 0x20 too.
-    let below_space = move_mask_i8_m128i(cmp_lt_mask_i8_m128i(bytes, set_splat_i8_m128i(0x20)));
-    BlockMasks {
-        quote: equal(b'"') as u16,
-        backslash: equal(b'\\') as u64,
-        control: (below_space & !non_ascii) as u64,
-        non_ascii: non_ascii as u64,
+struct Kinds {
+    /// Lanes set where a backslash was seen.
+    backslash: safe_arch::m128i,
+    /// The bytes OR-ed together: the high bit of a lane tells of a byte that is not ASCII.
+    any: safe_arch::m128i,
+    /// The lowest byte seen in each lane.
+    lowest: safe_arch::m128i,
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Kinds {
+    /// Nothing seen yet.
+    fn new() -> Kinds {
+        Kinds {
+            backslash: safe_arch::m128i::default(),
+            any: safe_arch::m128i::default(),
+            lowest: safe_arch::set_splat_i8_m128i(-1),
+        }
+    }
+
+    /// Adds 64 bytes; returns where their quotes are (bit `i` for byte `i`).
+    #[inline]
+    fn add(&mut self, bytes: &[u8; 64]) -> u64 {
+        use safe_arch::{
+            cmp_eq_mask_i8_m128i, load_unaligned_m128i, min_u8_m128i, move_mask_i8_m128i,
+            set_splat_i8_m128i,
+        };
+        let quote = set_splat_i8_m128i(b'"' as i8);
+        let backslash = set_splat_i8_m128i(b'\\' as i8);
+        let mut quotes = 0u64;
+        for (block, bytes) in bytes.chunks_exact(16).enumerate() {
+            let vector = load_unaligned_m128i(bytes.try_into().unwrap_or(&[b' '; 16]));
+            let mask = move_mask_i8_m128i(cmp_eq_mask_i8_m128i(vector, quote)) as u16;
+            quotes |= u64::from(mask) << (16 * block);
+            self.backslash |= cmp_eq_mask_i8_m128i(vector, backslash);
+            self.any |= vector;
+            self.lowest = min_u8_m128i(self.lowest, vector);
+        }
+        quotes
+    }
+
+    /// Whether the line holds a backslash, a control character and a byte that is not ASCII.
+    fn summary(&self) -> (bool, bool, bool) {
+        use safe_arch::{
+            cmp_eq_mask_i8_m128i, max_u8_m128i, move_mask_i8_m128i, set_splat_i8_m128i,
+        };
+        // A lane's lowest byte is below 0x20 exactly when max(lowest, 0x20) differs from it.
+        let space = set_splat_i8_m128i(0x20);
+        let at_least_space = cmp_eq_mask_i8_m128i(max_u8_m128i(self.lowest, space), self.lowest);
+        (
+            move_mask_i8_m128i(self.backslash) != 0,
+            move_mask_i8_m128i(at_least_space) != 0xffff,
+            move_mask_i8_m128i(self.any) != 0,
+        )
     }
 }
 
-/// The masks of a block on other processors: two words of eight bytes.
+/// The kinds of bytes seen so far in a line, on other processors: eight bytes at a time.
 #[cfg(not(target_arch = "x86_64"))]
-#[inline]
-fn block_masks(block: &[u8; 16]) -> BlockMasks {
-    word_block_masks(block)
-}
+struct Kinds(WordKinds);
 
-/// The masks of a block, a word of eight bytes at a time, on any processor.
-#[cfg(any(test, not(target_arch = "x86_64")))]
-fn word_block_masks(block: &[u8; 16]) -> BlockMasks {
-    let word = |half: &[u8]| u64::from_le_bytes(half.try_into().unwrap_or([b' '; 8]));
-    let (low, high) = (word_masks(word(&block[..8])), word_masks(word(&block[8..])));
-    BlockMasks {
-        quote: low.quote | high.quote << 8,
-        ..low.any(high)
+#[cfg(not(target_arch = "x86_64"))]
+impl Kinds {
+    /// Nothing seen yet.
+    fn new() -> Kinds {
+        Kinds(WordKinds::default())
+    }
+
+    /// Adds 64 bytes; returns where their quotes are (bit `i` for byte `i`).
+    fn add(&mut self, bytes: &[u8; 64]) -> u64 {
+        self.0.add(bytes)
+    }
+
+    /// Whether the line holds a backslash, a control character and a byte that is not ASCII.
+    fn summary(&self) -> (bool, bool, bool) {
+        self.0.summary()
     }
 }
 
-/// The masks of one word (the first byte in the lowest bits), as [`BlockMasks`] with the
-/// quotes of eight bytes. Each test works on the low seven bits of every byte, where adding
-/// cannot carry into the next byte, so a byte's result never depends on its neighbours.
+/// The kinds of bytes seen so far, worked out a word of eight bytes at a time on any
+/// processor: for the three kinds other than quotes, the high bit of each byte is set where
+/// a byte of that kind was seen.
 #[cfg(any(test, not(target_arch = "x86_64")))]
-fn word_masks(word: u64) -> BlockMasks {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let high = word & HIGHS;
-    let low = word & LOW_SEVEN;
-    // The high bit of each byte of `equal(c)` is set where the byte is the ASCII `c`.
-    let equal = |c: u8| {
-        let difference = low ^ (ONES * u64::from(c));
-        !((difference + LOW_SEVEN) | high) & HIGHS
-    };
-    // Adding 0x60 to seven bits sets the eighth exactly when they are 0x20 or more.
-    let control = !((low + ONES * 0x60) | high) & HIGHS;
-    // Each byte's high bit lands in a distinct bit of the top byte; no two products overlap.
-    let quote = ((equal(b'"') >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u16;
-    BlockMasks {
-        quote,
-        backslash: equal(b'\\'),
-        control,
-        non_ascii: high,
+#[derive(Default)]
+struct WordKinds {
+    backslash: u64,
+    control: u64,
+    non_ascii: u64,
+}
+
+#[cfg(any(test, not(target_arch = "x86_64")))]
+impl WordKinds {
+    /// Adds 64 bytes; returns where their quotes are (bit `i` for byte `i`).
+    fn add(&mut self, bytes: &[u8; 64]) -> u64 {
+        let mut quotes = 0u64;
+        for (index, word) in bytes.chunks_exact(8).enumerate() {
+            let word = u64::from_le_bytes(word.try_into().unwrap_or([b' '; 8]));
+            quotes |= u64::from(self.add_word(word)) << (8 * index);
+        }
+        quotes
+    }
+
+    /// Adds one word (the first byte in the lowest bits); returns where its quotes are. Each
+    /// test works on the low seven bits of every byte, where adding cannot carry into the
+    /// next byte, so a byte's result never depends on its neighbours.
+    fn add_word(&mut self, word: u64) -> u8 {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        const HIGHS: u64 = 0x8080_8080_8080_8080;
+        let high = word & HIGHS;
+        let low = word & LOW_SEVEN;
+        // The high bit of each byte of `equal(c)` is set where the byte is the ASCII `c`.
+        let equal = |c: u8| {
+            let difference = low ^ (ONES * u64::from(c));
+            !((difference + LOW_SEVEN) | high) & HIGHS
+        };
+        // Adding 0x60 to seven bits sets the eighth exactly when they are 0x20 or more.
+        self.control |= !((low + ONES * 0x60) | high) & HIGHS;
+        self.backslash |= equal(b'\\');
+        self.non_ascii |= high;
+        // Each byte's high bit lands in a distinct bit of the top byte; no two products overlap.
+        ((equal(b'"') >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
+    }
+
+    /// Whether the line holds a backslash, a control character and a byte that is not ASCII.
+    fn summary(&self) -> (bool, bool, bool) {
+        (self.backslash != 0, self.control != 0, self.non_ascii != 0)
     }
 }
 
@@ -159,29 +188,36 @@ mod tests {
     /// The masks agree with a byte-by-byte reading on every kind of byte, in every position,
     /// and the word-at-a-time path agrees with the processor's.
     #[test]
-    fn block_masks_match_a_byte_by_byte_reading() {
+    fn words_match_a_byte_by_byte_reading() {
         let interesting = [
             0u8, 0x1f, 0x20, b'"', b'\\', b'a', 0x7f, 0x80, 0xa2, 0xdc, 0xff,
         ];
         for seed in 0..5000usize {
-            let block: [u8; 16] = std::array::from_fn(|i| {
-                interesting[(seed * 7 + i * 13 + (seed >> 3) * i + (seed >> 6)) % interesting.len()]
+            let bytes: [u8; 64] = std::array::from_fn(|i| {
+                let pick = seed * 7 + i * 13 + (seed >> 3) * i + (seed >> 6);
+                // Most words are plain, so that each kind is also seen alone.
+                if (seed + i) % 5 == 0 || seed % 4 == 0 {
+                    interesting[pick % interesting.len()]
+                } else {
+                    b'a'
+                }
             });
-            for masks in [block_masks(&block), word_block_masks(&block)] {
-                let quotes = block
-                    .iter()
-                    .enumerate()
-                    .filter(|&(_, &b)| b == b'"')
-                    .fold(0u16, |mask, (i, _)| mask | 1 << i);
-                assert_eq!(masks.quote, quotes, "{block:?}");
-                assert_eq!(masks.backslash != 0, block.contains(&b'\\'), "{block:?}");
-                assert_eq!(
-                    masks.control != 0,
-                    block.iter().any(|&b| b < 0x20),
-                    "{block:?}"
-                );
-                assert_eq!(masks.non_ascii != 0, !block.is_ascii(), "{block:?}");
-            }
+            let quotes = bytes
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == b'"')
+                .fold(0u64, |mask, (i, _)| mask | 1 << i);
+            let expected = (
+                bytes.contains(&b'\\'),
+                bytes.iter().any(|&b| b < 0x20),
+                !bytes.is_ascii(),
+            );
+            let mut kinds = Kinds::new();
+            assert_eq!(kinds.add(&bytes), quotes, "{bytes:?}");
+            assert_eq!(kinds.summary(), expected, "{bytes:?}");
+            let mut word_kinds = WordKinds::default();
+            assert_eq!(word_kinds.add(&bytes), quotes, "{bytes:?}");
+            assert_eq!(word_kinds.summary(), expected, "{bytes:?}");
         }
     }
 
@@ -201,10 +237,14 @@ mod tests {
             }
             let expected: Vec<usize> = (0..length).filter(|&i| line[i] == b'"').collect();
             assert_eq!(found, expected, "{length}");
+            assert!(!index.backslash && !index.control && !index.non_ascii);
         }
         index.build("{\"a\":\"é\"}".as_bytes());
         assert!(index.non_ascii && !index.backslash && !index.control);
         index.build(b"{\"a\":\"\\t\"}\t");
         assert!(index.backslash && index.control && !index.non_ascii);
+        // The kinds of one line do not leak into the next.
+        index.build(b"{}");
+        assert!(!index.backslash && !index.control && !index.non_ascii);
     }
 }
