@@ -35,6 +35,11 @@ impl LineIndex {
         (self.backslash, self.control, self.non_ascii) = kinds.summary();
     }
 
+    /// The quotes' mask: bit `i % 64` of word `i / 64` is set when byte `i` is `"`.
+    pub fn quote_words(&self) -> &[u64] {
+        &self.quotes
+    }
+
     /// The offset of the first quote at or after `from`.
     #[inline(always)]
     pub fn next_quote(&self, from: usize) -> Option<usize> {
