@@ -41,7 +41,7 @@ enum FieldTest {
     /// `f in ("a", "b")`, `f = "a"` (or, negated, `not in` and `!=`): null fails.
     OneOf {
         slot: SlotId,
-        texts: Vec<Arc<str>>,
+        texts: TextSet,
         negated: bool,
     },
     /// The scope's `f=a* OR f=b`: the field's text matches one of the patterns; null fails.
@@ -101,7 +101,9 @@ impl LineGuard for EarlyGuard {
     fn refuses<'t>(&self, text_of: &dyn Fn(SlotId) -> RawText<'t>) -> bool {
         let known = |slot| match text_of(slot) {
             RawText::Null => Some(None),
-            RawText::Text(text) => Some(Some(Cow::Borrowed(text))),
+            RawText::Text(bytes) => std::str::from_utf8(bytes)
+                .ok()
+                .map(|t| Some(Cow::Borrowed(t))),
             RawText::Unknown => None,
         };
         if self.scope.as_ref().and_then(|scope| scope.judge(&known)) == Some(false) {
@@ -135,18 +137,70 @@ impl FieldTest {
             }
             FieldTest::Scope { slot, .. } => (*slot, false),
         };
-        let text = match text_of(slot) {
+        let bytes = match text_of(slot) {
             RawText::Null => return true,
             RawText::Unknown => return false,
-            RawText::Text(text) => text,
+            RawText::Text(bytes) => bytes,
         };
-        let holds = match self {
-            FieldTest::OneOf { texts, .. } => texts.iter().any(|t| **t == *text),
-            FieldTest::Matches { pattern, .. } => pattern.is_match(text),
-            FieldTest::Scope { patterns, .. } => patterns.iter().any(|p| p.matches_whole(text)),
+        // The bytes are UTF-8; were they not, nothing could be judged.
+        let Some(holds) = (match self {
+            FieldTest::OneOf { texts, .. } => Some(texts.contains(bytes)),
+            FieldTest::Matches { pattern, .. } => {
+                std::str::from_utf8(bytes).ok().map(|t| pattern.is_match(t))
+            }
+            FieldTest::Scope { patterns, .. } => std::str::from_utf8(bytes)
+                .ok()
+                .map(|t| patterns.iter().any(|p| p.matches_whole(t))),
+        }) else {
+            return false;
         };
         holds == negated
     }
+}
+
+/// The texts of an `in` list or of a comparison, to test a field's bytes against: a text of
+/// up to eight bytes is compared as one number (and its length), a longer one byte by byte.
+struct TextSet {
+    short: Vec<(u64, usize)>,
+    long: Vec<Arc<str>>,
+}
+
+impl TextSet {
+    fn new(texts: Vec<Arc<str>>) -> TextSet {
+        let (short, long): (Vec<_>, Vec<_>) = texts
+            .into_iter()
+            .partition(|t| as_number(t.as_bytes()).is_some());
+        TextSet {
+            short: short
+                .iter()
+                .filter_map(|t| Some((as_number(t.as_bytes())?, t.len())))
+                .collect(),
+            long,
+        }
+    }
+
+    /// Whether `bytes` are one of the texts.
+    #[inline]
+    fn contains(&self, bytes: &[u8]) -> bool {
+        match as_number(bytes) {
+            Some(number) => self
+                .short
+                .iter()
+                .any(|&(n, length)| n == number && length == bytes.len()),
+            None => self.long.iter().any(|t| t.as_bytes() == bytes),
+        }
+    }
+}
+
+/// Up to eight bytes as one number, the first in the lowest bits.
+#[inline]
+fn as_number(bytes: &[u8]) -> Option<u64> {
+    (bytes.len() <= 8).then(|| {
+        bytes
+            .iter()
+            .rev()
+            .fold(0, |number, &b| number << 8 | u64::from(b))
+    })
 }
 
 /// The scope as field tests, when it is `*` or made of `f=pattern` joined by `AND`, and by
@@ -202,7 +256,7 @@ fn collect_tests(condition: &PlanExpr, tests: &mut Vec<FieldTest>) {
             if let (PlanExpr::Field(slot), Some(texts)) = (&**value, texts) {
                 tests.push(FieldTest::OneOf {
                     slot: *slot,
-                    texts,
+                    texts: TextSet::new(texts),
                     negated: *negated,
                 });
             }
@@ -221,7 +275,7 @@ fn collect_tests(condition: &PlanExpr, tests: &mut Vec<FieldTest>) {
             if let Some((slot, text)) = pair {
                 tests.push(FieldTest::OneOf {
                     slot,
-                    texts: vec![text],
+                    texts: TextSet::new(vec![text]),
                     negated: *op == BinaryOp::NotEq,
                 });
             }
@@ -320,9 +374,9 @@ mod tests {
                 actions[line / 15 % 2],
             );
             let text_of = |s| match s {
-                s if s == category => RawText::Text(texts.0),
-                s if s == port => RawText::Text(texts.1),
-                s if s == action => RawText::Text(texts.2),
+                s if s == category => RawText::Text(texts.0.as_bytes()),
+                s if s == port => RawText::Text(texts.1.as_bytes()),
+                s if s == action => RawText::Text(texts.2.as_bytes()),
                 _ => RawText::Unknown,
             };
             let fresh: EarlyGuard = guard_of();
@@ -344,6 +398,7 @@ mod tests {
             "\"deny\" | where port = \"21\"",
             "_sourceCategory=* | where port = 21",
             "* | where toLong(port) = 21 | where action = \"allow\"",
+            "* | where action in (\"permitted-all\", \"allow\", \"\") | where port != \"21\"",
         ];
         let lines = [
             r#"{"_sourceCategory":"net/fw","port":"21","action":"allow","user":"root","ip":"10.0.0.1"}"#,
@@ -365,6 +420,12 @@ mod tests {
             r#"{"port":"22","action":"deny","msg":"DENY"}"#,
             "{\"port\":\"21\",\"user\":\"\u{e9}t\u{e9}\",\"action\":\"allow\"}",
             r#"{}"#,
+            r#"{"action":"permitted-all","port":"22"}"#,
+            r#"{"action":"permitted-alL","port":"22"}"#,
+            r#"{"action":"permitted-al","port":"22"}"#,
+            r#"{"action":"","port":"22"}"#,
+            r#"{"action":"allo","port":"22"}"#,
+            r#"{"action":"allow ","port":"22"}"#,
         ];
         for query in queries {
             for category in [None, Some("net/mapped")] {

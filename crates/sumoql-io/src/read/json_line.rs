@@ -95,8 +95,9 @@ pub struct LineDecoder {
 pub enum RawText<'a> {
     /// The field will be null.
     Null,
-    /// The field will be this text.
-    Text(&'a str),
+    /// The field will be this text: its bytes as the line holds them, which are UTF-8 (an
+    /// ASCII line is, and any other line is checked before a guard sees it).
+    Text(&'a [u8]),
     /// Not known without decoding (an escaped string, an object or array, a time).
     Unknown,
 }
@@ -301,11 +302,9 @@ impl LineDecoder {
     /// The text `slot` will have once this line (with its members scanned) is decoded, as
     /// far as it is known without decoding.
     fn raw_text<'t>(&'t self, line: &'t [u8], slot: SlotId) -> RawText<'t> {
-        let text =
-            |bytes: &'t [u8]| std::str::from_utf8(bytes).map_or(RawText::Unknown, RawText::Text);
         let is = |metadata: Option<MetadataSlot>| metadata.is_some_and(|m| m.slot == slot);
         if is(self.raw) {
-            return text(line);
+            return RawText::Text(line);
         }
         if is(self.time) || is(self.receipt) || is(self.source_name) {
             return RawText::Unknown;
@@ -316,14 +315,16 @@ impl LineDecoder {
         let found = match self.field_bytes(line, field) {
             None => RawText::Null,
             Some(raw) => match raw.first() {
-                Some(b'"') if !self.may_be_escaped(raw) => text(&raw[1..raw.len() - 1]),
-                Some(b'-' | b'0'..=b'9' | b't' | b'f') => text(raw),
+                Some(b'"') if !self.may_be_escaped(raw) => RawText::Text(&raw[1..raw.len() - 1]),
+                Some(b'-' | b'0'..=b'9' | b't' | b'f') => RawText::Text(raw),
                 Some(b'n') => RawText::Null,
                 _ => RawText::Unknown,
             },
         };
         match (&self.metadata.source_category, found) {
-            (Some(default), RawText::Null) if is(self.category) => RawText::Text(default),
+            (Some(default), RawText::Null) if is(self.category) => {
+                RawText::Text(default.as_bytes())
+            }
             _ => found,
         }
     }
