@@ -176,8 +176,12 @@ fn ctrl_c_cancels_a_long_query_and_the_next_one_runs() {
     repl.send_control('c').unwrap();
     repl.exp_string("field survey skipped").unwrap();
     repl.exp_string("sumoql> ").unwrap();
-    enter(&mut repl, "* | count by k");
-    std::thread::sleep(Duration::from_millis(800));
+    // A query that takes a while even in a fast build: a hash per record, a million groups.
+    enter(
+        &mut repl,
+        "* | eval h = hash(n, \"sha256\") | count by h, k",
+    );
+    std::thread::sleep(Duration::from_millis(300));
     repl.send_control('c').unwrap();
     repl.exp_string("query cancelled").unwrap();
     repl.exp_string("sumoql> ").unwrap();
