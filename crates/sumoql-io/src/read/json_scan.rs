@@ -72,8 +72,9 @@ pub fn scan_object(text: &str, members: &mut Vec<Member>) -> Result<(), ScanErro
 ///
 /// This is the reader's path for every line, tuned for what logs hold: top-level scalars and
 /// strings. In a line without backslashes or control characters, every quote opens or
-/// closes a string, so a string ends at the next quote of the index. A nested value is handed
-/// to the general scanner and the walk goes on after it.
+/// closes a string, so a string ends at the next quote of the index. A compact line (no white
+/// space, strings and integers only) is read by [`compact_object`]; in any other, a nested
+/// value is handed to the general scanner and the walk goes on after it.
 pub fn scan_line(line: &[u8], index: &mut LineIndex, members: &mut Vec<Member>) -> Option<bool> {
     index.build(line);
     let plain = !index.backslash && !index.control;
@@ -84,7 +85,7 @@ pub fn scan_line(line: &[u8], index: &mut LineIndex, members: &mut Vec<Member>) 
     members.truncate(before);
     let walk = LineWalk {
         bytes: line,
-        quotes: (!index.backslash && !index.control).then_some(&*index),
+        quotes: plain.then_some(&*index),
     };
     walk.object(members)?;
     Some(!index.non_ascii)
