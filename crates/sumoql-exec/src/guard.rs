@@ -167,16 +167,17 @@ struct TextSet {
 
 impl TextSet {
     fn new(texts: Vec<Arc<str>>) -> TextSet {
-        let (short, long): (Vec<_>, Vec<_>) = texts
-            .into_iter()
-            .partition(|t| as_number(t.as_bytes()).is_some());
-        TextSet {
-            short: short
-                .iter()
-                .filter_map(|t| Some((as_number(t.as_bytes())?, t.len())))
-                .collect(),
-            long,
+        let mut set = TextSet {
+            short: Vec::new(),
+            long: Vec::new(),
+        };
+        for text in texts {
+            match as_number(text.as_bytes()) {
+                Some(number) => set.short.push((number, text.len())),
+                None => set.long.push(text),
+            }
         }
+        set
     }
 
     /// Whether `bytes` are one of the texts.

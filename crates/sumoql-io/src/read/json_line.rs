@@ -340,10 +340,11 @@ impl LineDecoder {
     /// The raw value of the wanted field at `index` of `fields`: its key's member, else a
     /// dotted path into nested objects.
     fn field_text<'t>(&self, text: &'t str, index: usize) -> Option<&'t str> {
-        let name = &self.fields[index].name;
-        match self.keys.last_member(index, text.as_bytes(), &self.members) {
-            Some(member) => Some(self.members[member].value(text)),
-            None if name.contains('.') => lookup(text, &self.members, name),
+        match self.member_value(text.as_bytes(), index) {
+            Some(range) => Some(&text[range]),
+            None if self.fields[index].name.contains('.') => {
+                lookup(text, &self.members, &self.fields[index].name)
+            }
             None => None,
         }
     }
@@ -351,18 +352,20 @@ impl LineDecoder {
     /// [`LineDecoder::field_text`] as bytes of a line not yet known to be UTF-8 as a whole
     /// (a dotted path is followed only in one that is).
     fn field_bytes<'t>(&self, line: &'t [u8], index: usize) -> Option<&'t [u8]> {
-        let name = &self.fields[index].name;
-        match self.keys.last_member(index, line, &self.members) {
-            Some(member) => {
-                let member = &self.members[member];
-                Some(&line[member.value_start..member.value_end])
-            }
-            None if name.contains('.') => {
+        match self.member_value(line, index) {
+            Some(range) => Some(&line[range]),
+            None if self.fields[index].name.contains('.') => {
                 let text = std::str::from_utf8(line).ok()?;
-                lookup(text, &self.members, name).map(str::as_bytes)
+                lookup(text, &self.members, &self.fields[index].name).map(str::as_bytes)
             }
             None => None,
         }
+    }
+
+    /// Where the value of the last top-level member keyed by the wanted field at `index` is.
+    fn member_value(&self, line: &[u8], index: usize) -> Option<std::ops::Range<usize>> {
+        let member = &self.members[self.keys.last_member(index, line, &self.members)?];
+        Some(member.value_start..member.value_end)
     }
 
     /// Whether a value of this line may hold an escape (only if the line has a backslash).

@@ -134,11 +134,12 @@ fn compact_object(bytes: &[u8], quotes: &[u64], members: &mut Vec<Member>) -> bo
                 _ => return false,
             },
             Some(b'1'..=b'9') => {
-                let digits = bytes[value_start + 1..]
-                    .iter()
-                    .position(|b| !b.is_ascii_digit())
-                    .unwrap_or(bytes.len() - value_start - 1);
-                value_start + 1 + digits
+                let mut digits = Scanner {
+                    bytes,
+                    pos: value_start + 1,
+                };
+                digits.digits();
+                digits.pos
             }
             Some(b'0') => value_start + 1,
             _ => return false,

@@ -115,25 +115,7 @@ impl Kinds {
 
 /// The kinds of bytes seen so far in a line, on other processors: eight bytes at a time.
 #[cfg(not(target_arch = "x86_64"))]
-struct Kinds(WordKinds);
-
-#[cfg(not(target_arch = "x86_64"))]
-impl Kinds {
-    /// Nothing seen yet.
-    fn new() -> Kinds {
-        Kinds(WordKinds::default())
-    }
-
-    /// Adds 64 bytes; returns where their quotes are (bit `i` for byte `i`).
-    fn add(&mut self, bytes: &[u8; 64]) -> u64 {
-        self.0.add(bytes)
-    }
-
-    /// Whether the line holds a backslash, a control character and a byte that is not ASCII.
-    fn summary(&self) -> (bool, bool, bool) {
-        self.0.summary()
-    }
-}
+use WordKinds as Kinds;
 
 /// The kinds of bytes seen so far, worked out a word of eight bytes at a time on any
 /// processor: for the three kinds other than quotes, the high bit of each byte is set where
@@ -148,6 +130,11 @@ struct WordKinds {
 
 #[cfg(any(test, not(target_arch = "x86_64")))]
 impl WordKinds {
+    /// Nothing seen yet.
+    fn new() -> WordKinds {
+        WordKinds::default()
+    }
+
     /// Adds 64 bytes; returns where their quotes are (bit `i` for byte `i`).
     fn add(&mut self, bytes: &[u8; 64]) -> u64 {
         let mut quotes = 0u64;
@@ -220,7 +207,7 @@ mod tests {
             let mut kinds = Kinds::new();
             assert_eq!(kinds.add(&bytes), quotes, "{bytes:?}");
             assert_eq!(kinds.summary(), expected, "{bytes:?}");
-            let mut word_kinds = WordKinds::default();
+            let mut word_kinds = WordKinds::new();
             assert_eq!(word_kinds.add(&bytes), quotes, "{bytes:?}");
             assert_eq!(word_kinds.summary(), expected, "{bytes:?}");
         }
