@@ -349,3 +349,79 @@ fn malformed_lines_are_found_even_where_the_filters_refuse_them() {
         text(&strict.stderr)
     );
 }
+
+/// Line numbers in warnings and errors count from the start of each input, however the input
+/// is cut into chunks: a plain file read in spans by the workers, or standard input read as
+/// a stream.
+#[test]
+fn line_numbers_count_across_chunks_and_restart_with_each_input() {
+    let dir = scratch("line-numbers");
+    let malformed_at = [40_000, 40_001, 41_234, 77_777, 90_001, 99_999];
+    let mut input = String::new();
+    for number in 1..=100_000 {
+        match number {
+            _ if malformed_at.contains(&number) => input.push_str("{\"n\": \n"),
+            _ if number % 1_000 == 0 => input.push_str("  \r\n"),
+            _ if number % 7 == 0 => {
+                input.push_str(&format!("{{\"n\":{number},\"pad\":\"{:>80}\"}}\r\n", ""))
+            }
+            _ => input.push_str(&format!("{{\"n\":{number},\"pad\":\"{:>80}\"}}\n", "")),
+        }
+    }
+    assert!(input.len() > 8 << 20, "the input must span several chunks");
+    let path = dir.join("numbered.ndjson");
+    std::fs::write(&path, &input).unwrap();
+    let path = path.to_string_lossy().into_owned();
+    let samples = |name: &str| -> Vec<String> {
+        malformed_at[..5]
+            .iter()
+            .map(|number| format!("  {name}:{number}: not a JSON object"))
+            .collect()
+    };
+    for (file, threads, stdin) in [
+        (path.as_str(), "1", ""),
+        (&path, "3", ""),
+        ("-", "2", &input),
+    ] {
+        let args = ["run", "-e", "* | count", file, "--threads", threads];
+        let out = sumoql(&args, stdin);
+        let stderr = text(&out.stderr);
+        assert_eq!(
+            text(&out.stdout),
+            "{\"_count\":99895}\n",
+            "{file}, {threads}: {stderr}"
+        );
+        assert!(stderr.contains("6 malformed line(s) skipped"), "{stderr}");
+        for sample in samples(file) {
+            assert!(
+                stderr.contains(&sample),
+                "{file}, {threads}: {sample} in {stderr}"
+            );
+        }
+    }
+    let second = dir.join("second.ndjson");
+    std::fs::write(&second, "{\"n\":1}\n\n{\"n\": \n").unwrap();
+    let second = second.to_string_lossy().into_owned();
+    let args = ["run", "-e", "* | count", &second, &path, "--threads", "2"];
+    let stderr = text(&sumoql(&args, "").stderr);
+    assert!(
+        stderr.contains(&format!("  {second}:3: not a JSON object")),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("  {path}:40000: not")), "{stderr}");
+    let strict = [
+        "run",
+        "-e",
+        "* | count",
+        &path,
+        &second,
+        "--strict",
+        "--threads",
+        "3",
+    ];
+    let stderr = text(&sumoql(&strict, "").stderr);
+    assert!(
+        stderr.contains(&format!("{path}:40000: not a JSON object")),
+        "{stderr}"
+    );
+}

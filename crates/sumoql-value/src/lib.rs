@@ -31,4 +31,4 @@ pub use order::{
 };
 pub use record::{Record, Schema, SlotId, SourceField};
 pub use value::Value;
-pub use warning::{WarningKind, Warnings, WARNING_SAMPLES};
+pub use warning::{Sample, WarningKind, Warnings, WARNING_SAMPLES};

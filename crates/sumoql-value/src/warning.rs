@@ -62,7 +62,45 @@ impl WarningKind {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Warnings {
     counts: BTreeMap<WarningKind, u64>,
-    samples: BTreeMap<WarningKind, Vec<String>>,
+    samples: BTreeMap<WarningKind, Vec<Sample>>,
+}
+
+/// A warning's sample message. A line number in it is kept apart from the text around it, so
+/// that it can be moved once it is known where the lines it counts from begin (see
+/// [`Warnings::shift_lines`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sample {
+    text: String,
+    /// The line number, and the byte of `text` before which it is shown.
+    line: Option<(u64, usize)>,
+}
+
+impl Sample {
+    /// The message `before`, line number `line`, `after`.
+    pub fn at_line(before: &str, line: u64, after: &str) -> Sample {
+        Sample {
+            text: format!("{before}{after}"),
+            line: Some((line, before.len())),
+        }
+    }
+}
+
+impl From<String> for Sample {
+    fn from(text: String) -> Sample {
+        Sample { text, line: None }
+    }
+}
+
+impl fmt::Display for Sample {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some((line, at)) => {
+                let (before, after) = self.text.split_at(at);
+                write!(f, "{before}{line}{after}")
+            }
+            None => f.write_str(&self.text),
+        }
+    }
 }
 
 /// How many sample messages are kept per kind.
@@ -81,22 +119,36 @@ impl Warnings {
 
     /// Counts one occurrence of `kind` with a sample message, kept if fewer than
     /// [`WARNING_SAMPLES`] are held.
-    pub fn add_with_sample(&mut self, kind: WarningKind, sample: impl FnOnce() -> String) {
+    pub fn add_with_sample<S: Into<Sample>>(
+        &mut self,
+        kind: WarningKind,
+        sample: impl FnOnce() -> S,
+    ) {
         self.add_many_with_sample(kind, 1, sample);
     }
 
     /// Counts `count` occurrences of `kind` under one sample message (such as a per-file
     /// summary), kept if fewer than [`WARNING_SAMPLES`] are held.
-    pub fn add_many_with_sample(
+    pub fn add_many_with_sample<S: Into<Sample>>(
         &mut self,
         kind: WarningKind,
         count: u64,
-        sample: impl FnOnce() -> String,
+        sample: impl FnOnce() -> S,
     ) {
         *self.counts.entry(kind).or_insert(0) += count;
         let samples = self.samples.entry(kind).or_default();
         if samples.len() < WARNING_SAMPLES {
-            samples.push(sample());
+            samples.push(sample().into());
+        }
+    }
+
+    /// Adds `lines` to every line number the samples hold: they were counted from a chunk's
+    /// first line, and `lines` came before it in its input.
+    pub fn shift_lines(&mut self, lines: u64) {
+        for sample in self.samples.values_mut().flatten() {
+            if let Some((line, _)) = &mut sample.line {
+                *line += lines;
+            }
         }
     }
 
@@ -126,7 +178,7 @@ impl Warnings {
     }
 
     /// Each kind with its count and samples, in a fixed order.
-    pub fn iter(&self) -> impl Iterator<Item = (WarningKind, u64, &[String])> {
+    pub fn iter(&self) -> impl Iterator<Item = (WarningKind, u64, &[Sample])> {
         self.counts.iter().map(|(kind, count)| {
             (
                 *kind,
@@ -152,5 +204,23 @@ impl fmt::Display for Warnings {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_numbers_in_samples_move_and_plain_samples_stay() {
+        let mut warnings = Warnings::new();
+        warnings.add_with_sample(WarningKind::MalformedLine, || {
+            Sample::at_line("a.log:", 3, ": not JSON")
+        });
+        warnings.add_with_sample(WarningKind::CastFailed, || "line 7".to_string());
+        warnings.shift_lines(40);
+        let shown = warnings.to_string();
+        assert!(shown.contains("  a.log:43: not JSON\n"), "{shown}");
+        assert!(shown.contains("  line 7\n"), "{shown}");
     }
 }

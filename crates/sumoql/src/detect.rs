@@ -20,13 +20,13 @@ use std::sync::Arc;
 
 use sumoql_exec::{AggregateStage, Pipeline, RunOptions, Split};
 use sumoql_io::read::{InputSource, LineDecoder, MetadataOptions};
-use sumoql_value::{write_json_string, Record, SlotId, SourceField, Value, WarningKind, Warnings};
+use sumoql_value::{write_json_string, Record, SlotId, SourceField, Value};
 
 use crate::engine::Query;
 use crate::output::{ColumnNames, OutputColumns};
 use crate::rule::RuleMetadata;
 use crate::run::{default_threads, RunConfig, RunError, RunSummary};
-use crate::scan::{scan_parallel, Chunk, ChunkWorker};
+use crate::scan::{scan_parallel, Chunk, ChunkReport, ChunkWorker};
 
 /// Where one rule's fields come from in the combined record.
 #[derive(Clone)]
@@ -103,12 +103,10 @@ struct DetectWorker {
 
 /// What a detection worker made of one chunk.
 struct DetectChunk {
-    seq: u64,
     /// Each rule's records out of its row-local stages, in rule order.
     records: Vec<Vec<Record>>,
-    warnings: Warnings,
-    lines_read: u64,
-    fatal: Option<RunError>,
+    /// The chunk's warnings, lines read and malformed line.
+    report: ChunkReport,
 }
 
 impl ChunkWorker for DetectWorker {
@@ -117,30 +115,19 @@ impl ChunkWorker for DetectWorker {
 
     fn process(&mut self, chunk: &Chunk, names: &[String]) -> DetectChunk {
         let name = chunk.source_name(names);
-        let mut warnings = Warnings::new();
-        let mut lines_read = 0;
-        let mut fatal = None;
+        let mut report = ChunkReport::default();
         for (number, position, line) in chunk.lines() {
-            if line.iter().all(u8::is_ascii_whitespace) {
+            if !report.read_line(number, line) {
                 continue;
             }
-            lines_read += 1;
-            let combined = match self.decoder.decode(line, name, &mut warnings) {
+            let combined = match self.decoder.decode(line, name, report.warnings()) {
                 Ok(Some(record)) => record,
                 Ok(None) => continue,
-                Err(error) if self.strict => {
-                    fatal = Some(RunError::MalformedLine {
-                        source_name: name.to_string(),
-                        line: number,
-                        message: error.0,
-                    });
-                    break;
-                }
                 Err(error) => {
-                    warnings.add_with_sample(WarningKind::MalformedLine, || {
-                        format!("{name}:{number}: {error}")
-                    });
-                    continue;
+                    if report.malformed_line(self.strict, name, number, error) {
+                        continue;
+                    }
+                    break;
                 }
             };
             for (projection, pipeline) in &mut self.rules {
@@ -152,21 +139,15 @@ impl ChunkWorker for DetectWorker {
             .rules
             .iter_mut()
             .map(|(_, pipeline)| {
-                warnings.merge(pipeline.take_warnings());
+                report.warnings().merge(pipeline.take_warnings());
                 pipeline.take_output()
             })
             .collect();
-        DetectChunk {
-            seq: chunk.seq(),
-            records,
-            warnings,
-            lines_read,
-            fatal,
-        }
+        DetectChunk { records, report }
     }
 
-    fn seq_of(output: &DetectChunk) -> u64 {
-        output.seq
+    fn report(output: &mut DetectChunk) -> &mut ChunkReport {
+        &mut output.report
     }
 
     fn into_partial(self) -> Vec<Option<AggregateStage>> {
@@ -290,11 +271,7 @@ pub fn detect(
     };
     let threads = config.threads.unwrap_or_else(default_threads);
     let partials = scan_parallel(sources, threads, &make_worker, &mut |chunk: DetectChunk| {
-        summary.run.lines_read += chunk.lines_read;
-        summary.run.warnings.merge(chunk.warnings);
-        if let Some(fatal) = chunk.fatal {
-            return Err(fatal);
-        }
+        chunk.report.add_to(&mut summary.run)?;
         for (index, (tail, records)) in tails.iter_mut().zip(chunk.records).enumerate() {
             for record in records {
                 tail.pipeline.push_admitted(record);

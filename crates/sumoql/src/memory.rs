@@ -24,7 +24,7 @@ use sumoql_io::write::RowWriter;
 
 use crate::engine::Query;
 use crate::run::{execute_into, RunConfig, RunError, RunSummary};
-use crate::scan::{next_block, scan_chunks, Chunk, ChunkResult, Worker};
+use crate::scan::{next_block, scan_chunks, Chunk, ChunkResult, Work, Worker};
 
 /// The raw lines of some inputs, held in memory in chunks, with the inputs' names.
 #[derive(Default)]
@@ -65,7 +65,6 @@ impl InMemoryLogs {
             self.names.push(source.name());
             let mut reader = source.open_bytes()?;
             let mut carry = Vec::new();
-            let mut first_line = 1;
             loop {
                 let (bytes, ended) = next_block(&mut *reader, &mut carry, Vec::new())
                     .map_err(|e| RunError::Read(ReadError::Read(source.name(), e)))?;
@@ -74,9 +73,7 @@ impl InMemoryLogs {
                     return Ok(Held::OverBudget);
                 }
                 if !bytes.is_empty() {
-                    let lines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
-                    self.push(index, first_line, bytes);
-                    first_line += lines;
+                    self.push(index, bytes);
                 }
                 if ended {
                     break;
@@ -96,13 +93,13 @@ impl InMemoryLogs {
             bytes.push(b'\n');
         }
         self.bytes += bytes.len();
-        self.push(index, 1, bytes);
+        self.push(index, bytes);
     }
 
     /// Holds one more chunk, the next in input order.
-    fn push(&mut self, source: usize, first_line: u64, bytes: Vec<u8>) {
+    fn push(&mut self, source: usize, bytes: Vec<u8>) {
         let seq = self.chunks.len() as u64;
-        self.chunks.push(Chunk::new(seq, source, first_line, bytes));
+        self.chunks.push(Chunk::new(seq, source, bytes));
     }
 
     /// The names of the inputs held, in load order.
@@ -148,7 +145,7 @@ fn scan_held(
 ) -> Result<Vec<AggregateStage>, RunError> {
     let partials = scan_chunks(&logs.names, threads, make_worker, take, None, |send| {
         for chunk in &logs.chunks {
-            if !send(Cow::Borrowed(chunk)) {
+            if !send(Work::Lines(Cow::Borrowed(chunk))) {
                 break;
             }
         }

@@ -25,7 +25,7 @@ use std::sync::Arc;
 use sumoql_exec::{Pipeline, RunOptions, Split};
 use sumoql_io::read::{is_raw_line, MetadataOptions, RawLineDecoder, SyslogHeader};
 use sumoql_plan::Plan;
-use sumoql_value::{Record, SlotId, SourceField, Value, WarningKind, Warnings};
+use sumoql_value::{Record, Sample, SlotId, SourceField, Value, WarningKind, Warnings};
 use thiserror::Error;
 
 use crate::engine::{Engine, Query};
@@ -598,15 +598,16 @@ impl RawLines {
             warnings.add_many_with_sample(WarningKind::UnparsedRawLine, count, || {
                 let lines = format!("{source_name}: {count} line(s)");
                 let Some(rule) = rule else {
-                    return format!(
-                        "{lines} of no known vendor and no mapped parser (first at line {first})"
-                    );
+                    let before =
+                        format!("{lines} of no known vendor and no mapped parser (first at line ");
+                    return Sample::at_line(&before, first, ")");
                 };
                 let hint = looks_like
                     .filter(|vendor| *vendor != rule)
                     .map(|vendor| format!("; they look like {vendor} lines"))
                     .unwrap_or_default();
-                format!("{lines} not parsed by rule {rule} (first at line {first}){hint}")
+                let before = format!("{lines} not parsed by rule {rule} (first at line ");
+                Sample::at_line(&before, first, &format!("){hint}"))
             });
         }
     }

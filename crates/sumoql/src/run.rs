@@ -164,11 +164,7 @@ pub(crate) fn execute(
         if is_cancelled(config) {
             return Err(RunError::Cancelled);
         }
-        summary.lines_read += result.lines_read;
-        summary.warnings.merge(result.warnings);
-        if let Some(fatal) = result.fatal {
-            return Err(fatal);
-        }
+        result.report.add_to(&mut summary)?;
         for record in result.records {
             tail.push_admitted(record);
         }

@@ -1,10 +1,13 @@
-//! The parallel scan: one thread reads the inputs (decompressing gzip) into chunks of whole
-//! lines; worker threads decode and filter the lines of each chunk and run the row-local part
-//! of the query, aggregating in part when the query aggregates next; the calling thread takes
-//! the chunks' results back in input order and runs the rest of the query.
+//! The parallel scan: one thread cuts the inputs into chunks, handing out each plain file as
+//! spans of bytes that the workers read themselves, and reading gzip and standard input into
+//! chunks of whole lines; worker threads decode and filter the lines of each chunk and run the
+//! row-local part of the query, aggregating in part when the query aggregates next; the calling
+//! thread takes the chunks' results back in input order and runs the rest of the query.
 //!
 //! Because results are taken in input order and partial aggregates are merged by their input
-//! position, the rows (and their order) do not depend on the number of threads.
+//! position, the rows (and their order) do not depend on the number of threads. Workers number
+//! a chunk's lines from its start; the line numbers in its warnings and errors are moved to
+//! where the chunk is in its input as the results are taken back in order.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -14,11 +17,11 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
 
 use sumoql_exec::{AggregateStage, Pipeline, RunOptions};
-use sumoql_io::read::{InputSource, LineDecoder, ReadError};
-use sumoql_value::{Record, WarningKind, Warnings};
+use sumoql_io::read::{InputSource, LineDecoder, LineError, PlainFile, ReadError};
+use sumoql_value::{Record, Sample, WarningKind, Warnings};
 
 use crate::parsers::RawLines;
-use crate::run::RunError;
+use crate::run::{RunError, RunSummary};
 
 /// The size of the chunks the reader hands to workers. A line longer than this makes its
 /// chunk longer; no line is ever cut.
@@ -28,6 +31,10 @@ pub const CHUNK_BYTES: usize = 1 << 20;
 /// memory a streaming query uses, whatever the size of the input.
 pub const CHUNKS_IN_FLIGHT_PER_WORKER: usize = 4;
 
+/// How much more of a plain file a worker reads at a time when the last line of its span goes
+/// on past the span's end.
+const SPAN_EXTENSION_BYTES: u64 = 1 << 16;
+
 /// Whole lines of one input, in input order.
 #[derive(Clone)]
 pub(crate) struct Chunk {
@@ -35,26 +42,20 @@ pub(crate) struct Chunk {
     seq: u64,
     /// Which input (an index into the names).
     source: usize,
-    /// The number of the chunk's first line in its input.
-    first_line: u64,
+    /// The chunk's lines, from byte `start` on.
     bytes: Vec<u8>,
+    start: usize,
 }
 
 impl Chunk {
-    /// The chunk at position `seq` of the whole input: lines of input `source` from line
-    /// `first_line` on.
-    pub(crate) fn new(seq: u64, source: usize, first_line: u64, bytes: Vec<u8>) -> Chunk {
+    /// The chunk at position `seq` of the whole input: lines of input `source`.
+    pub(crate) fn new(seq: u64, source: usize, bytes: Vec<u8>) -> Chunk {
         Chunk {
             seq,
             source,
-            first_line,
             bytes,
+            start: 0,
         }
-    }
-
-    /// The chunk's bytes.
-    pub(crate) fn bytes(&self) -> &[u8] {
-        &self.bytes
     }
 
     /// A chunk of in-memory lines, for runs without files.
@@ -64,19 +65,12 @@ impl Chunk {
             bytes.extend_from_slice(line.as_bytes());
             bytes.push(b'\n');
         }
-        Chunk {
-            seq: 0,
-            source: 0,
-            first_line: 1,
-            bytes,
-        }
+        Chunk::new(0, 0, bytes)
     }
-}
 
-impl Chunk {
-    /// The chunk's position in the whole input.
-    pub(crate) fn seq(&self) -> u64 {
-        self.seq
+    /// The chunk's bytes.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.bytes[self.start..]
     }
 
     /// The name of the chunk's input, from the names of all inputs.
@@ -84,12 +78,15 @@ impl Chunk {
         names.get(self.source).map_or("-", String::as_str)
     }
 
-    /// Each line of the chunk (without its line end): its number in its input, its position
-    /// in the whole input (as [`Worker::process`] sets it) and its bytes.
+    /// Each line of the chunk (without its line end): its number, counting the chunk's first
+    /// line as line 1 (the scan moves the numbers a chunk reports to where the chunk is in
+    /// its input), its position in the whole input (as [`Worker::process`] sets it) and its
+    /// bytes.
     pub(crate) fn lines(&self) -> impl Iterator<Item = (u64, u64, &[u8])> {
-        let (seq, first_line) = (self.seq, self.first_line);
-        let body = self.bytes.strip_suffix(b"\n").unwrap_or(&self.bytes);
-        let mut rest = (!self.bytes.is_empty()).then_some(body);
+        let seq = self.seq;
+        let bytes = self.bytes();
+        let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+        let mut rest = (!bytes.is_empty()).then_some(body);
         let lines = std::iter::from_fn(move || {
             let current = rest?;
             match memchr::memchr(b'\n', current) {
@@ -106,13 +103,80 @@ impl Chunk {
         // Chunks hold far fewer than 2^32 lines, so the position orders lines across chunks.
         lines.enumerate().map(move |(index, line)| {
             let line = line.strip_suffix(b"\r").unwrap_or(line);
-            (first_line + index as u64, (seq << 32) | index as u64, line)
+            (index as u64 + 1, (seq << 32) | index as u64, line)
         })
     }
 }
 
-/// What the parallel scan needs of a worker: a result per chunk, which says which chunk it is
-/// for, and a partial result once the input ends.
+/// What a worker tells of a chunk besides its records. Its line numbers count the chunk's
+/// first line as line 1 until the scan moves them to where the chunk is in its input.
+#[derive(Default)]
+pub(crate) struct ChunkReport {
+    warnings: Warnings,
+    /// Lines read (blank lines excluded).
+    lines_read: u64,
+    /// Lines seen, blank ones included: the number of the last one.
+    lines_seen: u64,
+    /// With `--strict`, the first malformed line, which ends the run.
+    fatal: Option<RunError>,
+}
+
+impl ChunkReport {
+    /// Notes line `number` of the chunk; says whether it is read (blank lines are not).
+    pub(crate) fn read_line(&mut self, number: u64, line: &[u8]) -> bool {
+        self.lines_seen = number;
+        let blank = line.iter().all(u8::is_ascii_whitespace);
+        self.lines_read += u64::from(!blank);
+        !blank
+    }
+
+    /// The warnings, for the worker's other warnings to join.
+    pub(crate) fn warnings(&mut self) -> &mut Warnings {
+        &mut self.warnings
+    }
+
+    /// Reports malformed line `number` of input `name`: a warning, or with `strict` the end of
+    /// the run. Says whether the chunk's scan goes on.
+    pub(crate) fn malformed_line(
+        &mut self,
+        strict: bool,
+        name: &str,
+        number: u64,
+        error: LineError,
+    ) -> bool {
+        if strict {
+            self.fatal = Some(RunError::MalformedLine {
+                source_name: name.to_string(),
+                line: number,
+                message: error.0,
+            });
+            return false;
+        }
+        self.warnings
+            .add_with_sample(WarningKind::MalformedLine, || {
+                Sample::at_line(&format!("{name}:"), number, &format!(": {error}"))
+            });
+        true
+    }
+
+    /// Moves the line numbers by `lines`, the lines of the input before the chunk.
+    fn shift_lines(&mut self, lines: u64) {
+        self.warnings.shift_lines(lines);
+        if let Some(RunError::MalformedLine { line, .. }) = &mut self.fatal {
+            *line += lines;
+        }
+    }
+
+    /// Adds the report to a run's summary; the malformed line that ends the run is an error.
+    pub(crate) fn add_to(self, summary: &mut RunSummary) -> Result<(), RunError> {
+        summary.lines_read += self.lines_read;
+        summary.warnings.merge(self.warnings);
+        self.fatal.map_or(Ok(()), Err)
+    }
+}
+
+/// What the parallel scan needs of a worker: a result per chunk, with a report on the chunk's
+/// lines, and a partial result once the input ends.
 pub(crate) trait ChunkWorker {
     /// What the worker makes of one chunk.
     type Output: Send;
@@ -120,8 +184,8 @@ pub(crate) trait ChunkWorker {
     type Partial: Send;
     /// Processes one chunk.
     fn process(&mut self, chunk: &Chunk, names: &[String]) -> Self::Output;
-    /// The chunk position an output is for (outputs are taken back in that order).
-    fn seq_of(output: &Self::Output) -> u64;
+    /// The report part of an output.
+    fn report(output: &mut Self::Output) -> &mut ChunkReport;
     /// Ends the input.
     fn into_partial(self) -> Self::Partial;
 }
@@ -134,8 +198,8 @@ impl ChunkWorker for Worker {
         Worker::process(self, chunk, names)
     }
 
-    fn seq_of(output: &ChunkResult) -> u64 {
-        output.seq
+    fn report(output: &mut ChunkResult) -> &mut ChunkReport {
+        &mut output.report
     }
 
     fn into_partial(self) -> Option<AggregateStage> {
@@ -145,13 +209,10 @@ impl ChunkWorker for Worker {
 
 /// What a worker made of one chunk.
 pub(crate) struct ChunkResult {
-    seq: u64,
     /// Records that came out of the worker's stages (none when it aggregates).
     pub(crate) records: Vec<Record>,
-    pub(crate) warnings: Warnings,
-    pub(crate) lines_read: u64,
-    /// With `--strict`, the first malformed line, which ends the run.
-    pub(crate) fatal: Option<RunError>,
+    /// The chunk's warnings, lines read and malformed line.
+    pub(crate) report: ChunkReport,
 }
 
 /// One worker's decoder and pipeline.
@@ -188,21 +249,18 @@ impl Worker {
 
     /// Decodes, filters and runs every line of `chunk`.
     pub(crate) fn process(&mut self, chunk: &Chunk, names: &[String]) -> ChunkResult {
-        let name = names.get(chunk.source).map_or("-", String::as_str);
-        let mut warnings = Warnings::new();
-        let mut lines_read = 0;
-        let mut fatal = None;
+        let name = chunk.source_name(names);
+        let mut report = ChunkReport::default();
         if let Some(raw) = &mut self.raw {
             self.decoder.set_default_category(raw.category_for(name));
         }
-        for (this_line, position, line) in chunk.lines() {
+        for (number, position, line) in chunk.lines() {
             self.pipeline.set_position(position);
-            if line.iter().all(u8::is_ascii_whitespace) {
+            if !report.read_line(number, line) {
                 continue;
             }
-            lines_read += 1;
             if let Some(raw) = &mut self.raw {
-                if let Some(decoded) = raw.decode(line, name, this_line) {
+                if let Some(decoded) = raw.decode(line, name, number) {
                     if let Some(record) = decoded.filter(|r| self.pipeline.admits(r)) {
                         self.pipeline.push_admitted(record);
                     }
@@ -212,33 +270,25 @@ impl Worker {
             let pipeline = &mut self.pipeline;
             match self
                 .decoder
-                .decode_filtered(line, name, &mut warnings, |record| pipeline.admits(record))
-            {
+                .decode_filtered(line, name, report.warnings(), |record| {
+                    pipeline.admits(record)
+                }) {
                 Ok(Some(record)) => self.pipeline.push_admitted(record),
                 Ok(None) => {}
-                Err(error) if self.strict => {
-                    fatal = Some(RunError::MalformedLine {
-                        source_name: name.to_string(),
-                        line: this_line,
-                        message: error.0,
-                    });
-                    break;
+                Err(error) => {
+                    if !report.malformed_line(self.strict, name, number, error) {
+                        break;
+                    }
                 }
-                Err(error) => warnings.add_with_sample(WarningKind::MalformedLine, || {
-                    format!("{name}:{this_line}: {error}")
-                }),
             }
         }
         if let Some(raw) = &mut self.raw {
-            raw.report(name, &mut warnings);
+            raw.report(name, report.warnings());
         }
-        warnings.merge(self.pipeline.take_warnings());
+        report.warnings().merge(self.pipeline.take_warnings());
         ChunkResult {
-            seq: chunk.seq,
             records: self.pipeline.take_output(),
-            warnings,
-            lines_read,
-            fatal,
+            report,
         }
     }
 
@@ -266,6 +316,76 @@ pub(crate) fn scan_parallel<W: ChunkWorker>(
     })
 }
 
+/// What the reader hands a worker.
+pub(crate) enum Work<'c> {
+    /// Lines read already (from a stream, or held in memory).
+    Lines(Cow<'c, Chunk>),
+    /// A span of a plain file, for the worker to read itself: the bytes then arrive in the
+    /// cache of the core that scans them, and no thread copies the whole input alone.
+    Span(FileSpan),
+}
+
+/// The lines of a plain file that start in the bytes `start..end`.
+pub(crate) struct FileSpan {
+    /// The position of the span's chunk in the whole input.
+    seq: u64,
+    /// Which input (an index into the names).
+    source: usize,
+    file: Arc<PlainFile>,
+    start: u64,
+    end: u64,
+}
+
+impl FileSpan {
+    /// Reads the span's lines into `buffer` (its bytes are reused): from the first line that
+    /// starts in the span to the end of the last one, which may go on past the span's end.
+    fn read(&self, mut buffer: Vec<u8>) -> std::io::Result<Chunk> {
+        // The byte before the span tells whether a line starts at its first byte.
+        let from = self.start.saturating_sub(1);
+        let mut filled = (self.end - from) as usize;
+        buffer.resize(filled, 0);
+        self.file.read_exact_at(&mut buffer, from)?;
+        // The first line that starts in the span follows the first line end from `start - 1`
+        // on, if that is before the span's last byte.
+        let start = match self.start {
+            0 => 0,
+            _ => match memchr::memchr(b'\n', &buffer[..filled - 1]) {
+                Some(end) => end + 1,
+                None => {
+                    buffer.clear();
+                    return Ok(self.chunk(buffer, 0));
+                }
+            },
+        };
+        // The last line that starts in the span ends at the first line end from `end - 1` on.
+        let (mut search_from, mut next) = (filled - 1, self.end);
+        let lines_end = loop {
+            if let Some(found) = memchr::memchr(b'\n', &buffer[search_from..]) {
+                break search_from + found + 1;
+            }
+            if next >= self.file.size() {
+                break filled;
+            }
+            let more = (self.file.size() - next).min(SPAN_EXTENSION_BYTES);
+            buffer.resize(filled + more as usize, 0);
+            self.file.read_exact_at(&mut buffer[filled..], next)?;
+            (search_from, filled, next) = (filled, filled + more as usize, next + more);
+        };
+        buffer.truncate(lines_end);
+        Ok(self.chunk(buffer, start))
+    }
+
+    /// The span's chunk: the lines of `bytes` from byte `start` on.
+    fn chunk(&self, bytes: Vec<u8>, start: usize) -> Chunk {
+        Chunk {
+            seq: self.seq,
+            source: self.source,
+            bytes,
+            start,
+        }
+    }
+}
+
 /// The buffers of chunks already scanned, for the reader to fill again: the scan then needs
 /// no new memory once the first chunks are out, and pays no page faults for it.
 #[derive(Default)]
@@ -288,24 +408,32 @@ impl SpareBuffers {
     }
 }
 
-/// The scan itself, over the chunks `produce` hands to its `send` function on a thread of its
-/// own (owned chunks read from files, or chunks borrowed from memory). `send` waits while
-/// [`CHUNKS_IN_FLIGHT_PER_WORKER`] chunks per worker are out and not yet taken back in order,
-/// and says `false` when the scan is stopping.
+/// A worker's output for the chunk at position `seq`, which is of input `source`; or the
+/// error reading it.
+struct Done<O> {
+    seq: u64,
+    source: usize,
+    output: Result<O, RunError>,
+}
+
+/// The scan itself, over the work `produce` hands to its `send` function on a thread of its
+/// own (spans of plain files, chunks read from streams, or chunks borrowed from memory).
+/// `send` waits while [`CHUNKS_IN_FLIGHT_PER_WORKER`] chunks per worker are out and not yet
+/// taken back in order, and says `false` when the scan is stopping.
 pub(crate) fn scan_chunks<'c, W: ChunkWorker>(
     names: &[String],
     threads: usize,
     make_worker: &(dyn Fn() -> W + Sync),
     take: &mut dyn FnMut(W::Output) -> Result<(), RunError>,
     spare: Option<&SpareBuffers>,
-    produce: impl FnOnce(&mut dyn FnMut(Cow<'c, Chunk>) -> bool) -> Result<(), RunError> + Send,
+    produce: impl FnOnce(&mut dyn FnMut(Work<'c>) -> bool) -> Result<(), RunError> + Send,
 ) -> Result<Vec<W::Partial>, RunError> {
     let threads = threads.max(1);
     let stop = AtomicBool::new(false);
     let in_flight = threads * CHUNKS_IN_FLIGHT_PER_WORKER;
-    let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Cow<'c, Chunk>>(threads * 2);
-    let chunk_rx = Mutex::new(chunk_rx);
-    let (result_tx, result_rx) = mpsc::channel::<W::Output>();
+    let (work_tx, work_rx) = mpsc::sync_channel::<Work<'c>>(threads * 2);
+    let work_rx = Mutex::new(work_rx);
+    let (done_tx, done_rx) = mpsc::channel::<Done<W::Output>>();
     let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(in_flight);
     for _ in 0..in_flight {
         // The channel holds exactly `in_flight` permits, so these sends never block.
@@ -314,28 +442,58 @@ pub(crate) fn scan_chunks<'c, W: ChunkWorker>(
     std::thread::scope(|scope| {
         let stop_producing = &stop;
         let producer = scope.spawn(move || {
-            let mut send = |chunk: Cow<'c, Chunk>| {
+            let mut send = |work: Work<'c>| {
                 !stop_producing.load(Ordering::Relaxed)
                     && permit_rx.recv().is_ok()
-                    && chunk_tx.send(chunk).is_ok()
+                    && work_tx.send(work).is_ok()
             };
             produce(&mut send)
         });
         let workers: Vec<_> = (0..threads)
             .map(|_| {
-                let result_tx = result_tx.clone();
-                let (chunk_rx, stop) = (&chunk_rx, &stop);
+                let done_tx = done_tx.clone();
+                let (work_rx, stop) = (&work_rx, &stop);
                 scope.spawn(move || {
                     let mut worker = make_worker();
-                    while let Some(chunk) = next_chunk(chunk_rx) {
+                    let mut buffer = Vec::new();
+                    while let Some(work) = next_work(work_rx) {
                         if stop.load(Ordering::Relaxed) {
                             continue;
                         }
-                        let result = worker.process(&chunk, names);
-                        if let Some(spare) = spare {
-                            spare.give(chunk);
-                        }
-                        if result_tx.send(result).is_err() {
+                        let done = match work {
+                            Work::Lines(chunk) => {
+                                let output = worker.process(&chunk, names);
+                                let (seq, source) = (chunk.seq, chunk.source);
+                                if let Some(spare) = spare {
+                                    spare.give(chunk);
+                                }
+                                Done {
+                                    seq,
+                                    source,
+                                    output: Ok(output),
+                                }
+                            }
+                            Work::Span(span) => {
+                                let output = match span.read(std::mem::take(&mut buffer)) {
+                                    Ok(chunk) => {
+                                        let output = worker.process(&chunk, names);
+                                        buffer = chunk.bytes;
+                                        Ok(output)
+                                    }
+                                    Err(error) => {
+                                        let name = names.get(span.source).cloned();
+                                        let name = name.unwrap_or_default();
+                                        Err(RunError::Read(ReadError::Read(name, error)))
+                                    }
+                                };
+                                Done {
+                                    seq: span.seq,
+                                    source: span.source,
+                                    output,
+                                }
+                            }
+                        };
+                        if done_tx.send(done).is_err() {
                             break;
                         }
                     }
@@ -343,16 +501,20 @@ pub(crate) fn scan_chunks<'c, W: ChunkWorker>(
                 })
             })
             .collect();
-        drop(result_tx);
+        drop(done_tx);
         let mut outcome = Ok(());
         let mut pending = BTreeMap::new();
         let mut next_seq = 0;
-        for result in result_rx {
-            pending.insert(W::seq_of(&result), result);
-            while let Some(result) = pending.remove(&next_seq) {
+        let mut numbering = LineNumbering::default();
+        for done in done_rx {
+            pending.insert(done.seq, done);
+            while let Some(done) = pending.remove(&next_seq) {
                 next_seq += 1;
                 if outcome.is_ok() {
-                    outcome = take(result);
+                    outcome = done.output.and_then(|mut output| {
+                        numbering.place(done.source, W::report(&mut output));
+                        take(output)
+                    });
                     if outcome.is_err() {
                         stop.store(true, Ordering::Relaxed);
                     }
@@ -372,36 +534,68 @@ pub(crate) fn scan_chunks<'c, W: ChunkWorker>(
     })
 }
 
-fn next_chunk<'c>(chunk_rx: &Mutex<Receiver<Cow<'c, Chunk>>>) -> Option<Cow<'c, Chunk>> {
-    chunk_rx.lock().ok()?.recv().ok()
+fn next_work<'c>(work_rx: &Mutex<Receiver<Work<'c>>>) -> Option<Work<'c>> {
+    work_rx.lock().ok()?.recv().ok()
 }
 
-/// The reader thread: every source in turn, cut into chunks of whole lines and handed to
-/// `send` until it says the scan is stopping.
+/// Where the chunks taken back in order are in their inputs, in lines.
+#[derive(Default)]
+struct LineNumbering {
+    /// The input of the last chunk placed, and how many lines of it came before the next one.
+    source: Option<usize>,
+    lines_before: u64,
+}
+
+impl LineNumbering {
+    /// Moves the line numbers of the report on the next chunk, of input `source`, to where
+    /// the chunk is in that input.
+    fn place(&mut self, source: usize, report: &mut ChunkReport) {
+        if self.source != Some(source) {
+            (self.source, self.lines_before) = (Some(source), 0);
+        }
+        report.shift_lines(self.lines_before);
+        self.lines_before += report.lines_seen;
+    }
+}
+
+/// The reader thread: every source in turn, handed to `send` until it says the scan is
+/// stopping. A plain file goes out as spans for the workers to read; any other input (gzip,
+/// standard input) is read here and cut into chunks of whole lines.
 fn read_chunks<'c>(
     sources: &[InputSource],
-    send: &mut dyn FnMut(Cow<'c, Chunk>) -> bool,
+    send: &mut dyn FnMut(Work<'c>) -> bool,
     spare: &SpareBuffers,
 ) -> Result<(), RunError> {
     let mut seq = 0;
     for (index, source) in sources.iter().enumerate() {
+        if let Some(file) = source.open_plain()? {
+            let file = Arc::new(file);
+            for start in (0..file.size()).step_by(CHUNK_BYTES) {
+                let end = file.size().min(start + CHUNK_BYTES as u64);
+                let file = Arc::clone(&file);
+                let span = FileSpan {
+                    seq,
+                    source: index,
+                    file,
+                    start,
+                    end,
+                };
+                seq += 1;
+                if !send(Work::Span(span)) {
+                    return Ok(());
+                }
+            }
+            continue;
+        }
         let mut reader = source.open_bytes()?;
-        let mut first_line = 1;
         let mut carry = Vec::new();
         loop {
             let (bytes, ended) = next_block(&mut *reader, &mut carry, spare.take())
                 .map_err(|e| RunError::Read(ReadError::Read(source.name(), e)))?;
             if !bytes.is_empty() {
-                let lines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
-                let chunk = Chunk {
-                    seq,
-                    source: index,
-                    first_line,
-                    bytes,
-                };
+                let chunk = Chunk::new(seq, index, bytes);
                 seq += 1;
-                first_line += lines;
-                if !send(Cow::Owned(chunk)) {
+                if !send(Work::Lines(Cow::Owned(chunk))) {
                     return Ok(());
                 }
             }
@@ -437,5 +631,57 @@ pub(crate) fn next_block(
             return Ok((block, false));
         }
         // No line end in the new bytes: the line goes on; read more into the same block.
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lines that the spans of `size` bytes of a file holding `content` read, joined.
+    fn spans_joined(path: &std::path::Path, content: &[u8], size: u64) -> Vec<u8> {
+        std::fs::write(path, content).unwrap();
+        let source = InputSource::File(path.to_path_buf());
+        let file = Arc::new(source.open_plain().unwrap().unwrap());
+        let mut joined = Vec::new();
+        for (seq, start) in (0..file.size()).step_by(size as usize).enumerate() {
+            let end = file.size().min(start + size);
+            let file = Arc::clone(&file);
+            let seq = seq as u64;
+            let span = FileSpan {
+                seq,
+                source: 0,
+                file,
+                start,
+                end,
+            };
+            let chunk = span.read(vec![b'x'; 3]).unwrap();
+            assert_eq!(chunk.seq, seq);
+            joined.extend_from_slice(chunk.bytes());
+        }
+        joined
+    }
+
+    #[test]
+    fn the_spans_of_a_plain_file_read_each_line_once_in_order() {
+        let path = std::env::temp_dir().join(format!("sumoql-spans-{}", std::process::id()));
+        let long = "y".repeat(150_000);
+        let contents = [
+            String::new(),
+            "\n".to_string(),
+            "a".to_string(),
+            "a\n".to_string(),
+            "\n\nab\n\n\ncd".to_string(),
+            "{\"k\":1}\r\n{\"k\":22}\r\n\r\n{\"k\":333}\n".to_string(),
+            format!("ab\n{long}\ncd\n{long}"),
+            format!("{long}\n\n"),
+        ];
+        for content in &contents {
+            for size in [1, 2, 3, 5, 8, 64, 65_536, 200_000] {
+                let joined = spans_joined(&path, content.as_bytes(), size);
+                assert!(joined == content.as_bytes(), "spans of {size} bytes");
+            }
+        }
+        std::fs::remove_file(&path).unwrap();
     }
 }

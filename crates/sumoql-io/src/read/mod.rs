@@ -16,5 +16,5 @@ pub use json_line::{LineDecoder, LineError, LineGuard, RawText};
 pub use json_text::{json_element, json_member, json_members, JsonText};
 pub use metadata::MetadataOptions;
 pub use raw_line::{is_raw_line, RawLineDecoder};
-pub use source::{expand_paths, InputSource, ReadError};
+pub use source::{expand_paths, InputSource, PlainFile, ReadError};
 pub use syslog::{parse_header, SyslogHeader};

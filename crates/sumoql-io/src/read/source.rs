@@ -49,6 +49,63 @@ impl InputSource {
     }
 }
 
+/// A plain file (not gzip) that several threads read at once, each at offsets of its own.
+/// It is read as it was when opened: bytes appended later are not read.
+#[derive(Debug)]
+pub struct PlainFile {
+    file: File,
+    size: u64,
+}
+
+impl InputSource {
+    /// The source as a [`PlainFile`] when it is one: a regular file whose content does not
+    /// start with the gzip magic. `None` for anything else (and on systems without reads at
+    /// an offset), which is read as a stream with [`InputSource::open_bytes`].
+    pub fn open_plain(&self) -> Result<Option<PlainFile>, ReadError> {
+        let InputSource::File(path) = self else {
+            return Ok(None);
+        };
+        if !cfg!(unix) {
+            return Ok(None);
+        }
+        let open_error = |e| ReadError::Open(path.clone(), e);
+        let file = File::open(path).map_err(open_error)?;
+        let metadata = file.metadata().map_err(open_error)?;
+        if !metadata.is_file() {
+            return Ok(None);
+        }
+        let plain = PlainFile {
+            file,
+            size: metadata.len(),
+        };
+        let mut magic = [0; 2];
+        let is_gzip =
+            plain.size >= 2 && plain.read_exact_at(&mut magic, 0).is_ok() && magic == [0x1f, 0x8b];
+        Ok((!is_gzip).then_some(plain))
+    }
+}
+
+impl PlainFile {
+    /// The file's size when it was opened.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Fills `buffer` with the bytes from `offset` on. Fails when the file ends first (it was
+    /// cut while being read).
+    #[cfg(unix)]
+    pub fn read_exact_at(&self, buffer: &mut [u8], offset: u64) -> io::Result<()> {
+        std::os::unix::fs::FileExt::read_exact_at(&self.file, buffer, offset)
+    }
+
+    /// Reads at an offset only on Unix; elsewhere [`InputSource::open_plain`] makes no plain
+    /// file.
+    #[cfg(not(unix))]
+    pub fn read_exact_at(&self, _buffer: &mut [u8], _offset: u64) -> io::Result<()> {
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
+}
+
 /// Errors opening or reading inputs.
 #[derive(Debug, Error)]
 pub enum ReadError {
