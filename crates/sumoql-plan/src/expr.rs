@@ -1,6 +1,7 @@
 //! Planned expressions: fields resolved to slots, functions resolved to implementations, and
 //! their evaluation under Sumo's rules (D5 three-valued logic, D6 text and numbers).
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
@@ -128,11 +129,20 @@ impl PlanExpr {
             PlanExpr::Regex(pattern) => Value::text(pattern),
             PlanExpr::Field(slot) => record.get(*slot).clone(),
             PlanExpr::Call { function, args } => {
-                let mut values = Vec::with_capacity(args.len());
-                for arg in args {
-                    values.push(arg.evaluate(record, ctx)?);
+                // Most calls take a few arguments: their values are gathered on the stack.
+                let mut few: [Value; 4] = Default::default();
+                let mut many = Vec::new();
+                let values = match few.get_mut(..args.len()) {
+                    Some(values) => values,
+                    None => {
+                        many.resize(args.len(), Value::Null);
+                        &mut many[..]
+                    }
+                };
+                for (value, arg) in values.iter_mut().zip(args) {
+                    *value = arg.evaluate(record, ctx)?;
                 }
-                function.call(&values, ctx)?
+                function.call(values, ctx)?
             }
             PlanExpr::Unary { op, operand } => {
                 let value = operand.evaluate(record, ctx)?;
@@ -148,8 +158,8 @@ impl PlanExpr {
                 }
             }
             PlanExpr::Binary { op, left, right } => {
-                let a = left.evaluate(record, ctx)?;
-                let b = right.evaluate(record, ctx)?;
+                let a = left.evaluate_borrowed(record, ctx)?;
+                let b = right.evaluate_borrowed(record, ctx)?;
                 binary(*op, &a, &b)
             }
             PlanExpr::In {
@@ -157,7 +167,7 @@ impl PlanExpr {
                 list,
                 negated,
             } => {
-                let needle = value.evaluate(record, ctx)?;
+                let needle = value.evaluate_borrowed(record, ctx)?;
                 let mut membership = Membership::default();
                 for item in list {
                     // Literals (the usual list) are compared in place, without a copy.
@@ -172,7 +182,7 @@ impl PlanExpr {
                 value,
                 pattern,
                 negated,
-            } => match value.evaluate(record, ctx)?.to_text() {
+            } => match value.evaluate_borrowed(record, ctx)?.to_text() {
                 Some(text) => Value::Bool(pattern.is_match(&text) != *negated),
                 None => Value::Null,
             },
@@ -190,6 +200,19 @@ impl PlanExpr {
                     b
                 }
             }
+        })
+    }
+
+    /// [`PlanExpr::evaluate`], borrowing the value when it is a field or a literal.
+    fn evaluate_borrowed<'a>(
+        &'a self,
+        record: &'a Record,
+        ctx: &mut CallContext,
+    ) -> Result<Cow<'a, Value>, RecordDropped> {
+        Ok(match self {
+            PlanExpr::Field(slot) => Cow::Borrowed(record.get(*slot)),
+            PlanExpr::Literal(value) => Cow::Borrowed(value),
+            _ => Cow::Owned(self.evaluate(record, ctx)?),
         })
     }
 

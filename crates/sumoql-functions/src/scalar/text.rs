@@ -31,6 +31,10 @@ impl ScalarFunction for Concat {
             example!("concat(\"user\", \"-\", 42)", "\"user-42\""),
             example!("concat(\"a\", null, \"b\")", "\"ab\""),
             example!("concat(null)", "\"\""),
+            example!(
+                "concat(\"2024\", \"-\", \"03\", \"-\", \"04\", \"T\", 12)",
+                "\"2024-03-04T12\""
+            ),
         ];
         EXAMPLES
     }
