@@ -364,7 +364,8 @@ impl LineDecoder {
 
     /// Where the value of the last top-level member keyed by the wanted field at `index` is.
     fn member_value(&self, line: &[u8], index: usize) -> Option<std::ops::Range<usize>> {
-        let member = &self.members[self.keys.last_member(index, line, &self.members)?];
+        let escapes = self.index.backslash;
+        let member = &self.members[self.keys.last_member(index, line, &self.members, escapes)?];
         Some(member.value_start..member.value_end)
     }
 

@@ -16,8 +16,12 @@ struct Key {
     name: Box<str>,
     /// The name's first eight bytes, as [`prefix`] reads them.
     first: u64,
+    /// Which bits of a word read at the start of a key hold the name's first eight bytes.
+    first_mask: u64,
     /// The name's next eight bytes, as [`prefix`] reads them.
     second: u64,
+    /// Which bits of the word read eight bytes into a key hold the name's next eight bytes.
+    second_mask: u64,
 }
 
 impl KeyTable {
@@ -29,42 +33,85 @@ impl KeyTable {
                 .map(|name| Key {
                     name: name.into(),
                     first: prefix(name.as_bytes()),
+                    first_mask: mask(name.len()),
                     second: prefix(name.as_bytes().get(8..).unwrap_or_default()),
+                    second_mask: mask(name.len().saturating_sub(8)),
                 })
                 .collect(),
         }
     }
 
     /// The index of the last of `members` (of the object whose text is `bytes`) whose key is
-    /// the name at `index`.
-    pub fn last_member(&self, index: usize, bytes: &[u8], members: &[Member]) -> Option<usize> {
+    /// the name at `index`. `escapes` says whether a key may be written with escapes: only
+    /// a line holding a backslash has such keys.
+    #[inline]
+    pub fn last_member(
+        &self,
+        index: usize,
+        bytes: &[u8],
+        members: &[Member],
+        escapes: bool,
+    ) -> Option<usize> {
         let key = &self.keys[index];
-        members.iter().rposition(|member| key.is(member, bytes))
+        if escapes {
+            members.iter().rposition(|member| {
+                if member.key_escaped {
+                    key.is_decoded(member, bytes)
+                } else {
+                    key.is_written(member, bytes)
+                }
+            })
+        } else {
+            members
+                .iter()
+                .rposition(|member| key.is_written(member, bytes))
+        }
     }
 }
 
 impl Key {
-    /// Whether `member` (of the object whose text is `bytes`) has this key.
-    #[inline]
-    fn is(&self, member: &Member, bytes: &[u8]) -> bool {
-        let name = self.name.as_bytes();
-        if member.key_escaped {
-            // An escaped key is decoded; its quotes are ASCII, so the slice is UTF-8 when
-            // the line is.
-            let quoted = &bytes[member.key_start - 1..member.key_end + 1];
-            return std::str::from_utf8(quoted)
-                .ok()
-                .and_then(decode_string)
-                .is_some_and(|key| key.as_bytes() == name);
-        }
-        if member.key_end - member.key_start != name.len() {
+    /// Whether `member`, whose key is written without escapes, has this key: most members
+    /// are told apart by their length, and a name of up to sixteen bytes is compared as two
+    /// words, in a few instructions that keep the search's loop in registers; the rest is
+    /// done out of it.
+    #[inline(always)]
+    fn is_written(&self, member: &Member, bytes: &[u8]) -> bool {
+        let length = self.name.len();
+        if member.key_end - member.key_start != length {
             return false;
         }
-        let from_key = &bytes[member.key_start..];
+        match bytes.get(member.key_start..member.key_start + 16) {
+            Some(words) if length <= 16 => {
+                let (first, second) = words.split_at(8);
+                let word = |bytes: &[u8]| u64::from_le_bytes(bytes.try_into().unwrap_or_default());
+                word(first) & self.first_mask == self.first
+                    && word(second) & self.second_mask == self.second
+            }
+            _ => self.is_at(&bytes[member.key_start..]),
+        }
+    }
+
+    /// Whether the bytes of `from_key` (a key as long as this name, and whatever follows it
+    /// in the line) begin with this name.
+    #[inline(never)]
+    fn is_at(&self, from_key: &[u8]) -> bool {
+        let name = self.name.as_bytes();
         word_at(from_key, 0, name.len()) == self.first
             && (name.len() <= 8
                 || word_at(from_key, 8, name.len()) == self.second
                     && (name.len() <= 16 || from_key[16..name.len()] == name[16..]))
+    }
+
+    /// Whether `member`, whose key is written with escapes, has this key once decoded.
+    #[cold]
+    #[inline(never)]
+    fn is_decoded(&self, member: &Member, bytes: &[u8]) -> bool {
+        // The key's quotes are ASCII, so the slice is UTF-8 when the line is.
+        let quoted = &bytes[member.key_start - 1..member.key_end + 1];
+        std::str::from_utf8(quoted)
+            .ok()
+            .and_then(decode_string)
+            .is_some_and(|key| key == *self.name)
     }
 }
 
@@ -76,15 +123,18 @@ impl Key {
 fn word_at(from_key: &[u8], offset: usize, length: usize) -> u64 {
     let wanted = length.saturating_sub(offset).min(8);
     match from_key.get(offset..offset + 8) {
-        Some(word) => {
-            let word = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
-            match wanted {
-                0 => 0,
-                8 => word,
-                _ => word & (u64::MAX >> (64 - 8 * wanted)),
-            }
-        }
+        Some(word) => u64::from_le_bytes(word.try_into().unwrap_or([0; 8])) & mask(wanted),
         None => prefix(&from_key[offset..offset + wanted]),
+    }
+}
+
+/// The bits of a little-endian word that hold its first `length` bytes (all of them from
+/// eight bytes on).
+fn mask(length: usize) -> u64 {
+    match length {
+        0 => 0,
+        1..=7 => u64::MAX >> (64 - 8 * length),
+        _ => u64::MAX,
     }
 }
 
@@ -125,7 +175,7 @@ mod tests {
             (0..names.len())
                 .map(|i| {
                     table
-                        .last_member(i, line.as_bytes(), &members)
+                        .last_member(i, line.as_bytes(), &members, true)
                         .map(|m| members[m].value(line).to_string())
                 })
                 .collect()
