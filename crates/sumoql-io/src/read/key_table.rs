@@ -174,9 +174,12 @@ mod tests {
             scan_object(line, &mut members).unwrap();
             (0..names.len())
                 .map(|i| {
-                    table
-                        .last_member(i, line.as_bytes(), &members, true)
-                        .map(|m| members[m].value(line).to_string())
+                    let found = table.last_member(i, line.as_bytes(), &members, true);
+                    if !line.contains('\\') {
+                        let plain = table.last_member(i, line.as_bytes(), &members, false);
+                        assert_eq!(found, plain, "{line}");
+                    }
+                    found.map(|m| members[m].value(line).to_string())
                 })
                 .collect()
         };
@@ -242,5 +245,79 @@ mod tests {
         );
         assert_eq!(found(&line)[10].as_deref(), Some("4"));
         assert_eq!(found(&line)[..10], expect([None; 11])[..10]);
+    }
+
+    /// The search against a plain one (every key decoded, the last equal one taken), on lines
+    /// made of keys that differ from the wanted names in one byte (the first, the eighth, the
+    /// ninth, the sixteenth, the seventeenth, the last), in length, or only in being written
+    /// with escapes, repeated before and after the wanted ones and ending the line.
+    #[test]
+    fn matches_a_plain_search_on_near_miss_keys() {
+        let long = "k".repeat(300);
+        let names: Vec<String> = [
+            "",
+            "a",
+            "ab",
+            "dest_ip",
+            "dest_por",
+            "dest_port",
+            "bytes_out",
+            "dest_port_numbe",
+            "dest_port_number",
+            "dest_port_number1",
+            "_sourceCategory",
+            &long,
+        ]
+        .map(str::to_string)
+        .to_vec();
+        let mut keys: Vec<String> = Vec::new();
+        for name in &names {
+            keys.push(name.clone());
+            keys.push(format!("{name}x"));
+            keys.push(format!("x{name}"));
+            if !name.is_empty() {
+                keys.push(name[..name.len() - 1].to_string());
+                // The name with its first byte escaped, then its last.
+                let bytes = name.as_bytes();
+                keys.push(format!("\\u{:04x}{}", bytes[0], &name[1..]));
+                let last = bytes.len() - 1;
+                keys.push(format!("{}\\u{:04x}", &name[..last], bytes[last]));
+            }
+            for at in [0, 7, 8, 15, 16, name.len().saturating_sub(1)] {
+                if at < name.len() {
+                    let mut changed = name.clone().into_bytes();
+                    changed[at] = if changed[at] == b'Z' { b'Y' } else { b'Z' };
+                    keys.extend(String::from_utf8(changed).ok());
+                }
+            }
+        }
+        let table = KeyTable::new(names.iter().map(String::as_str));
+        let mut seed = 12345u64;
+        let mut next = |below: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % below
+        };
+        for line_number in 0..3000 {
+            let count = 1 + next(12);
+            let members: Vec<String> = (0..count)
+                .map(|i| format!(r#""{}":{}"#, keys[next(keys.len())], line_number * 100 + i))
+                .collect();
+            let line = format!("{{{}}}", members.join(","));
+            let mut scanned = Vec::new();
+            scan_object(&line, &mut scanned).unwrap();
+            for (index, name) in names.iter().enumerate() {
+                let plain = scanned
+                    .iter()
+                    .rposition(|m| super::super::json_line::key_text(&line, m) == name.as_str());
+                let ours = table.last_member(index, line.as_bytes(), &scanned, true);
+                assert_eq!(ours, plain, "{name} in {line}");
+                if !line.contains('\\') {
+                    let ours = table.last_member(index, line.as_bytes(), &scanned, false);
+                    assert_eq!(ours, plain, "{name} in {line} (no escapes)");
+                }
+            }
+        }
     }
 }
