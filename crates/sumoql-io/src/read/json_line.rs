@@ -742,6 +742,18 @@ mod tests {
             r#"{"dest_port":"21","rest":[1,2}"#,
             r#"{"dest_port":"22","rest":[1,2}"#,
             r#"{"dest_port":"21"} {"#,
+            // Keys as long as a wanted one, or sharing its first eight bytes.
+            r#"{"dest_pore":"21","dest_port":"22","bytes_out":"21","dest_por":"21"}"#,
+            r#"{"dest_port":"21","dest_porT":"22","Dest_port":"22","dest_portt":"22"}"#,
+            // A wanted key written with escapes, before and after the plain one.
+            r#"{"dest_\u0070ort":"22","dest_port":"21"}"#,
+            r#"{"x":"a\\b","dest_port":"21","dest_porT":"22"}"#,
+            r#"{"dest_port":"21","x":1,"\u0064est_port":"22"}"#,
+            r#"{"src":"a","dest_port":"21","src":"b","\u0073rc":"c","src_":"d"}"#,
+            // Wanted keys ending the line, too near its end to be read as whole words.
+            r#"{"x":"1","dest_port":21}"#,
+            r#"{"x":"1","s":2}"#,
+            r#"{"a":1,"":2}"#,
         ];
         let fields = ["dest_port", "src", "source.ip", "source.ip.v", "a", "s", ""];
         let wanted = Value::text("21");
