@@ -1,6 +1,8 @@
 //! Finding a wanted field among a line's members: the members are searched from the last
 //! (the last of a repeated key wins), told apart by the length of their keys and then by
-//! their first eight bytes, so that most are passed over in a few instructions.
+//! their first sixteen bytes read as two words, so that most are passed over in a few
+//! instructions. (One pass finding every wanted field at once was measured and lost: the
+//! fields a reader wants mostly come early in a line, where each search stops.)
 
 use super::json_line::decode_string;
 use super::json_scan::Member;
