@@ -80,14 +80,25 @@ pub struct LineDecoder {
     index: LineIndex,
     /// The names of the wanted fields, to match keys quickly.
     keys: KeyTable,
-    /// For each slot, the wanted field filling it, if any.
-    field_of_slot: Vec<Option<usize>>,
+    /// For each slot, where a guard finds its raw text.
+    raw_sources: Vec<RawSource>,
     /// A record the early filter refused, kept to be filled again.
     spare: Option<Record>,
     /// The slots the early step may fill: what a refused record must have cleared.
     early_filled: Vec<SlotId>,
     /// The test that may refuse a line on its raw texts before its values are made.
     guard: Option<Arc<dyn LineGuard>>,
+}
+
+/// Where a [`LineGuard`] finds a slot's raw text.
+#[derive(Clone, Copy, Debug)]
+enum RawSource {
+    /// Nowhere before decoding: a time, the source's name, or a slot no field fills.
+    Unknown,
+    /// The whole line (`_raw`).
+    Line,
+    /// The value of the wanted field at this index.
+    Field(usize),
 }
 
 /// A field's text as a line gives it, before any value is made, for a [`LineGuard`].
@@ -146,14 +157,25 @@ impl LineDecoder {
             members: Vec::new(),
             index: LineIndex::default(),
             keys: KeyTable::new(fields.iter().map(|(name, _)| name.as_str())),
-            field_of_slot: vec![None; width],
+            raw_sources: vec![RawSource::Unknown; width],
             spare: None,
             early_filled: Vec::new(),
             guard: None,
         };
         for (i, field) in decoder.fields.iter().enumerate() {
-            if let Some(entry) = decoder.field_of_slot.get_mut(field.slot) {
-                *entry = Some(i);
+            if let Some(entry) = decoder.raw_sources.get_mut(field.slot) {
+                *entry = RawSource::Field(i);
+            }
+        }
+        // Metadata slots are known only once decoded, but for `_raw`, the line itself.
+        let metadata = [decoder.time, decoder.receipt, decoder.source_name];
+        for (metadata, source) in metadata
+            .into_iter()
+            .map(|m| (m, RawSource::Unknown))
+            .chain([(decoder.raw, RawSource::Line)])
+        {
+            if let Some(entry) = metadata.and_then(|m| decoder.raw_sources.get_mut(m.slot)) {
+                *entry = source;
             }
         }
         decoder.early_filled = decoder.early_filled_slots();
@@ -302,15 +324,10 @@ impl LineDecoder {
     /// The text `slot` will have once this line (with its members scanned) is decoded, as
     /// far as it is known without decoding.
     fn raw_text<'t>(&'t self, line: &'t [u8], slot: SlotId) -> RawText<'t> {
-        let is = |metadata: Option<MetadataSlot>| metadata.is_some_and(|m| m.slot == slot);
-        if is(self.raw) {
-            return RawText::Text(line);
-        }
-        if is(self.time) || is(self.receipt) || is(self.source_name) {
-            return RawText::Unknown;
-        }
-        let Some(field) = self.field_of_slot.get(slot).copied().flatten() else {
-            return RawText::Unknown;
+        let field = match self.raw_sources.get(slot) {
+            Some(RawSource::Field(field)) => *field,
+            Some(RawSource::Line) => return RawText::Text(line),
+            Some(RawSource::Unknown) | None => return RawText::Unknown,
         };
         let found = match self.field_bytes(line, field) {
             None => RawText::Null,
@@ -322,7 +339,7 @@ impl LineDecoder {
             },
         };
         match (&self.metadata.source_category, found) {
-            (Some(default), RawText::Null) if is(self.category) => {
+            (Some(default), RawText::Null) if self.category.is_some_and(|m| m.slot == slot) => {
                 RawText::Text(default.as_bytes())
             }
             _ => found,
@@ -351,6 +368,7 @@ impl LineDecoder {
 
     /// [`LineDecoder::field_text`] as bytes of a line not yet known to be UTF-8 as a whole
     /// (a dotted path is followed only in one that is).
+    #[inline]
     fn field_bytes<'t>(&self, line: &'t [u8], index: usize) -> Option<&'t [u8]> {
         match self.member_value(line, index) {
             Some(range) => Some(&line[range]),
@@ -363,8 +381,10 @@ impl LineDecoder {
     }
 
     /// Where the value of the last top-level member keyed by the wanted field at `index` is.
+    #[inline]
     fn member_value(&self, line: &[u8], index: usize) -> Option<std::ops::Range<usize>> {
-        let member = &self.members[self.keys.last_member(index, line, &self.members)?];
+        let escapes = self.index.backslash;
+        let member = &self.members[self.keys.last_member(index, line, &self.members, escapes)?];
         Some(member.value_start..member.value_end)
     }
 
@@ -722,6 +742,18 @@ mod tests {
             r#"{"dest_port":"21","rest":[1,2}"#,
             r#"{"dest_port":"22","rest":[1,2}"#,
             r#"{"dest_port":"21"} {"#,
+            // Keys as long as a wanted one, or sharing its first eight bytes.
+            r#"{"dest_pore":"21","dest_port":"22","bytes_out":"21","dest_por":"21"}"#,
+            r#"{"dest_port":"21","dest_porT":"22","Dest_port":"22","dest_portt":"22"}"#,
+            // A wanted key written with escapes, before and after the plain one.
+            r#"{"dest_\u0070ort":"22","dest_port":"21"}"#,
+            r#"{"x":"a\\b","dest_port":"21","dest_porT":"22"}"#,
+            r#"{"dest_port":"21","x":1,"\u0064est_port":"22"}"#,
+            r#"{"src":"a","dest_port":"21","src":"b","\u0073rc":"c","src_":"d"}"#,
+            // Wanted keys ending the line, too near its end to be read as whole words.
+            r#"{"x":"1","dest_port":21}"#,
+            r#"{"x":"1","s":2}"#,
+            r#"{"a":1,"":2}"#,
         ];
         let fields = ["dest_port", "src", "source.ip", "source.ip.v", "a", "s", ""];
         let wanted = Value::text("21");
