@@ -27,10 +27,21 @@ impl LineIndex {
         }
         let tail = words.remainder();
         if !tail.is_empty() {
-            // Padding with spaces adds no quote, backslash, control or high byte.
-            let mut bytes = [b' '; 64];
-            bytes[..tail.len()].copy_from_slice(tail);
-            self.quotes.push(kinds.add(&bytes));
+            let quotes = match line.len().checked_sub(64) {
+                // The line's last 64 bytes, some of them seen already (which changes no kind):
+                // their quotes are shifted down to the tail's.
+                Some(start) => {
+                    let window = line[start..].try_into().unwrap_or(&[b' '; 64]);
+                    kinds.add(window) >> (64 - tail.len())
+                }
+                // Padding with spaces adds no quote, backslash, control or high byte.
+                None => {
+                    let mut bytes = [b' '; 64];
+                    bytes[..tail.len()].copy_from_slice(tail);
+                    kinds.add(&bytes)
+                }
+            };
+            self.quotes.push(quotes);
         }
         (self.backslash, self.control, self.non_ascii) = kinds.summary();
     }
@@ -216,9 +227,14 @@ mod tests {
     #[test]
     fn finds_every_quote_and_the_kinds_of_bytes() {
         let mut index = LineIndex::default();
-        for length in [0, 1, 15, 16, 17, 63, 64, 65, 130] {
+        for length in 0..=200 {
             let line: Vec<u8> = (0..length)
-                .map(|i| if i % 3 == 0 || i == 64 { b'"' } else { b'a' })
+                .map(
+                    |i| match i % 3 == 0 || i == 64 || (i * 7 + length) % 11 == 0 {
+                        true => b'"',
+                        false => b'a',
+                    },
+                )
                 .collect();
             index.build(&line);
             let mut found = Vec::new();
@@ -230,6 +246,19 @@ mod tests {
             let expected: Vec<usize> = (0..length).filter(|&i| line[i] == b'"').collect();
             assert_eq!(found, expected, "{length}");
             assert!(!index.backslash && !index.control && !index.non_ascii);
+        }
+        // A kind only in the last byte, or only in the first, of lines of any length.
+        for length in 1..=200 {
+            for (byte, kind) in [(b'\\', 0), (b'\n', 1), (0xc3, 2)] {
+                for at in [0, length - 1] {
+                    let mut line = vec![b'a'; length];
+                    line[at] = byte;
+                    index.build(&line);
+                    let kinds = [index.backslash, index.control, index.non_ascii];
+                    let expected: Vec<bool> = (0..3).map(|k| k == kind).collect();
+                    assert_eq!(kinds.to_vec(), expected, "{length} {at} {byte}");
+                }
+            }
         }
         index.build("{\"a\":\"é\"}".as_bytes());
         assert!(index.non_ascii && !index.backslash && !index.control);
