@@ -10,8 +10,8 @@ use sumoql_value::SlotId;
 
 use crate::guard::EarlyGuard;
 use crate::stages::{
-    row_stage, AggregateStage, AssignStage, ExtractStage, FilterStage, KeepStage, LimitStage,
-    RemoveStage, SortStage, Stage,
+    holds, row_stage, AggregateStage, AssignStage, ExtractStage, FilterStage, GroupFilter,
+    KeepStage, LimitStage, RemoveStage, SortStage, Stage,
 };
 
 /// What to do with records whose group-by key is null (D2).
@@ -103,13 +103,7 @@ impl EarlyFilter {
         }
         self.conditions
             .iter()
-            .all(|condition| match condition.evaluate(record, ctx) {
-                Ok(value) => value.truth() == Some(true),
-                Err(dropped) => {
-                    ctx.warn(dropped.0);
-                    false
-                }
-            })
+            .all(|condition| holds(condition, record, ctx))
     }
 }
 
@@ -127,6 +121,9 @@ pub struct Pipeline {
     stages: Vec<Box<dyn Stage>>,
     /// A worker's partial aggregation, fed by the last stage instead of the output.
     partial: Option<AggregateStage>,
+    /// In a tail after an aggregation whose first stage is a `where`: that condition, for the
+    /// merged aggregation to judge its groups with before making them.
+    group_filter: Option<GroupFilter>,
     ctx: CallContext,
     output: Vec<Record>,
 }
@@ -205,12 +202,18 @@ impl Pipeline {
             conditions: Vec::new(),
             slots: Vec::new(),
         };
-        Pipeline::build(
+        let mut tail = Pipeline::build(
             early,
             stages_for(plan, &plan.operators[from..], &options),
             None,
             options,
-        )
+        );
+        if let (true, Some(Operator::Filter(condition))) =
+            (split.aggregate, plan.operators.get(from))
+        {
+            tail.group_filter = Some(GroupFilter::new(condition.clone()));
+        }
+        tail
     }
 
     fn build(
@@ -223,6 +226,7 @@ impl Pipeline {
             early,
             stages,
             partial,
+            group_filter: None,
             ctx: CallContext {
                 zone: options.zone,
                 now_ms: options.now_ms,
@@ -328,8 +332,11 @@ impl Pipeline {
     /// remain. Taking the output between batches keeps few result records in memory at once.
     pub fn push_aggregated_batch(&mut self, merged: &mut AggregateStage) -> bool {
         let mut groups = Vec::new();
-        let more = merged.emit(&mut groups, &mut self.ctx, AGGREGATED_BATCH);
-        self.run_from(0, &mut groups);
+        let filter = self.group_filter.as_ref();
+        let more = merged.emit(&mut groups, &mut self.ctx, AGGREGATED_BATCH, filter);
+        // The groups come out judged by the first stage's condition: they skip that stage.
+        let first = usize::from(filter.is_some());
+        self.run_from(first, &mut groups);
         more
     }
 

@@ -29,6 +29,9 @@ pub trait GroupStates: Send {
     ) -> Result<(), MismatchedAccumulator>;
     /// The result for `group`.
     fn finish(&self, group: usize, ctx: &mut CallContext) -> Value;
+    /// Counts the warnings [`GroupStates::finish`] would count for `group`, without making
+    /// its result.
+    fn finish_warnings(&self, group: usize, ctx: &mut CallContext);
     /// The states as [`Any`], so [`GroupStates::merge`] can take its argument's vector.
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
 }
@@ -87,6 +90,12 @@ impl<A: Accumulator + 'static> GroupStates for StatesOf<A> {
         self.states
             .get(group)
             .map_or(Value::Null, |state| state.finish(ctx))
+    }
+
+    fn finish_warnings(&self, group: usize, ctx: &mut CallContext) {
+        if let Some(state) = self.states.get(group) {
+            state.finish_warnings(ctx);
+        }
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {

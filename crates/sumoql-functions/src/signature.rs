@@ -268,6 +268,9 @@ pub trait Accumulator: Send {
     fn merge(&mut self, other: &dyn Accumulator) -> Result<(), MismatchedAccumulator>;
     /// The result for the group.
     fn finish(&self, ctx: &mut CallContext) -> Value;
+    /// Counts the warnings [`Accumulator::finish`] would count, without making the result:
+    /// for a group that a filter right after the aggregation refuses before it is finished.
+    fn finish_warnings(&self, _ctx: &mut CallContext) {}
     /// The state as [`Any`], so [`Accumulator::merge`] can downcast its argument.
     fn as_any(&self) -> &dyn Any;
 }

@@ -37,3 +37,60 @@ fn every_aggregate_survives_awkward_values() {
         }
     }
 }
+
+/// A `where` right after an aggregation judges each group before the group is made whole; the
+/// rows and every warning (a capped `values` of a refused group, a cast or an IP check that
+/// fails in the condition) are those of the same `where` run as a stage of its own.
+#[test]
+fn a_filter_right_after_an_aggregation_gives_the_rows_and_warnings_of_a_later_one() {
+    let mut lines = Vec::new();
+    for (group, distinct) in [("a", 200), ("b", 150), ("7", 5), ("c", 1)] {
+        for i in 0..distinct {
+            let ip = if i % 3 == 0 { "10.0.0.1" } else { "not an ip" };
+            lines.push(format!(
+                r#"{{"g":"{group}","x":"v{i}","n":{i},"ip":"{ip}"}}"#
+            ));
+        }
+    }
+    lines.push(r#"{"x":"no group"}"#.to_string());
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let engine = Engine::new();
+    let conditions = [
+        ("values(x) as xs, count by g", "_count > 150"),
+        ("values(x) as xs, count by g", "_count < 150"),
+        ("count by g, ip", "!isPrivateIP(ip)"),
+        (
+            "sum(n) as total, count by g",
+            "toLong(g) > 0 or total > 10000",
+        ),
+        ("count by g", "g = \"a\""),
+        ("count", "_count > 0"),
+        ("values(x) as xs by g", "true"),
+    ];
+    let mut seen = Vec::new();
+    for (aggregation, condition) in conditions {
+        let run = |query: String| {
+            let compiled = engine
+                .compile(&query)
+                .unwrap_or_else(|e| panic!("{query}: {e:?}"));
+            let result = run_lines(&compiled, &lines, &RunConfig::default()).unwrap();
+            (result.rows, result.summary.warnings.to_string())
+        };
+        let judged = run(format!("* | {aggregation} | where {condition}"));
+        let staged = run(format!(
+            "* | {aggregation} | where true | where {condition}"
+        ));
+        assert_eq!(judged.0, staged.0, "{aggregation} | where {condition}");
+        assert_eq!(judged.1, staged.1, "{aggregation} | where {condition}");
+        seen.push(judged);
+    }
+    // The cases do exercise what they are about.
+    assert!(
+        seen[0].1.contains("2 group(s) hit the cap"),
+        "{}",
+        seen[0].1
+    );
+    assert_eq!(seen[0].0.len(), 1);
+    assert!(seen[2].1.contains("not a valid IPv4"), "{}", seen[2].1);
+    assert!(seen[3].1.contains("could not be cast"), "{}", seen[3].1);
+}

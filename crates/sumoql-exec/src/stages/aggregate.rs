@@ -2,11 +2,11 @@
 
 use sumoql_functions::aggregate::Count;
 use sumoql_functions::{Accumulator, AggregateFunction, CallContext, GroupStates};
-use sumoql_plan::AggregateSpec;
+use sumoql_plan::{AggregateSpec, PlanExpr};
 use sumoql_value::{hash_group_key, Record, SlotId, Value};
 
 use super::group_table::GroupTable;
-use super::Stage;
+use super::{holds, Stage};
 use crate::pipeline::NullGroups;
 
 /// Aggregation: one state per aggregate per group; groups come out in ascending key order
@@ -112,6 +112,15 @@ impl Column {
             Column::Accumulators(accumulators) => accumulators[group].finish(ctx),
         }
     }
+
+    /// Counts the warnings [`Column::finish`] would count for `group`.
+    fn finish_warnings(&self, group: usize, ctx: &mut CallContext) {
+        match self {
+            Column::Counts(_) => {}
+            Column::States(states) => states.finish_warnings(group, ctx),
+            Column::Accumulators(accumulators) => accumulators[group].finish_warnings(ctx),
+        }
+    }
 }
 
 impl AggregateStage {
@@ -203,42 +212,105 @@ impl Stage for AggregateStage {
     }
 
     fn finish(&mut self, out: &mut Vec<Record>, ctx: &mut CallContext) {
-        self.emit(out, ctx, usize::MAX);
+        self.emit(out, ctx, usize::MAX, None);
+    }
+}
+
+/// A `where` right after an aggregation. The aggregation judges each group with it as soon as
+/// the fields it reads are made, and makes the rest of a group only when it holds: a group it
+/// refuses costs no record, no copied key and no finished aggregate.
+pub(crate) struct GroupFilter {
+    condition: PlanExpr,
+    /// The fields the condition reads.
+    slots: Vec<SlotId>,
+}
+
+impl GroupFilter {
+    /// The filter of `condition`.
+    pub(crate) fn new(condition: PlanExpr) -> GroupFilter {
+        let mut slots = Vec::new();
+        condition.collect_slots(&mut slots);
+        GroupFilter { condition, slots }
+    }
+
+    fn reads(&self, slot: SlotId) -> bool {
+        self.slots.contains(&slot)
     }
 }
 
 impl AggregateStage {
     /// Ends the input and emits the next `limit` groups, in ascending key order, into `out`;
     /// says whether groups remain. Emitting a few at a time lets the stages after this one
-    /// filter them before the rest are made into records.
-    pub fn emit(&mut self, out: &mut Vec<Record>, ctx: &mut CallContext, limit: usize) -> bool {
-        let groups = &mut self.groups;
-        let order = self.emitting.get_or_insert_with(|| {
-            if groups.len() == 0 && self.keys.is_empty() {
-                // An aggregation with no `by` over no records still gives one row (count = 0).
-                groups.find_or_add(hash_group_key([]), std::iter::empty::<&Value>());
-                for (column, spec) in self.columns.iter_mut().zip(&self.aggregates) {
-                    column.add_group(spec.function.as_ref());
+    /// filter them before the rest are made into records. With a `filter`, only the groups it
+    /// admits are emitted, as a [`super::FilterStage`] of its condition would pass them.
+    pub(crate) fn emit(
+        &mut self,
+        out: &mut Vec<Record>,
+        ctx: &mut CallContext,
+        limit: usize,
+        filter: Option<&GroupFilter>,
+    ) -> bool {
+        let mut order = match self.emitting.take() {
+            Some(order) => order,
+            None => {
+                if self.groups.len() == 0 && self.keys.is_empty() {
+                    // An aggregation with no `by` over no records still gives one row
+                    // (count = 0).
+                    let groups = &mut self.groups;
+                    groups.find_or_add(hash_group_key([]), std::iter::empty::<&Value>());
+                    for (column, spec) in self.columns.iter_mut().zip(&self.aggregates) {
+                        column.add_group(spec.function.as_ref());
+                    }
                 }
+                self.groups.sorted_groups().into_iter()
             }
-            groups.sorted_groups().into_iter()
-        });
+        };
         for group in order.by_ref().take(limit) {
             let mut record = Record::with_width(self.width);
-            for (&slot, value) in self.keys.iter().zip(groups.take_key(group)) {
-                record.set(slot, value);
+            if let Some(filter) = filter {
+                self.make_fields(group, &mut record, ctx, |slot| filter.reads(slot));
+                if !holds(&filter.condition, &record, ctx) {
+                    // The results left unmade still count their warnings.
+                    for (spec, column) in self.aggregates.iter().zip(&self.columns) {
+                        if !filter.reads(spec.output) {
+                            column.finish_warnings(group, ctx);
+                        }
+                    }
+                    continue;
+                }
             }
-            for (spec, column) in self.aggregates.iter().zip(&self.columns) {
-                record.set(spec.output, column.finish(group, ctx));
-            }
+            self.make_fields(group, &mut record, ctx, |slot| {
+                filter.is_none_or(|filter| !filter.reads(slot))
+            });
             out.push(record);
         }
         if order.len() > 0 {
+            self.emitting = Some(order);
             return true;
         }
-        self.emitting = None;
-        *groups = GroupTable::new(self.keys.len());
+        self.groups = GroupTable::new(self.keys.len());
         self.columns = self.aggregates.iter().map(Column::for_spec).collect();
         false
+    }
+
+    /// Sets the fields of `group` that `wanted` picks: its key's parts (moved out of the
+    /// table) and its aggregates' results.
+    fn make_fields(
+        &mut self,
+        group: usize,
+        record: &mut Record,
+        ctx: &mut CallContext,
+        wanted: impl Fn(SlotId) -> bool,
+    ) {
+        for (index, &slot) in self.keys.iter().enumerate() {
+            if wanted(slot) {
+                record.set(slot, self.groups.take_part(group, index));
+            }
+        }
+        for (spec, column) in self.aggregates.iter().zip(&self.columns) {
+            if wanted(spec.output) {
+                record.set(spec.output, column.finish(group, ctx));
+            }
+        }
     }
 }

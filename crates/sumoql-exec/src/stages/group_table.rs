@@ -301,7 +301,7 @@ impl GroupTable {
     }
 
     /// The groups in ascending key order (D18). The index is let go: after this the table can
-    /// only be read ([`GroupTable::key`]) or emptied ([`GroupTable::take_key`]).
+    /// only be read ([`GroupTable::key`]) or emptied ([`GroupTable::take_part`]).
     pub(crate) fn sorted_groups(&mut self) -> Vec<usize> {
         self.buckets = Vec::new();
         // Most comparisons are settled by the prefixes, which sit together in memory.
@@ -317,12 +317,9 @@ impl GroupTable {
         order.into_iter().map(|(_, group)| group).collect()
     }
 
-    /// Moves the parts of `group`'s key out, leaving nulls.
-    pub(crate) fn take_key(&mut self, group: usize) -> impl Iterator<Item = Value> + '_ {
-        let start = group * self.width;
-        self.parts[start..start + self.width]
-            .iter_mut()
-            .map(Part::take)
+    /// Moves part `index` of `group`'s key out, leaving null.
+    pub(crate) fn take_part(&mut self, group: usize, index: usize) -> Value {
+        self.parts[group * self.width + index].take()
     }
 
     /// Where a probe for `hash` starts: the hash's high bits, the best mixed.
@@ -475,7 +472,7 @@ mod tests {
         let order = table.sorted_groups();
         let mut sorted = Vec::new();
         for group in order {
-            sorted.extend(table.take_key(group));
+            sorted.push(table.take_part(group, 0));
         }
         let expected: Vec<Value> = (0..count).map(Value::Int).collect();
         assert_eq!(sorted, expected);

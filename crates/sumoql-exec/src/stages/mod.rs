@@ -10,6 +10,7 @@ mod group_table;
 mod rows;
 
 pub use aggregate::AggregateStage;
+pub(crate) use aggregate::GroupFilter;
 pub(crate) use extract::ExtractStage;
 pub(crate) use rows::row_stage;
 
@@ -35,10 +36,20 @@ impl FilterStage {
 
 impl Stage for FilterStage {
     fn push(&mut self, record: Record, out: &mut Vec<Record>, ctx: &mut CallContext) {
-        match self.condition.evaluate(&record, ctx) {
-            Ok(value) if value.truth() == Some(true) => out.push(record),
-            Ok(_) => {}
-            Err(dropped) => ctx.warn(dropped.0),
+        if holds(&self.condition, &record, ctx) {
+            out.push(record);
+        }
+    }
+}
+
+/// Whether `condition` is true for `record` (D5); a record an IP function drops counts its
+/// warning (D4).
+pub(crate) fn holds(condition: &PlanExpr, record: &Record, ctx: &mut CallContext) -> bool {
+    match condition.evaluate(record, ctx) {
+        Ok(value) => value.truth() == Some(true),
+        Err(dropped) => {
+            ctx.warn(dropped.0);
+            false
         }
     }
 }

@@ -97,15 +97,19 @@ impl Accumulator for ValuesAccumulator {
     }
 
     fn finish(&self, ctx: &mut CallContext) -> Value {
-        if self.capped {
-            ctx.warn(WarningKind::ValuesCapped);
-        }
+        self.finish_warnings(ctx);
         Value::List(
             self.kept
                 .iter()
                 .map(|key| Value::Text(Arc::clone(key)))
                 .collect(),
         )
+    }
+
+    fn finish_warnings(&self, ctx: &mut CallContext) {
+        if self.capped {
+            ctx.warn(WarningKind::ValuesCapped);
+        }
     }
 
     fn as_any(&self) -> &dyn Any {
