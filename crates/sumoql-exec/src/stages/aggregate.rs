@@ -23,8 +23,30 @@ pub struct AggregateStage {
     /// Each aggregate's evaluated arguments for the record at hand, reused from record to
     /// record.
     arguments: Vec<Vec<Value>>,
-    /// Once emitting has begun, the groups still to emit, in key order.
-    emitting: Option<std::vec::IntoIter<usize>>,
+    /// Once emitting has begun, the groups still to emit.
+    emitting: Option<Emitting>,
+}
+
+/// The groups an aggregation has still to emit, in key order, and what judging them with a
+/// following `where` made.
+struct Emitting {
+    order: std::vec::IntoIter<usize>,
+    /// With a filter: the groups it admitted, in the order they were added.
+    admitted: Vec<usize>,
+    /// The results the filter read, `stride` for each admitted group, in aggregate order.
+    results: Vec<Value>,
+    stride: usize,
+}
+
+impl Emitting {
+    /// The results the filter read for `group` (none without a filter).
+    fn judged_results(&mut self, group: usize) -> std::slice::IterMut<'_, Value> {
+        let row = match self.admitted.binary_search(&group) {
+            Ok(position) => position * self.stride..(position + 1) * self.stride,
+            Err(_) => 0..0,
+        };
+        self.results[row].iter_mut()
+    }
 }
 
 /// The states of one aggregate, group by group.
@@ -250,42 +272,30 @@ impl AggregateStage {
         limit: usize,
         filter: Option<&GroupFilter>,
     ) -> bool {
-        let mut order = match self.emitting.take() {
-            Some(order) => order,
-            None => {
-                if self.groups.len() == 0 && self.keys.is_empty() {
-                    // An aggregation with no `by` over no records still gives one row
-                    // (count = 0).
-                    let groups = &mut self.groups;
-                    groups.find_or_add(hash_group_key([]), std::iter::empty::<&Value>());
-                    for (column, spec) in self.columns.iter_mut().zip(&self.aggregates) {
-                        column.add_group(spec.function.as_ref());
-                    }
-                }
-                self.groups.sorted_groups().into_iter()
-            }
+        let mut emitting = match self.emitting.take() {
+            Some(emitting) => emitting,
+            None => self.start_emitting(filter, ctx),
         };
-        for group in order.by_ref().take(limit) {
+        for _ in 0..limit {
+            let Some(group) = emitting.order.next() else {
+                break;
+            };
             let mut record = Record::with_width(self.width);
-            if let Some(filter) = filter {
-                self.make_fields(group, &mut record, ctx, |slot| filter.reads(slot));
-                if !holds(&filter.condition, &record, ctx) {
-                    // The results left unmade still count their warnings.
-                    for (spec, column) in self.aggregates.iter().zip(&self.columns) {
-                        if !filter.reads(spec.output) {
-                            column.finish_warnings(group, ctx);
-                        }
-                    }
-                    continue;
-                }
+            for (index, &slot) in self.keys.iter().enumerate() {
+                record.set(slot, self.groups.take_part(group, index));
             }
-            self.make_fields(group, &mut record, ctx, |slot| {
-                filter.is_none_or(|filter| !filter.reads(slot))
-            });
+            let mut judged = emitting.judged_results(group);
+            for (spec, column) in self.aggregates.iter().zip(&self.columns) {
+                let value = match filter.is_some_and(|filter| filter.reads(spec.output)) {
+                    true => judged.next().map(std::mem::take).unwrap_or_default(),
+                    false => column.finish(group, ctx),
+                };
+                record.set(spec.output, value);
+            }
             out.push(record);
         }
-        if order.len() > 0 {
-            self.emitting = Some(order);
+        if emitting.order.len() > 0 {
+            self.emitting = Some(emitting);
             return true;
         }
         self.groups = GroupTable::new(self.keys.len());
@@ -293,24 +303,71 @@ impl AggregateStage {
         false
     }
 
-    /// Sets the fields of `group` that `wanted` picks: its key's parts (moved out of the
-    /// table) and its aggregates' results.
-    fn make_fields(
-        &mut self,
-        group: usize,
-        record: &mut Record,
-        ctx: &mut CallContext,
-        wanted: impl Fn(SlotId) -> bool,
-    ) {
-        for (index, &slot) in self.keys.iter().enumerate() {
-            if wanted(slot) {
-                record.set(slot, self.groups.take_part(group, index));
+    /// Ends the input: the groups to emit, in key order. With a `filter`, every group is
+    /// judged first (in the order groups were added) and only those it admits are sorted.
+    fn start_emitting(&mut self, filter: Option<&GroupFilter>, ctx: &mut CallContext) -> Emitting {
+        if self.groups.len() == 0 && self.keys.is_empty() {
+            // An aggregation with no `by` over no records still gives one row (count = 0).
+            let groups = &mut self.groups;
+            groups.find_or_add(hash_group_key([]), std::iter::empty::<&Value>());
+            for (column, spec) in self.columns.iter_mut().zip(&self.aggregates) {
+                column.add_group(spec.function.as_ref());
             }
         }
-        for (spec, column) in self.aggregates.iter().zip(&self.columns) {
-            if wanted(spec.output) {
-                record.set(spec.output, column.finish(group, ctx));
+        let Some(filter) = filter else {
+            return Emitting {
+                order: self.groups.sorted_groups().into_iter(),
+                admitted: Vec::new(),
+                results: Vec::new(),
+                stride: 0,
+            };
+        };
+        let stride = self
+            .aggregates
+            .iter()
+            .filter(|spec| filter.reads(spec.output))
+            .count();
+        let (admitted, results) = self.judge(filter, ctx);
+        Emitting {
+            order: self.groups.sort(admitted.clone()).into_iter(),
+            admitted,
+            results,
+            stride,
+        }
+    }
+
+    /// The groups `filter` admits, in the order they were added, each judged on a record of
+    /// only the fields the filter reads; with the results the filter read, a row per admitted
+    /// group. A refused group counts the warnings of the results left unmade.
+    fn judge(&self, filter: &GroupFilter, ctx: &mut CallContext) -> (Vec<usize>, Vec<Value>) {
+        let mut record = Record::with_width(self.width);
+        let (mut admitted, mut results) = (Vec::new(), Vec::new());
+        for group in 0..self.groups.len() {
+            for (index, &slot) in self.keys.iter().enumerate() {
+                if filter.reads(slot) {
+                    record.set(slot, self.groups.part(group, index));
+                }
+            }
+            for (spec, column) in self.aggregates.iter().zip(&self.columns) {
+                if filter.reads(spec.output) {
+                    record.set(spec.output, column.finish(group, ctx));
+                }
+            }
+            if holds(&filter.condition, &record, ctx) {
+                admitted.push(group);
+                for spec in &self.aggregates {
+                    if filter.reads(spec.output) {
+                        results.push(record.get(spec.output).clone());
+                    }
+                }
+            } else {
+                for (spec, column) in self.aggregates.iter().zip(&self.columns) {
+                    if !filter.reads(spec.output) {
+                        column.finish_warnings(group, ctx);
+                    }
+                }
             }
         }
+        (admitted, results)
     }
 }

@@ -303,9 +303,16 @@ impl GroupTable {
     /// The groups in ascending key order (D18). The index is let go: after this the table can
     /// only be read ([`GroupTable::key`]) or emptied ([`GroupTable::take_part`]).
     pub(crate) fn sorted_groups(&mut self) -> Vec<usize> {
+        self.sort((0..self.len).collect())
+    }
+
+    /// `groups` (some of the table's) in ascending key order, as [`GroupTable::sorted_groups`]
+    /// gives them.
+    pub(crate) fn sort(&mut self, groups: Vec<usize>) -> Vec<usize> {
         self.buckets = Vec::new();
         // Most comparisons are settled by the prefixes, which sit together in memory.
-        let mut order: Vec<(u64, usize)> = (0..self.len)
+        let mut order: Vec<(u64, usize)> = groups
+            .into_iter()
             .map(|group| (self.key(group).first().map_or(0, Part::sort_prefix), group))
             .collect();
         // Keys are distinct, so an unstable sort gives the one order.
@@ -315,6 +322,13 @@ impl GroupTable {
                 .then_with(|| compare_parts(self.key(a), self.key(b)))
         });
         order.into_iter().map(|(_, group)| group).collect()
+    }
+
+    /// Part `index` of `group`'s key, copied.
+    pub(crate) fn part(&self, group: usize, index: usize) -> Value {
+        self.parts[group * self.width + index]
+            .to_value()
+            .into_owned()
     }
 
     /// Moves part `index` of `group`'s key out, leaving null.
