@@ -352,12 +352,12 @@ mod tests {
 
     #[test]
     fn chunk_lines_number_every_line_and_strip_line_ends() {
-        let chunk = Chunk::of_lines(&["a\r", "", "b"]);
+        let chunk = Chunk::of_lines(0, 0, &["a\r", "", "b"]);
         let lines: Vec<(u64, u64, &[u8])> = chunk.lines().collect();
         assert_eq!(
             lines,
             [(1, 0, &b"a"[..]), (2, 1, &b""[..]), (3, 2, &b"b"[..])]
         );
-        assert_eq!(Chunk::of_lines(&[]).lines().count(), 0);
+        assert_eq!(Chunk::of_lines(0, 0, &[]).lines().count(), 0);
     }
 }

@@ -87,19 +87,19 @@ impl InMemoryLogs {
     pub fn add_lines(&mut self, name: &str, lines: &[&str]) {
         let index = self.names.len();
         self.names.push(name.to_string());
-        let mut bytes = Vec::new();
-        for line in lines {
-            bytes.extend_from_slice(line.as_bytes());
-            bytes.push(b'\n');
-        }
-        self.bytes += bytes.len();
-        self.push(index, bytes);
+        let chunk = Chunk::of_lines(self.next_seq(), index, lines);
+        self.bytes += chunk.bytes().len();
+        self.chunks.push(chunk);
     }
 
     /// Holds one more chunk, the next in input order.
     fn push(&mut self, source: usize, bytes: Vec<u8>) {
-        let seq = self.chunks.len() as u64;
-        self.chunks.push(Chunk::new(seq, source, bytes));
+        self.chunks.push(Chunk::new(self.next_seq(), source, bytes));
+    }
+
+    /// The position in input order of the next chunk held.
+    fn next_seq(&self) -> u64 {
+        self.chunks.len() as u64
     }
 
     /// The names of the inputs held, in load order.

@@ -264,7 +264,7 @@ pub fn run_lines(
     };
     let summary = execute(query, config, &mut sink, |make_worker, take| {
         let mut worker = make_worker();
-        take(worker.process(&Chunk::of_lines(lines), &["<lines>".to_string()]))?;
+        take(worker.process(&Chunk::of_lines(0, 0, lines), &["<lines>".to_string()]))?;
         Ok(worker.into_partial().into_iter().collect())
     })?;
     Ok(LinesResult { rows, summary })

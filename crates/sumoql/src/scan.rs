@@ -58,14 +58,14 @@ impl Chunk {
         }
     }
 
-    /// A chunk of in-memory lines, for runs without files.
-    pub(crate) fn of_lines(lines: &[&str]) -> Chunk {
+    /// The chunk at position `seq` of the whole input: in-memory `lines` of input `source`.
+    pub(crate) fn of_lines(seq: u64, source: usize, lines: &[&str]) -> Chunk {
         let mut bytes = Vec::new();
         for line in lines {
             bytes.extend_from_slice(line.as_bytes());
             bytes.push(b'\n');
         }
-        Chunk::new(0, 0, bytes)
+        Chunk::new(seq, source, bytes)
     }
 
     /// The chunk's bytes.
@@ -75,7 +75,7 @@ impl Chunk {
 
     /// The name of the chunk's input, from the names of all inputs.
     pub(crate) fn source_name<'n>(&self, names: &'n [String]) -> &'n str {
-        names.get(self.source).map_or("-", String::as_str)
+        source_name(names, self.source)
     }
 
     /// Each line of the chunk (without its line end): its number, counting the chunk's first
@@ -337,6 +337,24 @@ pub(crate) struct FileSpan {
 }
 
 impl FileSpan {
+    /// The spans of `span_bytes` that cover `file`, input `source`, at positions from
+    /// `first_seq` on in the whole input.
+    fn cover(
+        file: Arc<PlainFile>,
+        source: usize,
+        first_seq: u64,
+        span_bytes: u64,
+    ) -> impl Iterator<Item = FileSpan> {
+        let starts = (0..file.size()).step_by(span_bytes as usize);
+        starts.zip(first_seq..).map(move |(start, seq)| FileSpan {
+            seq,
+            source,
+            end: file.size().min(start + span_bytes),
+            start,
+            file: Arc::clone(&file),
+        })
+    }
+
     /// Reads the span's lines into `buffer` (its bytes are reused): from the first line that
     /// starts in the span to the end of the last one, which may go on past the span's end.
     fn read(&self, mut buffer: Vec<u8>) -> std::io::Result<Chunk> {
@@ -460,39 +478,7 @@ pub(crate) fn scan_chunks<'c, W: ChunkWorker>(
                         if stop.load(Ordering::Relaxed) {
                             continue;
                         }
-                        let done = match work {
-                            Work::Lines(chunk) => {
-                                let output = worker.process(&chunk, names);
-                                let (seq, source) = (chunk.seq, chunk.source);
-                                if let Some(spare) = spare {
-                                    spare.give(chunk);
-                                }
-                                Done {
-                                    seq,
-                                    source,
-                                    output: Ok(output),
-                                }
-                            }
-                            Work::Span(span) => {
-                                let output = match span.read(std::mem::take(&mut buffer)) {
-                                    Ok(chunk) => {
-                                        let output = worker.process(&chunk, names);
-                                        buffer = chunk.bytes;
-                                        Ok(output)
-                                    }
-                                    Err(error) => {
-                                        let name = names.get(span.source).cloned();
-                                        let name = name.unwrap_or_default();
-                                        Err(RunError::Read(ReadError::Read(name, error)))
-                                    }
-                                };
-                                Done {
-                                    seq: span.seq,
-                                    source: span.source,
-                                    output,
-                                }
-                            }
-                        };
+                        let done = do_work(&mut worker, work, names, spare, &mut buffer);
                         if done_tx.send(done).is_err() {
                             break;
                         }
@@ -538,6 +524,54 @@ fn next_work<'c>(work_rx: &Mutex<Receiver<Work<'c>>>) -> Option<Work<'c>> {
     work_rx.lock().ok()?.recv().ok()
 }
 
+/// One piece of work on a worker: a chunk's lines processed (its buffer then kept for the
+/// reader), or a span read into the worker's `buffer` and processed.
+fn do_work<W: ChunkWorker>(
+    worker: &mut W,
+    work: Work<'_>,
+    names: &[String],
+    spare: Option<&SpareBuffers>,
+    buffer: &mut Vec<u8>,
+) -> Done<W::Output> {
+    match work {
+        Work::Lines(chunk) => {
+            let output = worker.process(&chunk, names);
+            let (seq, source) = (chunk.seq, chunk.source);
+            if let Some(spare) = spare {
+                spare.give(chunk);
+            }
+            Done {
+                seq,
+                source,
+                output: Ok(output),
+            }
+        }
+        Work::Span(span) => {
+            let output = match span.read(std::mem::take(buffer)) {
+                Ok(chunk) => {
+                    let output = worker.process(&chunk, names);
+                    *buffer = chunk.bytes;
+                    Ok(output)
+                }
+                Err(error) => {
+                    let name = source_name(names, span.source).to_string();
+                    Err(RunError::Read(ReadError::Read(name, error)))
+                }
+            };
+            Done {
+                seq: span.seq,
+                source: span.source,
+                output,
+            }
+        }
+    }
+}
+
+/// The name of input `source`, from the names of all inputs.
+fn source_name(names: &[String], source: usize) -> &str {
+    names.get(source).map_or("-", String::as_str)
+}
+
 /// Where the chunks taken back in order are in their inputs, in lines.
 #[derive(Default)]
 struct LineNumbering {
@@ -569,18 +603,8 @@ fn read_chunks<'c>(
     let mut seq = 0;
     for (index, source) in sources.iter().enumerate() {
         if let Some(file) = source.open_plain()? {
-            let file = Arc::new(file);
-            for start in (0..file.size()).step_by(CHUNK_BYTES) {
-                let end = file.size().min(start + CHUNK_BYTES as u64);
-                let file = Arc::clone(&file);
-                let span = FileSpan {
-                    seq,
-                    source: index,
-                    file,
-                    start,
-                    end,
-                };
-                seq += 1;
+            for span in FileSpan::cover(Arc::new(file), index, seq, CHUNK_BYTES as u64) {
+                seq = span.seq + 1;
                 if !send(Work::Span(span)) {
                     return Ok(());
                 }
@@ -644,17 +668,7 @@ mod tests {
         let source = InputSource::File(path.to_path_buf());
         let file = Arc::new(source.open_plain().unwrap().unwrap());
         let mut joined = Vec::new();
-        for (seq, start) in (0..file.size()).step_by(size as usize).enumerate() {
-            let end = file.size().min(start + size);
-            let file = Arc::clone(&file);
-            let seq = seq as u64;
-            let span = FileSpan {
-                seq,
-                source: 0,
-                file,
-                start,
-                end,
-            };
+        for (seq, span) in (7..).zip(FileSpan::cover(file, 0, 7, size)) {
             let chunk = span.read(vec![b'x'; 3]).unwrap();
             assert_eq!(chunk.seq, seq);
             joined.extend_from_slice(chunk.bytes());
