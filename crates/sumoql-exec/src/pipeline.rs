@@ -300,8 +300,12 @@ impl Pipeline {
         std::mem::take(&mut self.output)
     }
 
-    /// Takes the warnings counted so far.
+    /// Takes the warnings counted so far, those of every record pushed into a partial
+    /// aggregation included.
     pub fn take_warnings(&mut self) -> Warnings {
+        if let Some(aggregate) = &mut self.partial {
+            aggregate.add_pending(&mut self.ctx);
+        }
         std::mem::take(&mut self.ctx.warnings)
     }
 
@@ -319,7 +323,9 @@ impl Pipeline {
 
     /// A worker's partial aggregation, to merge with the other workers'.
     pub fn take_partial(&mut self) -> Option<AggregateStage> {
-        self.partial.take()
+        let mut partial = self.partial.take()?;
+        partial.add_pending(&mut self.ctx);
+        Some(partial)
     }
 
     /// Finishes `merged` (the workers' partial aggregations merged in input order) and pushes

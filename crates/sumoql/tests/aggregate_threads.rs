@@ -114,3 +114,28 @@ fn texts_stay_apart_and_numbers_join() {
         .count();
     assert_eq!(ones, 1, "{by_number}");
 }
+
+/// Records reach their groups a batch at a time; `first` and `last` still follow input order,
+/// whatever the chunks, threads and batches, and every record counts once.
+#[test]
+fn first_and_last_follow_input_order_across_batches() {
+    let lines = lines();
+    let mut expected = String::new();
+    for g in 0..4 {
+        let first = g % 13;
+        let last = (lines.len() - 4 + g) % 13;
+        let count = lines.len() / 4;
+        expected.push_str(&format!(
+            "{{\"g\":\"{g}\",\"_first\":\"v{first}\",\"_last\":\"v{last}\",\"_count\":{count}}}\n"
+        ));
+    }
+    for chunk in [1, 7, 50, lines.len()] {
+        for threads in [1, 2, 3] {
+            assert_eq!(
+                ndjson("* | first(v), last(v), count by g", &lines, chunk, threads),
+                expected,
+                "chunks of {chunk} lines on {threads} threads"
+            );
+        }
+    }
+}

@@ -5,7 +5,7 @@ use sumoql_functions::{Accumulator, AggregateFunction, CallContext, GroupStates}
 use sumoql_plan::{AggregateSpec, PlanExpr};
 use sumoql_value::{hash_group_key, Record, SlotId, Value};
 
-use super::group_table::GroupTable;
+use super::group_table::{prefetch, GroupTable, PREFETCH_BATCH};
 use super::{holds, Stage};
 use crate::pipeline::NullGroups;
 
@@ -23,8 +23,23 @@ pub struct AggregateStage {
     /// Each aggregate's evaluated arguments for the record at hand, reused from record to
     /// record.
     arguments: Vec<Vec<Value>>,
+    /// Records pushed but not yet added, up to [`PREFETCH_BATCH`]: a batch's groups are
+    /// looked up together, so that their cache misses overlap.
+    pending: Vec<Pending>,
+    /// The groups [`GroupTable::prefetch`] expects the pending records in, reused from batch
+    /// to batch.
+    likely: Vec<usize>,
     /// Once emitting has begun, the groups still to emit.
     emitting: Option<Emitting>,
+}
+
+/// A record waiting to be added to its group.
+struct Pending {
+    record: Record,
+    /// The hash of its key.
+    hash: u64,
+    /// Where it stands in the input ([`CallContext::position`]) when it was pushed.
+    position: u64,
 }
 
 /// The groups an aggregation has still to emit, in key order, and what judging them with a
@@ -77,6 +92,14 @@ impl Column {
             Column::Counts(counts) => counts.push(0),
             Column::States(states) => states.add_group(),
             Column::Accumulators(accumulators) => accumulators.push(function.accumulator()),
+        }
+    }
+
+    /// Has the state of `group` fetched into the cache, without waiting for it (see
+    /// [`PREFETCH_BATCH`]); only for counts, whose state is in the column itself.
+    fn prefetch(&self, group: usize) {
+        if let Column::Counts(counts) = self {
+            prefetch(&counts[group]);
         }
     }
 
@@ -162,23 +185,34 @@ impl AggregateStage {
             null_groups,
             columns,
             arguments,
+            pending: Vec::with_capacity(PREFETCH_BATCH),
+            likely: Vec::with_capacity(PREFETCH_BATCH),
             emitting: None,
         }
     }
 
     /// Adds the groups of `other` (a later share of the input) to these.
+    /// Both must have added every record pushed ([`AggregateStage::add_pending`]).
     pub fn merge(&mut self, mut other: AggregateStage) {
+        debug_assert!(self.pending.is_empty() && other.pending.is_empty());
         // First the groups both have, then room for exactly the new ones, which are added in
         // the order of `other`'s (their states are pushed in that order).
         let mut new_groups = 0;
-        let mut targets: Vec<Option<usize>> = (0..other.groups.len())
-            .map(|group| {
+        let mut targets: Vec<Option<usize>> = Vec::with_capacity(other.groups.len());
+        for batch in (0..other.groups.len())
+            .collect::<Vec<_>>()
+            .chunks(PREFETCH_BATCH)
+        {
+            self.likely.clear();
+            let hashes = batch.iter().map(|&group| other.groups.hash(group));
+            self.groups.prefetch(hashes, &mut self.likely);
+            for &group in batch {
                 let key = other.groups.key(group);
                 let found = self.groups.find(other.groups.hash(group), key.iter());
                 new_groups += usize::from(found.is_none());
-                found
-            })
-            .collect();
+                targets.push(found);
+            }
+        }
         self.groups.reserve_exact(new_groups);
         let first_new = self.groups.len();
         for (group, target) in targets.iter_mut().enumerate() {
@@ -205,17 +239,44 @@ impl AggregateStage {
     }
 }
 
-impl Stage for AggregateStage {
-    fn push(&mut self, record: Record, _out: &mut Vec<Record>, ctx: &mut CallContext) {
-        let key = self.keys.iter().map(|&slot| record.get(slot));
-        if self.null_groups == NullGroups::Drop && key.clone().any(Value::is_null) {
+impl AggregateStage {
+    /// Adds the records pushed so far to their groups, a batch at a time: first the batch's
+    /// buckets, keys and counts are read into the cache together, then each record is added
+    /// in turn, as it would be on its own.
+    pub(crate) fn add_pending(&mut self, ctx: &mut CallContext) {
+        if self.pending.is_empty() {
             return;
         }
+        self.likely.clear();
+        let hashes = self.pending.iter().map(|pending| pending.hash);
+        self.groups.prefetch(hashes, &mut self.likely);
+        for column in &self.columns {
+            for &group in &self.likely {
+                column.prefetch(group);
+            }
+        }
+        let position = ctx.position;
+        let mut pending = std::mem::take(&mut self.pending);
+        for Pending {
+            record,
+            hash,
+            position,
+        } in pending.drain(..)
+        {
+            ctx.position = position;
+            self.add(&record, hash, ctx);
+        }
+        self.pending = pending;
+        ctx.position = position;
+    }
+
+    /// Adds `record`, whose key hashes to `hash`, to its group.
+    fn add(&mut self, record: &Record, hash: u64, ctx: &mut CallContext) {
         // Evaluate every argument first, so a dropped record (D4) touches no state.
         for (spec, values) in self.aggregates.iter().zip(&mut self.arguments) {
             values.clear();
             for arg in &spec.args {
-                match arg.evaluate(&record, ctx) {
+                match arg.evaluate(record, ctx) {
                     Ok(value) => values.push(value),
                     Err(dropped) => {
                         ctx.warn(dropped.0);
@@ -224,12 +285,30 @@ impl Stage for AggregateStage {
                 }
             }
         }
-        let (group, added) = self.groups.find_or_add(hash_group_key(key.clone()), key);
+        let key = self.keys.iter().map(|&slot| record.get(slot));
+        let (group, added) = self.groups.find_or_add(hash, key);
         if added {
             self.add_group();
         }
         for (column, values) in self.columns.iter_mut().zip(&self.arguments) {
             column.update(group, values, ctx);
+        }
+    }
+}
+
+impl Stage for AggregateStage {
+    fn push(&mut self, record: Record, _out: &mut Vec<Record>, ctx: &mut CallContext) {
+        let key = self.keys.iter().map(|&slot| record.get(slot));
+        if self.null_groups == NullGroups::Drop && key.clone().any(Value::is_null) {
+            return;
+        }
+        self.pending.push(Pending {
+            hash: hash_group_key(key),
+            position: ctx.position,
+            record,
+        });
+        if self.pending.len() == PREFETCH_BATCH {
+            self.add_pending(ctx);
         }
     }
 
@@ -277,6 +356,12 @@ impl AggregateStage {
             None => self.start_emitting(filter, ctx),
         };
         for _ in 0..limit {
+            if let Some(&ahead) = emitting.order.as_slice().get(PREFETCH_BATCH) {
+                self.groups.prefetch_key(ahead);
+                for column in &self.columns {
+                    column.prefetch(ahead);
+                }
+            }
             let Some(group) = emitting.order.next() else {
                 break;
             };
@@ -306,6 +391,7 @@ impl AggregateStage {
     /// Ends the input: the groups to emit, in key order. With a `filter`, every group is
     /// judged first (in the order groups were added) and only those it admits are sorted.
     fn start_emitting(&mut self, filter: Option<&GroupFilter>, ctx: &mut CallContext) -> Emitting {
+        self.add_pending(ctx);
         if self.groups.len() == 0 && self.keys.is_empty() {
             // An aggregation with no `by` over no records still gives one row (count = 0).
             let groups = &mut self.groups;

@@ -174,6 +174,21 @@ impl Bucket {
 /// The smallest index, in buckets.
 const MIN_BUCKETS: usize = 16;
 
+/// How many records are looked up as one batch, and how many groups ahead of the one at hand
+/// the emitting fetches. A group's bucket, key and states lie at random places in tables too
+/// large for the cache: fetching many at once lets their cache misses overlap instead of being
+/// paid one after another. Past a few dozen, more gains nothing: the processor has no room
+/// for more misses at once.
+pub(crate) const PREFETCH_BATCH: usize = 32;
+
+/// Asks the processor to bring the cache line of `value` in, without waiting for it.
+pub(crate) fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    safe_arch::prefetch_t0(value);
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
 /// The distinct keys of the groups, each of the same number of parts, numbered from 0 in
 /// the order they were added.
 ///
@@ -235,6 +250,31 @@ impl GroupTable {
                 self.buckets[at] = Bucket::new(group, hash);
                 (group, true)
             }
+        }
+    }
+
+    /// Reads the first bucket of each of `hashes` (a batch of at most [`PREFETCH_BATCH`]) in
+    /// one tight loop, and has the key of the group each holds fetched; appends those groups
+    /// to `likely`, the ones the keys most likely belong to, for the caller to fetch their
+    /// states too. Only a hint: a lookup after it finds what it would have found without.
+    pub(crate) fn prefetch(&self, hashes: impl Iterator<Item = u64>, likely: &mut Vec<usize>) {
+        if self.buckets.is_empty() {
+            return;
+        }
+        let mut firsts = [Bucket::EMPTY; PREFETCH_BATCH];
+        for (first, hash) in firsts.iter_mut().zip(hashes) {
+            *first = self.buckets[self.home(hash)];
+        }
+        for bucket in firsts.iter().filter(|bucket| !bucket.is_empty()) {
+            self.prefetch_key(bucket.group());
+            likely.push(bucket.group());
+        }
+    }
+
+    /// Has the key of `group` fetched into the cache, without waiting for it.
+    pub(crate) fn prefetch_key(&self, group: usize) {
+        if let Some(part) = self.parts.get(group * self.width) {
+            prefetch(part);
         }
     }
 
