@@ -5,7 +5,9 @@ use sumoql_functions::{Accumulator, AggregateFunction, CallContext, GroupStates}
 use sumoql_plan::{AggregateSpec, PlanExpr};
 use sumoql_value::{hash_group_key, Record, SlotId, Value};
 
-use super::group_table::{prefetch, GroupTable, PREFETCH_BATCH};
+use std::collections::VecDeque;
+
+use super::group_table::{prefetch, GroupTable, PREFETCH_DISTANCE};
 use super::{holds, Stage};
 use crate::pipeline::NullGroups;
 
@@ -23,12 +25,10 @@ pub struct AggregateStage {
     /// Each aggregate's evaluated arguments for the record at hand, reused from record to
     /// record.
     arguments: Vec<Vec<Value>>,
-    /// Records pushed but not yet added, up to [`PREFETCH_BATCH`]: a batch's groups are
-    /// looked up together, so that their cache misses overlap.
-    pending: Vec<Pending>,
-    /// The groups [`GroupTable::prefetch`] expects the pending records in, reused from batch
-    /// to batch.
-    likely: Vec<usize>,
+    /// Records pushed but not yet added, at most twice [`PREFETCH_DISTANCE`], oldest first:
+    /// a record's bucket is fetched when it is pushed, its group's key and states when it is
+    /// halfway through, so that they are in the cache when it is added.
+    pending: VecDeque<Pending>,
     /// Once emitting has begun, the groups still to emit.
     emitting: Option<Emitting>,
 }
@@ -96,7 +96,7 @@ impl Column {
     }
 
     /// Has the state of `group` fetched into the cache, without waiting for it (see
-    /// [`PREFETCH_BATCH`]); only for counts, whose state is in the column itself.
+    /// [`PREFETCH_DISTANCE`]); only for counts, whose state is in the column itself.
     fn prefetch(&self, group: usize) {
         if let Column::Counts(counts) = self {
             prefetch(&counts[group]);
@@ -185,8 +185,7 @@ impl AggregateStage {
             null_groups,
             columns,
             arguments,
-            pending: Vec::with_capacity(PREFETCH_BATCH),
-            likely: Vec::with_capacity(PREFETCH_BATCH),
+            pending: VecDeque::with_capacity(2 * PREFETCH_DISTANCE + 1),
             emitting: None,
         }
     }
@@ -199,19 +198,17 @@ impl AggregateStage {
         // the order of `other`'s (their states are pushed in that order).
         let mut new_groups = 0;
         let mut targets: Vec<Option<usize>> = Vec::with_capacity(other.groups.len());
-        for batch in (0..other.groups.len())
-            .collect::<Vec<_>>()
-            .chunks(PREFETCH_BATCH)
-        {
-            self.likely.clear();
-            let hashes = batch.iter().map(|&group| other.groups.hash(group));
-            self.groups.prefetch(hashes, &mut self.likely);
-            for &group in batch {
-                let key = other.groups.key(group);
-                let found = self.groups.find(other.groups.hash(group), key.iter());
-                new_groups += usize::from(found.is_none());
-                targets.push(found);
+        let hashes = other.groups.hashes();
+        for (group, &hash) in hashes.iter().enumerate() {
+            if let Some(&ahead) = hashes.get(group + 2 * PREFETCH_DISTANCE) {
+                self.groups.prefetch_bucket(ahead);
             }
+            if let Some(&ahead) = hashes.get(group + PREFETCH_DISTANCE) {
+                self.groups.prefetch_likely_group(ahead);
+            }
+            let found = self.groups.find(hash, other.groups.key(group).iter());
+            new_groups += usize::from(found.is_none());
+            targets.push(found);
         }
         self.groups.reserve_exact(new_groups);
         let first_new = self.groups.len();
@@ -240,33 +237,26 @@ impl AggregateStage {
 }
 
 impl AggregateStage {
-    /// Adds the records pushed so far to their groups, a batch at a time: first the batch's
-    /// buckets, keys and counts are read into the cache together, then each record is added
-    /// in turn, as it would be on its own.
+    /// Adds the records pushed so far to their groups.
     pub(crate) fn add_pending(&mut self, ctx: &mut CallContext) {
-        if self.pending.is_empty() {
-            return;
+        while let Some(pending) = self.pending.pop_front() {
+            self.add_pending_record(pending, ctx);
         }
-        self.likely.clear();
-        let hashes = self.pending.iter().map(|pending| pending.hash);
-        self.groups.prefetch(hashes, &mut self.likely);
-        for column in &self.columns {
-            for &group in &self.likely {
+    }
+
+    /// Has the key and states of the group a pending record most likely belongs to fetched.
+    fn prefetch_group(&self, hash: u64) {
+        if let Some(group) = self.groups.prefetch_likely_group(hash) {
+            for column in &self.columns {
                 column.prefetch(group);
             }
         }
-        let position = ctx.position;
-        let mut pending = std::mem::take(&mut self.pending);
-        for Pending {
-            record,
-            hash,
-            position,
-        } in pending.drain(..)
-        {
-            ctx.position = position;
-            self.add(&record, hash, ctx);
-        }
-        self.pending = pending;
+    }
+
+    /// Adds a pending record to its group, at the position it was pushed at.
+    fn add_pending_record(&mut self, pending: Pending, ctx: &mut CallContext) {
+        let position = std::mem::replace(&mut ctx.position, pending.position);
+        self.add(&pending.record, pending.hash, ctx);
         ctx.position = position;
     }
 
@@ -302,13 +292,20 @@ impl Stage for AggregateStage {
         if self.null_groups == NullGroups::Drop && key.clone().any(Value::is_null) {
             return;
         }
-        self.pending.push(Pending {
-            hash: hash_group_key(key),
+        let hash = hash_group_key(key);
+        self.groups.prefetch_bucket(hash);
+        self.pending.push_back(Pending {
+            hash,
             position: ctx.position,
             record,
         });
-        if self.pending.len() == PREFETCH_BATCH {
-            self.add_pending(ctx);
+        if let Some(halfway) = self.pending.len().checked_sub(PREFETCH_DISTANCE + 1) {
+            self.prefetch_group(self.pending[halfway].hash);
+        }
+        if self.pending.len() > 2 * PREFETCH_DISTANCE {
+            if let Some(oldest) = self.pending.pop_front() {
+                self.add_pending_record(oldest, ctx);
+            }
         }
     }
 
@@ -356,7 +353,7 @@ impl AggregateStage {
             None => self.start_emitting(filter, ctx),
         };
         for _ in 0..limit {
-            if let Some(&ahead) = emitting.order.as_slice().get(PREFETCH_BATCH) {
+            if let Some(&ahead) = emitting.order.as_slice().get(PREFETCH_DISTANCE) {
                 self.groups.prefetch_key(ahead);
                 for column in &self.columns {
                     column.prefetch(ahead);

@@ -174,12 +174,14 @@ impl Bucket {
 /// The smallest index, in buckets.
 const MIN_BUCKETS: usize = 16;
 
-/// How many records are looked up as one batch, and how many groups ahead of the one at hand
-/// the emitting fetches. A group's bucket, key and states lie at random places in tables too
-/// large for the cache: fetching many at once lets their cache misses overlap instead of being
-/// paid one after another. Past a few dozen, more gains nothing: the processor has no room
-/// for more misses at once.
-pub(crate) const PREFETCH_BATCH: usize = 32;
+/// How far ahead lookups fetch what they will read. A group's bucket, key and states lie at
+/// random places in tables too large for the cache; asking for them this many lookups before
+/// they are needed lets the cache misses of many lookups overlap instead of being paid one
+/// after another. It covers the time a miss takes by far, even when each lookup is cheap.
+pub(crate) const PREFETCH_DISTANCE: usize = 8;
+
+/// The bytes the processor fetches at once.
+const CACHE_LINE: usize = 64;
 
 /// Asks the processor to bring the cache line of `value` in, without waiting for it.
 pub(crate) fn prefetch<T>(value: &T) {
@@ -253,28 +255,51 @@ impl GroupTable {
         }
     }
 
-    /// Reads the first bucket of each of `hashes` (a batch of at most [`PREFETCH_BATCH`]) in
-    /// one tight loop, and has the key of the group each holds fetched; appends those groups
-    /// to `likely`, the ones the keys most likely belong to, for the caller to fetch their
-    /// states too. Only a hint: a lookup after it finds what it would have found without.
-    pub(crate) fn prefetch(&self, hashes: impl Iterator<Item = u64>, likely: &mut Vec<usize>) {
-        if self.buckets.is_empty() {
-            return;
-        }
-        let mut firsts = [Bucket::EMPTY; PREFETCH_BATCH];
-        for (first, hash) in firsts.iter_mut().zip(hashes) {
-            *first = self.buckets[self.home(hash)];
-        }
-        for bucket in firsts.iter().filter(|bucket| !bucket.is_empty()) {
-            self.prefetch_key(bucket.group());
-            likely.push(bucket.group());
+    /// Has the first bucket a lookup of `hash` reads fetched into the cache, without waiting
+    /// for it: the first step of a lookup [`PREFETCH_DISTANCE`] ahead.
+    pub(crate) fn prefetch_bucket(&self, hash: u64) {
+        if !self.buckets.is_empty() {
+            prefetch(&self.buckets[self.home(hash)]);
         }
     }
 
-    /// Has the key of `group` fetched into the cache, without waiting for it.
+    /// The group a key hashed to `hash` most likely belongs to: the first along its probe
+    /// whose kept hash bits match, with its key fetched into the cache. The second step of a
+    /// lookup ahead, once its bucket is fetched; the caller fetches the group's states. Only
+    /// a hint: a lookup after it finds what it would have found without.
+    pub(crate) fn prefetch_likely_group(&self, hash: u64) -> Option<usize> {
+        if self.buckets.is_empty() {
+            return None;
+        }
+        let mask = self.buckets.len() - 1;
+        let mut at = self.home(hash);
+        loop {
+            let bucket = self.buckets[at];
+            if bucket.is_empty() {
+                return None;
+            }
+            if bucket.may_have(hash) {
+                self.prefetch_key(bucket.group());
+                return Some(bucket.group());
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Has the key of `group` fetched into the cache, without waiting for it: the cache line
+    /// where it starts and, when it runs past that line, the line where it ends (where the
+    /// part after it starts).
     pub(crate) fn prefetch_key(&self, group: usize) {
-        if let Some(part) = self.parts.get(group * self.width) {
-            prefetch(part);
+        let start = group * self.width;
+        let Some(first) = self.parts.get(start) else {
+            return;
+        };
+        prefetch(first);
+        let offset = std::ptr::from_ref(first) as usize % CACHE_LINE;
+        if offset + self.width * std::mem::size_of::<Part>() > CACHE_LINE {
+            if let Some(after) = self.parts.get(start + self.width) {
+                prefetch(after);
+            }
         }
     }
 
@@ -293,6 +318,11 @@ impl GroupTable {
     /// The hash of `group`'s key.
     pub(crate) fn hash(&self, group: usize) -> u64 {
         self.hashes[group]
+    }
+
+    /// The hashes of every group's key, in group order.
+    pub(crate) fn hashes(&self) -> &[u64] {
+        &self.hashes
     }
 
     /// Makes room for `groups` more groups, exactly as many for their keys' parts.
