@@ -295,6 +295,12 @@ impl Pipeline {
         }
     }
 
+    /// A record a worker's partial aggregation is done with, for the reader to fill again
+    /// instead of allocating one.
+    pub fn take_spent_record(&mut self) -> Option<Record> {
+        self.partial.as_mut()?.take_added_record()
+    }
+
     /// Takes the records that have come out of the pipeline so far (streaming queries).
     pub fn take_output(&mut self) -> Vec<Record> {
         std::mem::take(&mut self.output)

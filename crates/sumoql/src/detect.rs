@@ -262,7 +262,7 @@ pub fn detect(
                 summary: &mut DetectSummary,
                 sink: &mut AlertSink<'_>| {
         for record in records {
-            let (columns, values) = tail.output.row(&tail.query.plan, &record);
+            let (columns, values) = tail.output.row(&tail.query.plan, record);
             sink(index, columns, values)?;
             summary.alerts_per_rule[index] += 1;
             summary.run.rows_written += 1;

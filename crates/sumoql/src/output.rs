@@ -15,6 +15,9 @@ pub type Row = (ColumnNames, Vec<Value>);
 pub struct OutputColumns {
     /// For exact columns: the names (shared by every row) and slots.
     exact: Option<(ColumnNames, Vec<usize>)>,
+    /// Whether the exact columns are the first slots in order, so that a record's values
+    /// become the row's as they are.
+    leading_slots: bool,
     /// For whole records: the names of the fields stages added, and their slots.
     added: Vec<(Arc<str>, usize)>,
     removed: Vec<usize>,
@@ -30,18 +33,21 @@ impl OutputColumns {
         match &plan.output {
             Columns::Exact(slots) => OutputColumns {
                 exact: Some((slots.iter().map(|&s| name(s)).collect(), slots.clone())),
+                leading_slots: slots.iter().copied().eq(0..slots.len()),
                 added: Vec::new(),
                 removed: Vec::new(),
                 dynamic: None,
             },
             Columns::Dynamic { leading } => OutputColumns {
                 exact: None,
+                leading_slots: false,
                 added: Vec::new(),
                 removed: Vec::new(),
                 dynamic: Some((leading.iter().map(|&s| name(s)).collect(), leading.clone())),
             },
             Columns::Whole { added, removed } => OutputColumns {
                 exact: None,
+                leading_slots: false,
                 added: added.iter().map(|&s| (name(s), s)).collect(),
                 removed: removed.clone(),
                 dynamic: None,
@@ -50,8 +56,13 @@ impl OutputColumns {
     }
 
     /// The column names and values of one result record.
-    pub fn row(&self, plan: &Plan, record: &Record) -> Row {
+    pub fn row(&self, plan: &Plan, record: Record) -> Row {
         if let Some((names, slots)) = &self.exact {
+            if self.leading_slots && record.slots.len() >= slots.len() {
+                let mut values = record.slots;
+                values.truncate(slots.len());
+                return (names.clone(), values);
+            }
             return (
                 names.clone(),
                 slots.iter().map(|&s| record.get(s).clone()).collect(),

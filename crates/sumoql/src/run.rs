@@ -106,7 +106,7 @@ struct Emitter<'q, 's> {
 impl Emitter<'_, '_> {
     fn emit(&mut self, records: Vec<Record>) -> Result<(), RunError> {
         for record in records {
-            let (names, values) = self.output.row(&self.query.plan, &record);
+            let (names, values) = self.output.row(&self.query.plan, record);
             (self.sink)(names, values)?;
             self.rows_written += 1;
         }

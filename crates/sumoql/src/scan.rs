@@ -273,7 +273,12 @@ impl Worker {
                 .decode_filtered(line, name, report.warnings(), |record| {
                     pipeline.admits(record)
                 }) {
-                Ok(Some(record)) => self.pipeline.push_admitted(record),
+                Ok(Some(record)) => {
+                    self.pipeline.push_admitted(record);
+                    if let Some(spent) = self.pipeline.take_spent_record() {
+                        self.decoder.recycle(spent);
+                    }
+                }
                 Ok(None) => {}
                 Err(error) => {
                     if !report.malformed_line(self.strict, name, number, error) {

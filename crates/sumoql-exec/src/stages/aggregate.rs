@@ -29,6 +29,9 @@ pub struct AggregateStage {
     /// a record's bucket is fetched when it is pushed, its group's key and states when it is
     /// halfway through, so that they are in the cache when it is added.
     pending: VecDeque<Pending>,
+    /// The last record added, which the reader may take back to fill again
+    /// ([`AggregateStage::take_added_record`]).
+    added: Option<Record>,
     /// Once emitting has begun, the groups still to emit.
     emitting: Option<Emitting>,
 }
@@ -186,6 +189,7 @@ impl AggregateStage {
             columns,
             arguments,
             pending: VecDeque::with_capacity(2 * PREFETCH_DISTANCE + 1),
+            added: None,
             emitting: None,
         }
     }
@@ -258,6 +262,13 @@ impl AggregateStage {
         let position = std::mem::replace(&mut ctx.position, pending.position);
         self.add(&pending.record, pending.hash, ctx);
         ctx.position = position;
+        self.added = Some(pending.record);
+    }
+
+    /// The last record added to its group, done with: a reader can fill it again rather
+    /// than allocate another.
+    pub(crate) fn take_added_record(&mut self) -> Option<Record> {
+        self.added.take()
     }
 
     /// Adds `record`, whose key hashes to `hash`, to its group.

@@ -82,7 +82,7 @@ pub struct LineDecoder {
     keys: KeyTable,
     /// For each slot, where a guard finds its raw text.
     raw_sources: Vec<RawSource>,
-    /// A record the early filter refused, kept to be filled again.
+    /// A record the early filter refused or the caller gave back, kept to be filled again.
     spare: Option<Record>,
     /// The slots the early step may fill: what a refused record must have cleared.
     early_filled: Vec<SlotId>,
@@ -288,7 +288,7 @@ impl LineDecoder {
             record.set(time.slot, Value::Int(ms));
         }
         if !admit(&record) {
-            self.recycle(record);
+            self.recycle_refused(record);
             return Ok(None);
         }
         if self.whole_records {
@@ -346,8 +346,18 @@ impl LineDecoder {
         }
     }
 
+    /// Takes back a record its reader is done with, to fill with a later line instead of
+    /// allocating one. A record of another width is let go.
+    pub fn recycle(&mut self, mut record: Record) {
+        if record.slots.len() == self.width {
+            record.slots.fill(Value::Null);
+            record.source.clear();
+            self.spare = Some(record);
+        }
+    }
+
     /// Keeps a refused record to fill with the next line. Only the early step has filled it.
-    fn recycle(&mut self, mut record: Record) {
+    fn recycle_refused(&mut self, mut record: Record) {
         for &slot in &self.early_filled {
             record.set(slot, Value::Null);
         }
@@ -649,6 +659,22 @@ mod tests {
                 Value::Null
             ]
         );
+    }
+
+    #[test]
+    fn a_record_given_back_is_filled_again_from_scratch() {
+        let mut d = decoder(&["a", "b"], true);
+        let first = decode(&mut d, r#"{"a":"1","b":"2","c":"3"}"#)
+            .unwrap()
+            .unwrap();
+        d.recycle(first);
+        let second = decode(&mut d, r#"{"b":"x"}"#).unwrap().unwrap();
+        assert_eq!(second.slots, vec![Value::Null, Value::text("x")]);
+        assert_eq!(second.source.len(), 1, "{:?}", second.source);
+        // A record of another width is not kept.
+        d.recycle(Record::with_width(5));
+        let third = decode(&mut d, "{}").unwrap().unwrap();
+        assert_eq!(third.slots, vec![Value::Null, Value::Null]);
     }
 
     #[test]
