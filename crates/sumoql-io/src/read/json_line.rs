@@ -509,11 +509,15 @@ fn not_utf8(error: std::str::Utf8Error) -> LineError {
     LineError(format!("not valid UTF-8 ({error})"))
 }
 
-/// `line` as text: `known` when it was already checked, else checked now.
+/// `line` as text: `known` when it was already checked, else checked now. The check runs
+/// many bytes at a time (`simdutf8`), several times faster than the standard library's on
+/// log lines; only a line that fails it is checked again, for the standard error message.
 fn line_text<'l>(line: &'l [u8], known: Option<&'l str>) -> Result<&'l str, LineError> {
     match known {
         Some(text) => Ok(text),
-        None => std::str::from_utf8(line).map_err(not_utf8),
+        None => simdutf8::basic::from_utf8(line)
+            .or_else(|_| std::str::from_utf8(line))
+            .map_err(not_utf8),
     }
 }
 
