@@ -1,11 +1,11 @@
 //! The aggregation stage: groups in a [`GroupTable`], the aggregates' states column by column.
 
+use std::collections::VecDeque;
+
 use sumoql_functions::aggregate::Count;
 use sumoql_functions::{Accumulator, AggregateFunction, CallContext, GroupStates};
 use sumoql_plan::{AggregateSpec, PlanExpr};
 use sumoql_value::{hash_group_key, Record, SlotId, Value};
-
-use std::collections::VecDeque;
 
 use super::group_table::{prefetch, GroupTable, PREFETCH_DISTANCE};
 use super::{holds, Stage};
@@ -207,8 +207,9 @@ impl AggregateStage {
             if let Some(&ahead) = hashes.get(group + 2 * PREFETCH_DISTANCE) {
                 self.groups.prefetch_bucket(ahead);
             }
-            if let Some(&ahead) = hashes.get(group + PREFETCH_DISTANCE) {
-                self.groups.prefetch_likely_group(ahead);
+            let ahead = hashes.get(group + PREFETCH_DISTANCE);
+            if let Some(likely) = ahead.and_then(|&hash| self.groups.likely_group(hash)) {
+                self.groups.prefetch_key(likely);
             }
             let found = self.groups.find(hash, other.groups.key(group).iter());
             new_groups += usize::from(found.is_none());
@@ -248,12 +249,11 @@ impl AggregateStage {
         }
     }
 
-    /// Has the key and states of the group a pending record most likely belongs to fetched.
-    fn prefetch_group(&self, hash: u64) {
-        if let Some(group) = self.groups.prefetch_likely_group(hash) {
-            for column in &self.columns {
-                column.prefetch(group);
-            }
+    /// Has the key and states of `group` fetched into the cache, without waiting for them.
+    fn prefetch_group(&self, group: usize) {
+        self.groups.prefetch_key(group);
+        for column in &self.columns {
+            column.prefetch(group);
         }
     }
 
@@ -310,8 +310,10 @@ impl Stage for AggregateStage {
             position: ctx.position,
             record,
         });
-        if let Some(halfway) = self.pending.len().checked_sub(PREFETCH_DISTANCE + 1) {
-            self.prefetch_group(self.pending[halfway].hash);
+        let halfway = self.pending.len().checked_sub(PREFETCH_DISTANCE + 1);
+        let halfway = halfway.and_then(|index| self.groups.likely_group(self.pending[index].hash));
+        if let Some(likely) = halfway {
+            self.prefetch_group(likely);
         }
         if self.pending.len() > 2 * PREFETCH_DISTANCE {
             if let Some(oldest) = self.pending.pop_front() {
@@ -365,10 +367,7 @@ impl AggregateStage {
         };
         for _ in 0..limit {
             if let Some(&ahead) = emitting.order.as_slice().get(PREFETCH_DISTANCE) {
-                self.groups.prefetch_key(ahead);
-                for column in &self.columns {
-                    column.prefetch(ahead);
-                }
+                self.prefetch_group(ahead);
             }
             let Some(group) = emitting.order.next() else {
                 break;

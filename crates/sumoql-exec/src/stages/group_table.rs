@@ -140,6 +140,9 @@ fn compare_parts(a: &[Part], b: &[Part]) -> Ordering {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Bucket(u64);
 
+/// The odd multiplier that mixes a hash into a bucket's tag ([`Bucket::tag`]).
+const TAG_MULTIPLIER: u64 = 0x9e37_79b9_7f4a_7c15;
+
 /// The bits of a bucket that number its group. A group's key takes at least one part of 24
 /// bytes, and a process addresses less than 2^48 bytes, so group numbers stay below 2^48 - 1.
 const GROUP_BITS: u32 = 48;
@@ -152,9 +155,12 @@ impl Bucket {
         Bucket((Bucket::tag(hash) << GROUP_BITS) | (group as u64 & ((1 << GROUP_BITS) - 1)))
     }
 
-    /// The bits of `hash` a bucket keeps: below those that choose its place.
+    /// The 16 bits of `hash` a bucket keeps, to tell most other keys from its own without
+    /// reading either. Only the high bits of a group hash are well mixed, and the highest
+    /// choose the bucket, so the tag is the top of the hash multiplied again: bits that
+    /// depend on all of it.
     fn tag(hash: u64) -> u64 {
-        (hash >> 16) & 0xffff
+        hash.wrapping_mul(TAG_MULTIPLIER) >> 48
     }
 
     fn group(self) -> usize {
@@ -264,10 +270,10 @@ impl GroupTable {
     }
 
     /// The group a key hashed to `hash` most likely belongs to: the first along its probe
-    /// whose kept hash bits match, with its key fetched into the cache. The second step of a
-    /// lookup ahead, once its bucket is fetched; the caller fetches the group's states. Only
-    /// a hint: a lookup after it finds what it would have found without.
-    pub(crate) fn prefetch_likely_group(&self, hash: u64) -> Option<usize> {
+    /// whose kept hash bits match. The second step of a lookup ahead, once its bucket is
+    /// fetched, to fetch that group's key and states next. Only a hint: a lookup after it
+    /// finds what it would have found without.
+    pub(crate) fn likely_group(&self, hash: u64) -> Option<usize> {
         if self.buckets.is_empty() {
             return None;
         }
@@ -279,7 +285,6 @@ impl GroupTable {
                 return None;
             }
             if bucket.may_have(hash) {
-                self.prefetch_key(bucket.group());
                 return Some(bucket.group());
             }
             at = (at + 1) & mask;
@@ -530,6 +535,31 @@ mod tests {
             assert_eq!(table.find_or_add(7, std::iter::once(key)), (i, false));
         }
         assert_eq!(table.len(), 100);
+    }
+
+    #[test]
+    fn the_likely_group_of_a_stored_key_is_nearly_always_its_own() {
+        let mut table = GroupTable::new(1);
+        assert_eq!(table.likely_group(hash_group_key(&[Value::Int(1)])), None);
+        let keys: Vec<Value> = (0..5000).map(|i| Value::text(format!("key{i}"))).collect();
+        for key in &keys {
+            add(&mut table, std::slice::from_ref(key));
+        }
+        let mut wrong = 0;
+        for (group, key) in keys.iter().enumerate() {
+            let hash = hash_group_key(std::slice::from_ref(key));
+            table.prefetch_bucket(hash);
+            table.prefetch_key(group);
+            // Another group along the probe may keep the same hash bits (1 in 65536).
+            wrong += usize::from(table.likely_group(hash) != Some(group));
+        }
+        assert!(wrong <= 5, "{wrong} of {} keys", keys.len());
+        // With every hash alike, the first group along the probe is the likely one.
+        let mut alike = GroupTable::new(1);
+        for key in &keys[..10] {
+            alike.find_or_add(7, std::iter::once(key));
+        }
+        assert_eq!(alike.likely_group(7), Some(0));
     }
 
     #[test]
