@@ -343,7 +343,7 @@ impl Pipeline {
     /// Pushes the next batch of `merged`'s groups through this tail; says whether groups
     /// remain. Taking the output between batches keeps few result records in memory at once.
     pub fn push_aggregated_batch(&mut self, merged: &mut AggregateStage) -> bool {
-        let mut groups = Vec::new();
+        let mut groups = Vec::with_capacity(AGGREGATED_BATCH);
         let filter = self.group_filter.as_ref();
         let more = merged.emit(&mut groups, &mut self.ctx, AGGREGATED_BATCH, filter);
         // The groups come out judged by the first stage's condition: they skip that stage.

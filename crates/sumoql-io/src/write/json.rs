@@ -12,19 +12,53 @@ use sumoql_value::{write_json_string, Value};
 
 use super::RowWriter;
 
-/// Appends a row as one JSON object: `{"column":value,...}`.
-fn push_object(out: &mut String, columns: &[Arc<str>], values: &[Value]) {
-    debug_assert_eq!(columns.len(), values.len(), "one value per column");
+/// Appends a row as one JSON object: `{"column":value,...}`, its columns' keys written
+/// already (see [`ColumnKeys`]).
+fn push_object(out: &mut String, keys: &[String], values: &[Value]) {
+    debug_assert_eq!(keys.len(), values.len(), "one value per column");
     out.push('{');
-    for (i, (name, value)) in columns.iter().zip(values).enumerate() {
+    for (i, (key, value)) in keys.iter().zip(values).enumerate() {
         if i > 0 {
             out.push(',');
         }
-        write_json_string(out, name);
-        out.push(':');
+        out.push_str(key);
         value.write_json(out);
     }
     out.push('}');
+}
+
+/// The columns of the rows being written, each as its escaped key and colon (`"name":`),
+/// made once and kept while rows keep the same columns, as every row of most results does.
+/// The columns are held, so a later set of columns is never taken for them.
+#[derive(Default)]
+struct ColumnKeys {
+    columns: Vec<Arc<str>>,
+    keys: Vec<String>,
+}
+
+impl ColumnKeys {
+    /// The keys of `columns`, made again only when they are not the columns held.
+    fn of(&mut self, columns: &[Arc<str>]) -> &[String] {
+        let held = self.columns.len() == columns.len()
+            && self
+                .columns
+                .iter()
+                .zip(columns)
+                .all(|(a, b)| Arc::ptr_eq(a, b));
+        if !held {
+            self.columns = columns.to_vec();
+            self.keys = columns
+                .iter()
+                .map(|name| {
+                    let mut key = String::new();
+                    write_json_string(&mut key, name);
+                    key.push(':');
+                    key
+                })
+                .collect();
+        }
+        &self.keys
+    }
 }
 
 /// Writes [`Format::Ndjson`](super::Format::Ndjson): one JSON object per row, each on its own
@@ -32,6 +66,7 @@ fn push_object(out: &mut String, columns: &[Arc<str>], values: &[Value]) {
 pub struct NdjsonWriter<W: Write> {
     out: BufWriter<W>,
     line: String,
+    keys: ColumnKeys,
 }
 
 impl<W: Write> NdjsonWriter<W> {
@@ -40,6 +75,7 @@ impl<W: Write> NdjsonWriter<W> {
         NdjsonWriter {
             out: BufWriter::new(out),
             line: String::new(),
+            keys: ColumnKeys::default(),
         }
     }
 }
@@ -47,7 +83,7 @@ impl<W: Write> NdjsonWriter<W> {
 impl<W: Write> RowWriter for NdjsonWriter<W> {
     fn row(&mut self, columns: &[Arc<str>], values: &[Value]) -> io::Result<()> {
         self.line.clear();
-        push_object(&mut self.line, columns, values);
+        push_object(&mut self.line, self.keys.of(columns), values);
         self.line.push('\n');
         self.out.write_all(self.line.as_bytes())
     }
@@ -71,6 +107,7 @@ impl<W: Write> RowWriter for NdjsonWriter<W> {
 pub struct JsonWriter<W: Write> {
     out: BufWriter<W>,
     text: String,
+    keys: ColumnKeys,
     started: bool,
 }
 
@@ -80,6 +117,7 @@ impl<W: Write> JsonWriter<W> {
         JsonWriter {
             out: BufWriter::new(out),
             text: String::new(),
+            keys: ColumnKeys::default(),
             started: false,
         }
     }
@@ -90,7 +128,7 @@ impl<W: Write> RowWriter for JsonWriter<W> {
         self.text.clear();
         self.text.push_str(if self.started { ",\n" } else { "[\n" });
         self.started = true;
-        push_object(&mut self.text, columns, values);
+        push_object(&mut self.text, self.keys.of(columns), values);
         self.out.write_all(self.text.as_bytes())
     }
 
@@ -168,11 +206,17 @@ mod tests {
     fn ndjson_writes_each_rows_own_columns() {
         let first = columns(&["a", "b"]);
         let second = columns(&["c"]);
+        let again = columns(&["a", "x"]);
         let rows = [
             (&first[..], vec![Value::Int(1), Value::Int(2)]),
             (&second[..], vec![Value::Int(3)]),
+            (&first[..], vec![Value::Int(4), Value::Int(5)]),
+            (&again[..], vec![Value::Int(6), Value::Int(7)]),
         ];
-        assert_eq!(ndjson(&rows), "{\"a\":1,\"b\":2}\n{\"c\":3}\n");
+        assert_eq!(
+            ndjson(&rows),
+            "{\"a\":1,\"b\":2}\n{\"c\":3}\n{\"a\":4,\"b\":5}\n{\"a\":6,\"x\":7}\n"
+        );
     }
 
     #[test]
