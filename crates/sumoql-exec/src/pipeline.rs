@@ -126,6 +126,8 @@ pub struct Pipeline {
     group_filter: Option<GroupFilter>,
     ctx: CallContext,
     output: Vec<Record>,
+    /// The batch of groups a merged aggregation emits, reused from batch to batch.
+    aggregated: Vec<Record>,
 }
 
 /// Where a plan splits for parallel runs: the operators before `at` handle records one by one;
@@ -235,6 +237,7 @@ impl Pipeline {
                 position: 0,
             },
             output: Vec::new(),
+            aggregated: Vec::new(),
         }
     }
 
@@ -301,6 +304,12 @@ impl Pipeline {
         self.partial.as_mut()?.take_added_record()
     }
 
+    /// The records that have come out of the pipeline so far, taken one by one; the room they
+    /// took stays for the next ones, so a run emitting many batches allocates it once.
+    pub fn drain_output(&mut self) -> std::vec::Drain<'_, Record> {
+        self.output.drain(..)
+    }
+
     /// Takes the records that have come out of the pipeline so far (streaming queries).
     pub fn take_output(&mut self) -> Vec<Record> {
         std::mem::take(&mut self.output)
@@ -343,12 +352,13 @@ impl Pipeline {
     /// Pushes the next batch of `merged`'s groups through this tail; says whether groups
     /// remain. Taking the output between batches keeps few result records in memory at once.
     pub fn push_aggregated_batch(&mut self, merged: &mut AggregateStage) -> bool {
-        let mut groups = Vec::with_capacity(AGGREGATED_BATCH);
+        let mut groups = std::mem::take(&mut self.aggregated);
         let filter = self.group_filter.as_ref();
         let more = merged.emit(&mut groups, &mut self.ctx, AGGREGATED_BATCH, filter);
         // The groups come out judged by the first stage's condition: they skip that stage.
         let first = usize::from(filter.is_some());
         self.run_from(first, &mut groups);
+        self.aggregated = groups;
         more
     }
 

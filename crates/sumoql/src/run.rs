@@ -104,7 +104,7 @@ struct Emitter<'q, 's> {
 }
 
 impl Emitter<'_, '_> {
-    fn emit(&mut self, records: Vec<Record>) -> Result<(), RunError> {
+    fn emit(&mut self, records: impl IntoIterator<Item = Record>) -> Result<(), RunError> {
         for record in records {
             let (names, values) = self.output.row(&self.query.plan, record);
             (self.sink)(names, values)?;
@@ -168,7 +168,7 @@ pub(crate) fn execute(
         for record in result.records {
             tail.push_admitted(record);
         }
-        emitter.emit(tail.take_output())
+        emitter.emit(tail.drain_output())
     })?;
     if Split::of(plan).aggregate {
         let mut partials = partials.into_iter();
@@ -177,7 +177,7 @@ pub(crate) fn execute(
                 merged.merge(partial);
             }
             while tail.push_aggregated_batch(&mut merged) {
-                emitter.emit(tail.take_output())?;
+                emitter.emit(tail.drain_output())?;
             }
         }
     }
