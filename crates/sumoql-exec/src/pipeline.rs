@@ -294,6 +294,11 @@ impl Pipeline {
                     aggregate.push(record, &mut next, &mut self.ctx);
                 }
             }
+            // A batch at least as roomy as the empty output becomes it, without a copy of its
+            // records; the output's room stays with the caller for the next batch.
+            None if self.output.is_empty() && batch.capacity() >= self.output.capacity() => {
+                std::mem::swap(&mut self.output, batch);
+            }
             None => self.output.append(batch),
         }
     }
