@@ -86,6 +86,8 @@ pub struct LineDecoder {
     spare: Option<Record>,
     /// The slots the early step may fill: what a refused record must have cleared.
     early_filled: Vec<SlotId>,
+    /// Whether the query reads `_raw`, `_receiptTime`, `_sourceName` or `_sourceCategory`.
+    fills_metadata: bool,
     /// The test that may refuse a line on its raw texts before its values are made.
     guard: Option<Arc<dyn LineGuard>>,
 }
@@ -160,8 +162,17 @@ impl LineDecoder {
             raw_sources: vec![RawSource::Unknown; width],
             spare: None,
             early_filled: Vec::new(),
+            fills_metadata: false,
             guard: None,
         };
+        decoder.fills_metadata = [
+            decoder.raw,
+            decoder.receipt,
+            decoder.source_name,
+            decoder.category,
+        ]
+        .iter()
+        .any(Option::is_some);
         for (i, field) in decoder.fields.iter().enumerate() {
             if let Some(entry) = decoder.raw_sources.get_mut(field.slot) {
                 *entry = RawSource::Field(i);
@@ -418,7 +429,9 @@ impl LineDecoder {
     }
 
     /// Sets the metadata of `step` (of both steps when `None`): `_raw`, `_receiptTime`, and
-    /// `_sourceName` and `_sourceCategory` where the line has none.
+    /// `_sourceName` and `_sourceCategory` where the line has none. Most queries read none
+    /// of them, and then this costs one test a line.
+    #[inline]
     fn fill_metadata(
         &self,
         step: Option<Step>,
@@ -426,6 +439,9 @@ impl LineDecoder {
         source_name: &str,
         record: &mut Record,
     ) {
+        if !self.fills_metadata {
+            return;
+        }
         let slot = |metadata: Option<MetadataSlot>| match step {
             Some(step) => metadata.and_then(|m| m.in_step(step)),
             None => metadata.map(|m| m.slot),
