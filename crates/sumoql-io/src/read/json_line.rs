@@ -361,7 +361,9 @@ impl LineDecoder {
     /// allocating one. A record of another width is let go.
     pub fn recycle(&mut self, mut record: Record) {
         if record.slots.len() == self.width {
-            record.slots.fill(Value::Null);
+            for value in &mut record.slots {
+                *value = Value::Null;
+            }
             record.source.clear();
             self.spare = Some(record);
         }
