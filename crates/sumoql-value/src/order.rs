@@ -158,10 +158,14 @@ impl Hasher for GroupHasher {
         }
         let rest = words.remainder();
         if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
+            // The last bytes as a little-endian word, built in registers: a copy of a length
+            // known only at run time would be a call to `memcpy`.
+            let word = rest
+                .iter()
+                .rev()
+                .fold(0, |word, &b| (word << 8) | u64::from(b));
             // The length tells "a" from "a\0" in the last word.
-            self.add_word(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
+            self.add_word(word ^ ((rest.len() as u64) << 59));
         }
     }
 
