@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sumoql_exec::{Pipeline, RunOptions, Split};
-use sumoql_io::read::{is_raw_line, MetadataOptions, RawLineDecoder, SyslogHeader};
+use sumoql_io::read::{is_raw_line, text_of_line, MetadataOptions, RawLineDecoder, SyslogHeader};
 use sumoql_plan::Plan;
 use sumoql_value::{Record, Sample, SlotId, SourceField, Value, WarningKind, Warnings};
 use thiserror::Error;
@@ -501,7 +501,7 @@ impl RawLines {
         if !is_raw_line(line) {
             return None;
         }
-        let text = std::str::from_utf8(line).ok()?;
+        let text = text_of_line(line).ok()?;
         let header = self.decoder.header(text);
         let body = text.get(header.body_start..).unwrap_or("");
         let choice = self.choice_for(source_name).clone();

@@ -319,7 +319,7 @@ impl LineDecoder {
     /// The outcome for a line the fast scan did not take: blank, or malformed (with the
     /// exact reason).
     fn malformed_or_blank(&mut self, line: &[u8]) -> Result<Option<Record>, LineError> {
-        let text = std::str::from_utf8(line).map_err(not_utf8)?;
+        let text = text_of_line(line).map_err(not_utf8)?;
         if text.trim().is_empty() {
             return Ok(None);
         }
@@ -396,7 +396,7 @@ impl LineDecoder {
         match self.member_value(line, index) {
             Some(range) => Some(&line[range]),
             None if self.fields[index].name.contains('.') => {
-                let text = std::str::from_utf8(line).ok()?;
+                let text = text_of_line(line).ok()?;
                 lookup(text, &self.members, &self.fields[index].name).map(str::as_bytes)
             }
             None => None,
@@ -527,16 +527,19 @@ fn not_utf8(error: std::str::Utf8Error) -> LineError {
     LineError(format!("not valid UTF-8 ({error})"))
 }
 
-/// `line` as text: `known` when it was already checked, else checked now. The check runs
-/// many bytes at a time (`simdutf8`), several times faster than the standard library's on
-/// log lines; only a line that fails it is checked again, for the standard error message.
+/// `line` as text: `known` when it was already checked, else checked now.
 fn line_text<'l>(line: &'l [u8], known: Option<&'l str>) -> Result<&'l str, LineError> {
     match known {
         Some(text) => Ok(text),
-        None => simdutf8::basic::from_utf8(line)
-            .or_else(|_| std::str::from_utf8(line))
-            .map_err(not_utf8),
+        None => text_of_line(line).map_err(not_utf8),
     }
+}
+
+/// A whole line as text, if it is UTF-8. The check runs many bytes at a time (`simdutf8`),
+/// several times faster than the standard library's on log lines; only a line that fails it
+/// is checked again, for the standard library's error, which tells where.
+pub fn text_of_line(line: &[u8]) -> Result<&str, std::str::Utf8Error> {
+    simdutf8::basic::from_utf8(line).or_else(|_| std::str::from_utf8(line))
 }
 
 /// A member's key with its escapes decoded.

@@ -12,7 +12,7 @@ mod raw_line;
 mod source;
 mod syslog;
 
-pub use json_line::{LineDecoder, LineError, LineGuard, RawText};
+pub use json_line::{text_of_line, LineDecoder, LineError, LineGuard, RawText};
 pub use json_text::{json_element, json_member, json_members, JsonText};
 pub use metadata::MetadataOptions;
 pub use raw_line::{is_raw_line, RawLineDecoder};
