@@ -14,10 +14,7 @@ pub fn write_json_string(out: &mut String, s: &str) {
         return;
     }
     let mut rest = s;
-    while let Some(at) = rest
-        .bytes()
-        .position(|b| b == b'"' || b == b'\\' || b < 0x20)
-    {
+    while let Some(at) = rest.bytes().position(must_escape) {
         // The byte found is ASCII, so `at` and `at + 1` fall between characters.
         out.push_str(&rest[..at]);
         match rest.as_bytes()[at] {
@@ -36,8 +33,14 @@ pub fn write_json_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Whether `bytes` holds a byte a JSON string must escape: a quote, a backslash or a control
-/// character (below 0x20).
+/// Whether a JSON string must escape `byte`: a quote, a backslash or a control character
+/// (below 0x20).
+fn must_escape(byte: u8) -> bool {
+    byte == b'"' || byte == b'\\' || byte < 0x20
+}
+
+/// Whether `bytes` holds a byte a JSON string must escape ([`must_escape`]), looked for eight
+/// bytes at a time.
 fn needs_escape(bytes: &[u8]) -> bool {
     let mut words = bytes.chunks_exact(8);
     for chunk in &mut words {
@@ -47,10 +50,7 @@ fn needs_escape(bytes: &[u8]) -> bool {
             return true;
         }
     }
-    words
-        .remainder()
-        .iter()
-        .any(|&b| b == b'"' || b == b'\\' || b < 0x20)
+    words.remainder().iter().any(|&b| must_escape(b))
 }
 
 /// Whether any of the eight bytes of `word` must be escaped. Each test is the classic "has a
