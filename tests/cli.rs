@@ -59,18 +59,18 @@ fn query_errors_exit_2_with_line_column_and_caret() {
 }
 
 #[test]
-fn missing_input_is_a_runtime_error_exit_1() {
+fn missing_input_is_an_error_exit_2() {
     let out = sumoql(&["run", "-e", "*", "no/such/file.json"], "");
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("no/such/file.json"));
 }
 
 #[test]
 fn malformed_lines_warn_with_file_and_line_and_strict_makes_them_fatal() {
-    let input = "{\"a\":1}\nnot json\n\n{\"a\":2}\n";
+    let input = "{\"a\":1}\n{\"a\":\n\n{\"a\":2}\nplain text is a record\n";
     let out = sumoql(&["run", "-e", "* | count", "--format", "ndjson"], input);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(text(&out.stdout), "{\"_count\":2}\n");
+    assert_eq!(text(&out.stdout), "{\"_count\":3}\n");
     let stderr = text(&out.stderr);
     assert!(stderr.contains("1 malformed line(s) skipped"), "{stderr}");
     assert!(stderr.contains("-:2:"), "{stderr}");
@@ -84,7 +84,7 @@ fn folders_and_gzip_are_read_recursively() {
     let dir = scratch("folders");
     std::fs::create_dir_all(dir.join("sub")).unwrap();
     std::fs::write(dir.join("a.ndjson"), "{\"k\":\"a\"}\n").unwrap();
-    std::fs::write(dir.join("notes.txt"), "{\"k\":\"ignored\"}\n").unwrap();
+    std::fs::write(dir.join("notes.md"), "{\"k\":\"ignored\"}\n").unwrap();
     let gz = flate2_free_gzip(b"{\"k\":\"b\"}\n{\"k\":\"b\"}\n");
     std::fs::File::create(dir.join("sub/b.json.gz"))
         .unwrap()

@@ -37,6 +37,7 @@ mod engine;
 mod memory;
 mod output;
 mod parsers;
+mod progress;
 mod rule;
 mod run;
 mod scan;
@@ -48,8 +49,9 @@ pub use engine::{Engine, Query};
 pub use memory::{run_in_memory, Held, InMemoryLogs};
 pub use output::{ColumnNames, OutputColumns, Row};
 pub use parsers::{
-    detect_vendor, glob_matches_path, ParserError, ParserSet, BUILTIN_RULES, CONFIG_FILE_NAME,
+    glob_matches_path, ExtractionRule, ParserError, ParserSet, BUILTIN_RULES, CONFIG_FILE_NAME,
 };
+pub use progress::Progress;
 pub use rule::{
     find_rule_files, load_rules, Confidence, Mitre, MitreEntry, Rule, RuleError, RuleFile,
     RuleMetadata, RuleSeverity, METADATA_KEYS,

@@ -21,6 +21,7 @@ use sumoql_io::read::{InputSource, LineDecoder, LineError, PlainFile, ReadError}
 use sumoql_value::{Record, Sample, WarningKind, Warnings};
 
 use crate::parsers::RawLines;
+use crate::progress::Progress;
 use crate::run::{RunError, RunSummary};
 
 /// The size of the chunks the reader hands to workers. A line longer than this makes its
@@ -113,6 +114,10 @@ impl Chunk {
 #[derive(Default)]
 pub(crate) struct ChunkReport {
     warnings: Warnings,
+    /// The chunk's bytes.
+    bytes: u64,
+    /// Records left out for a `_messageTime` outside the time window.
+    outside_window: u64,
     /// Lines read (blank lines excluded).
     lines_read: u64,
     /// Lines seen, blank ones included: the number of the last one.
@@ -122,12 +127,25 @@ pub(crate) struct ChunkReport {
 }
 
 impl ChunkReport {
+    /// The report on `chunk`, before its lines are read.
+    pub(crate) fn of(chunk: &Chunk) -> ChunkReport {
+        ChunkReport {
+            bytes: chunk.bytes().len() as u64,
+            ..ChunkReport::default()
+        }
+    }
+
     /// Notes line `number` of the chunk; says whether it is read (blank lines are not).
     pub(crate) fn read_line(&mut self, number: u64, line: &[u8]) -> bool {
         self.lines_seen = number;
         let blank = line.iter().all(u8::is_ascii_whitespace);
         self.lines_read += u64::from(!blank);
         !blank
+    }
+
+    /// Counts `records` more left out for a time outside the window.
+    pub(crate) fn left_out_for_time(&mut self, records: u64) {
+        self.outside_window += records;
     }
 
     /// The warnings, for the worker's other warnings to join.
@@ -167,9 +185,19 @@ impl ChunkReport {
         }
     }
 
-    /// Adds the report to a run's summary; the malformed line that ends the run is an error.
-    pub(crate) fn add_to(self, summary: &mut RunSummary) -> Result<(), RunError> {
+    /// Adds the report to a run's summary and to its progress, when shown; the malformed line
+    /// that ends the run is an error.
+    pub(crate) fn add_to(
+        self,
+        summary: &mut RunSummary,
+        progress: Option<&Progress>,
+    ) -> Result<(), RunError> {
         summary.lines_read += self.lines_read;
+        summary.bytes_read += self.bytes;
+        summary.outside_window += self.outside_window;
+        if let Some(progress) = progress {
+            progress.advance(self.bytes, self.lines_read);
+        }
         summary.warnings.merge(self.warnings);
         self.fatal.map_or(Ok(()), Err)
     }
@@ -220,19 +248,19 @@ pub(crate) struct Worker {
     decoder: LineDecoder,
     pipeline: Pipeline,
     strict: bool,
-    /// The raw-line path, when the run reads raw lines.
-    raw: Option<RawLines>,
+    /// The path of lines that are not JSON objects.
+    raw: RawLines,
 }
 
 impl Worker {
-    /// A worker for `plan` with the decoder given (cloned per worker), and the raw-line path
-    /// when the run reads raw lines.
+    /// A worker for `plan` with the decoder given (cloned per worker) and the path of lines
+    /// that are not JSON objects.
     pub(crate) fn new(
         plan: &sumoql_plan::Plan,
         mut decoder: LineDecoder,
         options: RunOptions,
         strict: bool,
-        raw: Option<RawLines>,
+        raw: RawLines,
     ) -> Worker {
         let pipeline = Pipeline::worker(plan, options);
         decoder.set_early_slots(pipeline.early_filter().slots());
@@ -250,22 +278,19 @@ impl Worker {
     /// Decodes, filters and runs every line of `chunk`.
     pub(crate) fn process(&mut self, chunk: &Chunk, names: &[String]) -> ChunkResult {
         let name = chunk.source_name(names);
-        let mut report = ChunkReport::default();
-        if let Some(raw) = &mut self.raw {
-            self.decoder.set_default_category(raw.category_for(name));
-        }
+        let mut report = ChunkReport::of(chunk);
+        self.decoder
+            .set_default_category(self.raw.category_for(name));
         for (number, position, line) in chunk.lines() {
             self.pipeline.set_position(position);
             if !report.read_line(number, line) {
                 continue;
             }
-            if let Some(raw) = &mut self.raw {
-                if let Some(decoded) = raw.decode(line, name, number) {
-                    if let Some(record) = decoded.filter(|r| self.pipeline.admits(r)) {
-                        self.pipeline.push_admitted(record);
-                    }
-                    continue;
+            if let Some(decoded) = self.raw.decode(line, name, number) {
+                if let Some(record) = decoded.filter(|r| self.pipeline.admits(r)) {
+                    self.pipeline.push_admitted(record);
                 }
+                continue;
             }
             let pipeline = &mut self.pipeline;
             match self
@@ -287,9 +312,8 @@ impl Worker {
                 }
             }
         }
-        if let Some(raw) = &mut self.raw {
-            raw.report(name, report.warnings());
-        }
+        let outside_window = self.raw.report(name, report.warnings());
+        report.left_out_for_time(outside_window + self.decoder.take_outside_window());
         report.warnings().merge(self.pipeline.take_warnings());
         ChunkResult {
             records: self.pipeline.take_output(),

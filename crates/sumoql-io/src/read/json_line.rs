@@ -90,6 +90,8 @@ pub struct LineDecoder {
     fills_metadata: bool,
     /// The test that may refuse a line on its raw texts before its values are made.
     guard: Option<Arc<dyn LineGuard>>,
+    /// Records left out for their time since [`LineDecoder::take_outside_window`] last asked.
+    outside_window: u64,
 }
 
 /// Where a [`LineGuard`] finds a slot's raw text.
@@ -164,6 +166,7 @@ impl LineDecoder {
             early_filled: Vec::new(),
             fills_metadata: false,
             guard: None,
+            outside_window: 0,
         };
         decoder.fills_metadata = [
             decoder.raw,
@@ -191,6 +194,12 @@ impl LineDecoder {
         }
         decoder.early_filled = decoder.early_filled_slots();
         decoder
+    }
+
+    /// How many records were left out for a `_messageTime` outside the time window since the
+    /// last call.
+    pub fn take_outside_window(&mut self) -> u64 {
+        std::mem::take(&mut self.outside_window)
     }
 
     /// Sets the `_sourceCategory` given to records without one (a source mapping's category).
@@ -279,6 +288,7 @@ impl LineDecoder {
             text = Some(whole);
             let time = self.message_time(whole, warnings);
             if !self.metadata.in_window(time) {
+                self.outside_window += 1;
                 return Ok(None);
             }
             time_ms = Some(time);
