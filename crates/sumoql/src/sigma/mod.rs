@@ -1,105 +1,116 @@
 //! Sigma rules to rules in this dialect (`sumoql sigma`).
 //!
-//! Each search identifier of `detection` becomes a boolean expression: a map ANDs its field
+//! Each search identifier of `detection` becomes a boolean formula: a map ANDs its field
 //! conditions, a list of maps ORs them, a list of plain values searches `_raw` for each. A
-//! field's list of values is ORed (ANDed with the `all` modifier). Values match without regard
-//! to case, as in Sigma: `matches` is case-sensitive, so both sides are lower-cased:
+//! field's list of values is ORed (ANDed with `all`). Values are Sigma strings (`*` and `?`
+//! wildcards, `\` escaping them and itself) matched without regard to case unless `cased`:
 //!
 //! | Sigma | here |
 //! | --- | --- |
-//! | `field: value` | `toLowerCase(field) matches "value"` (Sigma's `*` wildcards kept) |
-//! | `field\|contains: v` | `toLowerCase(field) matches "*v*"` |
-//! | `field\|startswith: v` / `endswith` | `toLowerCase(field) matches "v*"` / `"*v"` |
-//! | `field\|re: x` | `field matches /x/` (case-sensitive, as Sigma's regular expressions) |
+//! | `field: value` | `toLowerCase(field) = "value"`, or `field = "4688"` for text without case |
+//! | `field: 'a*b'` / `contains` / `startswith` / `endswith` | `toLowerCase(field) matches "a*b"` / `"*v*"` / `"v*"` / `"*v"` |
+//! | `field: 'a?b'` (or an escaped `\*`) | `field matches /(?is)a.b/` |
+//! | `field\|re: x` | `field matches /(?s:.*)(?:x)(?s:.*)/`: a case-sensitive search (`i`, `m`, `s` flags) |
 //! | `field\|cidr: net` | `cidrMatch(field, "net")` |
-//! | `field: null` | `isNull(field)` |
+//! | `field\|windash` | each word-starting `-` or `/` may be any of `-` `/` `–` `—` `―` |
+//! | `field\|base64offset` / `base64` (after `wide`, `utf16le`, `utf16be`, `utf16`) | the encoded texts, compared as they are |
+//! | `field\|expand: '%name%'` | the placeholder's values from the mapping |
+//! | `field\|fieldref: other` | `toLowerCase(field) = toLowerCase(other)` |
+//! | `field\|exists: true` / `field: null` | `!isNull(field)` / `isNull(field)` |
+//! | `field\|gt: 5` (`lt`, `lte`, `gte`) | `num(field) > 5` |
 //!
 //! The `condition` (`and`, `or`, `not`, parentheses, `1 of sel*`, `all of them`) joins them in
-//! one `where`. The scope comes from the mapping file's `logsources` (by
-//! `product/service`, `product/category`, `product`, `category`), else `*`; field names go
-//! through its `fields` map. The metadata block carries title, description, level as
-//! severity, false positives, references, author and tags.
+//! one `where`, written so that it gives Sigma's two-valued answer (see `condition.rs`): a
+//! filter on a field the event lacks does not match, so `not filter` keeps the event. The
+//! scope comes from the mapping's `logsources`, else `*` with a warning; field names go through
+//! its `fields`. The metadata block carries title, description, level as severity, false
+//! positives, references, author and tags.
+
+mod condition;
+mod detection;
+mod mapping;
+mod value;
 
 use thiserror::Error;
 
 use crate::rule::RuleSeverity;
 use crate::yaml::{parse_yaml, Yaml, YamlError};
+use condition::{one_or, Condition, Logic};
+use mapping::LogSource;
+pub use mapping::SigmaMapping;
 
-/// A Sigma rule that cannot be converted.
+/// A Sigma rule that is not converted.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum SigmaError {
     /// Not readable YAML.
     #[error(transparent)]
     Yaml(#[from] YamlError),
-    /// Readable, but not a rule this converter handles.
-    #[error("{0}")]
-    Unsupported(String),
+    /// Readable, but refused: what the dialect cannot say, or what is not a Sigma rule.
+    #[error("{detail}")]
+    Refused {
+        /// The kind of refusal.
+        reason: Refusal,
+        /// What in the rule was refused.
+        detail: String,
+    },
 }
 
-fn unsupported(message: impl Into<String>) -> SigmaError {
-    SigmaError::Unsupported(message.into())
+impl SigmaError {
+    /// The reason in a few words, the same for every rule refused alike.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            SigmaError::Yaml(_) => "not readable YAML",
+            SigmaError::Refused { reason, .. } => reason.label(),
+        }
+    }
 }
 
-/// How Sigma names map to this dialect's: field renames and scopes per log source.
-#[derive(Clone, Debug, Default)]
-pub struct SigmaMapping {
-    fields: Vec<(String, String)>,
-    logsources: Vec<(String, String)>,
+/// Why a readable Sigma rule is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Refusal {
+    /// An aggregating condition (`| count() > 5`), a `timeframe` or a correlation: a rule of
+    /// one event at a time cannot say them.
+    Aggregation,
+    /// A modifier this converter does not know.
+    Modifier,
+    /// A regular expression the engine's RE2 syntax cannot run (look-around, back-references).
+    Regex,
+    /// An `expand` placeholder the mapping gives no values for.
+    Placeholder,
+    /// `fieldref` with `contains`, `startswith` or `endswith`.
+    FieldRef,
+    /// Not a well-formed Sigma detection.
+    Malformed,
 }
 
-impl SigmaMapping {
-    /// Reads a mapping file:
-    ///
-    /// ```yaml
-    /// fields:
-    ///   SourceIp: src_ip
-    /// logsources:
-    ///   linux/sshd: _sourceCategory=linux/auth*
-    /// ```
-    pub fn parse(text: &str) -> Result<SigmaMapping, SigmaError> {
-        let yaml = parse_yaml(text)?;
-        let pairs = |key: &str| -> Vec<(String, String)> {
-            match yaml.get(key) {
-                Some(Yaml::Map(entries)) => entries
-                    .iter()
-                    .filter_map(|(k, v)| v.text().map(|v| (k.clone(), v.to_string())))
-                    .collect(),
-                _ => Vec::new(),
-            }
-        };
-        Ok(SigmaMapping {
-            fields: pairs("fields"),
-            logsources: pairs("logsources"),
-        })
+impl Refusal {
+    /// The reason in a few words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Refusal::Aggregation => "aggregation, timeframe or correlation",
+            Refusal::Modifier => "unknown modifier",
+            Refusal::Regex => "regular expression outside RE2",
+            Refusal::Placeholder => "placeholder without values in the mapping",
+            Refusal::FieldRef => "fieldref with contains/startswith/endswith",
+            Refusal::Malformed => "not a well-formed Sigma detection",
+        }
     }
+}
 
-    fn field<'a>(&'a self, name: &'a str) -> &'a str {
-        self.fields
-            .iter()
-            .find(|(from, _)| from == name)
-            .map_or(name, |(_, to)| to.as_str())
+fn refuse(reason: Refusal, detail: impl Into<String>) -> SigmaError {
+    SigmaError::Refused {
+        reason,
+        detail: detail.into(),
     }
+}
 
-    fn scope(&self, logsource: Option<&Yaml>) -> String {
-        let part = |key: &str| logsource.and_then(|l| l.get(key)).and_then(Yaml::text);
-        let (product, service, category) = (part("product"), part("service"), part("category"));
-        let candidates = [
-            product.zip(service).map(|(p, s)| format!("{p}/{s}")),
-            product.zip(category).map(|(p, c)| format!("{p}/{c}")),
-            product.map(str::to_string),
-            category.map(str::to_string),
-        ];
-        candidates
-            .into_iter()
-            .flatten()
-            .find_map(|key| {
-                self.logsources
-                    .iter()
-                    .find(|(source, _)| *source == key)
-                    .map(|(_, scope)| scope.clone())
-            })
-            .unwrap_or_else(|| "*".to_string())
-    }
+/// A converted rule: the rule file's text, and what the conversion could not carry over.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SigmaConversion {
+    /// The rule file: metadata block and query.
+    pub rule: String,
+    /// Warnings, one sentence each (a log source the mapping does not know).
+    pub warnings: Vec<String>,
 }
 
 /// `text` on one line, runs of white space made one space.
@@ -107,286 +118,45 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// `text` as a string literal of the dialect.
-fn string_literal(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
-/// A field name as the dialect writes it: bare when it is a plain name, else `%"..."`.
-fn field_reference(name: &str) -> String {
-    if !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
-        && !name.starts_with(|c: char| c.is_ascii_digit())
-    {
-        name.to_string()
-    } else {
-        format!("%{}", string_literal(name))
+/// The detection's logic: its searches joined by its condition(s).
+fn detection_logic(rule: &Yaml, mapping: &SigmaMapping) -> Result<Logic, SigmaError> {
+    if rule.get("correlation").is_some() {
+        return Err(refuse(Refusal::Aggregation, "a correlation rule"));
     }
-}
-
-/// Joins `parts` with `op`, parenthesised when there are several.
-fn join(parts: Vec<String>, op: &str) -> String {
-    match parts.len() {
-        0 => "true".to_string(),
-        1 => parts.into_iter().next().unwrap_or_default(),
-        _ => format!("({})", parts.join(&format!(" {op} "))),
-    }
-}
-
-/// One field condition: `field|modifiers: value(s)`.
-fn field_condition(key: &str, value: &Yaml, mapping: &SigmaMapping) -> Result<String, SigmaError> {
-    let mut parts = key.split('|');
-    let name = parts.next().unwrap_or_default();
-    let field = field_reference(mapping.field(name));
-    let mut shape = "";
-    let mut all = false;
-    for modifier in parts {
-        match modifier {
-            "contains" | "startswith" | "endswith" | "re" | "cidr" if shape.is_empty() => {
-                shape = modifier;
-            }
-            "all" => all = true,
-            other => {
-                return Err(unsupported(format!(
-                    "`{key}`: the modifier `{other}` is not supported"
-                )))
-            }
-        }
-    }
-    let one = |value: &Yaml| -> Result<String, SigmaError> {
-        let text = match value {
-            Yaml::Null => return Ok(format!("isNull({field})")),
-            Yaml::Scalar(text) => text,
-            _ => {
-                return Err(unsupported(format!(
-                    "`{key}`: expected a value or a list of values"
-                )))
-            }
-        };
-        Ok(match shape {
-            "contains" => folded_match(&field, &format!("*{text}*")),
-            "startswith" => folded_match(&field, &format!("{text}*")),
-            "endswith" => folded_match(&field, &format!("*{text}")),
-            "re" => format!("{field} matches /{}/", text.replace('/', "\\/")),
-            "cidr" => format!("cidrMatch({field}, {})", string_literal(text)),
-            _ => folded_match(&field, text),
-        })
+    let detection = rule
+        .get("detection")
+        .ok_or_else(|| refuse(Refusal::Malformed, "the rule has no `detection`"))?;
+    let Yaml::Map(entries) = detection else {
+        return Err(refuse(Refusal::Malformed, "`detection` is not a map"));
     };
-    match value {
-        Yaml::List(values) => {
-            let parts = values.iter().map(one).collect::<Result<Vec<_>, _>>()?;
-            Ok(join(parts, if all { "and" } else { "or" }))
-        }
-        other => one(other),
-    }
-}
-
-/// `field` matched against a wildcard pattern without regard to case.
-fn folded_match(field: &str, pattern: &str) -> String {
-    format!(
-        "toLowerCase({field}) matches {}",
-        string_literal(&pattern.to_lowercase())
-    )
-}
-
-/// One search identifier's expression.
-fn search(name: &str, value: &Yaml, mapping: &SigmaMapping) -> Result<String, SigmaError> {
-    match value {
-        Yaml::Map(entries) => {
-            let parts = entries
-                .iter()
-                .map(|(key, value)| field_condition(key, value, mapping))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(join(parts, "and"))
-        }
-        Yaml::List(items) => {
-            let parts = items
-                .iter()
-                .map(|item| match item {
-                    Yaml::Map(_) => search(name, item, mapping),
-                    Yaml::Scalar(keyword) => Ok(folded_match("_raw", &format!("*{keyword}*"))),
-                    _ => Err(unsupported(format!(
-                        "`{name}`: an item is neither a map nor a value"
-                    ))),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(join(parts, "or"))
-        }
-        Yaml::Scalar(keyword) => Ok(folded_match("_raw", &format!("*{keyword}*"))),
-        Yaml::Null => Err(unsupported(format!("`{name}` is empty"))),
-    }
-}
-
-/// The condition parser: `or` of `and` of `not`/atoms.
-struct Condition<'a> {
-    tokens: Vec<&'a str>,
-    at: usize,
-    searches: &'a [(String, String)],
-}
-
-impl<'a> Condition<'a> {
-    fn peek(&self) -> Option<&'a str> {
-        self.tokens.get(self.at).copied()
-    }
-
-    fn next(&mut self) -> Option<&'a str> {
-        let token = self.tokens.get(self.at).copied();
-        self.at += 1;
-        token
-    }
-
-    fn or(&mut self) -> Result<String, SigmaError> {
-        let mut parts = vec![self.and()?];
-        while self.peek().is_some_and(|t| t.eq_ignore_ascii_case("or")) {
-            self.at += 1;
-            parts.push(self.and()?);
-        }
-        Ok(join(parts, "or"))
-    }
-
-    fn and(&mut self) -> Result<String, SigmaError> {
-        let mut parts = vec![self.not()?];
-        while self.peek().is_some_and(|t| t.eq_ignore_ascii_case("and")) {
-            self.at += 1;
-            parts.push(self.not()?);
-        }
-        Ok(join(parts, "and"))
-    }
-
-    fn not(&mut self) -> Result<String, SigmaError> {
-        if self.peek().is_some_and(|t| t.eq_ignore_ascii_case("not")) {
-            self.at += 1;
-            return Ok(format!("!({})", self.not()?));
-        }
-        self.atom()
-    }
-
-    fn atom(&mut self) -> Result<String, SigmaError> {
-        let token = self
-            .next()
-            .ok_or_else(|| unsupported("the condition ends too early"))?;
-        if token == "(" {
-            let inner = self.or()?;
-            return match self.next() {
-                Some(")") => Ok(inner),
-                _ => Err(unsupported("a `(` in the condition is not closed")),
-            };
-        }
-        let quantifier = if token == "1" || token.eq_ignore_ascii_case("any") {
-            Some("or")
-        } else if token.eq_ignore_ascii_case("all") {
-            Some("and")
-        } else {
-            None
-        };
-        if let Some(op) = quantifier {
-            if !self.next().is_some_and(|t| t.eq_ignore_ascii_case("of")) {
-                return Err(unsupported(format!("expected `of` after `{token}`")));
-            }
-            let pattern = self
-                .next()
-                .ok_or_else(|| unsupported("`of` needs a name pattern"))?;
-            let parts: Vec<String> = self
-                .searches
-                .iter()
-                .filter(|(name, _)| pattern == "them" || wildcard_match(pattern, name))
-                .map(|(_, expr)| expr.clone())
-                .collect();
-            if parts.is_empty() {
-                return Err(unsupported(format!("`{pattern}` names no search")));
-            }
-            return Ok(join(parts, op));
-        }
-        self.searches
-            .iter()
-            .find(|(name, _)| name == token)
-            .map(|(_, expr)| expr.clone())
-            .ok_or_else(|| {
-                unsupported(format!(
-                    "the condition names `{token}`, which `detection` does not define"
+    let mut searches = Vec::new();
+    let mut condition_texts = None;
+    for (name, value) in entries {
+        match name.as_str() {
+            "condition" => condition_texts = Some(value.texts()),
+            "timeframe" => {
+                return Err(refuse(
+                    Refusal::Aggregation,
+                    "`timeframe` (a condition over a time window)",
                 ))
-            })
-    }
-}
-
-/// Whether `name` matches `pattern`, whose `*` stands for any text.
-fn wildcard_match(pattern: &str, name: &str) -> bool {
-    match pattern.split_once('*') {
-        None => pattern == name,
-        Some((head, tail)) => name.strip_prefix(head).is_some_and(|rest| {
-            (0..=rest.len())
-                .filter(|&at| rest.is_char_boundary(at))
-                .any(|at| wildcard_match(tail, &rest[at..]))
-        }),
-    }
-}
-
-fn tokens(condition: &str) -> Vec<&str> {
-    let mut tokens = Vec::new();
-    let mut start = None;
-    for (at, c) in condition.char_indices() {
-        if c.is_whitespace() || c == '(' || c == ')' {
-            if let Some(from) = start.take() {
-                tokens.push(&condition[from..at]);
             }
-            if c != ' ' && !c.is_whitespace() {
-                tokens.push(&condition[at..at + 1]);
-            }
-        } else if start.is_none() {
-            start = Some(at);
+            _ => searches.push((name.clone(), detection::search(name, value, mapping)?)),
         }
     }
-    if let Some(from) = start {
-        tokens.push(&condition[from..]);
-    }
-    tokens
+    let conditions = condition_texts
+        .filter(|texts| !texts.is_empty())
+        .ok_or_else(|| refuse(Refusal::Malformed, "`detection` has no `condition`"))?;
+    let parts = conditions
+        .iter()
+        .map(|condition| Condition::parse(condition, &searches))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(one_or(parts, Logic::Any))
 }
 
 /// Converts a Sigma rule's text into a rule file of this dialect (metadata block and query).
-pub fn sigma_to_rule(text: &str, mapping: &SigmaMapping) -> Result<String, SigmaError> {
+pub fn sigma_to_rule(text: &str, mapping: &SigmaMapping) -> Result<SigmaConversion, SigmaError> {
     let rule = parse_yaml(text)?;
-    let detection = rule
-        .get("detection")
-        .ok_or_else(|| unsupported("the rule has no `detection`"))?;
-    let Yaml::Map(entries) = detection else {
-        return Err(unsupported("`detection` is not a map"));
-    };
-    let mut searches = Vec::new();
-    let mut condition_text = None;
-    for (name, value) in entries {
-        match name.as_str() {
-            "condition" => condition_text = Some(value.texts()),
-            "timeframe" => {
-                return Err(unsupported(
-                    "`timeframe` (aggregating rules) is not supported",
-                ))
-            }
-            _ => searches.push((name.clone(), search(name, value, mapping)?)),
-        }
-    }
-    let conditions = condition_text.ok_or_else(|| unsupported("`detection` has no `condition`"))?;
-    let mut wheres = Vec::new();
-    for condition in &conditions {
-        if condition.contains('|') {
-            return Err(unsupported(
-                "aggregations in the condition (`| count() ...`) are not supported",
-            ));
-        }
-        let mut parser = Condition {
-            tokens: tokens(condition),
-            at: 0,
-            searches: &searches,
-        };
-        let expr = parser.or()?;
-        if let Some(extra) = parser.peek() {
-            return Err(unsupported(format!(
-                "unexpected `{extra}` in the condition"
-            )));
-        }
-        wheres.push(expr);
-    }
+    let condition = detection_logic(&rule, mapping)?.render(false);
     let title = one_line(
         rule.get("title")
             .and_then(Yaml::text)
@@ -410,8 +180,12 @@ pub fn sigma_to_rule(text: &str, mapping: &SigmaMapping) -> Result<String, Sigma
         out.push_str(&format!("// description: {}\n", one_line(description)));
     }
     let level = rule.get("level").and_then(Yaml::text).unwrap_or("medium");
-    let severity = RuleSeverity::from_name(level)
-        .ok_or_else(|| unsupported(format!("`level: {level}` is not a Sigma level")))?;
+    let severity = RuleSeverity::from_name(level).ok_or_else(|| {
+        refuse(
+            Refusal::Malformed,
+            format!("`level: {level}` is not a Sigma level"),
+        )
+    })?;
     out.push_str(&format!("// severity: {severity}\n"));
     let texts = |key: &str| -> Vec<String> {
         rule.get(key)
@@ -441,10 +215,21 @@ pub fn sigma_to_rule(text: &str, mapping: &SigmaMapping) -> Result<String, Sigma
         .chain(texts("tags").into_iter().map(|tag| tag.replace(',', " ")))
         .collect();
     out.push_str(&format!("// tags: {}\n", tags.join(", ")));
-    out.push_str(&mapping.scope(rule.get("logsource")));
-    out.push('\n');
-    out.push_str(&format!("| where {}\n", join(wheres, "or")));
-    Ok(out)
+    let logsource = LogSource::of(rule.get("logsource"));
+    let mut warnings = Vec::new();
+    let scope = mapping.scope(&logsource).unwrap_or_else(|| {
+        if !logsource.is_empty() {
+            warnings.push(format!(
+                "the log source ({logsource}) is in no mapping: the query reads every record (`*`)"
+            ));
+        }
+        "*"
+    });
+    out.push_str(&format!("{scope}\n| where {condition}\n"));
+    Ok(SigmaConversion {
+        rule: out,
+        warnings,
+    })
 }
 
 #[cfg(test)]
@@ -486,9 +271,9 @@ detection:
             "fields:\n  Image: process_path\nlogsources:\n  linux/process_creation: _sourceCategory=linux/process\n",
         )
         .expect("mapping");
-        let text = sigma_to_rule(SIGMA, &mapping).expect("converts");
+        let text = sigma_to_rule(SIGMA, &mapping).expect("converts").rule;
         assert!(text.ends_with(
-            "_sourceCategory=linux/process\n| where (((toLowerCase(process_path) matches \"*/curl\" or toLowerCase(process_path) matches \"*/wget\") and (toLowerCase(CommandLine) matches \"*http*\" and toLowerCase(CommandLine) matches \"*| sh*\")) and !(toLowerCase(User) matches \"root\"))\n"
+            "_sourceCategory=linux/process\n| where ((toLowerCase(process_path) matches \"*/curl\" or toLowerCase(process_path) matches \"*/wget\") and (toLowerCase(CommandLine) matches \"*http*\" and toLowerCase(CommandLine) matches \"*| sh*\") and (isNull(User) or toLowerCase(User) != \"root\"))\n"
         ), "{text}");
         let rule = Rule::parse(&text).expect("a valid rule");
         assert_eq!(rule.metadata.severity, RuleSeverity::High);
@@ -501,9 +286,11 @@ detection:
             r#"{"_sourceCategory":"linux/process","process_path":"/usr/bin/curl","CommandLine":"curl http://x | sh","User":"bob"}"#,
             r#"{"_sourceCategory":"linux/process","process_path":"/usr/bin/curl","CommandLine":"curl http://x | sh","User":"root"}"#,
             r#"{"_sourceCategory":"linux/process","process_path":"/usr/bin/curl","CommandLine":"curl http://x","User":"bob"}"#,
+            r#"{"_sourceCategory":"linux/process","process_path":"/usr/bin/wget","CommandLine":"wget http://x | sh"}"#,
         ];
         let result = crate::run_lines(&query, &lines, &RunConfig::default()).expect("runs");
-        assert_eq!(result.rows.len(), 1);
+        // The first, and the last: it has no User, so the filter does not apply.
+        assert_eq!(result.rows.len(), 2);
     }
 
     #[test]
@@ -517,7 +304,52 @@ detection:
         let unknown = SIGMA.replace("not filter", "not missing");
         let error = sigma_to_rule(&unknown, &mapping).expect_err("unknown search");
         assert!(error.to_string().contains("`missing`"), "{error}");
-        let modifier = SIGMA.replace("Image|endswith", "Image|base64offset");
-        assert!(sigma_to_rule(&modifier, &mapping).is_err());
+        let modifier = SIGMA.replace("Image|endswith", "Image|sounds_like");
+        let error = sigma_to_rule(&modifier, &mapping).expect_err("unknown modifier");
+        assert_eq!(error.reason(), Refusal::Modifier.label());
+        let placeholder = SIGMA
+            .replace("'/curl'", "'%tools%'")
+            .replace("Image|endswith", "Image|expand");
+        let error = sigma_to_rule(&placeholder, &mapping).expect_err("no placeholder values");
+        assert_eq!(error.reason(), Refusal::Placeholder.label());
+        let empty = SigmaMapping::parse("placeholders:\n  tools: []\n").expect("mapping");
+        let error = sigma_to_rule(&placeholder, &empty).expect_err("an empty placeholder");
+        assert_eq!(error.reason(), Refusal::Placeholder.label());
+        let tools =
+            SigmaMapping::parse("placeholders:\n  tools: [/nc, '*/ncat']\n").expect("mapping");
+        let expanded = sigma_to_rule(&placeholder, &tools).expect("expands").rule;
+        assert!(
+            expanded.contains("(toLowerCase(Image) = \"/nc\" or toLowerCase(Image) matches \"*/ncat\" or toLowerCase(Image) = \"/wget\")"),
+            "{expanded}"
+        );
+        let lookahead = SIGMA
+            .replace("Image|endswith", "Image|re")
+            .replace("'/curl'", "'a(?!b)'");
+        let error = sigma_to_rule(&lookahead, &mapping).expect_err("look-ahead");
+        assert_eq!(error.reason(), Refusal::Regex.label());
+        let yaml = sigma_to_rule("title: [unclosed\n", &mapping).expect_err("not YAML");
+        assert!(yaml.to_string().starts_with("line "), "{yaml}");
+    }
+
+    #[test]
+    fn an_unmapped_log_source_is_a_warning() {
+        let converted = sigma_to_rule(SIGMA, &SigmaMapping::default()).expect("converts");
+        assert!(
+            converted.rule.contains("\n*\n| where "),
+            "{}",
+            converted.rule
+        );
+        assert_eq!(
+            converted.warnings,
+            ["the log source (product: linux, category: process_creation) is in no mapping: the query reads every record (`*`)"]
+        );
+        let no_source = SIGMA.replace(
+            "logsource:\n  product: linux\n  category: process_creation\n",
+            "",
+        );
+        assert!(sigma_to_rule(&no_source, &SigmaMapping::default())
+            .expect("converts")
+            .warnings
+            .is_empty());
     }
 }
