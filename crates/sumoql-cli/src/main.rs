@@ -120,10 +120,12 @@ enum Command {
     Sigma {
         /// The Sigma rule.
         file: PathBuf,
-        /// Field and log-source names: `fields:` (Sigma name: field) and `logsources:`
-        /// (`product/service`, `product/category`, `product` or `category`: scope).
+        /// Field and log-source names: `fields:` (Sigma name: field), `logsources:`
+        /// (`product/service`, `product/category`, `product`, `category` or `service`: scope)
+        /// and `placeholders:` (name: values, for `expand`). Repeatable; the first file to
+        /// name a thing wins.
         #[arg(long, value_name = "FILE")]
-        mapping: Option<PathBuf>,
+        mapping: Vec<PathBuf>,
     },
     /// Load logs once, then run query after query interactively (completion, history).
     Repl(repl::ReplArgs),
@@ -230,20 +232,34 @@ Examples:
 
 const SIGMA_HELP: &str = "\
 Each search of `detection` becomes a condition: a map ANDs its fields, a list ORs, a list of
-plain words searches _raw. Modifiers: contains, startswith, endswith (as `matches` wildcards,
-case-insensitive like Sigma), re (`matches /regex/`), cidr (cidrMatch), all. The condition
-(and, or, not, parentheses, `1 of sel*`, `all of them`) becomes one `where`. Title,
-description, level, falsepositives, references, author and tags become the metadata block.
-Aggregating conditions (`| count() > N`) and `timeframe` are refused.
+plain words searches _raw. Values are Sigma strings: `*` and `?` wildcards, `\\` escaping
+them and itself, compared without regard to case (`cased`: with). Modifiers: contains,
+startswith, endswith, all, cased, re (a case-sensitive search; i, m, s flags), cidr, windash
+(- / and the Unicode dashes), base64, base64offset (with wide, utf16le, utf16be, utf16),
+expand (placeholders from the mapping), fieldref, exists, lt, lte, gt, gte. The condition
+(and, or, not, parentheses, `1 of sel*`, `all of them`) becomes one `where` that keeps
+Sigma's meaning over missing fields: an event without the filter's field does not match the
+filter, so `not filter` keeps it. Title, description, level, falsepositives, references,
+author and tags become the metadata block. Refused, with the reason: aggregating conditions
+(`| count() > N`), `timeframe`, correlations, regular expressions outside RE2, placeholders
+without values, unknown modifiers. A log source the mappings do not know gets the scope `*`
+and a warning.
+
+Shipped mappings (see docs/sigma.md):
+  queries/sigma/sources.yml   firewall, dns, proxy, webserver, linux auth and syslog
+  queries/sigma/sysmon.yml    Windows Sysmon events (_sourceCategory=endpoint/sysmon)
 
 Example mapping file:
   fields:
     SourceIp: src_ip
   logsources:
     linux/sshd: _sourceCategory=linux/auth*
+  placeholders:
+    domain_controller_hostnames: [dc01.corp.example, dc02.corp.example]
 
 Examples:
-  sumoql sigma rule.yml --mapping sigma-map.yml > queries/from_sigma.sumo";
+  sumoql sigma rule.yml --mapping queries/sigma/sysmon.yml > queries/from_sigma.sumo
+  sumoql sigma rule.yml --mapping queries/sigma/sources.yml --mapping my-placeholders.yml";
 
 const FMT_HELP: &str = "\
 The layout: the scope at column 0, each stage on its own line after `| `, continuation lines
@@ -340,7 +356,7 @@ fn main() -> ExitCode {
         }
         Command::Detect(args) => detect(args, quiet),
         Command::Fmt { files, check } => fmt_cmd::fmt_command(&files, check),
-        Command::Sigma { file, mapping } => sigma_cmd::sigma_command(&file, mapping.as_deref()),
+        Command::Sigma { file, mapping } => sigma_cmd::sigma_command(&file, &mapping),
         Command::Repl(args) => repl::repl_command(args),
         Command::Sql(args) => sql_cmd::sql_command(args),
         Command::Completions { shell } => {
