@@ -398,7 +398,7 @@ fn bad_parser_names_and_configs_are_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr),
-        "error: unknown parser `checkpoint` (known: paloalto, cisco_asa, fortinet, linux_auth, bind)\n"
+        "error: unknown parser `checkpoint` (known: paloalto, cisco_asa, fortinet, linux_auth, bind, sysmon)\n"
     );
     let dir = scratch("bad-config");
     fs::write(

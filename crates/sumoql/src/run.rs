@@ -13,7 +13,7 @@ use thiserror::Error;
 
 use crate::engine::Query;
 use crate::output::{ColumnNames, OutputColumns, Row};
-use crate::parsers::{ParserSet, RawLines};
+use crate::parsers::{Extraction, ParserSet};
 use crate::progress::Progress;
 use crate::scan::{scan_parallel, Chunk, ChunkResult, Worker};
 
@@ -176,8 +176,8 @@ pub(crate) fn execute(
         metadata.clone(),
     );
     let make_worker = || {
-        let raw = RawLines::for_plan(config.parsers.clone(), plan, &metadata, &options);
-        Worker::new(plan, decoder.clone(), options.clone(), config.strict, raw)
+        let rules = Extraction::for_plan(config.parsers.clone(), plan, &metadata, &options);
+        Worker::new(plan, decoder.clone(), options.clone(), config.strict, rules)
     };
     let mut tail = Pipeline::tail(plan, options.clone());
     let mut summary = RunSummary {
@@ -240,7 +240,7 @@ pub fn run(
     writer: &mut dyn RowWriter,
 ) -> Result<RunSummary, RunError> {
     execute_into(query, config, writer, |threads, make_worker, take| {
-        scan_parallel(sources, threads, make_worker, take)
+        scan_parallel(sources, &config.parsers, threads, make_worker, take)
             .map(|partials| partials.into_iter().flatten().collect())
     })
 }
@@ -296,7 +296,9 @@ pub fn run_lines(
     };
     let summary = execute(query, config, &mut sink, |make_worker, take| {
         let mut worker = make_worker();
-        take(worker.process(&Chunk::of_lines(0, 0, lines), &["<lines>".to_string()]))?;
+        let chunk = Chunk::of_lines(0, 0, lines);
+        let json_rule = config.parsers.json_rule_for("<lines>", chunk.bytes());
+        take(worker.process(&chunk, &["<lines>".to_string()], json_rule))?;
         Ok(worker.into_partial().into_iter().collect())
     })?;
     Ok(LinesResult { rows, summary })

@@ -250,24 +250,37 @@ impl LineDecoder {
             .collect()
     }
 
-    /// Decodes one line read from `source_name`. Returns `Ok(None)` for a blank line or a
-    /// record outside the time window.
+    /// Decodes one line read from `source_name`, whatever its guard would say. Returns
+    /// `Ok(None)` for a blank line or a record outside the time window.
     pub fn decode(
         &mut self,
         line: &[u8],
         source_name: &str,
         warnings: &mut Warnings,
     ) -> Result<Option<Record>, LineError> {
-        self.decode_filtered(line, source_name, warnings, |_| true)
+        self.decode_line(line, source_name, warnings, false, |_| true)
     }
 
-    /// Decodes one line, asking `admit` about the record once the early filter's fields are
-    /// in; a record it refuses is left undecoded and `Ok(None)` returned.
+    /// Decodes one line, asking the guard about its raw texts and then `admit` about the
+    /// record once the early filter's fields are in; a line either refuses is left
+    /// undecoded and `Ok(None)` returned.
     pub fn decode_filtered(
         &mut self,
         line: &[u8],
         source_name: &str,
         warnings: &mut Warnings,
+        admit: impl FnOnce(&Record) -> bool,
+    ) -> Result<Option<Record>, LineError> {
+        self.decode_line(line, source_name, warnings, true, admit)
+    }
+
+    /// Decodes one line; the guard is asked when `guarded`.
+    fn decode_line(
+        &mut self,
+        line: &[u8],
+        source_name: &str,
+        warnings: &mut Warnings,
+        guarded: bool,
         admit: impl FnOnce(&Record) -> bool,
     ) -> Result<Option<Record>, LineError> {
         self.members.clear();
@@ -293,7 +306,7 @@ impl LineDecoder {
             }
             time_ms = Some(time);
         }
-        if let Some(guard) = &self.guard {
+        if let Some(guard) = self.guard.as_ref().filter(|_| guarded) {
             if guard.refuses(&|slot| self.raw_text(line, slot)) {
                 return Ok(None);
             }

@@ -22,24 +22,31 @@
 //! the run's warnings, per input.
 
 mod config;
+mod json_rules;
+mod overlay;
 mod raw_lines;
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use regex::Regex;
-use sumoql_exec::Split;
+use sumoql_exec::{RunOptions, Split};
+use sumoql_io::read::MetadataOptions;
+use sumoql_plan::Plan;
+use sumoql_value::SlotId;
 use thiserror::Error;
 
 use crate::engine::{Engine, Query};
 
 pub use config::glob_matches_path;
 use config::SourceMapping;
-pub(crate) use raw_lines::RawLines;
+use json_rules::JsonRules;
+use overlay::Overlay;
+use raw_lines::RawLines;
 
 /// The rules shipped with sumoql, by name, with their text. Detection tries them in this
 /// order.
-pub const BUILTIN_RULES: [(&str, &str); 5] = [
+pub const BUILTIN_RULES: [(&str, &str); 6] = [
     (
         "paloalto",
         include_str!("../../../../queries/parsers/paloalto.sumo"),
@@ -60,7 +67,16 @@ pub const BUILTIN_RULES: [(&str, &str); 5] = [
         "bind",
         include_str!("../../../../queries/parsers/bind.sumo"),
     ),
+    (
+        "sysmon",
+        include_str!("../../../../queries/parsers/sysmon.sumo"),
+    ),
 ];
+
+/// How much of the start of an input is looked at to tell whether a rule that reads JSON
+/// (Sysmon, say) applies to it: 64 KiB. An input whose events of that kind all come later
+/// needs `--parser` or a mapping.
+pub const SNIFF_BYTES: usize = 64 << 10;
 
 /// The name of the configuration file read from the working folder.
 pub const CONFIG_FILE_NAME: &str = "sumoql.toml";
@@ -118,6 +134,7 @@ pub struct ExtractionRule {
     category: Option<String>,
     evidence: Vec<String>,
     detect: Vec<Regex>,
+    reads_json: bool,
     query: Query,
 }
 
@@ -137,8 +154,15 @@ impl ExtractionRule {
         &self.evidence
     }
 
+    /// Whether the rule normalises JSON records (its `// reads: json` line) rather than
+    /// parsing raw lines.
+    pub fn reads_json(&self) -> bool {
+        self.reads_json
+    }
+
     /// The regular expressions a message (the line after its syslog header) must all match
-    /// for this rule to be chosen by detection; empty when the rule is never detected.
+    /// for this rule to be chosen by detection; for a rule that reads JSON, what the first
+    /// [`SNIFF_BYTES`] of an input must match. Empty when the rule is never detected.
     pub fn detect_patterns(&self) -> impl Iterator<Item = &str> {
         self.detect.iter().map(Regex::as_str)
     }
@@ -221,6 +245,7 @@ impl ParserSet {
                 None => PARSED_EVIDENCE.iter().map(|f| f.to_string()).collect(),
             },
             detect,
+            reads_json: header_values(text, "reads").any(|value| value == "json"),
             query,
         };
         match self.rules.iter_mut().find(|r| r.name == name) {
@@ -240,10 +265,31 @@ impl ParserSet {
         self.rules.iter().map(|r| r.name.as_str()).collect()
     }
 
-    /// The index of the first rule whose `// detect:` patterns all match `message`, the line
-    /// after its syslog header.
+    /// The index of the first rule of raw lines whose `// detect:` patterns all match
+    /// `message`, the line after its syslog header.
     pub fn detect(&self, message: &str) -> Option<usize> {
-        self.rules.iter().position(|rule| rule.detects(message))
+        self.rules
+            .iter()
+            .position(|rule| !rule.reads_json && rule.detects(message))
+    }
+
+    /// The rule that normalises the JSON records of the input named `source_name`, whose
+    /// first bytes are `head` (at most [`SNIFF_BYTES`] of them are looked at): the input's
+    /// `--parser` or mapping when that names a rule that reads JSON, else the first such rule
+    /// whose `// detect:` patterns all match the head.
+    pub fn json_rule_for(&self, source_name: &str, head: &[u8]) -> Option<usize> {
+        let reads_json = |index: &usize| self.rules.get(*index).is_some_and(|r| r.reads_json);
+        if let Some(parser) = self.choice_for(source_name).parser {
+            return Some(parser).filter(reads_json);
+        }
+        if !self.rules.iter().any(|rule| rule.reads_json) {
+            return None;
+        }
+        let head = &head[..head.len().min(SNIFF_BYTES)];
+        let text = String::from_utf8_lossy(head);
+        self.rules
+            .iter()
+            .position(|rule| rule.reads_json && rule.detects(&text))
     }
 
     /// Applies the rule `name` to the raw lines of every input (`--parser`).
@@ -288,6 +334,60 @@ impl std::fmt::Debug for ParserSet {
             .field("forced_parser", &self.forced_parser)
             .field("forced_category", &self.forced_category)
             .finish()
+    }
+}
+
+/// A worker's share of the extraction rules: the path of lines that are not JSON objects,
+/// and the path of JSON records a rule normalises.
+pub(crate) struct Extraction {
+    /// Raw lines and their rules.
+    pub(crate) raw: RawLines,
+    /// JSON records and the rules that read them.
+    pub(crate) json: JsonRules,
+}
+
+impl Extraction {
+    /// The rules of `set` for records like those of `plan`'s decoder.
+    pub(crate) fn for_plan(
+        set: Arc<ParserSet>,
+        plan: &Plan,
+        metadata: &MetadataOptions,
+        options: &RunOptions,
+    ) -> Extraction {
+        let overlay = Overlay {
+            fields: plan.read.fields.clone(),
+            whole_records: plan.read.whole_records,
+        };
+        Extraction::new(set, overlay, plan.schema.len(), metadata, options)
+    }
+
+    /// The rules of `set` for records of `width` slots holding `fields` (and, with
+    /// `whole_records`, every other field a rule makes).
+    pub(crate) fn for_fields(
+        set: Arc<ParserSet>,
+        fields: &[(String, SlotId)],
+        whole_records: bool,
+        metadata: &MetadataOptions,
+        options: &RunOptions,
+    ) -> Extraction {
+        let overlay = Overlay {
+            fields: fields.to_vec(),
+            whole_records,
+        };
+        Extraction::new(set, overlay, fields.len(), metadata, options)
+    }
+
+    fn new(
+        set: Arc<ParserSet>,
+        overlay: Overlay,
+        width: usize,
+        metadata: &MetadataOptions,
+        options: &RunOptions,
+    ) -> Extraction {
+        Extraction {
+            raw: RawLines::new(set.clone(), overlay.clone(), width, metadata, options),
+            json: JsonRules::new(set, overlay, metadata, options),
+        }
     }
 }
 
@@ -376,7 +476,14 @@ mod tests {
         let set = ParserSet::builtin(&Engine::new()).unwrap();
         assert_eq!(
             set.rule_names(),
-            ["paloalto", "cisco_asa", "fortinet", "linux_auth", "bind"]
+            [
+                "paloalto",
+                "cisco_asa",
+                "fortinet",
+                "linux_auth",
+                "bind",
+                "sysmon"
+            ]
         );
         assert!(set
             .rules()

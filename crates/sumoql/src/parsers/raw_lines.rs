@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use sumoql_exec::{Pipeline, RunOptions};
 use sumoql_io::read::{is_raw_line, text_of_line, MetadataOptions, RawLineDecoder, SyslogHeader};
-use sumoql_plan::Plan;
-use sumoql_value::{Record, Sample, SlotId, SourceField, Value, WarningKind, Warnings};
+use sumoql_value::{Record, Sample, SlotId, Value, WarningKind, Warnings};
 
+use super::overlay::{rule_field, Overlay};
 use super::{ParserSet, SourceChoice};
 
 /// One rule, ready to run in a worker: its decoder, pipeline and which of its fields go to
@@ -33,8 +33,7 @@ type Unparsed = BTreeMap<usize, (u64, u64, Option<usize>)>;
 pub(crate) struct RawLines {
     set: Arc<ParserSet>,
     decoder: RawLineDecoder,
-    fields: Vec<(String, SlotId)>,
-    whole_records: bool,
+    overlay: Overlay,
     runners: Vec<RuleRunner>,
     choice: Option<(String, SourceChoice)>,
     unparsed: Unparsed,
@@ -43,36 +42,15 @@ pub(crate) struct RawLines {
 }
 
 impl RawLines {
-    /// The raw-line path for records like those of `plan`'s decoder, with the rules of `set`.
-    pub(crate) fn for_plan(
+    /// The raw-line path for records of `width` slots that `overlay` describes, with the
+    /// rules of `set`.
+    pub(super) fn new(
         set: Arc<ParserSet>,
-        plan: &Plan,
-        metadata: &MetadataOptions,
-        options: &RunOptions,
-    ) -> RawLines {
-        let read = &plan.read;
-        let width = plan.schema.len();
-        RawLines::new(
-            set,
-            &read.fields,
-            width,
-            read.whole_records,
-            metadata,
-            options,
-        )
-    }
-
-    /// The raw-line path for records of `width` slots holding `fields` (and, with
-    /// `whole_records`, every other field a rule makes), with the rules of `set`.
-    pub(crate) fn new(
-        set: Arc<ParserSet>,
-        fields: &[(String, SlotId)],
+        overlay: Overlay,
         width: usize,
-        whole_records: bool,
         metadata: &MetadataOptions,
         options: &RunOptions,
     ) -> RawLines {
-        let fields = fields.to_vec();
         let runners = set
             .rules
             .iter()
@@ -86,7 +64,7 @@ impl RawLines {
                         metadata.clone(),
                     ),
                     pipeline: Pipeline::new(rule_plan, options.clone()),
-                    copies: fields.iter().map(|(name, _)| schema.slot(name)).collect(),
+                    copies: overlay.copies(schema),
                     evidence: rule
                         .evidence
                         .iter()
@@ -97,10 +75,9 @@ impl RawLines {
             })
             .collect();
         RawLines {
-            decoder: RawLineDecoder::new(&fields, width, metadata.clone()),
+            decoder: RawLineDecoder::new(&overlay.fields, width, metadata.clone()),
             set,
-            fields,
-            whole_records,
+            overlay,
             runners,
             choice: None,
             unparsed: Unparsed::new(),
@@ -144,7 +121,11 @@ impl RawLines {
         let header = self.decoder.header(text);
         let body = text.get(header.body_start..).unwrap_or("");
         let choice = self.choice_for(source_name).clone();
-        let rule = choice.parser.or_else(|| self.set.detect(body));
+        // A rule that reads JSON, mapped or forced, leaves raw lines to detection.
+        let forced = choice
+            .parser
+            .filter(|&index| self.set.rules.get(index).is_some_and(|r| !r.reads_json));
+        let rule = forced.or_else(|| self.set.detect(body));
         let category = choice
             .category
             .clone()
@@ -159,7 +140,7 @@ impl RawLines {
             match self.apply_rule(index, text, &header, source_name, category, &mut record) {
                 Some(rule_time) => time_ms = rule_time.unwrap_or(time_ms),
                 None => {
-                    let looks_like = choice.parser.and_then(|_| self.set.detect(body));
+                    let looks_like = forced.and_then(|_| self.set.detect(body));
                     let entry = self
                         .unparsed
                         .entry(index)
@@ -201,16 +182,8 @@ impl RawLines {
         if !parsed {
             return None;
         }
-        for ((name, user_slot), rule_slot) in self.fields.iter().zip(&runner.copies) {
-            let value = rule_field(&output, *rule_slot, name);
-            if !value.is_null() {
-                record.set(*user_slot, value);
-            }
-        }
-        if self.whole_records {
-            let schema = &self.set.rules[index].query.plan.schema;
-            whole_record_fields(&output, schema, &self.fields, record);
-        }
+        let schema = &self.set.rules[index].query.plan.schema;
+        self.overlay.apply(&output, schema, &runner.copies, record);
         let time = runner.time.and_then(|slot| match output.get(slot) {
             Value::Int(ms) => Some(*ms),
             _ => None,
@@ -237,51 +210,6 @@ impl RawLines {
             });
         }
         std::mem::take(&mut self.outside_window)
-    }
-}
-
-/// A field of a rule's output: from its slot when the rule names the field, else from the
-/// fields it made without naming them (`kv auto`); null when absent.
-fn rule_field(output: &Record, slot: Option<SlotId>, name: &str) -> Value {
-    match slot {
-        Some(slot) => output.get(slot).clone(),
-        None => output
-            .source
-            .iter()
-            .find_map(|field| match field {
-                SourceField::Extra(key, value) if &**key == name => Some(value.clone()),
-                _ => None,
-            })
-            .unwrap_or(Value::Null),
-    }
-}
-
-/// For queries that output whole records: every non-null field the rule made, in the rule's
-/// order, as the record's source fields (the user's own fields by slot).
-fn whole_record_fields(
-    output: &Record,
-    schema: &sumoql_value::Schema,
-    fields: &[(String, SlotId)],
-    record: &mut Record,
-) {
-    let add = |name: &str, value: &Value, record: &mut Record| {
-        if value.is_null() || name.starts_with('_') {
-            return;
-        }
-        match fields.iter().find(|(n, _)| n == name) {
-            Some((_, slot)) => record.source.push(SourceField::Slot(*slot)),
-            None => record
-                .source
-                .push(SourceField::Extra(Arc::from(name), value.clone())),
-        }
-    };
-    for (slot, name) in schema.iter() {
-        add(name, output.get(slot), record);
-    }
-    for field in &output.source {
-        if let SourceField::Extra(name, value) = field {
-            add(name, value, record);
-        }
     }
 }
 
