@@ -131,9 +131,15 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         syntax: "json [field=NAME] \"KEY\"[, \"KEY.SUB\"…] [as NAME, …] [nodrop]\n\
                  json [field=NAME] auto [nodrop]",
         summary: "Reads JSON text (from `_raw` unless `field=`) and extracts the keys given, by \
-                  dotted path, or with `auto` every top-level key. Objects and arrays come out \
-                  as JSON text.",
-        examples: &["* | json field=payload \"user.name\" as user nodrop"],
+                  dotted path (`a.b[0]`, `['odd.key']`), or with `auto` every top-level key. \
+                  Objects and arrays come out as JSON text. A `[*]` step (or a `*` key) reaches \
+                  every element of an array or member of an object: the field holds the JSON \
+                  array of every value reached, and a record where none is reached does not \
+                  match.",
+        examples: &[
+            "* | json field=payload \"user.name\" as user nodrop",
+            "* | json \"Actor[*].Type\" as types | extract field=types \"(?<type>\\d+)\" multi",
+        ],
     },
     OperatorDoc {
         name: "keyvalue",
