@@ -29,6 +29,16 @@ pub enum Extractor {
     Json(Vec<(JsonPath, SlotId)>),
     /// `kv "a" as x`: the values of `key=value` pairs; with no keys (`kv auto`), every pair.
     KeyValue(Vec<(String, SlotId)>),
+    /// `keyvalue regex "RE" "a" as x`: with two groups in `regex`, each match is a key and its
+    /// value; with one, the value is the first match after the key's first occurrence.
+    KeyValueRegex {
+        /// The pattern as written, for `explain`.
+        written: String,
+        /// The compiled expression, with one or two capture groups.
+        regex: Regex,
+        /// Each key wanted and the slot its value fills.
+        keys: Vec<(String, SlotId)>,
+    },
     /// `csv` and `split`: delimited columns by 1-based position.
     Delimited {
         /// The column delimiter.
@@ -177,6 +187,11 @@ impl Extractor {
             Extractor::KeyValue(keys) if keys.is_empty() => "keyvalue auto".to_string(),
             Extractor::KeyValue(keys) => format!(
                 "keyvalue {}",
+                pairs(&mut keys.iter().map(|(k, s)| (quote(k), *s)))
+            ),
+            Extractor::KeyValueRegex { written, keys, .. } => format!(
+                "keyvalue regex {} {}",
+                quote(written),
                 pairs(&mut keys.iter().map(|(k, s)| (quote(k), *s)))
             ),
             Extractor::Delimited {

@@ -345,6 +345,12 @@ impl Generator<'_> {
             )),
             Extractor::Json(_) => return Err(SqlError::new("json", "not translated to SQL yet")),
             Extractor::KeyValue(_) => return Err(SqlError::new("kv", "not translated to SQL yet")),
+            Extractor::KeyValueRegex { .. } => {
+                return Err(SqlError::new(
+                    "keyvalue regex",
+                    "a key's value is the match nearest after the key, which SQL regular expressions cannot express",
+                ))
+            }
             Extractor::Delimited { .. } => {
                 return Err(SqlError::new(
                     "csv and split",

@@ -145,10 +145,21 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         name: "keyvalue",
         aliases: &["kv"],
         syntax: "keyvalue [infer|auto] [field=NAME] \"KEY\"[, \"KEY\"…] [as NAME, …] [nodrop]\n\
-                 keyvalue [field=NAME] auto [nodrop]",
+                 keyvalue [field=NAME] auto [nodrop]\n\
+                 keyvalue [field=NAME] regex \"RE\" [keys] \"KEY\"[, \"KEY\"…] [as NAME, …] [nodrop]",
         summary: "Extracts `key=value` pairs (values may be quoted) for the keys given, or every \
-                  pair with `auto`.",
-        examples: &["* | kv \"srcip\", \"dstip\" as src_ip, dest_ip"],
+                  pair with `auto`. With `regex`, the pairs are found by the expression: with \
+                  two groups each match is a key and its value (a key takes its first pair); \
+                  with one group, a key's value is the first match that starts after the \
+                  key's first occurrence. Without `as`, a regex-mode key's field is its name \
+                  with every character other than a letter, digit or `_` made `_` \
+                  (`serviceinfo.IP` gives `serviceinfo_IP`). A record with none of the keys \
+                  does not match.",
+        examples: &[
+            "* | kv \"srcip\", \"dstip\" as src_ip, dest_ip",
+            "* | keyvalue regex \"\\s(.*?)=(.*?),\" keys \"serviceinfo.IP\" as ip",
+            "* | keyvalue regex \"=(.*?),\" \"serviceinfo.IP\", \"request.method\"",
+        ],
     },
     OperatorDoc {
         name: "csv",

@@ -11,6 +11,8 @@ use sumoql_value::{Record, Schema, SlotId, SourceField, Value};
 
 use super::Stage;
 
+mod keyvalue_regex;
+
 /// Extracts fields from the text of one field. A record the extraction does not match (or
 /// whose field is null) is dropped, or passed on unchanged with `nodrop`.
 pub(crate) struct ExtractStage {
@@ -116,6 +118,16 @@ impl ExtractStage {
                 }
                 if !found {
                     return Err(record);
+                }
+                out.push(record);
+            }
+            Extractor::KeyValueRegex { regex, keys, .. } => {
+                let values = keyvalue_regex::values_by_regex(regex, keys, text);
+                if values.iter().all(Option::is_none) {
+                    return Err(record);
+                }
+                for ((_, slot), value) in keys.iter().zip(values) {
+                    record.set(*slot, value.map_or(Value::Null, Value::text));
                 }
                 out.push(record);
             }

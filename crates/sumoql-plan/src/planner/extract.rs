@@ -33,6 +33,7 @@ impl Planner<'_> {
                     .map(|(key, slot)| (key.node.clone(), slot))
                     .collect(),
             )),
+            ExtractKind::KeyValueRegex { pattern, keys } => self.keyvalue_regex(pattern, keys),
             ExtractKind::Delimited(spec) => self.delimited(spec),
         };
         match extractor {
@@ -117,6 +118,42 @@ impl Planner<'_> {
             regex,
             groups,
             multi,
+        })
+    }
+
+    /// `keyvalue regex "RE" "k"`: the expression needs one group (the value) or two (the key,
+    /// then the value). Without `as`, a key's field is its name with every character other
+    /// than a letter, digit or `_` made `_`.
+    fn keyvalue_regex(
+        &mut self,
+        pattern: &Spanned<String>,
+        keys: &KeyList,
+    ) -> Result<Extractor, Diagnostic> {
+        let regex = compile(&pattern.node).map_err(|why| bad_pattern(pattern.span, why))?;
+        let groups = regex.captures_len() - 1;
+        if !(1..=2).contains(&groups) {
+            return Err(bad_pattern(
+                pattern.span,
+                format!("`keyvalue regex` needs one capture group (the value) or two (the key, then the value), but this has {groups}"),
+            )
+            .with_note("help: e.g. `\\s(.*?)=(.*?),` or `=(.*?),`"));
+        }
+        let keys = keys
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, key)| {
+                let name = keys
+                    .names
+                    .get(i)
+                    .map_or_else(|| field_name_of_key(&key.node), |n| n.node.clone());
+                (key.node.clone(), self.write_field(&name))
+            })
+            .collect();
+        Ok(Extractor::KeyValueRegex {
+            written: pattern.node.clone(),
+            regex,
+            keys,
         })
     }
 
@@ -239,6 +276,20 @@ impl Planner<'_> {
         let pattern = Spanned::new(MatchPattern::Wildcard(text.clone()), pattern.span);
         Some(self.matches(value, &pattern, false))
     }
+}
+
+/// The field a `keyvalue regex` key goes to without `as`: every character other than an ASCII
+/// letter, digit or `_` becomes `_` (`serviceinfo.IP` → `serviceinfo_IP`).
+fn field_name_of_key(key: &str) -> String {
+    key.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 fn bad_pattern(span: Span, why: String) -> Diagnostic {
