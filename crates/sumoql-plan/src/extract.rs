@@ -3,6 +3,10 @@
 
 use std::fmt::Write as _;
 
+mod xpath;
+
+pub use xpath::{XmlPath, XmlPredicate, XmlStep, XmlTarget};
+
 use regex::Regex;
 use sumoql_syntax::ast::quote;
 use sumoql_value::{Schema, SlotId};
@@ -29,6 +33,8 @@ pub enum Extractor {
     Json(Vec<(JsonPath, SlotId)>),
     /// `kv "a" as x`: the values of `key=value` pairs; with no keys (`kv auto`), every pair.
     KeyValue(Vec<(String, SlotId)>),
+    /// `parse xml "/users/user/@id" as id`: the first node each path reaches in the XML text.
+    Xml(Vec<(XmlPath, SlotId)>),
     /// `keyvalue regex "RE" "a" as x`: with two groups in `regex`, each match is a key and its
     /// value; with one, the value is the first match after the key's first occurrence.
     KeyValueRegex {
@@ -188,6 +194,10 @@ impl Extractor {
             Extractor::KeyValue(keys) => format!(
                 "keyvalue {}",
                 pairs(&mut keys.iter().map(|(k, s)| (quote(k), *s)))
+            ),
+            Extractor::Xml(paths) => format!(
+                "xml {}",
+                pairs(&mut paths.iter().map(|(p, s)| (quote(&p.written), *s)))
             ),
             Extractor::KeyValueRegex { written, keys, .. } => format!(
                 "keyvalue regex {} {}",

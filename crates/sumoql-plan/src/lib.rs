@@ -24,7 +24,7 @@ mod planner;
 mod scope;
 
 pub use expr::{binary, PlanExpr};
-pub use extract::{Extractor, JsonPath, JsonStep};
+pub use extract::{Extractor, JsonPath, JsonStep, XmlPath, XmlPredicate, XmlStep, XmlTarget};
 pub use lint::lint_query;
 pub use pattern::{anchor_regex, TextPattern};
 pub use plan::{

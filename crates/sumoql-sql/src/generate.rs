@@ -345,6 +345,12 @@ impl Generator<'_> {
             )),
             Extractor::Json(_) => return Err(SqlError::new("json", "not translated to SQL yet")),
             Extractor::KeyValue(_) => return Err(SqlError::new("kv", "not translated to SQL yet")),
+            Extractor::Xml(_) => {
+                return Err(SqlError::new(
+                    "parse xml",
+                    "XPath over XML text has no portable SQL function",
+                ))
+            }
             Extractor::KeyValueRegex { .. } => {
                 return Err(SqlError::new(
                     "keyvalue regex",

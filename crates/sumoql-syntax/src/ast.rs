@@ -472,6 +472,9 @@ pub enum ExtractKind {
     Json(KeyList),
     /// `keyvalue "a", "b" [as x, y]` (`kv`), or `kv auto` (no keys): `key=value` pairs.
     KeyValue(KeyList),
+    /// `parse xml "/users/user/@id", "/users/user/first_name/text()" [as id, name]`: values at
+    /// XPaths in XML text.
+    Xml(KeyList),
     /// `keyvalue regex "\s(.*?)=(.*?)," keys "a", "b" [as x, y]`: pairs found by a regular
     /// expression with a group for the key and one for the value, or with one group for the
     /// value nearest after each key.

@@ -108,13 +108,23 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         name: "parse",
         aliases: &[],
         syntax: "parse [field=NAME] \"ANCHOR * ANCHOR *\" as NAME, … [nodrop]\n\
-                 parse regex [field=NAME] \"(?<name>…)\" [multi] [nodrop]",
+                 parse regex [field=NAME] \"(?<name>…)\" [multi] [nodrop]\n\
+                 parse xml [field=NAME] \"XPATH\"[, \"XPATH\"…] [as NAME, …] [nodrop]",
         summary: "Extracts fields from `_raw` (or another field). The anchor form captures the \
                   text between literal anchors at each `*`; the regex form makes a field of each \
                   named group, and with `multi` a record per match. A record that does not match \
-                  is dropped, unless `nodrop` keeps it with the new fields null.",
+                  is dropped, unless `nodrop` keeps it with the new fields null. The xml form \
+                  reads XML text with Sumo's XPath subset: absolute paths that only go deeper \
+                  (no `//`, `..` or `axis::`), each step a name or `*` with predicates `[2]`, \
+                  `[last()]`, `[@a]`, `[@a=v]` or `[child=v]`, ending in an element (its XML \
+                  text as written), `text()` (its first text) or `@attr`. Names match without \
+                  regard to namespaces; of several matches the first is taken; without `as` a \
+                  field is named after the attribute or last element. A record whose XML is \
+                  not well-formed, or where no path matches, does not match.",
         examples: &[
             "* | parse \"user=* \" as user",
+            "* | parse xml field=xml \"/users/user[@id=456]/first_name/text()\" as first_name",
+            "* | parse xml field=event \"/Event/System/EventID/text()\", \"/Event/EventData/Data[@Name='TargetUserName']/text()\" as event_id, user",
             "* | parse regex \"src=(?<src_ip>\\d+\\.\\d+\\.\\d+\\.\\d+)\" nodrop",
         ],
     },

@@ -12,6 +12,7 @@ use sumoql_value::{Record, Schema, SlotId, SourceField, Value};
 use super::Stage;
 
 mod keyvalue_regex;
+mod xml;
 
 /// Extracts fields from the text of one field. A record the extraction does not match (or
 /// whose field is null) is dropped, or passed on unchanged with `nodrop`.
@@ -115,6 +116,21 @@ impl ExtractStage {
                             found = true;
                         }
                     }
+                }
+                if !found {
+                    return Err(record);
+                }
+                out.push(record);
+            }
+            Extractor::Xml(paths) => {
+                let Some(document) = xml::document(text) else {
+                    return Err(record);
+                };
+                let mut found = false;
+                for (path, slot) in paths {
+                    let value = xml::value_at(&document, text, path);
+                    found |= value.is_some();
+                    record.set(*slot, value.map_or(Value::Null, Value::text));
                 }
                 if !found {
                     return Err(record);

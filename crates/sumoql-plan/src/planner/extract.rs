@@ -12,7 +12,7 @@ use sumoql_value::{SlotId, Value};
 
 use super::Planner;
 use crate::expr::PlanExpr;
-use crate::extract::{Extractor, JsonPath};
+use crate::extract::{Extractor, JsonPath, XmlPath};
 use crate::pattern::{anchor_regex, compile, TextPattern};
 use crate::plan::Operator;
 
@@ -33,6 +33,7 @@ impl Planner<'_> {
                     .map(|(key, slot)| (key.node.clone(), slot))
                     .collect(),
             )),
+            ExtractKind::Xml(keys) => self.xml(keys),
             ExtractKind::KeyValueRegex { pattern, keys } => self.keyvalue_regex(pattern, keys),
             ExtractKind::Delimited(spec) => self.delimited(spec),
         };
@@ -119,6 +120,28 @@ impl Planner<'_> {
             groups,
             multi,
         })
+    }
+
+    /// `parse xml "/a/b/@c" [as x]`: without `as`, a path's field is its attribute's or last
+    /// element's name.
+    fn xml(&mut self, keys: &KeyList) -> Result<Extractor, Diagnostic> {
+        let mut paths = Vec::new();
+        for (i, key) in keys.keys.iter().enumerate() {
+            let path = XmlPath::parse(&key.node).map_err(|why| bad_pattern(key.span, why))?;
+            let name = match (keys.names.get(i), path.default_name()) {
+                (Some(name), _) => name.node.clone(),
+                (None, Some(name)) => name.to_string(),
+                (None, None) => {
+                    return Err(bad_pattern(
+                        key.span,
+                        format!("`{}` ends in `*`, so it names no field", key.node),
+                    )
+                    .with_note("help: name the fields with `as`"))
+                }
+            };
+            paths.push((path, self.write_field(&name)));
+        }
+        Ok(Extractor::Xml(paths))
     }
 
     /// `keyvalue regex "RE" "k"`: the expression needs one group (the value) or two (the key,

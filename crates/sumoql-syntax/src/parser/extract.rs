@@ -13,6 +13,11 @@ use crate::span::{Span, Spanned};
 /// `parse [regex] [field=f] "pattern" [as a, b] [multi] [nodrop]`; with `regex_only` (the
 /// `extract` operator) the pattern is always a regular expression.
 pub(crate) fn parse_operator(input: Input<'_>, regex_only: bool) -> PResult<'_, Stage> {
+    if !regex_only {
+        if let Some(stage) = parse_xml(input)? {
+            return Ok(stage);
+        }
+    }
     let mut regex = regex_only;
     let mut source = None;
     let mut flags = Flags::default();
@@ -48,6 +53,30 @@ pub(crate) fn parse_operator(input: Input<'_>, regex_only: bool) -> PResult<'_, 
         rest,
         extract(source, ExtractKind::Anchor { pattern, names }, flags),
     ))
+}
+
+/// `parse xml [field=f] "XPATH"[, "XPATH"] [as a, b] [nodrop]`, when the stage is one.
+fn parse_xml(input: Input<'_>) -> Result<Option<(Input<'_>, Stage)>, nom::Err<SyntaxError>> {
+    let (after_field, field) = match field_option(input)? {
+        Some((after, name)) => (after, Some(name)),
+        None => (input, None),
+    };
+    let Ok((rest, word)) = keyword("xml")(after_field) else {
+        return Ok(None);
+    };
+    let (rest, (own_field, keys, flags)) = key_list(rest, "parse xml")?;
+    if keys.keys.is_empty() {
+        return Err(nom::Err::Failure(
+            SyntaxError::new(
+                codes::INVALID_STAGE,
+                "`parse xml` needs one or more quoted XPaths",
+                Span::new(offset(&word), offset(&rest)),
+            )
+            .with_note("help: e.g. `parse xml \"/users/user/@id\" as id`"),
+        ));
+    }
+    let stage = extract(field.or(own_field), ExtractKind::Xml(keys), flags);
+    Ok(Some((rest, stage)))
 }
 
 /// A regular expression names its own fields: `as` after it is a mistake worth a clear message.
@@ -451,6 +480,15 @@ mod tests {
         assert_eq!(names.len(), 2);
         let e = extract_of(" parse regex \"(?<n>\\d+)\" multi nodrop");
         assert!(matches!(e.kind, ExtractKind::Regex { multi: true, .. }));
+        let e = extract_of(" parse XML field=x \"/a/@b\", \"/a/c/text()\" as b, c nodrop");
+        assert!(
+            matches!(e.kind, ExtractKind::Xml(ref k) if k.keys.len() == 2 && k.names.len() == 2)
+        );
+        assert!(e.nodrop);
+        assert_eq!(
+            error_of(" parse xml"),
+            "`parse xml` needs one or more quoted XPaths"
+        );
         let e = extract_of(" extract field=x \"(?<n>\\d+)\"");
         assert!(matches!(e.kind, ExtractKind::Regex { multi: false, .. }));
     }
