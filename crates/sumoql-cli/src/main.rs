@@ -18,8 +18,8 @@ mod test_cmd;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use sumoql::{
     parse_duration_ms, parse_time_arg, run, writer, Diagnostic, Engine, Format, InputSource,
-    NullGroups, ParserError, ParserSet, Query, RuleSeverity, RunConfig, Severity, Zone,
-    CONFIG_FILE_NAME,
+    NullGroups, ParserError, ParserSet, PlanContext, Query, RuleSeverity, RunConfig, Severity,
+    Zone, CONFIG_FILE_NAME,
 };
 
 const EXAMPLES: &str = "\
@@ -390,7 +390,6 @@ fn run_command(args: RunArgs) -> Result<(), Exit> {
         None
     };
     let (text, origin) = query_text(query_file.as_deref(), args.expression)?;
-    let query = compile(&engine, &text, &origin)?;
     let zone = Zone::parse(&args.tz).map_err(|e| usage_error(format!("--tz: {e}")))?;
     let now = now_ms();
     let window = match (&args.last, &args.from, &args.to) {
@@ -416,6 +415,8 @@ fn run_command(args: RunArgs) -> Result<(), Exit> {
             Some((parse("--from", from)?, parse("--to", to)?))
         }
     };
+    let engine = engine.with_context(PlanContext::of_window(window, now, zone));
+    let query = compile(&engine, &text, &origin)?;
     let sources = sumoql_sources(&paths)?;
     let format = match args.format {
         Some(FormatArg::Table) => Format::Table,

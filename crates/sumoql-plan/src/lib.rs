@@ -14,6 +14,7 @@
 //! assert!(plan.explain().contains("Aggregate"));
 //! ```
 
+mod context;
 mod explain;
 mod expr;
 mod extract;
@@ -23,6 +24,7 @@ mod plan;
 mod planner;
 mod scope;
 
+pub use context::{bucket_width_ms, PlanContext, MAX_GENERATED_SLICES, TIME_RANGE_HELP};
 pub use expr::{binary, PlanExpr};
 pub use extract::{Extractor, JsonPath, JsonStep, XmlPath, XmlPredicate, XmlStep, XmlTarget};
 pub use lint::lint_query;
@@ -30,7 +32,7 @@ pub use pattern::{anchor_regex, TextPattern};
 pub use plan::{
     AggregateSpec, Columns, LookupTable, Operator, Plan, ReadSpec, RowOperator, SortSpec,
 };
-pub use planner::{plan_query, METADATA_FIELDS};
+pub use planner::{plan_query, plan_query_with, METADATA_FIELDS};
 pub use scope::{ScopeFilter, Wildcard};
 /// The syntax types that plan operators carry.
 pub use sumoql_syntax::ast::{BinaryOp, SequenceKind};

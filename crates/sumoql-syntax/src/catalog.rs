@@ -192,11 +192,18 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
     OperatorDoc {
         name: "timeslice",
         aliases: &[],
-        syntax: "timeslice [by] DURATION [as NAME]",
+        syntax: "timeslice [by] DURATION [as NAME]\ntimeslice N buckets [as NAME]",
         summary: "Sets `_timeslice` to the start of the slice of `_messageTime` the record falls \
                   in (epoch milliseconds), for grouping by time: `| timeslice 5m | count by \
-                  _timeslice`.",
-        examples: &["* | timeslice 1h | count by _timeslice, src_ip"],
+                  _timeslice`. `N buckets` picks a clock-aligned width that cuts the run's time \
+                  range (--from/--to, or --last) into at most N slices: the smallest width of \
+                  at least range / N among 1, 2, 3, 4, 5, 6, 10, 12, 15, 20 and 30 seconds or \
+                  minutes, 1, 2, 3, 4, 6, 8 and 12 hours, then whole days (so 150 buckets of an \
+                  hour are 30 s, 10 buckets 6 m). A run without a time range cannot use it.",
+        examples: &[
+            "* | timeslice 1h | count by _timeslice, src_ip",
+            "* | timeslice 10 buckets | count by _sourceCategory, _timeslice",
+        ],
     },
     OperatorDoc {
         name: "top",
@@ -226,10 +233,17 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
     OperatorDoc {
         name: "fillmissing",
         aliases: &[],
-        syntax: "fillmissing values(\"A\", \"B\"…) in FIELD[, values(…) in FIELD]",
+        syntax: "fillmissing values(\"A\", \"B\"…) in FIELD[, values(…) in FIELD]\n\
+                 fillmissing timeslice[(DURATION)] [in FIELD][, values(…) in FIELD]",
         summary: "After an aggregation, adds a row at the end for every listed key value (or \
-                  combination) that has none, its other fields null.",
-        examples: &["* | count by action | fillmissing values(\"allow\", \"deny\") in action"],
+                  combination) that has none, its other fields null. The `timeslice` \
+                  generator lists every slice of the run's time range (--from/--to, or --last) \
+                  in `_timeslice` (or the field after `in`), of the width given or else that \
+                  of the last `timeslice`; at most 10,000 slices.",
+        examples: &[
+            "* | count by action | fillmissing values(\"allow\", \"deny\") in action",
+            "login | timeslice 15m | count by _timeslice | fillmissing timeslice | sort by _timeslice",
+        ],
     },
     OperatorDoc {
         name: "accum",

@@ -2,7 +2,7 @@
 //! lookups and transposition.
 
 use crate::ast::{Literal, Name};
-use crate::span::Spanned;
+use crate::span::{Span, Spanned};
 
 /// A row operator, after a `|`.
 #[derive(Clone, Debug, PartialEq)]
@@ -12,6 +12,14 @@ pub enum RowStage {
     Timeslice {
         /// The slice width in milliseconds.
         width: Spanned<i64>,
+        /// The output field; `_timeslice` when absent.
+        alias: Option<Name>,
+    },
+    /// Time buckets by count (`timeslice 150 buckets [as name]`): slices of a clock-aligned
+    /// width that cuts the run's time range into at most that many.
+    TimesliceBuckets {
+        /// How many buckets at most.
+        buckets: Spanned<u64>,
         /// The output field; `_timeslice` when absent.
         alias: Option<Name>,
     },
@@ -65,11 +73,12 @@ pub enum RowStage {
         /// The join conditions: a record field and the table column it must equal.
         on: Vec<(Name, Name)>,
     },
-    /// Rows for missing keys (`fillmissing values("a", "b") in f, values("x") in g`): after an
-    /// aggregation, appends a row for every combination of the listed values that no row has.
+    /// Rows for missing keys (`fillmissing values("a", "b") in f, timeslice(15m)`): after an
+    /// aggregation, appends a row for every combination of the generated values that no row
+    /// has.
     FillMissing {
-        /// The generators: the values each key field must show, and the field.
-        generators: Vec<(Vec<Literal>, Name)>,
+        /// The generators, one per key field.
+        generators: Vec<Generator>,
     },
     /// A pivot (`transpose row _timeslice column status`): one row per distinct `row` key, one
     /// column per distinct `column` value, holding the remaining field.
@@ -78,6 +87,23 @@ pub enum RowStage {
         row: Vec<Name>,
         /// The fields whose values make the columns.
         column: Vec<Name>,
+    },
+}
+
+/// A generator of `fillmissing`: the values one key field must show.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Generator {
+    /// `values("a", "b") in f`.
+    Values(Vec<Literal>, Name),
+    /// `timeslice[(15m)] [in f]`: every slice start of the run's time range, in `f`
+    /// (`_timeslice` unless given); without a width, the width of the last `timeslice`.
+    Timeslice {
+        /// The slice width in milliseconds, if given.
+        width: Option<Spanned<i64>>,
+        /// The key field, if given.
+        field: Option<Name>,
+        /// Where the generator is written.
+        span: Span,
     },
 }
 
