@@ -19,7 +19,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use sumoql::{
     parse_duration_ms, parse_time_arg, run, writer, Diagnostic, Engine, Format, InputSource,
     NullGroups, ParserError, ParserSet, PlanContext, Query, RuleSeverity, RunConfig, Severity,
-    Zone, CONFIG_FILE_NAME,
+    Tables, Zone, CONFIG_FILE_NAME,
 };
 
 const EXAMPLES: &str = "\
@@ -170,6 +170,11 @@ struct RunArgs {
     /// Worker threads [default: one per core]. The rows and their order do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
+    /// The folder of the tables `save path://"NAME"` writes and `lookup ... from
+    /// path://"NAME"` reads (NAME.csv under it) [default: $SUMOQL_TABLES, else
+    /// ~/.local/share/sumoql/tables].
+    #[arg(long, value_name = "DIR")]
+    tables: Option<PathBuf>,
 }
 
 const TEST_HELP: &str = "\
@@ -415,7 +420,11 @@ fn run_command(args: RunArgs) -> Result<(), Exit> {
             Some((parse("--from", from)?, parse("--to", to)?))
         }
     };
-    let engine = engine.with_context(PlanContext::of_window(window, now, zone));
+    let mut context = PlanContext::of_window(window, now, zone);
+    if let Some(folder) = args.tables {
+        context.tables = Tables::new(folder);
+    }
+    let engine = engine.with_context(context);
     let query = compile(&engine, &text, &origin)?;
     let sources = sumoql_sources(&paths)?;
     let format = match args.format {

@@ -1,7 +1,10 @@
 //! What planning may know of the run beyond the query: its time range and zone, which
-//! `timeslice N buckets` and the `timeslice` generator of `fillmissing` need.
+//! `timeslice N buckets` and the `timeslice` generator of `fillmissing` need, and the folder of
+//! saved tables.
 
 use sumoql_value::time::Zone;
+
+use crate::tables::Tables;
 
 /// The run as the planner sees it. The default knows no time range, in UTC.
 #[derive(Clone, Debug, Default)]
@@ -11,6 +14,8 @@ pub struct PlanContext {
     pub time_range: Option<(i64, i64)>,
     /// The zone slices align to (`--tz`).
     pub zone: Zone,
+    /// The folder of `path://` tables (`save`, `lookup ... from path://`).
+    pub tables: Tables,
 }
 
 impl PlanContext {
@@ -25,7 +30,11 @@ impl PlanContext {
             Some((Some(start), end)) => Some((start, end.unwrap_or(now_ms))),
             _ => None,
         };
-        PlanContext { time_range, zone }
+        PlanContext {
+            time_range,
+            zone,
+            tables: Tables::default(),
+        }
     }
 }
 

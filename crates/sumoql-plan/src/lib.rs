@@ -23,6 +23,7 @@ mod pattern;
 mod plan;
 mod planner;
 mod scope;
+mod tables;
 
 pub use context::{bucket_width_ms, PlanContext, MAX_GENERATED_SLICES, TIME_RANGE_HELP};
 pub use expr::{binary, PlanExpr};
@@ -30,9 +31,10 @@ pub use extract::{Extractor, JsonPath, JsonStep, XmlPath, XmlPredicate, XmlStep,
 pub use lint::lint_query;
 pub use pattern::{anchor_regex, TextPattern};
 pub use plan::{
-    AggregateSpec, Columns, LookupTable, Operator, Plan, ReadSpec, RowOperator, SortSpec,
+    AggregateSpec, Columns, LookupTable, Operator, Plan, ReadSpec, RowOperator, SaveTable, SortSpec,
 };
 pub use planner::{plan_query, plan_query_with, METADATA_FIELDS};
 pub use scope::{ScopeFilter, Wildcard};
 /// The syntax types that plan operators carry.
 pub use sumoql_syntax::ast::{BinaryOp, SequenceKind};
+pub use tables::{Tables, TABLES_VARIABLE};

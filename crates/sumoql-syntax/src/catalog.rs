@@ -277,11 +277,35 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
     OperatorDoc {
         name: "lookup",
         aliases: &[],
-        syntax: "lookup COLUMN [as NAME][, …] from file://PATH.csv on FIELD=COLUMN[, FIELD=COLUMN]",
+        syntax: "lookup COLUMN [as NAME][, …] from file://PATH.csv on FIELD=COLUMN[, FIELD=COLUMN]\n\
+                 lookup COLUMN [as NAME][, …] from path://\"NAME\" on FIELD=COLUMN[, …]",
         summary: "Enriches records from a CSV table with a header row: the log field on the left \
                   of `=` is matched against the table's column on the right. Without a match the \
-                  new fields are null; when keys repeat, the last row wins (with a warning).",
-        examples: &["* | lookup owner, site from file://examples/tables/assets.csv on src_ip=ip"],
+                  new fields are null; when keys repeat, the last row wins (with a warning). \
+                  `path://\"NAME\"` names a table of the table folder (the file NAME.csv under \
+                  --tables DIR, else $SUMOQL_TABLES, else ~/.local/share/sumoql/tables), as \
+                  `save` writes it; its keys match without regard to case.",
+        examples: &[
+            "* | lookup owner, site from file://examples/tables/assets.csv on src_ip=ip",
+            "* | lookup cell as c1 from path://\"/Library/Users/me/Suspicious Users\" on userEmail=email",
+        ],
+    },
+    OperatorDoc {
+        name: "save",
+        aliases: &[],
+        syntax: "save [append] path://\"NAME\"",
+        summary: "Writes the rows to the table NAME of the table folder (NAME.csv under --tables \
+                  DIR, else $SUMOQL_TABLES, else ~/.local/share/sumoql/tables), its header the \
+                  columns, at the end of the run; the rows still pass on. Without `append` the \
+                  table is replaced; with it, the rows merge by the first column (the table's \
+                  key): a row whose first cell matches an old row's replaces it, the others are \
+                  added at the end, and a table with other columns is left as it is, with a \
+                  warning. The columns must be known: use it after `fields` or an aggregation. \
+                  `lookup ... from path://\"NAME\"` reads the table back.",
+        examples: &[
+            "* | first(date) as date, first(action) as action by name | save path://\"/Library/Users/me/Users\"",
+            "* | count by src_ip | save append path://\"watch/seen_sources\"",
+        ],
     },
     OperatorDoc {
         name: "transpose",

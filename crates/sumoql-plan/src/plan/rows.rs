@@ -2,6 +2,7 @@
 //! and transposition.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use sumoql_syntax::ast::SequenceKind;
@@ -56,6 +57,9 @@ pub enum RowOperator {
     },
     /// Copies table columns to each record whose key fields match a row (`lookup`).
     Lookup(Arc<LookupTable>),
+    /// Writes the rows to a table of the local table folder at the end, passing them on
+    /// (`save [append] path://"NAME"`).
+    Save(SaveTable),
     /// Appends a row for every combination of the generated key values that no row has; its
     /// other fields are null (`fillmissing values("a", "b") in f`).
     FillMissing {
@@ -89,6 +93,23 @@ pub struct LookupTable {
     pub rows: HashMap<Vec<String>, Vec<Value>>,
     /// How many table rows repeated an earlier key (the last row wins).
     pub duplicate_keys: u64,
+    /// Whether keys match without regard to case (`rows` is keyed in lower case): the tables
+    /// of the table folder (`path://`) do.
+    pub fold_case: bool,
+}
+
+/// Where and how `save` writes its table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaveTable {
+    /// The table's name as written after `path://`.
+    pub name: String,
+    /// The table's CSV file in the table folder.
+    pub file: PathBuf,
+    /// Whether rows merge into the table by its first column (`save append`): a row whose
+    /// first cell matches an old row's replaces it, others are added at the end.
+    pub append: bool,
+    /// The columns written, in order (the header).
+    pub columns: Vec<SlotId>,
 }
 
 impl RowOperator {
@@ -101,6 +122,7 @@ impl RowOperator {
             | RowOperator::Dedup { .. }
             | RowOperator::Sequence { .. }
             | RowOperator::FillMissing { .. }
+            | RowOperator::Save(_)
             | RowOperator::Transpose { .. } => false,
         }
     }
@@ -180,6 +202,13 @@ impl RowOperator {
                 table.path,
                 names(&table.keys),
                 table.rows.len()
+            ),
+            RowOperator::Save(table) => format!(
+                "Save {}{} to {} ({})",
+                names(&table.columns),
+                if table.append { " appending" } else { "" },
+                table.name,
+                table.file.display()
             ),
             RowOperator::FillMissing { keys, values } => {
                 let generators: Vec<String> = keys

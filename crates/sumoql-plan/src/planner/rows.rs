@@ -106,6 +106,10 @@ impl Planner<'_> {
                 Some(table) => RowOperator::Lookup(Arc::new(table)),
                 None => return,
             },
+            RowStage::Save { append, table } => match self.save(*append, table) {
+                Some(operator) => operator,
+                None => return,
+            },
             RowStage::FillMissing { generators } => {
                 match self.fill_missing(generators, operators) {
                     Some(operator) => operator,

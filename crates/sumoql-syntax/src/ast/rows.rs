@@ -64,14 +64,24 @@ pub enum RowStage {
         /// The grouping fields, empty when there are none.
         by: Vec<Name>,
     },
-    /// A table lookup (`lookup owner as team from file://tables/hosts.csv on host=hostname`).
+    /// A table lookup (`lookup owner as team from file://tables/hosts.csv on host=hostname`, or
+    /// `from path://"/Library/Users/me/Users"` for a table of the local table folder).
     Lookup {
         /// The table columns copied to each record, each with its optional `as` name.
         outputs: Vec<(Name, Option<Name>)>,
-        /// The table's path as written, without a `file://` scheme.
+        /// The table as written: a file path without its `file://` scheme, or a table name
+        /// with its `path://` scheme kept.
         path: Spanned<String>,
         /// The join conditions: a record field and the table column it must equal.
         on: Vec<(Name, Name)>,
+    },
+    /// Results saved as a table of the local table folder (`save [append]
+    /// path://"/Library/Users/me/Users"`); the rows pass on unchanged.
+    Save {
+        /// Whether rows are merged into the table (by its first column) rather than replacing it.
+        append: bool,
+        /// The table's name, after `path://`.
+        table: Spanned<String>,
     },
     /// Rows for missing keys (`fillmissing values("a", "b") in f, timeslice(15m)`): after an
     /// aggregation, appends a row for every combination of the generated values that no row

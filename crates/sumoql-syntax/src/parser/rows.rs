@@ -12,7 +12,7 @@ use crate::codes;
 use crate::span::{Span, Spanned};
 
 /// The row operators this file parses, as spelled after a pipe.
-pub(crate) const ROW_OPERATORS: [&str; 11] = [
+pub(crate) const ROW_OPERATORS: [&str; 12] = [
     "timeslice",
     "top",
     "topk",
@@ -24,6 +24,7 @@ pub(crate) const ROW_OPERATORS: [&str; 11] = [
     "lookup",
     "transpose",
     "fillmissing",
+    "save",
 ];
 
 /// Parses the rest of a row operator stage, after its name (`lower`, in lower case).
@@ -39,6 +40,7 @@ pub(crate) fn row_stage<'a>(lower: &str, input: Input<'a>) -> PResult<'a, Stage>
         "backshift" => sequence(SequenceKind::Backshift, input)?,
         "lookup" => lookup(input)?,
         "fillmissing" => fill_missing(input)?,
+        "save" => save(input)?,
         _ => transpose(input)?,
     };
     Ok((rest, Stage::Rows(stage)))
@@ -227,11 +229,67 @@ fn lookup(input: Input<'_>) -> PResult<'_, RowStage> {
     }
 }
 
+/// `save [append] path://"NAME"`.
+fn save(input: Input<'_>) -> PResult<'_, RowStage> {
+    let (rest, append) = match keyword("append")(input) {
+        Ok((after, _)) => (after, true),
+        Err(_) => (input, false),
+    };
+    let (rest, ()) = ws(rest)?;
+    let start = offset(&rest);
+    let Some(after_scheme) = rest.fragment().strip_prefix(TABLE_SCHEME) else {
+        return fail(
+            &rest,
+            codes::SYNTAX,
+            format!(
+                "expected the table as `path://\"NAME\"`, found {}",
+                super::error::describe_next(&rest)
+            ),
+        );
+    };
+    let (after, name) = table_name(rest.slice(rest.fragment().len() - after_scheme.len()..))?;
+    let table = Spanned::new(name, Span::new(start, offset(&after)));
+    Ok((after, RowStage::Save { append, table }))
+}
+
+/// The scheme of a table in the local table folder.
+const TABLE_SCHEME: &str = "path://";
+
+/// The quoted name after `path://` (Sumo writes the quotes; curly ones are taken too).
+fn table_name(input: Input<'_>) -> PResult<'_, String> {
+    let text = input.fragment();
+    for (open, close) in [
+        ('"', '"'),
+        ('\u{201d}', '\u{201d}'),
+        ('\u{201c}', '\u{201d}'),
+    ] {
+        if let Some(body) = text.strip_prefix(open) {
+            if open == '"' {
+                return string_literal(input);
+            }
+            if let Some(end) = body.find(close) {
+                let taken = open.len_utf8() + end + close.len_utf8();
+                return Ok((input.slice(taken..), body[..end].to_string()));
+            }
+        }
+    }
+    fail(
+        &input,
+        codes::SYNTAX,
+        "expected the table's name in quotes after `path://`, as in `path://\"/Library/Users/me/Users\"`",
+    )
+}
+
 /// The table's path: a quoted string or a run of non-blank characters, with an optional
-/// `file://` scheme removed.
+/// `file://` scheme removed; or `path://"NAME"`, kept with its scheme.
 fn table_path(input: Input<'_>) -> PResult<'_, Spanned<String>> {
     let (input, ()) = ws(input)?;
     let start = offset(&input);
+    if let Some(after_scheme) = input.fragment().strip_prefix(TABLE_SCHEME) {
+        let (rest, name) = table_name(input.slice(input.fragment().len() - after_scheme.len()..))?;
+        let path = format!("{TABLE_SCHEME}{name}");
+        return Ok((rest, Spanned::new(path, Span::new(start, offset(&rest)))));
+    }
     let (rest, written) = if input.fragment().starts_with('"') {
         string_literal(input)?
     } else {

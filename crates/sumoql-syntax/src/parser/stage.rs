@@ -15,7 +15,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 25] = [
+pub const OPERATORS: [&str; 26] = [
     "where",
     "eval",
     "stats",
@@ -41,6 +41,7 @@ pub const OPERATORS: [&str; 25] = [
     "lookup",
     "transpose",
     "fillmissing",
+    "save",
 ];
 
 /// Aggregate functions that may start a bare stage (`| count by x`), for suggestions.
@@ -55,14 +56,13 @@ pub const AGGREGATE_OPERATORS: [&str; 7] = [
 ];
 
 /// Sumo operators that sumoql parses by name but does not run yet.
-const NOT_YET_SUPPORTED: [&str; 12] = [
+const NOT_YET_SUPPORTED: [&str; 11] = [
     "join",
     "transaction",
     "logreduce",
     "logcompare",
     "geoip",
     "threatip",
-    "save",
     "outlier",
     "predict",
     "merge",
