@@ -243,7 +243,14 @@ fn every_operator_example_runs_on_the_sample_logs() {
     .unwrap();
     let folder = tables.display().to_string();
     for doc in sumoql::OPERATOR_DOCS {
-        for example in doc.examples {
+        // The examples that read a MaxMind database run in tests/enrichment.rs, on databases
+        // that test writes.
+        let needs_database = |example: &str| {
+            ["geoip", "geo://", "asn://"]
+                .iter()
+                .any(|word| example.contains(word))
+        };
+        for example in doc.examples.iter().filter(|e| !needs_database(e)) {
             let args = [
                 "run",
                 "-e",

@@ -175,6 +175,14 @@ struct RunArgs {
     /// ~/.local/share/sumoql/tables].
     #[arg(long, value_name = "DIR")]
     tables: Option<PathBuf>,
+    /// The MaxMind City database (GeoLite2-City.mmdb) of `geoip` and `lookup ... from
+    /// geo://location` [default: $SUMOQL_GEOIP_DB].
+    #[arg(long, value_name = "FILE")]
+    geoip_db: Option<PathBuf>,
+    /// The MaxMind ASN database (GeoLite2-ASN.mmdb) of `lookup ... from asn://default`
+    /// [default: $SUMOQL_ASN_DB].
+    #[arg(long, value_name = "FILE")]
+    asn_db: Option<PathBuf>,
 }
 
 const TEST_HELP: &str = "\
@@ -424,6 +432,8 @@ fn run_command(args: RunArgs) -> Result<(), Exit> {
     if let Some(folder) = args.tables {
         context.tables = Tables::new(folder);
     }
+    context.geoip_db = args.geoip_db.or(context.geoip_db);
+    context.asn_db = args.asn_db.or(context.asn_db);
     let engine = engine.with_context(context);
     let query = compile(&engine, &text, &origin)?;
     let sources = sumoql_sources(&paths)?;

@@ -4,6 +4,9 @@
 
 use sumoql_value::time::Zone;
 
+use std::path::{Path, PathBuf};
+
+use crate::ip_lookup::{IpDatabaseKind, ASN_VARIABLE, GEOIP_VARIABLE};
 use crate::tables::Tables;
 
 /// The run as the planner sees it. The default knows no time range, in UTC.
@@ -16,6 +19,10 @@ pub struct PlanContext {
     pub zone: Zone,
     /// The folder of `path://` tables (`save`, `lookup ... from path://`).
     pub tables: Tables,
+    /// The MaxMind City database of `geoip` and `geo://location` (`--geoip-db`).
+    pub geoip_db: Option<PathBuf>,
+    /// The MaxMind ASN database of `asn://default` (`--asn-db`).
+    pub asn_db: Option<PathBuf>,
 }
 
 impl PlanContext {
@@ -34,8 +41,25 @@ impl PlanContext {
             time_range,
             zone,
             tables: Tables::default(),
+            geoip_db: variable(GEOIP_VARIABLE),
+            asn_db: variable(ASN_VARIABLE),
         }
     }
+
+    /// The database file of `kind`, if one is named.
+    pub fn ip_database(&self, kind: IpDatabaseKind) -> Option<&Path> {
+        match kind {
+            IpDatabaseKind::Geo => self.geoip_db.as_deref(),
+            IpDatabaseKind::Asn => self.asn_db.as_deref(),
+        }
+    }
+}
+
+/// The path an environment variable holds, when set and not empty.
+fn variable(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 /// How to give a run its time range, for the errors of operators that need one.

@@ -18,6 +18,7 @@ mod context;
 mod explain;
 mod expr;
 mod extract;
+mod ip_lookup;
 mod lint;
 mod pattern;
 mod plan;
@@ -28,6 +29,7 @@ mod tables;
 pub use context::{bucket_width_ms, PlanContext, MAX_GENERATED_SLICES, TIME_RANGE_HELP};
 pub use expr::{binary, PlanExpr};
 pub use extract::{Extractor, JsonPath, JsonStep, XmlPath, XmlPredicate, XmlStep, XmlTarget};
+pub use ip_lookup::{IpDatabase, IpDatabaseKind, IpLookup, ASN_VARIABLE, GEOIP_VARIABLE};
 pub use lint::lint_query;
 pub use pattern::{anchor_regex, TextPattern};
 pub use plan::{

@@ -550,6 +550,10 @@ impl Generator<'_> {
                 "the table is a local file read at plan time; load it into the engine and join",
             ),
             RowOperator::FillMissing { .. } => ("fillmissing", "not translated to SQL yet"),
+            RowOperator::IpLookup(_) => (
+                "geoip and the geo:// and asn:// lookups",
+                "the MaxMind database is a local file read by sumoql; load it into the engine and join",
+            ),
             RowOperator::Save(_) => (
                 "save",
                 "it writes a table of the local table folder; write the query's result with the engine's own INSERT or COPY",

@@ -291,6 +291,29 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         ],
     },
     OperatorDoc {
+        name: "geoip",
+        aliases: &[],
+        syntax: "geoip FIELD [OPTIONAL_FIELD, …]\n\
+                 lookup latitude, longitude[, …] from geo://location on ip=FIELD\n\
+                 lookup asn, organization[, …] from asn://default on ip=FIELD",
+        summary: "Places an IP address with a MaxMind City database (GeoLite2-City.mmdb, named \
+                  with --geoip-db FILE or $SUMOQL_GEOIP_DB): latitude, longitude (at most five \
+                  decimals), country_code, country_name, city and state (the first \
+                  subdivision's name), and the optional region (its ISO code), continent, \
+                  postal_code, connection_type, country_cf, state_cf and city_cf (MaxMind's \
+                  confidences). `lookup ... from geo://location` gives the same fields; \
+                  `lookup ... from asn://default` gives asn and organization \
+                  (registering_organization and carrier_organization are the same name) from \
+                  an ASN database (--asn-db FILE or $SUMOQL_ASN_DB). An address the database \
+                  does not place (an internal one, say), or text that is not an address, gives \
+                  nulls; a query whose database is not named is an error saying how to name it.",
+        examples: &[
+            "* | geoip src_ip | count by latitude, longitude | sort _count",
+            "* | geoip src_ip region, continent | if(isNull(country_code), \"unknown\", country_code) as country_code",
+            "* | lookup organization, asn from asn://default on ip = src_ip | count by organization",
+        ],
+    },
+    OperatorDoc {
         name: "save",
         aliases: &[],
         syntax: "save [append] path://\"NAME\"",

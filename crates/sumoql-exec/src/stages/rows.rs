@@ -2,6 +2,7 @@
 
 mod dedup;
 mod fill_missing;
+mod ip_lookup;
 mod lookup;
 mod save;
 mod sequence;
@@ -55,6 +56,7 @@ pub(crate) fn row_stage(operator: &RowOperator, schema: &Schema) -> Box<dyn Stag
             by.clone(),
         )),
         RowOperator::Lookup(table) => Box::new(lookup::LookupStage::new(Arc::clone(table))),
+        RowOperator::IpLookup(lookup) => Box::new(ip_lookup::IpLookupStage::new(lookup.clone())),
         RowOperator::Save(table) => Box::new(save::SaveStage::new(table.clone(), schema)),
         RowOperator::FillMissing { keys, values } => Box::new(fill_missing::FillMissingStage::new(
             keys.clone(),

@@ -8,6 +8,8 @@ use std::sync::Arc;
 use sumoql_syntax::ast::SequenceKind;
 use sumoql_value::{Schema, SlotId, Value};
 
+use crate::ip_lookup::IpLookup;
+
 /// One row operator of the plan.
 #[derive(Clone, Debug)]
 pub enum RowOperator {
@@ -57,6 +59,9 @@ pub enum RowOperator {
     },
     /// Copies table columns to each record whose key fields match a row (`lookup`).
     Lookup(Arc<LookupTable>),
+    /// Sets fields from the database record of the address in a field (`geoip ip`,
+    /// `lookup asn from asn://default on ip=src_ip`).
+    IpLookup(IpLookup),
     /// Writes the rows to a table of the local table folder at the end, passing them on
     /// (`save [append] path://"NAME"`).
     Save(SaveTable),
@@ -117,7 +122,9 @@ impl RowOperator {
     /// workers may run it on separate parts of the input.
     pub fn is_row_local(&self) -> bool {
         match self {
-            RowOperator::Timeslice { .. } | RowOperator::Lookup(_) => true,
+            RowOperator::Timeslice { .. } | RowOperator::Lookup(_) | RowOperator::IpLookup(_) => {
+                true
+            }
             RowOperator::Top { .. }
             | RowOperator::Dedup { .. }
             | RowOperator::Sequence { .. }
@@ -203,6 +210,23 @@ impl RowOperator {
                 names(&table.keys),
                 table.rows.len()
             ),
+            RowOperator::IpLookup(lookup) => {
+                let fields: Vec<String> = lookup
+                    .outputs
+                    .iter()
+                    .map(|(field, slot)| match schema.name(*slot) {
+                        name if name == field => field.clone(),
+                        name => format!("{field} as {name}"),
+                    })
+                    .collect();
+                format!(
+                    "IpLookup {} of {} from {:?} database {}",
+                    fields.join(", "),
+                    schema.name(lookup.ip),
+                    lookup.database.kind,
+                    lookup.database.file.display()
+                )
+            }
             RowOperator::Save(table) => format!(
                 "Save {}{} to {} ({})",
                 names(&table.columns),

@@ -18,6 +18,7 @@ use crate::scope::{ScopeFilter, Wildcard};
 
 mod aggregate;
 mod fields;
+mod ip_lookup;
 mod lookup;
 mod regex;
 mod rows;

@@ -7,6 +7,7 @@ use sumoql_syntax::ast::{Generator, Literal, Name, RowStage};
 use sumoql_syntax::{codes, Diagnostic, Span};
 use sumoql_value::SlotId;
 
+use super::ip_lookup::ip_database_of;
 use super::{literal_value, Planner};
 use crate::plan::{Columns, Operator, RowOperator};
 use sumoql_value::Value;
@@ -102,8 +103,18 @@ impl Planner<'_> {
                     by,
                 }
             }
+            RowStage::Lookup { outputs, path, on } if ip_database_of(&path.node).is_some() => {
+                match self.ip_table_lookup(outputs, path, on) {
+                    Some(operator) => operator,
+                    None => return,
+                }
+            }
             RowStage::Lookup { outputs, path, on } => match self.lookup_table(outputs, path, on) {
                 Some(table) => RowOperator::Lookup(Arc::new(table)),
+                None => return,
+            },
+            RowStage::GeoIp { field, optional } => match self.geoip(field, optional) {
+                Some(operator) => operator,
                 None => return,
             },
             RowStage::Save { append, table } => match self.save(*append, table) {

@@ -75,6 +75,15 @@ pub enum RowStage {
         /// The join conditions: a record field and the table column it must equal.
         on: Vec<(Name, Name)>,
     },
+    /// Places of IP addresses (`geoip remote_ip [region, continent]`): the default fields
+    /// (latitude, longitude, country_code, country_name, city, state) and the optional ones
+    /// named, from a MaxMind City database.
+    GeoIp {
+        /// The field holding the address.
+        field: Name,
+        /// The optional fields asked for.
+        optional: Vec<Name>,
+    },
     /// Results saved as a table of the local table folder (`save [append]
     /// path://"/Library/Users/me/Users"`); the rows pass on unchanged.
     Save {

@@ -12,7 +12,7 @@ use crate::codes;
 use crate::span::{Span, Spanned};
 
 /// The row operators this file parses, as spelled after a pipe.
-pub(crate) const ROW_OPERATORS: [&str; 12] = [
+pub(crate) const ROW_OPERATORS: [&str; 13] = [
     "timeslice",
     "top",
     "topk",
@@ -25,6 +25,7 @@ pub(crate) const ROW_OPERATORS: [&str; 12] = [
     "transpose",
     "fillmissing",
     "save",
+    "geoip",
 ];
 
 /// Parses the rest of a row operator stage, after its name (`lower`, in lower case).
@@ -41,6 +42,7 @@ pub(crate) fn row_stage<'a>(lower: &str, input: Input<'a>) -> PResult<'a, Stage>
         "lookup" => lookup(input)?,
         "fillmissing" => fill_missing(input)?,
         "save" => save(input)?,
+        "geoip" => geoip(input)?,
         _ => transpose(input)?,
     };
     Ok((rest, Stage::Rows(stage)))
@@ -227,6 +229,18 @@ fn lookup(input: Input<'_>) -> PResult<'_, RowStage> {
             Err(_) => return Ok((after, RowStage::Lookup { outputs, path, on })),
         }
     }
+}
+
+/// `geoip FIELD [OPTIONAL_FIELD, …]`.
+fn geoip(input: Input<'_>) -> PResult<'_, RowStage> {
+    let (rest, field) = expected("the field holding the IP address", field_name)(input)?;
+    let (rest, ()) = ws(rest)?;
+    let (rest, optional) = if rest.fragment().is_empty() {
+        (rest, Vec::new())
+    } else {
+        name_list(rest, "an optional geo field, such as `region`")?
+    };
+    Ok((rest, RowStage::GeoIp { field, optional }))
 }
 
 /// `save [append] path://"NAME"`.
