@@ -64,6 +64,15 @@ impl IpDatabaseKind {
         }
     }
 
+    /// The fields given when none is named: `geoip`'s defaults (the first six), or for
+    /// `lookup * from asn://default` the number and organization.
+    pub fn default_fields(self) -> &'static [&'static str] {
+        match self {
+            IpDatabaseKind::Geo => &self.fields()[..6],
+            IpDatabaseKind::Asn => &self.fields()[..2],
+        }
+    }
+
     /// Where a field sits in a MaxMind record.
     fn path(self, field: &str) -> &'static [PathElement<'static>] {
         use PathElement::{Index, Key};

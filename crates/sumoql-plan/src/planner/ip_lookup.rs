@@ -11,16 +11,6 @@ use super::Planner;
 use crate::ip_lookup::{IpDatabase, IpDatabaseKind, IpLookup};
 use crate::plan::RowOperator;
 
-/// The default fields of `geoip`.
-const GEOIP_DEFAULT_FIELDS: [&str; 6] = [
-    "latitude",
-    "longitude",
-    "country_code",
-    "country_name",
-    "city",
-    "state",
-];
-
 /// The database a `lookup` path names: `geo://location` or `asn://default`.
 pub(super) fn ip_database_of(path: &str) -> Option<IpDatabaseKind> {
     match path.to_ascii_lowercase().as_str() {
@@ -33,7 +23,8 @@ pub(super) fn ip_database_of(path: &str) -> Option<IpDatabaseKind> {
 impl Planner<'_> {
     /// `geoip FIELD [OPTIONAL…]`: the default fields, then the optional ones named.
     pub(super) fn geoip(&mut self, field: &Name, optional: &[Name]) -> Option<RowOperator> {
-        let mut wanted: Vec<(String, String, Span)> = GEOIP_DEFAULT_FIELDS
+        let mut wanted: Vec<(String, String, Span)> = IpDatabaseKind::Geo
+            .default_fields()
             .iter()
             .map(|name| (name.to_string(), name.to_string(), field.span))
             .collect();
@@ -77,12 +68,9 @@ impl Planner<'_> {
         let mut wanted = Vec::new();
         for (column, alias) in outputs {
             if column.node == "*" {
-                let main: &[&str] = match kind {
-                    IpDatabaseKind::Geo => &GEOIP_DEFAULT_FIELDS,
-                    IpDatabaseKind::Asn => &["asn", "organization"],
-                };
                 wanted.extend(
-                    main.iter()
+                    kind.default_fields()
+                        .iter()
                         .map(|n| (n.to_string(), n.to_string(), column.span)),
                 );
                 continue;
