@@ -5,8 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use sumoql::{
-    alert_json, detect, load_rules, Engine, Format, Query, RowWriter, Rule, RuleSeverity, RunError,
-    Value,
+    alert_json, detect, load_rules, Format, Query, RowWriter, Rule, RuleSeverity, RunError, Value,
 };
 
 use crate::input::InputArgs;
@@ -56,7 +55,8 @@ pub fn detect_command(
         eprintln!("error: {e}");
         Exit(2)
     })?;
-    let engine = Engine::new();
+    let mut config = input.run_config(now_ms(), None)?;
+    let engine = input.engine(&config);
     let mut selected: Vec<(Rule, Query)> = Vec::new();
     let mut broken = false;
     for file in files {
@@ -100,7 +100,6 @@ pub fn detect_command(
     }
     let sources = sumoql_sources(paths)?;
     let queries: Vec<&Query> = selected.iter().map(|(_, query)| query).collect();
-    let mut config = input.run_config(&engine, now_ms(), None)?;
     let mut alerts = AlertOutput::new(output)?;
     let progress = ProgressLine::start(&sources, options.quiet);
     config.progress = progress.counter();

@@ -1,14 +1,14 @@
-//! How logs are read, the same for `run`, `detect`, `test` and `repl`: the source mapping and
-//! extraction rules, the time window and zone, strictness and threads, built once into a
-//! [`RunConfig`].
+//! How logs are read and enriched, the same for `run`, `detect`, `test` and `repl`: the
+//! source mapping and extraction rules, the time window and zone, strictness and threads,
+//! built once into a [`RunConfig`], and the tables and databases queries compile against.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::Args;
 use sumoql::{
-    parse_duration_ms, parse_time_arg, Engine, ParserError, ParserSet, RunConfig, Zone,
-    CONFIG_FILE_NAME,
+    parse_duration_ms, parse_time_arg, Engine, ParserError, ParserSet, PlanContext, RunConfig,
+    Tables, Zone, CONFIG_FILE_NAME,
 };
 
 use crate::{usage_error, Exit};
@@ -48,6 +48,19 @@ pub(crate) struct InputArgs {
     /// Worker threads [default: one per core]. The rows and their order do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
+    /// The folder of the tables `save path://"NAME"` writes and `lookup ... from
+    /// path://"NAME"` reads (NAME.csv under it) [default: $SUMOQL_TABLES, else
+    /// ~/.local/share/sumoql/tables].
+    #[arg(long, value_name = "DIR")]
+    tables: Option<PathBuf>,
+    /// The MaxMind City database (GeoLite2-City.mmdb) of `geoip` and `lookup ... from
+    /// geo://location` [default: $SUMOQL_GEOIP_DB].
+    #[arg(long, value_name = "FILE")]
+    geoip_db: Option<PathBuf>,
+    /// The MaxMind ASN database (GeoLite2-ASN.mmdb) of `lookup ... from asn://default`
+    /// [default: $SUMOQL_ASN_DB].
+    #[arg(long, value_name = "FILE")]
+    asn_db: Option<PathBuf>,
 }
 
 impl Default for InputArgs {
@@ -62,6 +75,9 @@ impl Default for InputArgs {
             config: None,
             strict: false,
             threads: None,
+            tables: None,
+            geoip_db: None,
+            asn_db: None,
         }
     }
 }
@@ -72,7 +88,6 @@ impl InputArgs {
     /// `sumoql.toml`, when there is one).
     pub(crate) fn run_config(
         &self,
-        engine: &Engine,
         now_ms: i64,
         config_file: Option<&Path>,
     ) -> Result<RunConfig, Exit> {
@@ -86,9 +101,22 @@ impl InputArgs {
             window,
             strict: self.strict,
             threads: self.threads.map(usize::from),
-            parsers: Arc::new(self.parser_set(engine, config)?),
+            parsers: Arc::new(self.parser_set(config)?),
             ..RunConfig::default()
         })
+    }
+
+    /// The engine queries of a run with `config` compile with: the run's time range and zone
+    /// (for `timeslice N buckets`, `fillmissing timeslice`), the table folder and the
+    /// MaxMind databases.
+    pub(crate) fn engine(&self, config: &RunConfig) -> Engine {
+        let mut context = PlanContext::of_window(config.window, config.now_ms, config.zone);
+        if let Some(folder) = &self.tables {
+            context.tables = Tables::new(folder.clone());
+        }
+        context.geoip_db = self.geoip_db.clone().or(context.geoip_db);
+        context.asn_db = self.asn_db.clone().or(context.asn_db);
+        Engine::new().with_context(context)
     }
 
     /// The time window of `--last`, or `--from` and `--to`; an empty window is an error.
@@ -126,7 +154,8 @@ impl InputArgs {
     /// The extraction rules: the built-in ones, the configuration's (`config`, else
     /// `sumoql.toml` in the working folder when there is one), then `--parser` and
     /// `--source-category` for every input.
-    fn parser_set(&self, engine: &Engine, config: Option<&Path>) -> Result<ParserSet, Exit> {
+    fn parser_set(&self, config: Option<&Path>) -> Result<ParserSet, Exit> {
+        let engine = &Engine::new();
         let fail = |error: ParserError| {
             eprintln!("error: {error}");
             Exit(2)

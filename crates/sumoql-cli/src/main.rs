@@ -425,7 +425,6 @@ fn now_ms() -> i64 {
 }
 
 fn run_command(args: RunArgs, quiet: bool) -> Result<(), Exit> {
-    let engine = Engine::new();
     let mut paths = args.args;
     let query_file = if args.expression.is_none() {
         if paths.is_empty() {
@@ -438,9 +437,10 @@ fn run_command(args: RunArgs, quiet: bool) -> Result<(), Exit> {
         None
     };
     let (text, origin) = query_text(query_file.as_deref(), args.expression)?;
-    let query = compile(&engine, &text, &origin)?;
-    let mut config = args.input.run_config(&engine, now_ms(), None)?;
+    let mut config = args.input.run_config(now_ms(), None)?;
     config.null_groups = args.null_groups.setting();
+    let engine = args.input.engine(&config);
+    let query = compile(&engine, &text, &origin)?;
     let sources = sumoql_sources(&paths)?;
     let mut out = args.output.writer()?;
     let progress = ProgressLine::start(&sources, quiet);

@@ -61,7 +61,7 @@ pub fn test_command(paths: &[PathBuf], bless: bool, input: &InputArgs) -> Result
         );
         return Err(Exit(2));
     }
-    let engine = Engine::new();
+    let engine = input.engine(&input.run_config(now_ms(), None)?);
     let cases = CaseRunner { input, bless };
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut stdout = std::io::stdout().lock();
@@ -129,7 +129,6 @@ impl CaseRunner<'_> {
             let name = format!("{}/{}", rule.metadata.id, file_name(&case));
             let config_file = case.join(CASE_CONFIG_FILE);
             let config = self.input.run_config(
-                engine,
                 now_ms(),
                 config_file.is_file().then_some(config_file.as_path()),
             )?;

@@ -402,7 +402,7 @@ fn stages_for(plan: &Plan, operators: &[Operator], options: &RunOptions) -> Vec<
                     *nodrop,
                     &plan.schema,
                 )),
-                Operator::Rows(row) => row_stage(row, width),
+                Operator::Rows(row) => row_stage(row, &plan.schema),
             }
         })
         .collect()

@@ -64,6 +64,7 @@ pub use yaml::YamlError;
 pub use sumoql_exec::NullGroups;
 pub use sumoql_io::read::{expand_paths, InputSource};
 pub use sumoql_io::write::{writer, Format, RowWriter, TableOptions, TableWriter};
+pub use sumoql_plan::{PlanContext, Tables, TABLES_VARIABLE};
 pub use sumoql_syntax::{
     did_you_mean, format_query, operator_doc, Diagnostic, OperatorDoc, Severity, OPERATOR_DOCS,
 };

@@ -67,10 +67,9 @@ pub(crate) fn repl_command(args: ReplArgs) -> Result<(), Exit> {
     let budget = args.memory_budget.unwrap_or_else(default_budget);
     // Logs are read as `sumoql run` reads them: the same options, extraction rules and
     // mappings.
-    let engine = sumoql::Engine::new();
-    let mut base = args.input.run_config(&engine, crate::now_ms(), None)?;
+    let mut base = args.input.run_config(crate::now_ms(), None)?;
     base.cancel = Some(cancel);
-    let mut session = Session::new(budget, base);
+    let mut session = Session::new(budget, args.input.engine(&base), base);
     println!(
         "sumoql {} — :help for commands, Ctrl-D to leave (memory budget {})",
         env!("CARGO_PKG_VERSION"),

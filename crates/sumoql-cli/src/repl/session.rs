@@ -44,9 +44,9 @@ pub(super) struct Session {
 
 impl Session {
     /// An empty session.
-    pub(super) fn new(budget_bytes: usize, base: RunConfig) -> Session {
+    pub(super) fn new(budget_bytes: usize, engine: Engine, base: RunConfig) -> Session {
         Session {
-            engine: Engine::new(),
+            engine,
             sources: Vec::new(),
             logs: Logs::Held(InMemoryLogs::default()),
             budget_bytes,

@@ -15,7 +15,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 25] = [
+pub const OPERATORS: [&str; 27] = [
     "where",
     "eval",
     "stats",
@@ -41,6 +41,8 @@ pub const OPERATORS: [&str; 25] = [
     "lookup",
     "transpose",
     "fillmissing",
+    "save",
+    "geoip",
 ];
 
 /// Aggregate functions that may start a bare stage (`| count by x`), for suggestions.
@@ -55,14 +57,12 @@ pub const AGGREGATE_OPERATORS: [&str; 7] = [
 ];
 
 /// Sumo operators that sumoql parses by name but does not run yet.
-const NOT_YET_SUPPORTED: [&str; 12] = [
+const NOT_YET_SUPPORTED: [&str; 10] = [
     "join",
     "transaction",
     "logreduce",
     "logcompare",
-    "geoip",
     "threatip",
-    "save",
     "outlier",
     "predict",
     "merge",
