@@ -4,20 +4,8 @@
 mod support;
 
 use std::io::Write;
-use std::path::PathBuf;
 
-use support::sumoql;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sumoql-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use support::{scratch, sumoql, text};
 
 #[test]
 fn help_teaches_with_examples_and_version_prints() {

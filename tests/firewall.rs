@@ -8,11 +8,11 @@
 mod support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value as Json;
-use support::{repo_root, sumoql};
+use support::{repo_root, scratch, sumoql, text};
 
 /// The normalised fields (and the time, unless it is only the receipt time) of every record.
 const NORMALISED: &str = "* | if(_messageTime = _receiptTime, null, \
@@ -34,10 +34,6 @@ const CORPUS: [(&str, u64, u64); 5] = [
     ("fortinet/test-fortinet.log", 0, 0),
     ("fortinet/test-fortinet-fix.log", 0, 0),
 ];
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn bless() -> bool {
     std::env::var_os("SUMOQL_BLESS").is_some()
@@ -285,14 +281,6 @@ fn the_reference_detection_runs_verbatim_on_a_raw_firewall_folder() {
         assert_eq!(text(&again.stdout), stdout, "{threads}");
         assert_eq!(text(&again.stderr), text(&out.stderr), "{threads}");
     }
-}
-
-/// A scratch folder for one test, emptied first.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("firewall-{name}"));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("create the scratch folder");
-    dir
 }
 
 /// Runs `sumoql` with `args` in `dir`, without input.
