@@ -161,17 +161,10 @@ impl Planner<'_> {
             )
             .with_note("help: e.g. `\\s(.*?)=(.*?),` or `=(.*?),`"));
         }
-        let keys = keys
-            .keys
-            .iter()
-            .enumerate()
-            .map(|(i, key)| {
-                let name = keys
-                    .names
-                    .get(i)
-                    .map_or_else(|| field_name_of_key(&key.node), |n| n.node.clone());
-                (key.node.clone(), self.write_field(&name))
-            })
+        let keys = self
+            .targets_named(keys, field_name_of_key)
+            .into_iter()
+            .map(|(key, slot)| (key.node.clone(), slot))
             .collect();
         Ok(Extractor::KeyValueRegex {
             written: pattern.node.clone(),
@@ -191,6 +184,15 @@ impl Planner<'_> {
 
     /// Each key with the slot it fills: its `as` name, else the key itself.
     fn targets<'k>(&mut self, keys: &'k KeyList) -> Vec<(&'k Spanned<String>, SlotId)> {
+        self.targets_named(keys, str::to_string)
+    }
+
+    /// Each key with the slot it fills: its `as` name, else the name `default_name` gives it.
+    fn targets_named<'k>(
+        &mut self,
+        keys: &'k KeyList,
+        default_name: impl Fn(&str) -> String,
+    ) -> Vec<(&'k Spanned<String>, SlotId)> {
         keys.keys
             .iter()
             .enumerate()
@@ -198,8 +200,8 @@ impl Planner<'_> {
                 let name = keys
                     .names
                     .get(i)
-                    .map_or(key.node.as_str(), |n| n.node.as_str());
-                (key, self.write_field(name))
+                    .map_or_else(|| default_name(&key.node), |n| n.node.clone());
+                (key, self.write_field(&name))
             })
             .collect()
     }
