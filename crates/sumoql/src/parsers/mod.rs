@@ -15,9 +15,10 @@
 //! mapping, else the rule's own category (its `// category:` header line).
 //!
 //! The normalised schema every firewall rule fills: `src_ip`, `src_port`, `dest_ip`,
-//! `dest_port`, `protocol`, `action` (the vendor's word in lower case), `bytes_out`,
-//! `bytes_in`, `user`, `app`, `rule`, `process_name` (null on firewalls) and `_messageTime`
-//! when the vendor's own time is better than the syslog header's. Vendor fields keep their
+//! `dest_port`, `protocol`, `action` (the vendor's word in lower case), `action_class`
+//! (`allowed` or `blocked` as that word means, else null), `bytes_out`, `bytes_in`, `user`,
+//! `app`, `rule`, `process_name` (null on firewalls) and `_messageTime` when the vendor's own
+//! time is better than the syslog header's. Vendor fields keep their
 //! names. A line its rule cannot parse keeps only `_raw` and its metadata and is counted in
 //! the run's warnings, per input.
 
@@ -489,6 +490,18 @@ mod tests {
             Some("cisco_asa")
         );
         assert_eq!(
+            detected(
+                "%FTD-6-302013: Built inbound TCP connection 1 for a:10.0.0.1/5 to b:10.0.0.2/6"
+            ),
+            Some("cisco_asa")
+        );
+        assert_eq!(
+            detected(
+                "931201168,2021-10-22T16:10:10.000000Z,no-serial,GLOBALPROTECT,globalprotect,9.1"
+            ),
+            Some("paloalto")
+        );
+        assert_eq!(
             detected("date=2020-04-23 time=01:16:08 devname=\"x\" devid=\"y\""),
             Some("fortinet")
         );
@@ -507,6 +520,10 @@ mod tests {
         assert_eq!(detected("date= desc=\"x\""), None);
         assert_eq!(detected("user=x date=1 devidx=2"), None);
         assert_eq!(detected("%ASA-x"), None);
+        assert_eq!(
+            detected("%FDT-6-113004: AAA user accounting Successful"),
+            None
+        );
         assert_eq!(detected("1,2,3,4"), None);
         assert_eq!(detected("GET /index.html HTTP/1.1"), None);
         assert_eq!(detected(""), None);
