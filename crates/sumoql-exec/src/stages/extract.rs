@@ -16,9 +16,9 @@ pub(crate) struct ExtractStage {
     source: SlotId,
     extractor: Extractor,
     nodrop: bool,
-    /// The slots of every field the query names, for `json auto` and `kv auto`, whose keys are
-    /// known only at run time.
-    known: HashMap<Arc<str>, SlotId>,
+    /// The slots of every field the query names, by their names in lower case, for `json auto`
+    /// and `kv auto`, whose keys are known only at run time.
+    known: HashMap<Box<str>, SlotId>,
 }
 
 impl ExtractStage {
@@ -34,7 +34,7 @@ impl ExtractStage {
             nodrop,
             known: schema
                 .iter()
-                .map(|(slot, name)| (Arc::from(name), slot))
+                .map(|(slot, name)| (name.to_lowercase().into_boxed_str(), slot))
                 .collect(),
         }
     }
@@ -135,10 +135,21 @@ impl ExtractStage {
         Ok(())
     }
 
+    /// The slot of a key found at run time, when the query names it (in any letter case).
+    fn known_slot(&self, key: &str) -> Option<SlotId> {
+        match self.known.get(key) {
+            Some(&slot) => Some(slot),
+            None if key.chars().any(char::is_uppercase) => {
+                self.known.get(key.to_lowercase().as_str()).copied()
+            }
+            None => None,
+        }
+    }
+
     /// Writes a key found at run time: into its slot when the query names it (and into the
     /// record's source fields, so whole records show it), else as an extra source field.
     fn write_dynamic(&self, record: &mut Record, key: &str, value: Value) {
-        if let Some(&slot) = self.known.get(key) {
+        if let Some(slot) = self.known_slot(key) {
             record.set(slot, value);
             if !record.source.contains(&SourceField::Slot(slot)) {
                 record.source.push(SourceField::Slot(slot));

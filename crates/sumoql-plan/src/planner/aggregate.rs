@@ -84,7 +84,7 @@ impl Planner<'_> {
         let specs = planned
             .into_iter()
             .map(|column| {
-                let output = self.schema.intern(&column.name);
+                let output = self.intern(&column.name);
                 if !columns.contains(&output) {
                     columns.push(output);
                 }
@@ -133,7 +133,7 @@ impl Planner<'_> {
         name: &str,
         operators: &mut Vec<Operator>,
     ) -> SlotId {
-        let output = self.schema.intern(name);
+        let output = self.intern(name);
         let mut columns = keys.clone();
         columns.push(output);
         self.set_columns(Columns::Exact(columns));

@@ -37,6 +37,15 @@ pub const METADATA_FIELDS: [&str; 10] = [
     "_messageCount",
 ];
 
+/// `name`, or the spelling of the metadata field it names in another letter case
+/// (`_messagetime` is `_messageTime`): the readers fill metadata fields by that spelling.
+fn canonical_field_name(name: &str) -> &str {
+    METADATA_FIELDS
+        .iter()
+        .find(|field| field.eq_ignore_ascii_case(name))
+        .map_or(name, |field| field)
+}
+
 /// Plans a parsed query against the functions of `registry`. Returns every error found.
 pub fn plan_query(query: &Query, registry: &Registry) -> Result<Plan, Vec<Diagnostic>> {
     let mut planner = Planner {
@@ -95,10 +104,15 @@ struct Planner<'r> {
 }
 
 impl Planner<'_> {
+    /// The slot of the field `name`, in any letter case (added to the schema if new).
+    fn intern(&mut self, name: &str) -> SlotId {
+        self.schema.intern(canonical_field_name(name))
+    }
+
     /// The slot for a field that a stage reads. While records are whole, the readers must
     /// extract it; after an aggregation or `fields`, it must be one of the columns.
     fn read_field(&mut self, name: &str, span: Span) -> SlotId {
-        let slot = self.schema.intern(name);
+        let slot = self.intern(name);
         let hidden = match &self.columns {
             Columns::Whole { .. } => false,
             Columns::Exact(columns) | Columns::Dynamic { leading: columns } => {
@@ -139,7 +153,7 @@ impl Planner<'_> {
 
     /// The slot for a field a stage writes, added to the columns if new (D16).
     fn write_field(&mut self, name: &str) -> SlotId {
-        let slot = self.schema.intern(name);
+        let slot = self.intern(name);
         match &mut self.columns {
             Columns::Whole { added, removed } => {
                 if !self.reads.contains(&slot) {
@@ -218,8 +232,7 @@ impl Planner<'_> {
                 remove: true,
                 names,
             } => {
-                let slots: Vec<SlotId> =
-                    names.iter().map(|n| self.schema.intern(&n.node)).collect();
+                let slots: Vec<SlotId> = names.iter().map(|n| self.intern(&n.node)).collect();
                 match &mut self.columns {
                     Columns::Whole { added, removed } => {
                         added.retain(|s| !slots.contains(s));

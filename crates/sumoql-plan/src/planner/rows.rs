@@ -52,7 +52,7 @@ impl Planner<'_> {
                 by,
             } => {
                 let by = if by.is_empty() {
-                    let raw = self.schema.intern("_raw");
+                    let raw = self.intern("_raw");
                     let readable = matches!(self.columns, Columns::Whole { .. })
                         || self.columns.has(raw)
                         || self.passes_through("_raw", raw);
