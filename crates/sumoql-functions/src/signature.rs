@@ -221,6 +221,12 @@ pub trait AggregateFunction: Send + Sync {
     fn implicit_fields(&self) -> &'static [&'static str] {
         &[]
     }
+    /// The aggregate, by name, that gives this one's answer over log records in Sumo's order
+    /// (newest first, ties in input order) whatever order they come in: `first` is then
+    /// `most_recent`. `None` (the default) for an aggregate that does not depend on order.
+    fn in_message_order(&self) -> Option<&'static str> {
+        None
+    }
     /// The columns a call computes, given each argument's value when it is a literal and the
     /// first argument's field name when it is a plain field; or which argument is wrong, and
     /// why. By default a call computes one column, named [`AggregateFunction::default_name`],

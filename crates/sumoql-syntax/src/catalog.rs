@@ -94,14 +94,18 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         aliases: &["order"],
         syntax: "sort [by] FIELD [asc|desc][, …]\nsort [by] +FIELD, -FIELD",
         summary: "A stable sort; descending unless `asc` or `+`. Numbers sort as numbers, nulls \
-                  first.",
+                  first. Over log records, equal keys stay in Sumo's order: newest first (by \
+                  `_messageTime`), equal times in input order.",
         examples: &["* | count by src_ip | sort by _count desc, src_ip asc"],
     },
     OperatorDoc {
         name: "limit",
         aliases: &[],
         syntax: "limit N",
-        summary: "Keeps the first N records.",
+        summary: "Keeps the first N records, at most 10,000. Over log records these are the N \
+                  newest, newest first (Sumo's order: by `_messageTime`, equal times in input \
+                  order); after a `sort` or an aggregation, the first N of that order. Only N \
+                  records are held at a time.",
         examples: &["* | count by src_ip | sort by _count | limit 10"],
     },
     OperatorDoc {
@@ -184,16 +188,20 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         aliases: &[],
         syntax: "topk(N, FIELD) [by FIELD, …]",
         summary: "Keeps the N rows with the largest value of a numeric field, per group with \
-                  `by`, and numbers them in `_rank`.",
+                  `by`, and numbers them in `_rank`; equal values keep the record order (over \
+                  log records, newest first).",
         examples: &["* | sum(bytes) as total by src_ip, dest_ip | topk(3, total) by src_ip"],
     },
     OperatorDoc {
         name: "dedup",
         aliases: &[],
         syntax: "dedup [consecutive] [N] [by FIELD[, FIELD…]]",
-        summary: "Keeps the first N records (1 by default) of each combination of the fields, in \
-                  input order; without `by`, records with the same `_raw`. With `consecutive`, \
-                  only runs of equal neighbours are reduced.",
+        summary: "Keeps the first N records (1 by default) of each combination of the fields; \
+                  without `by`, records with the same `_raw`. Over log records the order is \
+                  Sumo's, newest first (by `_messageTime`, equal times in input order), so \
+                  `dedup by f` keeps the most recent record of each value and emits them newest \
+                  first; it holds the records to order them. With `consecutive`, only runs of \
+                  equal neighbours in that order are reduced.",
         examples: &["* | dedup by src_ip, dest_ip", "* | dedup 3 by user"],
     },
     OperatorDoc {
@@ -208,14 +216,18 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         name: "accum",
         aliases: &[],
         syntax: "accum FIELD [as NAME] [by FIELD, …]",
-        summary: "A running sum of a numeric field over the rows, per group with `by`.",
+        summary: "A running sum of a numeric field over the rows, per group with `by`. Over log \
+                  records the rows run in Sumo's order, newest first (as for `diff`, `backshift` \
+                  and `total`), which means holding them to order them; after a `sort` or an \
+                  aggregation they run in that order.",
         examples: &["* | timeslice 1h | count by _timeslice | accum _count as running"],
     },
     OperatorDoc {
         name: "total",
         aliases: &[],
         syntax: "total FIELD [as NAME] [by FIELD, …]",
-        summary: "The sum of a numeric field over all rows (of the group), added to every row.",
+        summary: "The sum of a numeric field over all rows (of the group), added to every row; \
+                  over log records the rows come out newest first (see `accum`).",
         examples: &["* | count by action | total _count as all"],
     },
     OperatorDoc {
@@ -223,14 +235,17 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         aliases: &[],
         syntax: "diff FIELD [as NAME] [by FIELD, …]",
         summary: "The difference between a row's value and the previous row's; null on the first \
-                  row (of each group).",
+                  row (of each group). Rows come in the order `accum` describes: over log \
+                  records, newest first.",
         examples: &["* | timeslice 1h | count by _timeslice | diff _count as change"],
     },
     OperatorDoc {
         name: "backshift",
         aliases: &[],
         syntax: "backshift FIELD[, N] [as NAME] [by FIELD, …]",
-        summary: "The value of a field N rows earlier (1 by default); null while there is none.",
+        summary: "The value of a field N rows earlier (1 by default); null while there is none. \
+                  Rows come in the order `accum` describes: over log records, newest first, so \
+                  the row before is the next newer message.",
         examples: &["* | timeslice 1h | count by _timeslice | backshift _count as previous"],
     },
     OperatorDoc {

@@ -157,7 +157,10 @@ impl Planner<'_> {
         args: &[Expr],
     ) -> Vec<PlannedColumn> {
         let explicit: Vec<PlanExpr> = args.iter().map(|a| self.expr(a)).collect();
-        let implicit: Vec<PlanExpr> = function
+        let in_record_order = self.in_record_order(&function);
+        let implicit: Vec<PlanExpr> = in_record_order
+            .as_ref()
+            .unwrap_or(&function)
             .implicit_fields()
             .iter()
             .map(|&field| PlanExpr::Field(self.read_field(field, item.expr.span)))
@@ -201,7 +204,10 @@ impl Planner<'_> {
         columns
             .into_iter()
             .map(|column| PlannedColumn {
-                function: column.function.unwrap_or_else(|| Arc::clone(&function)),
+                function: column
+                    .function
+                    .or_else(|| in_record_order.clone())
+                    .unwrap_or_else(|| Arc::clone(&function)),
                 args: column
                     .arguments
                     .iter()

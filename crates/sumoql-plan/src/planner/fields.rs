@@ -4,7 +4,7 @@
 
 use sumoql_value::SlotId;
 
-use super::Planner;
+use super::{Planner, RecordOrder};
 use crate::plan::Columns;
 
 /// The `_` fields that earlier `fields` allow-lists let through, readable though not shown.
@@ -25,6 +25,7 @@ impl Planner<'_> {
     pub(super) fn set_columns(&mut self, columns: Columns) {
         self.columns = columns;
         self.passthrough = Passthrough::Nothing;
+        self.order = RecordOrder::Arranged;
     }
 
     /// Applies `fields a, b`: the columns become exactly `kept`; the `_` fields available until

@@ -18,10 +18,12 @@ use crate::scope::{ScopeFilter, Wildcard};
 mod aggregate;
 mod fields;
 mod lookup;
+mod order;
 mod regex;
 mod rows;
 
 use fields::Passthrough;
+use order::RecordOrder;
 
 /// Metadata fields every record may carry (D8, D9), filled by the readers.
 pub const METADATA_FIELDS: [&str; 10] = [
@@ -58,6 +60,7 @@ pub fn plan_query(query: &Query, registry: &Registry) -> Result<Plan, Vec<Diagno
         reads: Vec::new(),
         written_first: Vec::new(),
         passthrough: Passthrough::Nothing,
+        order: RecordOrder::Input,
         errors: Vec::new(),
     };
     let scope = match &query.scope {
@@ -100,6 +103,8 @@ struct Planner<'r> {
     written_first: Vec<SlotId>,
     /// The `_` fields a `fields` allow-list let through.
     passthrough: Passthrough,
+    /// The order of the records the next stage receives.
+    order: RecordOrder,
     errors: Vec<Diagnostic>,
 }
 
@@ -259,9 +264,13 @@ impl Planner<'_> {
                         ascending: k.ascending,
                     })
                     .collect();
+                let specs = self.sort_keys(specs, stage.span);
                 operators.push(Operator::Sort(specs));
             }
-            Stage::Limit(n) => operators.push(Operator::Limit(n.node)),
+            Stage::Limit(n) => {
+                self.in_message_order(n.span, operators);
+                operators.push(Operator::Limit(n.node));
+            }
             Stage::Extract(extract) => self.extract(extract, stage.span, operators),
             Stage::Rows(row) => self.row_stage(row, operators),
         }

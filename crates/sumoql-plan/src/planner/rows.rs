@@ -37,6 +37,7 @@ impl Planner<'_> {
                 }
             }
             RowStage::TopK { limit, fields, by } => {
+                self.in_message_order(limit.span, operators);
                 let ranked = self.read_fields(fields);
                 let by = self.read_fields(by);
                 RowOperator::Top {
@@ -72,6 +73,7 @@ impl Planner<'_> {
                 } else {
                     self.read_fields(by)
                 };
+                self.in_message_order(limit.span, operators);
                 RowOperator::Dedup {
                     consecutive: *consecutive,
                     limit: limit.node,
@@ -87,6 +89,7 @@ impl Planner<'_> {
             } => {
                 let field_slot = self.read_field(&field.node, field.span);
                 let by = self.read_fields(by);
+                self.in_message_order(field.span, operators);
                 let output_name = alias.as_ref().map_or(kind.default_output(), |a| &a.node);
                 RowOperator::Sequence {
                     kind: *kind,
@@ -248,12 +251,13 @@ mod tests {
 Scope: *
 Read: _messageTime, host, bytes
 1. Timeslice _timeslice = 300000 ms slice of _messageTime
-2. Dedup 2 by host
-3. Accum _accum = accum(bytes) by host
-4. Backshift b = backshift(bytes, 3)
-5. Aggregate count() as _count by _timeslice, host
-6. Top 3 by _count desc per _timeslice
-7. Transpose row _timeslice column host value _count
+2. Sort _messageTime desc
+3. Dedup 2 by host
+4. Accum _accum = accum(bytes) by host
+5. Backshift b = backshift(bytes, 3)
+6. Aggregate count() as _count by _timeslice, host
+7. Top 3 by _count desc per _timeslice
+8. Transpose row _timeslice column host value _count
 Output: _timeslice, then the columns transpose makes
 ";
         assert_eq!(text, expected);
