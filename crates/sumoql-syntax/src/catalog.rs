@@ -66,20 +66,24 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         aliases: &["stats"],
         syntax: "AGGREGATE[ as NAME][, AGGREGATE[ as NAME]…] [by FIELD, …]\n\
                  stats AGGREGATE[ as NAME], … [by FIELD, …]\n\
-                 count_frequent(FIELD[, FIELD…])",
+                 count FIELD[, FIELD…]\n\
+                 count_frequent FIELD[, FIELD…]",
         summary: "Aggregation: groups records by the `by` fields and computes aggregate functions \
                   (`count`, `count_distinct`, `sum`, `avg`, `min`, `max`, `stddev`, `pct`, \
                   `median`, `values`, `first`, `last`, `most_recent`, `least_recent`) per group. \
                   Groups come out in ascending order of their key; a null key forms its own \
                   group unless --null-groups drop. Two columns may not share a name: name them \
-                  with `as`. `count_frequent(f)` gives rows instead: the most frequent values \
-                  of `f` with their `_approxcount`.",
+                  with `as`. As in Sumo, `count f, g` (no `by`) is `count by f, g`. \
+                  `count_frequent f, g` (or `count_frequent(f, g)`) gives rows instead: the \
+                  10,000 most frequent combinations with their `_approxcount`.",
         examples: &[
             "* | count by src_ip",
             "* | count as n, sum(bytes) as total, count_distinct(dest_ip) by src_ip",
             "* | stats count as n by action",
             "* | pct(bytes_out, 50, 95), median(bytes_out) by action",
             "* | count_frequent(dest_port)",
+            "* | count src_ip, dest_port",
+            "* | count_frequent src_ip, dest_port",
         ],
     },
     OperatorDoc {
@@ -178,10 +182,18 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
     OperatorDoc {
         name: "top",
         aliases: &[],
-        syntax: "top N FIELD[, FIELD…] [by FIELD, …]",
-        summary: "Counts the records per value of the fields and keeps the N most frequent \
-                  (per `by` group), largest `_count` first.",
-        examples: &["* | top 10 dest_ip"],
+        syntax: "top N FIELD[, FIELD…] [by count]\ntop N FIELD[, FIELD…] by FIELD",
+        summary: "Counts the records per value (or combination) of the fields and keeps the N \
+                  most frequent, largest `_count` first, equal counts in ascending order of \
+                  the values. With `by FIELD`, ranks instead by the largest value of that field \
+                  for each value of the fields (`top 10 _sourceCategory by _messageTime`: the \
+                  categories with the latest messages), which it shows beside them; `by \
+                  _count` after an aggregation ranks by its count column.",
+        examples: &[
+            "* | top 10 dest_ip",
+            "* | top 3 _sourceCategory by _messageTime",
+            "* | count dest_ip | top 2 dest_ip by _count",
+        ],
     },
     OperatorDoc {
         name: "topk",

@@ -364,7 +364,7 @@ mod tests {
     #[test]
     fn count_frequent_groups_by_its_fields_then_sorts_and_limits() {
         let planned = operators("* | count_frequent(a, b)", &Registry::standard());
-        let [Operator::Aggregate { keys, aggregates }, Operator::Sort(sort), Operator::Limit(100)] =
+        let [Operator::Aggregate { keys, aggregates }, Operator::Sort(sort), Operator::Limit(10_000)] =
             planned.as_slice()
         else {
             panic!("aggregate, sort, limit")

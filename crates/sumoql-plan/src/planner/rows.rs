@@ -8,7 +8,8 @@ use sumoql_syntax::{codes, Diagnostic, Span};
 use sumoql_value::SlotId;
 
 use super::{literal_value, Planner};
-use crate::plan::{Columns, Operator, RowOperator};
+use crate::expr::PlanExpr;
+use crate::plan::{AggregateSpec, Columns, Operator, RowOperator};
 use sumoql_value::Value;
 
 impl Planner<'_> {
@@ -24,18 +25,15 @@ impl Planner<'_> {
                     width_ms: width.node,
                 }
             }
-            RowStage::Top { limit, fields, by } => {
-                let by = self.top_grouping(by);
-                match self.top_counts(&by, fields, operators) {
-                    Some(count) => RowOperator::Top {
-                        limit: limit.node,
-                        ranked: vec![count],
-                        by,
-                        rank: None,
-                    },
-                    None => return,
-                }
-            }
+            RowStage::Top { limit, fields, by } => match self.top_ranking(fields, by, operators) {
+                Some(ranked) => RowOperator::Top {
+                    limit: limit.node,
+                    ranked,
+                    by: Vec::new(),
+                    rank: None,
+                },
+                None => return,
+            },
             RowStage::TopK { limit, fields, by } => {
                 self.in_message_order(limit.span, operators);
                 let ranked = self.read_fields(fields);
@@ -123,29 +121,70 @@ impl Planner<'_> {
             .collect()
     }
 
-    /// `top`'s `by`: `by count` (or `_count`) names the ranking Sumo already uses, not a group.
-    fn top_grouping(&mut self, by: &[Name]) -> Vec<SlotId> {
-        match by {
-            [only] if ["count", "_count"].contains(&only.node.to_ascii_lowercase().as_str()) => {
-                Vec::new()
-            }
-            _ => self.read_fields(by),
+    /// `top`'s ranking: an aggregation by the top fields that gives each combination its
+    /// count (`top 5 f`, or Sumo's explicit `by count`), or the largest value of each `by`
+    /// field (`top 10 f by _messageTime`, `count f | top 2 f by _count`); returns the slots
+    /// ranked.
+    fn top_ranking(
+        &mut self,
+        fields: &[Name],
+        by: &[Name],
+        operators: &mut Vec<Operator>,
+    ) -> Option<Vec<SlotId>> {
+        let keys = self.read_fields(fields);
+        if self.ranks_by_count(by) {
+            let function = self.registry.aggregate("count")?;
+            let name = function.default_name();
+            return Some(vec![self.single_aggregate(
+                keys,
+                function,
+                Vec::new(),
+                name,
+                operators,
+            )]);
         }
+        let largest = self.registry.aggregate("max")?;
+        let mut aggregates = Vec::new();
+        let mut ranked = Vec::new();
+        for field in by {
+            let slot = self.read_field(&field.node, field.span);
+            if keys.contains(&slot) || ranked.contains(&slot) {
+                self.errors.push(
+                    Diagnostic::error(
+                        codes::INVALID_STAGE,
+                        format!("`top` ranks by `{}`, which it also lists", field.node),
+                        field.span,
+                    )
+                    .with_label("named twice"),
+                );
+                return None;
+            }
+            ranked.push(slot);
+            aggregates.push(AggregateSpec {
+                function: Arc::clone(&largest),
+                args: vec![PlanExpr::Field(slot)],
+                output: slot,
+            });
+        }
+        let mut columns = keys.clone();
+        columns.extend(&ranked);
+        self.set_columns(Columns::Exact(columns));
+        operators.push(Operator::Aggregate { keys, aggregates });
+        Some(ranked)
     }
 
-    /// `top`'s counting: `count by <by>, <fields>`; returns the `_count` slot.
-    fn top_counts(
-        &mut self,
-        by: &[SlotId],
-        fields: &[Name],
-        operators: &mut Vec<Operator>,
-    ) -> Option<SlotId> {
-        let counted = self.read_fields(fields);
-        let function = self.registry.aggregate("count")?;
-        let mut keys = by.to_vec();
-        keys.extend(counted.iter().filter(|slot| !by.contains(slot)));
-        let name = function.default_name();
-        Some(self.single_aggregate(keys, function, Vec::new(), name, operators))
+    /// Whether `top ... by` ranks by the number of records: without `by`, with Sumo's `by
+    /// count`, or with `by _count` when no earlier stage made a `_count` field.
+    fn ranks_by_count(&mut self, by: &[Name]) -> bool {
+        match by {
+            [] => true,
+            [only] if only.node.eq_ignore_ascii_case("count") => true,
+            [only] if only.node.eq_ignore_ascii_case("_count") => {
+                let slot = self.intern("_count");
+                !self.columns.has(slot) || matches!(self.columns, Columns::Whole { .. })
+            }
+            _ => false,
+        }
     }
 
     /// `fillmissing values(...) in f, ...`: only after an aggregation, whose rows it completes.
@@ -245,7 +284,7 @@ mod tests {
     fn row_operators_explain_themselves() {
         let text = explain(
             "* | timeslice 5m | dedup 2 by host | accum bytes by host | backshift bytes, 3 as b \
-             | top 3 host by _timeslice | transpose row _timeslice column host",
+             | top 3 _timeslice, host | transpose row _timeslice column host",
         );
         let expected = "\
 Scope: *
@@ -256,7 +295,7 @@ Read: _messageTime, host, bytes
 4. Accum _accum = accum(bytes) by host
 5. Backshift b = backshift(bytes, 3)
 6. Aggregate count() as _count by _timeslice, host
-7. Top 3 by _count desc per _timeslice
+7. Top 3 by _count desc
 8. Transpose row _timeslice column host value _count
 Output: _timeslice, then the columns transpose makes
 ";

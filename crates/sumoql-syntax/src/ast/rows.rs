@@ -15,14 +15,15 @@ pub enum RowStage {
         /// The output field; `_timeslice` when absent.
         alias: Option<Name>,
     },
-    /// The most frequent values (`top 5 src_ip, dest_ip by zone`): counts and keeps the `limit`
-    /// largest counts (per `by` group).
+    /// The top values (`top 5 src_ip, dest_ip`, `top 10 host by _messageTime`): the `limit`
+    /// combinations of the fields with the largest count, or with `by`, the largest value of
+    /// the `by` fields.
     Top {
         /// How many rows to keep.
         limit: Spanned<u64>,
-        /// The fields counted.
+        /// The fields whose values are ranked.
         fields: Vec<Name>,
-        /// The grouping fields, empty when there are none.
+        /// The fields that rank them, empty (or `count`) for the number of records.
         by: Vec<Name>,
     },
     /// The rows with the largest values (`topk(5, _count) by src_ip`), ranked in `_rank`.
