@@ -403,10 +403,12 @@ fn stages_for(plan: &Plan, operators: &[Operator], options: &RunOptions) -> Vec<
                     source,
                     extractor,
                     nodrop,
+                    chain,
                 } => Box::new(ExtractStage::new(
                     *source,
                     extractor.clone(),
                     *nodrop,
+                    *chain,
                     &plan.schema,
                 )),
                 Operator::Rows(row) => row_stage(row, width),

@@ -139,6 +139,11 @@ pub enum Operator {
         extractor: Extractor,
         /// Whether records that do not match are kept.
         nodrop: bool,
+        /// In a run of `nodrop` parses ended by one without (`parse "a=*," as a nodrop | parse
+        /// "b=*," as b`), which Sumo reads as an OR, the slot where the run notes that a record
+        /// matched: the run's `nodrop` parses set it when they match, and its last parse keeps
+        /// a record its own pattern does not match when it is set. `None` outside such a run.
+        chain: Option<SlotId>,
     },
     /// A row operator (`timeslice`, `top`, `topk`, `dedup`, `accum`, `total`, `diff`,
     /// `backshift`, `lookup`, `transpose`).

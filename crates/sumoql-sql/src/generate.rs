@@ -277,9 +277,18 @@ impl Generator<'_> {
                 ));
             }
             Operator::Extract {
+                chain: Some(_), ..
+            } => {
+                return Err(SqlError::new(
+                    "parse ... nodrop | parse ...",
+                    "a run of nodrop parses keeps what any of them matched, which is not translated to SQL yet",
+                ))
+            }
+            Operator::Extract {
                 source,
                 extractor,
                 nodrop,
+                chain: None,
             } => self.extract(*source, extractor, *nodrop)?,
             Operator::Rows(row) => self.row_operator(row)?,
         }

@@ -120,9 +120,14 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         summary: "Extracts fields from `_raw` (or another field). The anchor form captures the \
                   text between literal anchors at each `*`; the regex form makes a field of each \
                   named group, and with `multi` a record per match. A record that does not match \
-                  is dropped, unless `nodrop` keeps it with the new fields null.",
+                  is dropped, unless `nodrop` keeps it with the new fields null. Parses in a row \
+                  whose first ones are `nodrop` act as an OR, as in Sumo: `parse \"a=*,\" as a \
+                  nodrop | parse \"b=*,\" as b` keeps the records that match either pattern \
+                  (any other stage between two parses ends such a run). A regular expression \
+                  may hold only named groups: write `(?:…)` for the others.",
         examples: &[
             "* | parse \"user=* \" as user",
+            "* | parse \"GET * HTTP\" as url nodrop | parse \"POST * HTTP\" as url",
             "* | parse regex \"src=(?<src_ip>\\d+\\.\\d+\\.\\d+\\.\\d+)\" nodrop",
         ],
     },

@@ -16,6 +16,9 @@ pub(crate) struct ExtractStage {
     source: SlotId,
     extractor: Extractor,
     nodrop: bool,
+    /// The slot where a run of `nodrop` parses notes a match, for the parse that ends the run
+    /// (see [`sumoql_plan::Operator::Extract`]).
+    chain: Option<SlotId>,
     /// The slots of every field the query names, by their names in lower case, for `json auto`
     /// and `kv auto`, whose keys are known only at run time.
     known: HashMap<Box<str>, SlotId>,
@@ -26,12 +29,14 @@ impl ExtractStage {
         source: SlotId,
         extractor: Extractor,
         nodrop: bool,
+        chain: Option<SlotId>,
         schema: &Schema,
     ) -> ExtractStage {
         ExtractStage {
             source,
             extractor,
             nodrop,
+            chain,
             known: schema
                 .iter()
                 .map(|(slot, name)| (name.to_lowercase().into_boxed_str(), slot))
@@ -173,14 +178,25 @@ impl Stage for ExtractStage {
     fn push(&mut self, record: Record, out: &mut Vec<Record>, _ctx: &mut CallContext) {
         // A clone of the value shares its text, which stays readable while the record changes.
         let value = record.get(self.source).clone();
+        let before = out.len();
         let unmatched = match value.to_text() {
             Some(text) => self.apply(&text, record, out).err(),
             None => Some(record),
         };
-        if let Some(record) = unmatched {
-            if self.nodrop {
-                out.push(record);
+        match (unmatched, self.chain) {
+            (None, Some(mark)) if self.nodrop => {
+                for matched in &mut out[before..] {
+                    matched.set(mark, Value::Bool(true));
+                }
             }
+            (Some(record), chain) => {
+                let matched_earlier =
+                    chain.is_some_and(|mark| record.get(mark).truth() == Some(true));
+                if self.nodrop || matched_earlier {
+                    out.push(record);
+                }
+            }
+            (None, _) => {}
         }
     }
 }
