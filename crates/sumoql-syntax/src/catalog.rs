@@ -224,10 +224,16 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
     OperatorDoc {
         name: "fillmissing",
         aliases: &[],
-        syntax: "fillmissing values(\"A\", \"B\"…) in FIELD[, values(…) in FIELD]",
+        syntax: "fillmissing values(\"A\", \"B\"…) in FIELD[, values(…) in FIELD] [with VALUE for FIELD[, …]]",
         summary: "After an aggregation, adds a row at the end for every listed key value (or \
-                  combination) that has none, its other fields null.",
-        examples: &["* | count by action | fillmissing values(\"allow\", \"deny\") in action"],
+                  combination) that has none. Its other fields hold their `with` value, else, \
+                  as in Sumo, the zero of their type: 0 for a number (a count), false for a \
+                  boolean, null for text. The type is the one the other rows show; when no \
+                  row has a value, a count or distinct count is still 0.",
+        examples: &[
+            "* | count by action | fillmissing values(\"allow\", \"deny\") in action",
+            "* | count by action | fillmissing values(\"allow\") in action with -1 for _count",
+        ],
     },
     OperatorDoc {
         name: "accum",

@@ -53,9 +53,16 @@ pub(crate) fn row_stage(operator: &RowOperator, width: usize) -> Box<dyn Stage> 
             by.clone(),
         )),
         RowOperator::Lookup(table) => Box::new(lookup::LookupStage::new(Arc::clone(table))),
-        RowOperator::FillMissing { keys, values } => Box::new(fill_missing::FillMissingStage::new(
+        RowOperator::FillMissing {
+            keys,
+            values,
+            defaults,
+            empty,
+        } => Box::new(fill_missing::FillMissingStage::new(
             keys.clone(),
             values.clone(),
+            defaults,
+            empty,
             width,
         )),
         RowOperator::Transpose { row, column, value } => Box::new(transpose::TransposeStage::new(

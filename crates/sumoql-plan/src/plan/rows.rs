@@ -56,13 +56,19 @@ pub enum RowOperator {
     },
     /// Copies table columns to each record whose key fields match a row (`lookup`).
     Lookup(Arc<LookupTable>),
-    /// Appends a row for every combination of the generated key values that no row has; its
-    /// other fields are null (`fillmissing values("a", "b") in f`).
+    /// Appends a row for every combination of the generated key values that no row has
+    /// (`fillmissing values("a", "b") in f`). Its other fields hold their `with` value, else a
+    /// value of their type as Sumo does: 0 for a number, false for a boolean, null for text.
     FillMissing {
         /// The key fields.
         keys: Vec<SlotId>,
         /// The values each key field must show, in the order of `keys`.
         values: Vec<Vec<Value>>,
+        /// The other fields' values given with `with ... for f`.
+        defaults: Vec<(SlotId, Value)>,
+        /// The other fields' values when no row shows their type: the value of their aggregate
+        /// over no records, when that is a number (`count` gives 0).
+        empty: Vec<(SlotId, Value)>,
     },
     /// Pivots keyed rows into one row per `row` key with one cell per `column` value
     /// (`transpose row r column c`); the cells hold `value`.
@@ -181,7 +187,12 @@ impl RowOperator {
                 names(&table.keys),
                 table.rows.len()
             ),
-            RowOperator::FillMissing { keys, values } => {
+            RowOperator::FillMissing {
+                keys,
+                values,
+                defaults,
+                ..
+            } => {
                 let generators: Vec<String> = keys
                     .iter()
                     .zip(values)
@@ -193,7 +204,23 @@ impl RowOperator {
                         format!("{} in ({})", schema.name(key), listed.join(", "))
                     })
                     .collect();
-                format!("FillMissing {}", generators.join(", "))
+                let given: Vec<String> = defaults
+                    .iter()
+                    .map(|(slot, value)| {
+                        let mut json = String::new();
+                        value.write_json(&mut json);
+                        format!("{json} for {}", schema.name(*slot))
+                    })
+                    .collect();
+                if given.is_empty() {
+                    format!("FillMissing {}", generators.join(", "))
+                } else {
+                    format!(
+                        "FillMissing {} with {}",
+                        generators.join(", "),
+                        given.join(", ")
+                    )
+                }
             }
             RowOperator::Transpose { row, column, value } => format!(
                 "Transpose row {} column {} value {}",

@@ -7,6 +7,8 @@ use sumoql_syntax::ast::{Literal, Name, RowStage};
 use sumoql_syntax::{codes, Diagnostic, Span};
 use sumoql_value::SlotId;
 
+use sumoql_functions::CallContext;
+
 use super::{literal_value, Planner};
 use crate::expr::PlanExpr;
 use crate::plan::{AggregateSpec, Columns, Operator, RowOperator};
@@ -101,7 +103,10 @@ impl Planner<'_> {
                 Some(table) => RowOperator::Lookup(Arc::new(table)),
                 None => return,
             },
-            RowStage::FillMissing { generators } => match self.fill_missing(generators) {
+            RowStage::FillMissing {
+                generators,
+                defaults,
+            } => match self.fill_missing(generators, defaults, operators) {
                 Some(operator) => operator,
                 None => return,
             },
@@ -187,8 +192,14 @@ impl Planner<'_> {
         }
     }
 
-    /// `fillmissing values(...) in f, ...`: only after an aggregation, whose rows it completes.
-    fn fill_missing(&mut self, generators: &[(Vec<Literal>, Name)]) -> Option<RowOperator> {
+    /// `fillmissing values(...) in f, ... [with v for g]`: only after an aggregation, whose
+    /// rows it completes.
+    fn fill_missing(
+        &mut self,
+        generators: &[(Vec<Literal>, Name)],
+        defaults: &[(Literal, Name)],
+        operators: &[Operator],
+    ) -> Option<RowOperator> {
         let (first, last) = (generators.first()?, generators.last()?);
         if matches!(self.columns, Columns::Whole { .. }) {
             self.errors.push(
@@ -209,7 +220,21 @@ impl Planner<'_> {
             .iter()
             .map(|(values, _)| values.iter().map(generated_key).collect())
             .collect();
-        Some(RowOperator::FillMissing { keys, values })
+        let defaults = defaults
+            .iter()
+            .map(|(value, field)| {
+                (
+                    self.read_field(&field.node, field.span),
+                    literal_value(value),
+                )
+            })
+            .collect();
+        Some(RowOperator::FillMissing {
+            keys,
+            values,
+            defaults,
+            empty: empty_aggregates(operators),
+        })
     }
 
     /// `transpose row r column c`: the cells hold the one other column of an aggregation.
@@ -258,6 +283,27 @@ impl Planner<'_> {
         });
         Some(RowOperator::Transpose { row, column, value })
     }
+}
+
+/// The columns of the last aggregation whose aggregate over no records is a number (`count`
+/// and `count_distinct` give 0), with that number.
+fn empty_aggregates(operators: &[Operator]) -> Vec<(SlotId, Value)> {
+    let Some(aggregates) = operators.iter().rev().find_map(|operator| match operator {
+        Operator::Aggregate { aggregates, .. } => Some(aggregates),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    aggregates
+        .iter()
+        .filter_map(|spec| {
+            let value = spec
+                .function
+                .accumulator()
+                .finish(&mut CallContext::default());
+            value.as_number().is_some().then_some((spec.output, value))
+        })
+        .collect()
 }
 
 /// A `fillmissing` value as a key: text, as keys read from logs are (D6).
@@ -311,5 +357,10 @@ Output: _timeslice, then the columns transpose makes
         );
         assert!(text.contains("FillMissing a in (x)"), "{text}");
         assert!(text.ends_with("Output: a, _count, _rank\n"), "{text}");
+        let text = explain("* | count by a | fillmissing values(\"x\") in a with -1 for _count");
+        assert!(
+            text.contains("FillMissing a in (x) with -1 for _count"),
+            "{text}"
+        );
     }
 }

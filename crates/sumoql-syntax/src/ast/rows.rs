@@ -66,11 +66,14 @@ pub enum RowStage {
         /// The join conditions: a record field and the table column it must equal.
         on: Vec<(Name, Name)>,
     },
-    /// Rows for missing keys (`fillmissing values("a", "b") in f, values("x") in g`): after an
-    /// aggregation, appends a row for every combination of the listed values that no row has.
+    /// Rows for missing keys (`fillmissing values("a", "b") in f, values("x") in g with 0 for
+    /// n`): after an aggregation, appends a row for every combination of the listed values
+    /// that no row has.
     FillMissing {
         /// The generators: the values each key field must show, and the field.
         generators: Vec<(Vec<Literal>, Name)>,
+        /// The `with` values of the other fields in the rows it adds (`with -1 for _count`).
+        defaults: Vec<(Literal, Name)>,
     },
     /// A pivot (`transpose row _timeslice column status`): one row per distinct `row` key, one
     /// column per distinct `column` value, holding the remaining field.

@@ -275,8 +275,50 @@ fn fill_missing(input: Input<'_>) -> PResult<'_, RowStage> {
         generators.push((values, field));
         match symbol(",")(after) {
             Ok((after_comma, _)) => rest = after_comma,
-            Err(_) => return Ok((after, RowStage::FillMissing { generators })),
+            Err(_) => {
+                let (after, defaults) = fill_defaults(after)?;
+                return Ok((
+                    after,
+                    RowStage::FillMissing {
+                        generators,
+                        defaults,
+                    },
+                ));
+            }
         }
+    }
+}
+
+/// The optional `with VALUE for FIELD[, VALUE for FIELD]` of `fillmissing`.
+fn fill_defaults(input: Input<'_>) -> PResult<'_, Vec<(Literal, Name)>> {
+    let Ok((mut rest, _)) = keyword("with")(input) else {
+        return Ok((input, Vec::new()));
+    };
+    let mut defaults = Vec::new();
+    loop {
+        let (after, value) = expected("a value such as `0` or `\"none\"`", default_value)(rest)?;
+        let (after, _) = expected("`for` and a field", keyword("for"))(after)?;
+        let (after, field) = expected("a field", field_name)(after)?;
+        defaults.push((value, field));
+        match symbol(",")(after) {
+            Ok((after_comma, _)) => rest = after_comma,
+            Err(_) => return Ok((after, defaults)),
+        }
+    }
+}
+
+/// A `with` value of `fillmissing`: a string, a number (possibly negative) or `null`.
+fn default_value(input: Input<'_>) -> PResult<'_, Literal> {
+    if let Ok((rest, _)) = keyword("null")(input) {
+        return Ok((rest, Literal::Null));
+    }
+    let Ok((after_minus, _)) = symbol("-")(input) else {
+        return generated_value(input);
+    };
+    match number_literal(after_minus)? {
+        (rest, Literal::Int(n)) => Ok((rest, Literal::Int(-n))),
+        (rest, Literal::Float(x)) => Ok((rest, Literal::Float(-x))),
+        (rest, other) => Ok((rest, other)),
     }
 }
 
