@@ -519,18 +519,21 @@ impl Generator<'_> {
             RowOperator::Timeslice {
                 time,
                 output,
+                end,
                 width_ms,
             } => {
                 let writer = self.writer();
                 let millis = writer.number(&writer.column(*time));
-                let value = Sql {
-                    text: format!(
-                        "CAST(floor({} / {width_ms}) * {width_ms} AS BIGINT)",
-                        millis.text
-                    ),
+                let start = format!("CAST(floor({} / {width_ms}) * {width_ms} AS BIGINT)", millis.text);
+                let slice_end = Sql {
+                    text: format!("{start} + {width_ms}"),
                     kind: Kind::Integer,
                 };
-                self.assign(*output, value, &[]);
+                let slice_start = Sql {
+                    text: start,
+                    kind: Kind::Integer,
+                };
+                self.assign_all(vec![(*output, slice_start), (*end, slice_end)], &[]);
                 return Ok(());
             }
             RowOperator::Top { .. } => ("top", "not translated to SQL yet"),

@@ -181,7 +181,9 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         syntax: "timeslice [by] DURATION [as NAME]",
         summary: "Sets `_timeslice` to the start of the slice of `_messageTime` the record falls \
                   in (epoch milliseconds), for grouping by time: `| timeslice 5m | count by \
-                  _timeslice`.",
+                  _timeslice`. It also sets `_timeslice_end`, the slice's end (Sumo's page \
+                  spells it `__timeslice_end`), which the result shows only when a stage \
+                  names it, as `count by _timeslice, _timeslice_end` does.",
         examples: &["* | timeslice 1h | count by _timeslice, src_ip"],
     },
     OperatorDoc {

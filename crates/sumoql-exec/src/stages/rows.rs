@@ -21,8 +21,11 @@ pub(crate) fn row_stage(operator: &RowOperator, width: usize) -> Box<dyn Stage> 
         RowOperator::Timeslice {
             time,
             output,
+            end,
             width_ms,
-        } => Box::new(timeslice::TimesliceStage::new(*time, *output, *width_ms)),
+        } => Box::new(timeslice::TimesliceStage::new(
+            *time, *output, *end, *width_ms,
+        )),
         RowOperator::Top {
             limit,
             ranked,

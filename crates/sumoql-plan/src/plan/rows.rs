@@ -17,6 +17,9 @@ pub enum RowOperator {
         time: SlotId,
         /// `_timeslice` or the `as` name.
         output: SlotId,
+        /// `_timeslice_end`, the end of the slice (its first millisecond past), which the
+        /// result shows only when a stage names it.
+        end: SlotId,
         /// The slice width in milliseconds, positive.
         width_ms: i64,
     },
@@ -132,6 +135,7 @@ impl RowOperator {
                 time,
                 output,
                 width_ms,
+                ..
             } => format!(
                 "Timeslice {} = {width_ms} ms slice of {}",
                 schema.name(*output),

@@ -50,6 +50,20 @@ impl Planner<'_> {
         self.passthrough = passthrough;
     }
 
+    /// The slot for an internal field a stage writes beside its output (`_timeslice_end`): later
+    /// stages may read it, but the result shows it only when a stage names it as a column.
+    pub(super) fn write_internal_field(&mut self, name: &str) -> SlotId {
+        let slot = self.intern(name);
+        if !matches!(self.columns, Columns::Whole { .. }) && !self.columns.has(slot) {
+            match &mut self.passthrough {
+                Passthrough::AnyInternal => {}
+                Passthrough::These(slots) => slots.push(slot),
+                Passthrough::Nothing => self.passthrough = Passthrough::These(vec![slot]),
+            }
+        }
+        slot
+    }
+
     /// Whether `name` (in `slot`) passed through an allow-list; a log record's `_` field must
     /// then be extracted by the readers.
     pub(super) fn passes_through(&mut self, name: &str, slot: SlotId) -> bool {

@@ -24,6 +24,7 @@ impl Planner<'_> {
                 RowOperator::Timeslice {
                     time,
                     output,
+                    end: self.write_internal_field("_timeslice_end"),
                     width_ms: width.node,
                 }
             }
