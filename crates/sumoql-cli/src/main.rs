@@ -416,7 +416,19 @@ fn run_command(args: RunArgs) -> Result<(), Exit> {
             Some((parse("--from", from)?, parse("--to", to)?))
         }
     };
-    let sources = sumoql_sources(&paths)?;
+    let sources = if query.plan.reads_logs() {
+        sumoql_sources(&paths)?
+    } else {
+        let not_read = match paths.len() {
+            0 => None,
+            1 => Some("1 input given is".to_string()),
+            n => Some(format!("{n} inputs given are")),
+        };
+        if let Some(not_read) = not_read {
+            eprintln!("warning: `cat` lists a table and reads no logs: {not_read} not read");
+        }
+        Vec::new()
+    };
     let format = match args.format {
         Some(FormatArg::Table) => Format::Table,
         Some(FormatArg::Ndjson) => Format::Ndjson,

@@ -11,7 +11,7 @@ use crate::scope::ScopeFilter;
 
 mod rows;
 
-pub use rows::{LookupTable, RowOperator};
+pub use rows::{LookupTable, RowOperator, TableRows};
 
 /// A query ready to run: its schema, scope filter, operators and output columns.
 #[derive(Clone)]
@@ -29,6 +29,15 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Whether the query reads log records: not when it lists a table (`cat path://"t.csv"`),
+    /// whose rows are all its input.
+    pub fn reads_logs(&self) -> bool {
+        !matches!(
+            self.operators.first(),
+            Some(Operator::Rows(RowOperator::Table(_)))
+        )
+    }
+
     /// Warnings about the query itself, known before any record is read: a lookup table whose
     /// keys repeat.
     pub fn warnings(&self) -> Warnings {

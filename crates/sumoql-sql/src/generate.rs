@@ -550,6 +550,10 @@ impl Generator<'_> {
                 "the table is a local file read at plan time; load it into the engine and join",
             ),
             RowOperator::FillMissing { .. } => ("fillmissing", "not translated to SQL yet"),
+            RowOperator::Table(_) => (
+                "cat",
+                "the table is a local file read at plan time; load it into the engine and query it",
+            ),
             RowOperator::Transpose { .. } => (
                 "transpose",
                 "its columns are the values found at run time, and a SQL query's columns are fixed when it is written",

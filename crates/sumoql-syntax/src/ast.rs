@@ -44,6 +44,9 @@ pub enum Scope {
     And(Box<Spanned<Scope>>, Box<Spanned<Scope>>),
     /// `a OR b`.
     Or(Box<Spanned<Scope>>, Box<Spanned<Scope>>),
+    /// `cat path://"tables/users.csv"`: the query lists a table instead of searching logs; the
+    /// path is written without its `path://` or `file://` scheme.
+    Table(Spanned<String>),
 }
 
 /// One stage of the pipeline, after a `|`.
@@ -423,6 +426,7 @@ impl fmt::Display for Scope {
             Scope::Not(inner) => write!(f, "NOT {}", ScopeParen(inner)),
             Scope::And(a, b) => write!(f, "{} AND {}", ScopeParen(a), ScopeParen(b)),
             Scope::Or(a, b) => write!(f, "{} OR {}", ScopeParen(a), ScopeParen(b)),
+            Scope::Table(path) => write!(f, "cat path://{}", quote(&path.node)),
         }
     }
 }

@@ -283,6 +283,20 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         examples: &["* | lookup owner, site from file://examples/tables/assets.csv on src_ip=ip"],
     },
     OperatorDoc {
+        name: "cat",
+        aliases: &[],
+        syntax: "cat path://\"PATH.csv\" [| STAGE…]",
+        summary: "Written in place of the search scope, lists a table instead of searching \
+                  logs: each row of the CSV file (a header row naming the columns first) is a \
+                  record, its cells text, and the stages after it run over those records. The \
+                  path is local (`file://` also works); no logs are read, and a run given log \
+                  paths says they were not read.",
+        examples: &[
+            "cat path://\"examples/tables/assets.csv\"",
+            "cat path://\"examples/tables/assets.csv\" | count by site",
+        ],
+    },
+    OperatorDoc {
         name: "transpose",
         aliases: &[],
         syntax: "transpose row FIELD[, …] column FIELD[, …]",
@@ -317,8 +331,9 @@ mod tests {
             assert!(operator_doc(name).is_some(), "{name} has no doc");
         }
         for doc in OPERATOR_DOCS {
-            // `as` and `count` stand for Sumo's bare stages, which have no keyword.
-            if !["as", "count"].contains(&doc.name) {
+            // `as` and `count` stand for Sumo's bare stages, which have no keyword; `cat`
+            // stands in place of the scope.
+            if !["as", "count", "cat"].contains(&doc.name) {
                 assert!(
                     crate::OPERATORS.contains(&doc.name),
                     "{} is not run",

@@ -4,6 +4,7 @@ mod dedup;
 mod fill_missing;
 mod lookup;
 mod sequence;
+mod table;
 mod timeslice;
 mod top;
 mod transpose;
@@ -56,6 +57,7 @@ pub(crate) fn row_stage(operator: &RowOperator, width: usize) -> Box<dyn Stage> 
             by.clone(),
         )),
         RowOperator::Lookup(table) => Box::new(lookup::LookupStage::new(Arc::clone(table))),
+        RowOperator::Table(table) => Box::new(table::TableStage::new(Arc::clone(table), width)),
         RowOperator::FillMissing {
             keys,
             values,

@@ -59,6 +59,9 @@ pub enum RowOperator {
     },
     /// Copies table columns to each record whose key fields match a row (`lookup`).
     Lookup(Arc<LookupTable>),
+    /// The rows of a table, which the query lists instead of log records (`cat
+    /// path://"t.csv"`); it comes first and the run reads no logs.
+    Table(Arc<TableRows>),
     /// Appends a row for every combination of the generated key values that no row has
     /// (`fillmissing values("a", "b") in f`). Its other fields hold their `with` value, else a
     /// value of their type as Sumo does: 0 for a number, false for a boolean, null for text.
@@ -85,6 +88,17 @@ pub enum RowOperator {
     },
 }
 
+/// A table that `cat` lists, read at plan time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableRows {
+    /// The path as written.
+    pub path: String,
+    /// The slots of its columns, in the header's order.
+    pub columns: Vec<SlotId>,
+    /// Its data rows, one text cell per column (missing cells are null).
+    pub rows: Vec<Vec<Value>>,
+}
+
 /// A lookup table read at plan time.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LookupTable {
@@ -107,6 +121,7 @@ impl RowOperator {
         match self {
             RowOperator::Timeslice { .. } | RowOperator::Lookup(_) => true,
             RowOperator::Top { .. }
+            | RowOperator::Table(_)
             | RowOperator::Dedup { .. }
             | RowOperator::Sequence { .. }
             | RowOperator::FillMissing { .. }
@@ -190,6 +205,12 @@ impl RowOperator {
                 table.path,
                 names(&table.keys),
                 table.rows.len()
+            ),
+            RowOperator::Table(table) => format!(
+                "Table {} ({} rows): {}",
+                table.path,
+                table.rows.len(),
+                names(&table.columns)
             ),
             RowOperator::FillMissing {
                 keys,

@@ -21,6 +21,7 @@ mod lookup;
 mod order;
 mod regex;
 mod rows;
+mod table;
 
 use fields::Passthrough;
 use order::RecordOrder;
@@ -63,11 +64,18 @@ pub fn plan_query(query: &Query, registry: &Registry) -> Result<Plan, Vec<Diagno
         order: RecordOrder::Input,
         errors: Vec::new(),
     };
+    let mut operators = Vec::new();
     let scope = match &query.scope {
+        Some(Spanned {
+            node: Scope::Table(path),
+            ..
+        }) => {
+            planner.listed_table(path, &mut operators);
+            ScopeFilter::All
+        }
         Some(scope) => planner.scope(scope),
         None => ScopeFilter::All,
     };
-    let mut operators = Vec::new();
     for stage in &query.stages {
         planner.stage(stage, &mut operators);
     }
@@ -198,6 +206,8 @@ impl Planner<'_> {
             Scope::Not(inner) => ScopeFilter::Not(Box::new(self.scope(inner))),
             Scope::And(a, b) => ScopeFilter::And(Box::new(self.scope(a)), Box::new(self.scope(b))),
             Scope::Or(a, b) => ScopeFilter::Or(Box::new(self.scope(a)), Box::new(self.scope(b))),
+            // The parser makes a table listing the whole scope, which `plan_query` takes first.
+            Scope::Table(_) => ScopeFilter::All,
         }
     }
 

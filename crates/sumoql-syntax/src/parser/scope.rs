@@ -18,7 +18,10 @@ pub(crate) fn parse_scope(input: Input<'_>) -> Result<Option<Spanned<Scope>>, su
         if input.fragment().is_empty() {
             return Ok((input, None));
         }
-        let (rest, scope) = or_scope(input)?;
+        let (rest, scope) = match table_listing(input)? {
+            Some(listing) => listing,
+            None => or_scope(input)?,
+        };
         let (rest, ()) = ws(rest)?;
         if !rest.fragment().is_empty() {
             return fail(
@@ -38,6 +41,50 @@ pub(crate) fn parse_scope(input: Input<'_>) -> Result<Option<Spanned<Scope>>, su
             Span::new(offset(&input), offset(&input)),
         )),
     }
+}
+
+/// The schemes a table's path may be written with after `cat`.
+const TABLE_SCHEMES: [&str; 2] = ["path://", "file://"];
+
+/// `cat path://"table.csv"` (or `file://`, the path quoted or not), when the scope is that;
+/// `cat` followed by anything else is a keyword.
+fn table_listing(
+    input: Input<'_>,
+) -> Result<Option<(Input<'_>, Spanned<Scope>)>, nom::Err<super::SyntaxError>> {
+    let start = offset(&input);
+    let Ok((rest, _)) = keyword("cat")(input) else {
+        return Ok(None);
+    };
+    let (rest, ()) = ws(rest)?;
+    let Some(scheme) = TABLE_SCHEMES
+        .iter()
+        .find(|scheme| rest.fragment().starts_with(*scheme))
+    else {
+        return Ok(None);
+    };
+    let path_input = rest.slice(scheme.len()..);
+    let path_start = offset(&path_input);
+    let (rest, path) = if path_input.fragment().starts_with('"') {
+        string_literal(path_input)?
+    } else {
+        let (rest, word) =
+            take_while1::<_, _, super::SyntaxError>(|c: char| !c.is_whitespace())(path_input)
+                .or_else(|_| {
+                    fail(
+                        &path_input,
+                        codes::SYNTAX,
+                        format!("expected the table's path after `cat {scheme}`"),
+                    )
+                })?;
+        (rest, word.fragment().to_string())
+    };
+    if path.is_empty() {
+        return fail(&path_input, codes::SYNTAX, "the table's path is empty")
+            .map(|_: (Input<'_>, ())| None);
+    }
+    let path = Spanned::new(path, Span::new(path_start, offset(&rest)));
+    let span = Span::new(start, offset(&rest));
+    Ok(Some((rest, Spanned::new(Scope::Table(path), span))))
 }
 
 fn join(left: Spanned<Scope>, right: Spanned<Scope>, or: bool) -> Spanned<Scope> {
@@ -230,6 +277,14 @@ mod tests {
             "NOT host=\"web 1\" AND \"failed login\""
         );
         assert_eq!(show("*"), "*");
+    }
+
+    #[test]
+    fn cat_with_a_table_path_lists_the_table_and_otherwise_is_a_keyword() {
+        assert_eq!(show("cat path://\"t/a b.csv\""), "cat path://\"t/a b.csv\"");
+        assert_eq!(show("CAT file://t.csv"), "cat path://\"t.csv\"");
+        assert_eq!(show("cat dog"), "cat AND dog");
+        assert!(parse_scope(Input::new_extra("cat path://t.csv error", 0)).is_err());
     }
 
     #[test]
