@@ -550,6 +550,7 @@ impl Generator<'_> {
                 "the table is a local file read at plan time; load it into the engine and join",
             ),
             RowOperator::FillMissing { .. } => ("fillmissing", "not translated to SQL yet"),
+            RowOperator::Bin(_) => ("bin", "not translated to SQL yet"),
             RowOperator::Table(_) => (
                 "cat",
                 "the table is a local file read at plan time; load it into the engine and query it",

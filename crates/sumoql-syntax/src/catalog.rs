@@ -283,6 +283,21 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         examples: &["* | lookup owner, site from file://examples/tables/assets.csv on src_ip=ip"],
     },
     OperatorDoc {
+        name: "bin",
+        aliases: &[],
+        syntax: "bin FIELD width=W[, min=A][, max=B]",
+        summary: "Assigns each record to a histogram bin of a numeric field: `_bin_lower` and \
+                  `_bin_upper` are the bounds of the bin its value falls in and `_bin_label` \
+                  reads `[lower, upper)`. Bins are `W` wide, aligned to `min` (to 0 without \
+                  it); values below `min` fall in the first bin, and values at or above `max` \
+                  in the last, the one just below `max`. A value that is not a number gives \
+                  null bounds and counts a cast warning.",
+        examples: &[
+            "* | bin bytes_out width=1000 | count by _bin_label, _bin_lower | sort by _bin_lower",
+            "* | bin bytes_out width=100, min=0, max=1000 | count by _bin_upper",
+        ],
+    },
+    OperatorDoc {
         name: "cat",
         aliases: &[],
         syntax: "cat path://\"PATH.csv\" [| STAGE…]",

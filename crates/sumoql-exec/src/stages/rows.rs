@@ -1,5 +1,6 @@
 //! The stages of the row operators, one file each, and the shared grouping helper.
 
+mod bin;
 mod dedup;
 mod fill_missing;
 mod lookup;
@@ -57,6 +58,7 @@ pub(crate) fn row_stage(operator: &RowOperator, width: usize) -> Box<dyn Stage> 
             by.clone(),
         )),
         RowOperator::Lookup(table) => Box::new(lookup::LookupStage::new(Arc::clone(table))),
+        RowOperator::Bin(spec) => Box::new(bin::BinStage::new(spec.clone())),
         RowOperator::Table(table) => Box::new(table::TableStage::new(Arc::clone(table), width)),
         RowOperator::FillMissing {
             keys,

@@ -76,6 +76,8 @@ pub enum RowOperator {
         /// over no records, when that is a number (`count` gives 0).
         empty: Vec<(SlotId, Value)>,
     },
+    /// Assigns each record to a histogram bin of its field's value (`bin latency width=10`).
+    Bin(BinSpec),
     /// Pivots keyed rows into one row per `row` key with one cell per `column` value
     /// (`transpose row r column c`); the cells hold `value`.
     Transpose {
@@ -86,6 +88,54 @@ pub enum RowOperator {
         /// The field whose value fills the cells.
         value: SlotId,
     },
+}
+
+/// The bins of `bin f width=W[, min=A][, max=B]` and the fields they are written to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BinSpec {
+    /// The field binned.
+    pub field: SlotId,
+    /// The bins' width, positive.
+    pub width: f64,
+    /// Where the first bin starts: values below fall in it. Without it, bins are aligned to 0.
+    pub min: Option<f64>,
+    /// The upper bound: values at or above it fall in the last bin, the one holding the values
+    /// just below it.
+    pub max: Option<f64>,
+    /// `_bin_lower`, `_bin_upper` and `_bin_label` (`[lower, upper)`).
+    pub lower: SlotId,
+    /// `_bin_upper`.
+    pub upper: SlotId,
+    /// `_bin_label`.
+    pub label: SlotId,
+}
+
+impl BinSpec {
+    /// The bounds of the bin holding `value`.
+    ///
+    /// ```
+    /// # use sumoql_plan::BinSpec;
+    /// let spec = BinSpec { field: 0, width: 10.0, min: Some(0.0), max: Some(500.0), lower: 1, upper: 2, label: 3 };
+    /// assert_eq!(spec.bounds(17.5), (10.0, 20.0));
+    /// assert_eq!(spec.bounds(-4.0), (0.0, 10.0));
+    /// assert_eq!(spec.bounds(612.0), (490.0, 500.0));
+    /// ```
+    pub fn bounds(&self, value: f64) -> (f64, f64) {
+        let base = self.min.unwrap_or(0.0);
+        let index = match self.max {
+            // The last bin holds the values just below `max`.
+            Some(max) if value >= max => ((max - base) / self.width).ceil() - 1.0,
+            _ => ((value - base) / self.width).floor(),
+        };
+        // Values below `min` fall in the first bin.
+        let index = if self.min.is_some() {
+            index.max(0.0)
+        } else {
+            index
+        };
+        let lower = base + index * self.width;
+        (lower, lower + self.width)
+    }
 }
 
 /// A table that `cat` lists, read at plan time.
@@ -119,7 +169,7 @@ impl RowOperator {
     /// workers may run it on separate parts of the input.
     pub fn is_row_local(&self) -> bool {
         match self {
-            RowOperator::Timeslice { .. } | RowOperator::Lookup(_) => true,
+            RowOperator::Timeslice { .. } | RowOperator::Lookup(_) | RowOperator::Bin(_) => true,
             RowOperator::Top { .. }
             | RowOperator::Table(_)
             | RowOperator::Dedup { .. }
@@ -246,6 +296,21 @@ impl RowOperator {
                         given.join(", ")
                     )
                 }
+            }
+            RowOperator::Bin(spec) => {
+                let bound = |name: &str, value: Option<f64>| {
+                    value.map_or(String::new(), |v| format!(", {name} {v}"))
+                };
+                format!(
+                    "Bin {} width {}{}{} into {}, {}, {}",
+                    schema.name(spec.field),
+                    spec.width,
+                    bound("min", spec.min),
+                    bound("max", spec.max),
+                    schema.name(spec.lower),
+                    schema.name(spec.upper),
+                    schema.name(spec.label)
+                )
             }
             RowOperator::Transpose { row, column, value } => format!(
                 "Transpose row {} column {} value {}",

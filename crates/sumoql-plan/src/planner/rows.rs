@@ -4,14 +4,14 @@
 use std::sync::Arc;
 
 use sumoql_syntax::ast::{Literal, Name, RowStage};
-use sumoql_syntax::{codes, Diagnostic, Span};
+use sumoql_syntax::{codes, Diagnostic, Span, Spanned};
 use sumoql_value::SlotId;
 
 use sumoql_functions::CallContext;
 
 use super::{literal_value, Planner};
 use crate::expr::PlanExpr;
-use crate::plan::{AggregateSpec, Columns, Operator, RowOperator};
+use crate::plan::{AggregateSpec, BinSpec, Columns, Operator, RowOperator};
 use sumoql_value::Value;
 
 impl Planner<'_> {
@@ -109,6 +109,15 @@ impl Planner<'_> {
                 defaults,
             } => match self.fill_missing(generators, defaults, operators) {
                 Some(operator) => operator,
+                None => return,
+            },
+            RowStage::Bin {
+                field,
+                width,
+                min,
+                max,
+            } => match self.bin(field, width, min.as_ref(), max.as_ref()) {
+                Some(spec) => RowOperator::Bin(spec),
                 None => return,
             },
             RowStage::Transpose { row, column } => match self.transpose(row, column) {
@@ -235,6 +244,42 @@ impl Planner<'_> {
             values,
             defaults,
             empty: empty_aggregates(operators),
+        })
+    }
+
+    /// `bin f width=W[, min=A][, max=B]`: the bounds checked, the three output fields named.
+    fn bin(
+        &mut self,
+        field: &Name,
+        width: &Spanned<f64>,
+        min: Option<&Spanned<f64>>,
+        max: Option<&Spanned<f64>>,
+    ) -> Option<BinSpec> {
+        let refuse = |planner: &mut Self, span: Span, message: &str| {
+            planner.errors.push(
+                Diagnostic::error(codes::BAD_ARGUMENT, message.to_string(), span)
+                    .with_label(message.to_string()),
+            );
+        };
+        if !(width.node.is_finite() && width.node > 0.0) {
+            refuse(self, width.span, "the bin width must be a positive number");
+            return None;
+        }
+        if let (Some(min), Some(max)) = (min, max) {
+            if min.node >= max.node {
+                refuse(self, max.span, "`max` must be above `min`");
+                return None;
+            }
+        }
+        let field = self.read_field(&field.node, field.span);
+        Some(BinSpec {
+            field,
+            width: width.node,
+            min: min.map(|m| m.node),
+            max: max.map(|m| m.node),
+            label: self.write_field("_bin_label"),
+            lower: self.write_field("_bin_lower"),
+            upper: self.write_field("_bin_upper"),
         })
     }
 

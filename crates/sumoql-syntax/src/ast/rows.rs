@@ -75,6 +75,18 @@ pub enum RowStage {
         /// The `with` values of the other fields in the rows it adds (`with -1 for _count`).
         defaults: Vec<(Literal, Name)>,
     },
+    /// Histogram bins (`bin latency width=10, min=0, max=500`): `_bin_lower`, `_bin_upper` and
+    /// `_bin_label` of the bin the field's value falls in.
+    Bin {
+        /// The numeric field binned.
+        field: Name,
+        /// The bins' width, positive.
+        width: Spanned<f64>,
+        /// The lower bound: values below it fall in the first bin, which starts there.
+        min: Option<Spanned<f64>>,
+        /// The upper bound: values above it fall in the last bin.
+        max: Option<Spanned<f64>>,
+    },
     /// A pivot (`transpose row _timeslice column status`): one row per distinct `row` key, one
     /// column per distinct `column` value, holding the remaining field.
     Transpose {

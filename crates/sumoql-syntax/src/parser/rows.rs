@@ -1,9 +1,9 @@
 //! The row operators: `timeslice`, `top`, `topk`, `dedup`, `accum`, `total`, `diff`,
-//! `backshift`, `lookup` and `transpose`.
+//! `backshift`, `lookup`, `transpose`, `fillmissing` and `bin`.
 
 use nom::Slice;
 
-use super::error::{expected, fail};
+use super::error::{describe_next, expected, fail};
 use super::literal::{field_name, keyword, number_literal, string_literal, symbol, ws};
 use super::stage::name_list;
 use super::{offset, Input, PResult, SyntaxError};
@@ -12,7 +12,7 @@ use crate::codes;
 use crate::span::{Span, Spanned};
 
 /// The row operators this file parses, as spelled after a pipe.
-pub(crate) const ROW_OPERATORS: [&str; 11] = [
+pub(crate) const ROW_OPERATORS: [&str; 12] = [
     "timeslice",
     "top",
     "topk",
@@ -24,6 +24,7 @@ pub(crate) const ROW_OPERATORS: [&str; 11] = [
     "lookup",
     "transpose",
     "fillmissing",
+    "bin",
 ];
 
 /// Parses the rest of a row operator stage, after its name (`lower`, in lower case).
@@ -39,6 +40,7 @@ pub(crate) fn row_stage<'a>(lower: &str, input: Input<'a>) -> PResult<'a, Stage>
         "backshift" => sequence(SequenceKind::Backshift, input)?,
         "lookup" => lookup(input)?,
         "fillmissing" => fill_missing(input)?,
+        "bin" => bin(input)?,
         _ => transpose(input)?,
     };
     Ok((rest, Stage::Rows(stage)))
@@ -331,6 +333,74 @@ fn generated_value(input: Input<'_>) -> PResult<'_, Literal> {
     }
 }
 
+/// `bin f width=10[, min=0][, max=500]`: the options in any order, `width` required.
+fn bin(input: Input<'_>) -> PResult<'_, RowStage> {
+    let (mut rest, field) = expected("a numeric field to bin", field_name)(input)?;
+    let (mut width, mut min, mut max) = (None, None, None);
+    loop {
+        let (after, ()) = ws(rest)?;
+        let option = ["width", "min", "max"]
+            .into_iter()
+            .find(|name| keyword(name)(after).is_ok());
+        let Some(option) = option else {
+            let Some(width) = width else {
+                return fail(
+                    &after,
+                    codes::SYNTAX,
+                    format!(
+                        "expected `width=` and the bin width, found {}",
+                        describe_next(&after)
+                    ),
+                );
+            };
+            let stage = RowStage::Bin {
+                field,
+                width,
+                min,
+                max,
+            };
+            return Ok((rest, stage));
+        };
+        let (after, _) = keyword(option)(after)?;
+        let (after, _) = expected("`=` and a number", symbol("="))(after)?;
+        let (after, value) = signed_number(after, option)?;
+        let slot = match option {
+            "width" => &mut width,
+            "min" => &mut min,
+            _ => &mut max,
+        };
+        *slot = Some(value);
+        rest = match symbol(",")(after) {
+            Ok((after_comma, _)) => after_comma,
+            Err(_) => after,
+        };
+    }
+}
+
+/// A number with an optional `-`, as a float, such as `bin`'s bounds take.
+fn signed_number<'a>(input: Input<'a>, what: &str) -> PResult<'a, Spanned<f64>> {
+    let (input, ()) = ws(input)?;
+    let start = offset(&input);
+    let (after_sign, negative) = match symbol("-")(input) {
+        Ok((rest, _)) => (rest, true),
+        Err(_) => (input, false),
+    };
+    let (rest, literal) = expected("a number", number_literal)(after_sign)?;
+    let value = match literal {
+        Literal::Int(n) => n as f64,
+        Literal::Float(x) => x,
+        _ => {
+            return fail(
+                &input,
+                codes::BAD_NUMBER,
+                format!("`{what}` takes a number"),
+            )
+        }
+    };
+    let value = if negative { -value } else { value };
+    Ok((rest, Spanned::new(value, Span::new(start, offset(&rest)))))
+}
+
 /// `transpose row r[, r2] column c[, c2]`.
 fn transpose(input: Input<'_>) -> PResult<'_, RowStage> {
     let (rest, _) = expected("`row` and the row fields", keyword("row"))(input)?;
@@ -399,6 +469,29 @@ mod tests {
         assert_eq!(outputs.len(), 2);
         assert_eq!(path.node, "t/hosts.csv");
         assert_eq!(on[0].1.node, "hostname");
+    }
+
+    #[test]
+    fn bin_forms() {
+        let RowStage::Bin {
+            width, min, max, ..
+        } = row_of(" bin time width=10.0, min = -5, max = 500")
+        else {
+            panic!()
+        };
+        assert_eq!(width.node, 10.0);
+        assert_eq!(min.unwrap().node, -5.0);
+        assert_eq!(max.unwrap().node, 500.0);
+        let RowStage::Bin { width, min, .. } = row_of(" bin x max=9 width=3") else {
+            panic!()
+        };
+        assert_eq!((width.node, min), (3.0, None));
+        let error = parse_stage(Input::new_extra(" bin x min=1", 1)).unwrap_err();
+        assert!(
+            error.message.starts_with("expected `width=`"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

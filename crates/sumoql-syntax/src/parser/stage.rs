@@ -15,7 +15,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 25] = [
+pub const OPERATORS: [&str; 26] = [
     "where",
     "eval",
     "stats",
@@ -41,6 +41,7 @@ pub const OPERATORS: [&str; 25] = [
     "lookup",
     "transpose",
     "fillmissing",
+    "bin",
 ];
 
 /// Aggregate functions that may start a bare stage (`| count by x`), for suggestions.
@@ -71,7 +72,7 @@ const NOT_YET_SUPPORTED: [&str; 12] = [
 ];
 
 /// Splunk commands with the Sumo form to use instead.
-const SPLUNK_EQUIVALENTS: [(&str, &str); 10] = [
+const SPLUNK_EQUIVALENTS: [(&str, &str); 9] = [
     ("table", "`fields a, b` keeps and orders columns"),
     ("head", "`limit N` keeps the first rows"),
     ("rename", "`old as new` renames (or `eval new = old`)"),
@@ -88,7 +89,6 @@ const SPLUNK_EQUIVALENTS: [(&str, &str); 10] = [
         "eventstats",
         "aggregate with `count by ...`, then use the result",
     ),
-    ("bin", "`timeslice 5m` buckets time"),
     ("bucket", "`timeslice 5m` buckets time"),
     ("tail", "`sort` then `limit N`"),
 ];
