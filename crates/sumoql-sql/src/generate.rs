@@ -564,9 +564,26 @@ impl Generator<'_> {
     }
 }
 
-/// The regular expression of a scope wildcard, on lower-cased text.
+/// The regular expression of a scope wildcard, on lower-cased text: `*` is any run, `?` any
+/// one character, and white space any run of white space.
 fn wildcard_regex(pattern: &Wildcard) -> String {
     let lower = pattern.text().to_lowercase();
-    let pieces: Vec<String> = lower.split('*').map(escape_regex).collect();
-    pieces.join(".*")
+    let mut regex = String::new();
+    let mut in_space = false;
+    for c in lower.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                regex.push_str("\\s+");
+            }
+            in_space = true;
+            continue;
+        }
+        in_space = false;
+        match c {
+            '*' => regex.push_str(".*"),
+            '?' => regex.push('.'),
+            c => regex.push_str(&escape_regex(c.encode_utf8(&mut [0; 4]))),
+        }
+    }
+    regex
 }
