@@ -411,7 +411,7 @@ fn stages_for(plan: &Plan, operators: &[Operator], options: &RunOptions) -> Vec<
                     *chain,
                     &plan.schema,
                 )),
-                Operator::Rows(row) => row_stage(row, width),
+                Operator::Rows(row) => row_stage(row, &plan.schema),
             }
         })
         .collect()

@@ -27,6 +27,8 @@ pub enum WarningKind {
     /// A raw (non-JSON) line that no extraction rule could parse was kept with only `_raw`
     /// and its metadata.
     UnparsedRawLine,
+    /// `save` could not write its table (the rows were still output).
+    TableNotSaved,
 }
 
 impl WarningKind {
@@ -54,6 +56,7 @@ impl WarningKind {
             WarningKind::UnparsedRawLine => format!(
                 "{count} raw line(s) no extraction rule could parse were kept with only _raw"
             ),
+            WarningKind::TableNotSaved => format!("{count} table(s) could not be saved"),
         }
     }
 }

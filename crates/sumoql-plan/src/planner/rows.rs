@@ -3,12 +3,13 @@
 
 use std::sync::Arc;
 
-use sumoql_syntax::ast::{Literal, Name, RowStage};
+use sumoql_syntax::ast::{Generator, Literal, Name, RowStage};
 use sumoql_syntax::{codes, Diagnostic, Span, Spanned};
 use sumoql_value::SlotId;
 
 use sumoql_functions::CallContext;
 
+use super::ip_lookup::ip_database_of;
 use super::{literal_value, Planner};
 use crate::expr::PlanExpr;
 use crate::plan::{AggregateSpec, BinSpec, Columns, Operator, RowOperator};
@@ -26,6 +27,12 @@ impl Planner<'_> {
                     output,
                     end: self.write_internal_field("_timeslice_end"),
                     width_ms: width.node,
+                }
+            }
+            RowStage::TimesliceBuckets { buckets, alias } => {
+                match self.timeslice_buckets(buckets, alias.as_ref()) {
+                    Some(operator) => operator,
+                    None => return,
                 }
             }
             RowStage::Top { limit, fields, by } => match self.top_ranking(fields, by, operators) {
@@ -100,8 +107,22 @@ impl Planner<'_> {
                     by,
                 }
             }
+            RowStage::Lookup { outputs, path, on } if ip_database_of(&path.node).is_some() => {
+                match self.ip_table_lookup(outputs, path, on) {
+                    Some(operator) => operator,
+                    None => return,
+                }
+            }
             RowStage::Lookup { outputs, path, on } => match self.lookup_table(outputs, path, on) {
                 Some(table) => RowOperator::Lookup(Arc::new(table)),
+                None => return,
+            },
+            RowStage::GeoIp { field, optional } => match self.geoip(field, optional) {
+                Some(operator) => operator,
+                None => return,
+            },
+            RowStage::Save { append, table } => match self.save(*append, table) {
+                Some(operator) => operator,
                 None => return,
             },
             RowStage::FillMissing {
@@ -202,34 +223,47 @@ impl Planner<'_> {
         }
     }
 
-    /// `fillmissing values(...) in f, ... [with v for g]`: only after an aggregation, whose
-    /// rows it completes.
+    /// `fillmissing values(...) in f, timeslice(...), ... [with v for g]`: only after an
+    /// aggregation, whose rows it completes.
     fn fill_missing(
         &mut self,
-        generators: &[(Vec<Literal>, Name)],
+        generators: &[Generator],
         defaults: &[(Literal, Name)],
         operators: &[Operator],
     ) -> Option<RowOperator> {
+        let span_of = |generator: &Generator| match generator {
+            Generator::Values(_, field) => field.span,
+            Generator::Timeslice { span, .. } => *span,
+        };
         let (first, last) = (generators.first()?, generators.last()?);
         if matches!(self.columns, Columns::Whole { .. }) {
             self.errors.push(
                 Diagnostic::error(
                     codes::INVALID_STAGE,
                     "`fillmissing` completes the rows of an aggregation: put one such as `count by f` before it",
-                    Span::new(first.1.span.start, last.1.span.end),
+                    Span::new(span_of(first).start, span_of(last).end),
                 )
                 .with_label("no aggregation before this"),
             );
             return None;
         }
-        let keys = generators
-            .iter()
-            .map(|(_, field)| self.read_field(&field.node, field.span))
-            .collect();
-        let values = generators
-            .iter()
-            .map(|(values, _)| values.iter().map(generated_key).collect())
-            .collect();
+        let mut keys = Vec::new();
+        let mut values = Vec::new();
+        for generator in generators {
+            match generator {
+                Generator::Values(listed, field) => {
+                    keys.push(self.read_field(&field.node, field.span));
+                    values.push(listed.iter().map(generated_key).collect());
+                }
+                Generator::Timeslice { width, field, span } => {
+                    let (field_name, field_span) = field
+                        .as_ref()
+                        .map_or(("_timeslice", *span), |f| (&f.node, f.span));
+                    keys.push(self.read_field(field_name, field_span));
+                    values.push(self.generated_slices(width.as_ref(), *span, operators)?);
+                }
+            }
+        }
         let defaults = defaults
             .iter()
             .map(|(value, field)| {

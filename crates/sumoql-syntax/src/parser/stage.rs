@@ -15,7 +15,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 26] = [
+pub const OPERATORS: [&str; 28] = [
     "where",
     "eval",
     "stats",
@@ -42,6 +42,8 @@ pub const OPERATORS: [&str; 26] = [
     "transpose",
     "fillmissing",
     "bin",
+    "save",
+    "geoip",
 ];
 
 /// Aggregate functions that may start a bare stage (`| count by x`), for suggestions.
@@ -56,14 +58,12 @@ pub const AGGREGATE_OPERATORS: [&str; 7] = [
 ];
 
 /// Sumo operators that sumoql parses by name but does not run yet.
-const NOT_YET_SUPPORTED: [&str; 12] = [
+const NOT_YET_SUPPORTED: [&str; 10] = [
     "join",
     "transaction",
     "logreduce",
     "logcompare",
-    "geoip",
     "threatip",
-    "save",
     "outlier",
     "predict",
     "merge",
