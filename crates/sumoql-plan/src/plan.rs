@@ -29,7 +29,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Whether the query reads log records: not when it lists a table (`cat path://"t.csv"`),
+    /// Whether the query reads log records: not when it lists a table (`cat path://"NAME"`),
     /// whose rows are all its input.
     pub fn reads_logs(&self) -> bool {
         !matches!(

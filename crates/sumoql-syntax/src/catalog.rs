@@ -387,15 +387,18 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
     OperatorDoc {
         name: "cat",
         aliases: &[],
-        syntax: "cat path://\"PATH.csv\" [| STAGE…]",
+        syntax: "cat path://\"NAME\" [| STAGE…]\ncat file://PATH.csv [| STAGE…]",
         summary: "Written in place of the search scope, lists a table instead of searching \
-                  logs: each row of the CSV file (a header row naming the columns first) is a \
-                  record, its cells text, and the stages after it run over those records. The \
-                  path is local (`file://` also works); no logs are read, and a run given log \
-                  paths says they were not read.",
+                  logs: each row of the CSV table (a header row naming the columns first) is a \
+                  record, its cells text, and the stages after it run over those records. \
+                  `path://\"NAME\"` names a table of the table folder as `lookup` and `save` \
+                  do (NAME.csv under --tables DIR, else $SUMOQL_TABLES, else \
+                  ~/.local/share/sumoql/tables), so a table `save` wrote lists back; \
+                  `file://` names a CSV file by its path. No logs are read, and a run given \
+                  log paths says they were not read.",
         examples: &[
-            "cat path://\"examples/tables/assets.csv\"",
-            "cat path://\"examples/tables/assets.csv\" | count by site",
+            "cat path://\"/Library/Users/me/Users\"",
+            "cat file://examples/tables/assets.csv | count by site",
         ],
     },
     OperatorDoc {

@@ -51,9 +51,9 @@ impl Planner<'_> {
 }
 
 impl Planner<'_> {
-    /// The file of a `lookup` table: its path, or for `path://NAME` the file of the table in
-    /// the table folder, which must exist.
-    fn table_file(&mut self, path: &Spanned<String>) -> Option<String> {
+    /// The file of a `lookup` or `cat` table: its path, or for `path://NAME` the file of the
+    /// table in the table folder, which must exist.
+    pub(super) fn table_file(&mut self, path: &Spanned<String>) -> Option<String> {
         let Some(name) = path.node.strip_prefix("path://") else {
             return Some(path.node.clone());
         };

@@ -1,4 +1,5 @@
-//! `cat path://"table.csv"`: a query that lists a table, read at plan time.
+//! `cat path://"NAME"` or `cat file://PATH.csv`: a query that lists a table, read at plan
+//! time.
 
 use std::sync::Arc;
 
@@ -10,14 +11,19 @@ use super::Planner;
 use crate::plan::{Columns, Operator, RowOperator, TableRows};
 
 impl Planner<'_> {
-    /// Reads the table `cat` lists and makes its rows the query's records: its columns are
-    /// the header's, in order. Records every error found.
+    /// Reads the table `cat` lists (a `path://` name resolved in the table folder, as `lookup`
+    /// resolves it) and makes its rows the query's records: its columns are the header's, in
+    /// order. Records every error found.
     pub(super) fn listed_table(&mut self, path: &Spanned<String>, operators: &mut Vec<Operator>) {
-        let table = open_table(path).and_then(|(mut reader, header)| {
+        let Some(file) = self.table_file(path) else {
+            return;
+        };
+        let file = Spanned::new(file, path.span);
+        let table = open_table(&file).and_then(|(mut reader, header)| {
             let columns: Vec<_> = header.iter().map(|name| self.intern(name)).collect();
             let mut rows = Vec::new();
             for record in reader.records() {
-                let record = record.map_err(|e| row_error(path, &e))?;
+                let record = record.map_err(|e| row_error(&file, &e))?;
                 rows.push(
                     (0..columns.len())
                         .map(|i| record.get(i).map_or(Value::Null, Value::text))

@@ -269,10 +269,10 @@ fn save(input: Input<'_>) -> PResult<'_, RowStage> {
 }
 
 /// The scheme of a table in the local table folder.
-const TABLE_SCHEME: &str = "path://";
+pub(crate) const TABLE_SCHEME: &str = "path://";
 
 /// The quoted name after `path://` (Sumo writes the quotes; curly ones are taken too).
-fn table_name(input: Input<'_>) -> PResult<'_, String> {
+pub(crate) fn table_name(input: Input<'_>) -> PResult<'_, String> {
     let text = input.fragment();
     for (open, close) in [
         ('"', '"'),

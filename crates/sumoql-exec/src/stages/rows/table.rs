@@ -1,4 +1,4 @@
-//! `cat path://"table.csv"`: the rows of a table as the query's records.
+//! `cat path://"NAME"` (or `cat file://t.csv`): the rows of a table as the query's records.
 
 use std::sync::Arc;
 
