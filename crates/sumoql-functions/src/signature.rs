@@ -172,6 +172,11 @@ pub trait ScalarFunction: Send + Sync {
     fn is_pure(&self) -> bool {
         true
     }
+    /// Whether a stage that calls it on one field and names no result (`| toLong(x)`) writes
+    /// the result back to that field, as Sumo's casts do.
+    fn casts_in_place(&self) -> bool {
+        false
+    }
     /// Checks constant arguments at plan time (`Some` where the argument is a literal), e.g. a
     /// date pattern; the error names what is wrong and which argument (by index).
     fn check_constants(&self, _constants: &[Option<Value>]) -> Result<(), (usize, String)> {

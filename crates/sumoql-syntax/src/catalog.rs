@@ -36,11 +36,13 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         aliases: &[],
         syntax: "where CONDITION",
         summary: "Keeps the records for which the condition is true; a null condition drops the \
-                  record. Conditions use `=`, `!=`, `<`, `>`, `in (...)`, `matches`, `and`, `or`, \
-                  `not` and any function returning a boolean.",
+                  record. Conditions use `=`, `!=`, `<`, `>`, `in (...)`, `matches`, infix \
+                  `contains` (`address contains city`, the same as `contains(address, city)`), \
+                  `and`, `or`, `not` and any function returning a boolean.",
         examples: &[
             "* | where dest_port in (\"21\", \"990\") and !isNull(src_ip)",
             "* | where user matches \"adm*\"",
+            "* | where address contains city",
         ],
     },
     OperatorDoc {
@@ -54,11 +56,19 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
     OperatorDoc {
         name: "as",
         aliases: &[],
-        syntax: "EXPR as NAME[, EXPR as NAME…]",
+        syntax: "EXPR as NAME[, EXPR as NAME…]\nCAST(FIELD)",
         summary: "Sumo's bare assignment: computes a value per record and names it, overwriting a \
-                  field of the same name in place.",
+                  field of the same name in place. A cast of one field with no name (`toLong`, \
+                  `toInt`, `num`, `number`, `toString`) casts that field in place, as Sumo's \
+                  casts do: `| toLong(duration)` is `| toLong(duration) as duration`. Numbers \
+                  may end in a size suffix, case-sensitive as in Sumo: `k` or `K`, `M`, `G` or \
+                  `B` (a billion), `T`, `P` for powers of 1000, `Ki`, `Mi`, `Gi`, `Ti`, `Pi` \
+                  for powers of 1024; or in a time unit `ms`, `s`, `m`, `h`, `d`, `w`, giving \
+                  milliseconds.",
         examples: &[
             "* | toLong(bytes_out) as bytes_out | concat(src_ip, \":\", src_port) as source",
+            "* | parse \"took *ms\" as duration | toLong(duration) | sort by duration",
+            "* | bytes_out / 1Gi as gib, 1.5M as cap",
         ],
     },
     OperatorDoc {
@@ -90,7 +100,9 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         name: "fields",
         aliases: &[],
         syntax: "fields NAME, …\nfields - NAME, …",
-        summary: "Keeps exactly the named columns in that order, or with `-` removes them.",
+        summary: "Keeps exactly the named columns in that order, or with `-` removes them. Each \
+                  field is named once: as in Sumo, a field named twice (in any letter case) is \
+                  an error.",
         examples: &["* | fields src_ip, dest_ip", "* | fields - _raw"],
     },
     OperatorDoc {

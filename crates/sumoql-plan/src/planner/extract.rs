@@ -147,6 +147,21 @@ impl Planner<'_> {
             )
             .with_note("help: name each group to extract, as in `(?<user>\\w+)`"));
         }
+        // As in Sumo, every capture group is named: an unnamed one would extract nothing.
+        let unnamed = regex.captures_len() - 1 - named.len();
+        if unnamed > 0 {
+            return Err(bad_pattern(
+                pattern.span,
+                format!(
+                    "the regular expression has {unnamed} unnamed capture group{}; `parse regex` \
+                     takes only named ones",
+                    if unnamed == 1 { "" } else { "s" }
+                ),
+            )
+            .with_note(
+                "help: write `(?:...)` for a group that extracts nothing, or name it: `(?<name>...)`",
+            ));
+        }
         let groups = named
             .iter()
             .map(|(i, name)| (*i, self.write_field(name)))

@@ -249,6 +249,7 @@ impl Planner<'_> {
                 }
             }
             Stage::Stats(bare) => self.aggregate(bare, operators),
+            Stage::Fields { names, .. } if !self.named_once(names) => {}
             Stage::Fields {
                 remove: false,
                 names,
@@ -305,6 +306,12 @@ impl Planner<'_> {
 
     fn assignments(&mut self, bare: &Bare, operators: &mut Vec<Operator>) {
         for item in &bare.items {
+            if let (None, Some(field)) = (&item.alias, self.cast_in_place(&item.expr)) {
+                let expr = self.expr(&item.expr);
+                let slot = self.write_field(&field);
+                operators.push(Operator::Assign { slot, expr });
+                continue;
+            }
             let Some(alias) = &item.alias else {
                 let mut error = Diagnostic::error(
                     codes::INVALID_STAGE,
@@ -336,6 +343,47 @@ impl Planner<'_> {
             let slot = self.write_field(&alias.node);
             operators.push(Operator::Assign { slot, expr });
         }
+    }
+
+    /// Whether `fields` names each field once (in any letter case), as Sumo requires; reports
+    /// the first name given twice.
+    fn named_once(&mut self, names: &[Name]) -> bool {
+        for (i, name) in names.iter().enumerate() {
+            let Some(first) = names[..i]
+                .iter()
+                .find(|earlier| earlier.node.eq_ignore_ascii_case(&name.node))
+            else {
+                continue;
+            };
+            self.errors.push(
+                Diagnostic::error(
+                    codes::INVALID_STAGE,
+                    format!("`fields` names `{}` twice", name.node),
+                    name.span,
+                )
+                .with_label("named again here")
+                .with_secondary(first.span, "first named here")
+                .with_note("help: name each field once; Sumo refuses a repeated field"),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// The field a bare cast of one field writes back to (`| toLong(x)` casts `x` in place, as
+    /// Sumo's casts do), or `None` for any other expression.
+    fn cast_in_place(&self, expr: &Expr) -> Option<String> {
+        let ExprKind::Call { name, args } = &expr.node else {
+            return None;
+        };
+        let [argument] = &args[..] else {
+            return None;
+        };
+        let ExprKind::Field(field) = &argument.node else {
+            return None;
+        };
+        let function = self.registry.scalar(&name.node)?;
+        function.casts_in_place().then(|| field.clone())
     }
 
     fn expr(&mut self, expr: &Expr) -> PlanExpr {

@@ -294,6 +294,7 @@ fn starts_bare_item(rest: Input<'_>) -> bool {
         || peek_keyword(rest, "in")
         || peek_keyword(rest, "not")
         || peek_keyword(rest, "matches")
+        || peek_keyword(rest, "contains")
 }
 
 fn eval(input: Input<'_>) -> PResult<'_, Stage> {
@@ -405,11 +406,22 @@ fn sort(input: Input<'_>) -> PResult<'_, Stage> {
     }
 }
 
+/// The largest `limit` Sumo accepts.
+const MAX_LIMIT: i64 = 10_000;
+
 fn limit(input: Input<'_>) -> PResult<'_, Stage> {
     let (input, ()) = ws(input)?;
     let start = offset(&input);
     let (rest, literal) = expected("a row count after `limit`", number_literal)(input)?;
     match literal {
+        Literal::Int(n) if n > MAX_LIMIT => Err(nom::Err::Failure(
+            SyntaxError::new(
+                codes::BAD_NUMBER,
+                format!("`limit` keeps at most 10,000 rows, as in Sumo, not {n}"),
+                Span::new(start, offset(&rest)),
+            )
+            .with_note("help: leave `limit` out to keep every row"),
+        )),
         Literal::Int(n) if n >= 0 => Ok((
             rest,
             Stage::Limit(Spanned::new(n as u64, Span::new(start, offset(&rest)))),
