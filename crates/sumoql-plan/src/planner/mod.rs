@@ -536,11 +536,17 @@ fn literal_value(literal: &Literal) -> Value {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use sumoql_functions::Registry;
     use sumoql_syntax::parse_query;
 
     use super::plan_query;
+
+    /// The `explain` text of a query that parses and plans, for the planner's tests.
+    pub(crate) fn explain(text: &str) -> String {
+        let query = parse_query(text).unwrap();
+        plan_query(&query, &Registry::standard()).unwrap().explain()
+    }
 
     #[test]
     fn fields_minus_on_whole_records_reads_the_removed_fields() {

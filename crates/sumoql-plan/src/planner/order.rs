@@ -72,15 +72,7 @@ impl Planner<'_> {
 
 #[cfg(test)]
 mod tests {
-    use sumoql_functions::Registry;
-    use sumoql_syntax::parse_query;
-
-    use crate::plan_query;
-
-    fn explain(text: &str) -> String {
-        let query = parse_query(text).unwrap();
-        plan_query(&query, &Registry::standard()).unwrap().explain()
-    }
+    use crate::planner::tests::explain;
 
     #[test]
     fn log_records_are_put_newest_first_once_and_only_where_needed() {

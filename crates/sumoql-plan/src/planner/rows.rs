@@ -396,15 +396,7 @@ fn generated_key(literal: &Literal) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use sumoql_functions::Registry;
-    use sumoql_syntax::parse_query;
-
-    use crate::plan_query;
-
-    fn explain(text: &str) -> String {
-        let query = parse_query(text).unwrap();
-        plan_query(&query, &Registry::standard()).unwrap().explain()
-    }
+    use crate::planner::tests::explain;
 
     #[test]
     fn row_operators_explain_themselves() {
