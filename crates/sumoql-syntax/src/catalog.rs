@@ -441,6 +441,20 @@ mod tests {
         assert_eq!(operator_doc("kv").map(|d| d.name), Some("keyvalue"));
     }
 
+    /// Every example of the reference parses.
+    #[test]
+    fn every_example_parses() {
+        for doc in OPERATOR_DOCS {
+            for example in doc.examples {
+                assert!(
+                    crate::parse_query(example).is_ok(),
+                    "the {} example `{example}` does not parse",
+                    doc.name
+                );
+            }
+        }
+    }
+
     /// Every operator the parser runs is documented, and every documented one runs.
     #[test]
     fn the_catalog_covers_the_parser() {
