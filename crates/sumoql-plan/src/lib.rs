@@ -33,7 +33,8 @@ pub use ip_lookup::{IpDatabase, IpDatabaseKind, IpLookup, ASN_VARIABLE, GEOIP_VA
 pub use lint::lint_query;
 pub use pattern::{anchor_regex, TextPattern};
 pub use plan::{
-    AggregateSpec, Columns, LookupTable, Operator, Plan, ReadSpec, RowOperator, SaveTable, SortSpec,
+    AggregateSpec, BinSpec, Columns, LookupTable, Operator, Plan, ReadSpec, RowOperator, SaveTable,
+    SortSpec, TableRows,
 };
 pub use planner::{plan_query, plan_query_with, METADATA_FIELDS};
 pub use scope::{ScopeFilter, Wildcard};

@@ -44,6 +44,10 @@ pub enum Scope {
     And(Box<Spanned<Scope>>, Box<Spanned<Scope>>),
     /// `a OR b`.
     Or(Box<Spanned<Scope>>, Box<Spanned<Scope>>),
+    /// `cat path://"/Library/Users/me/Users"` or `cat file://tables/users.csv`: the query lists
+    /// a table instead of searching logs. As in `lookup`, a table of the table folder keeps its
+    /// `path://` scheme, a file's path is written without `file://`.
+    Table(Spanned<String>),
 }
 
 /// One stage of the pipeline, after a `|`.
@@ -423,6 +427,10 @@ impl fmt::Display for Scope {
             Scope::Not(inner) => write!(f, "NOT {}", ScopeParen(inner)),
             Scope::And(a, b) => write!(f, "{} AND {}", ScopeParen(a), ScopeParen(b)),
             Scope::Or(a, b) => write!(f, "{} OR {}", ScopeParen(a), ScopeParen(b)),
+            Scope::Table(path) => match path.node.strip_prefix("path://") {
+                Some(name) => write!(f, "cat path://{}", quote(name)),
+                None => write!(f, "cat file://{}", quote(&path.node)),
+            },
         }
     }
 }

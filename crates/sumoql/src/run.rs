@@ -232,13 +232,19 @@ fn is_cancelled(config: &RunConfig) -> bool {
 }
 
 /// Runs `query` over `sources`, writing rows to `writer` as they come (streaming queries) or
-/// at the end (aggregations and sorts).
+/// at the end (aggregations and sorts). A query that lists a table (`cat`) reads none of them.
 pub fn run(
     query: &Query,
     sources: &[InputSource],
     config: &RunConfig,
     writer: &mut dyn RowWriter,
 ) -> Result<RunSummary, RunError> {
+    // A query that lists a table (`cat`) reads no logs.
+    let sources = if query.plan.reads_logs() {
+        sources
+    } else {
+        &[]
+    };
     execute_into(query, config, writer, |threads, make_worker, take| {
         scan_parallel(sources, &config.parsers, threads, make_worker, take)
             .map(|partials| partials.into_iter().flatten().collect())
