@@ -303,6 +303,7 @@ pub fn detect(
         sources,
         &config.parsers,
         threads,
+        config.chunk_bytes,
         &make_worker,
         &mut |chunk: DetectChunk| {
             chunk

@@ -25,7 +25,7 @@ use sumoql_io::write::RowWriter;
 use crate::engine::Query;
 use crate::parsers::ParserSet;
 use crate::run::{execute_into, RunConfig, RunError, RunSummary};
-use crate::scan::{next_block, scan_chunks, Chunk, ChunkResult, Work, Worker};
+use crate::scan::{next_block, scan_chunks, Chunk, ChunkResult, Work, Worker, CHUNK_BYTES};
 
 /// The raw lines of some inputs, held in memory in chunks, with the inputs' names.
 #[derive(Default)]
@@ -67,7 +67,7 @@ impl InMemoryLogs {
             let mut reader = source.open_bytes()?;
             let mut carry = Vec::new();
             loop {
-                let (bytes, ended) = next_block(&mut *reader, &mut carry, Vec::new())
+                let (bytes, ended) = next_block(&mut *reader, &mut carry, Vec::new(), CHUNK_BYTES)
                     .map_err(|e| RunError::Read(ReadError::Read(source.name(), e)))?;
                 self.bytes += bytes.len();
                 if self.bytes > budget_bytes {

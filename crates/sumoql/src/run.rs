@@ -15,7 +15,7 @@ use crate::engine::Query;
 use crate::output::{ColumnNames, OutputColumns, Row};
 use crate::parsers::{Extraction, ParserSet};
 use crate::progress::Progress;
-use crate::scan::{scan_parallel, Chunk, ChunkResult, Worker};
+use crate::scan::{scan_parallel, Chunk, ChunkResult, Worker, CHUNK_BYTES};
 
 /// Where a run hands its rows.
 pub(crate) type RowSink<'s> = dyn FnMut(ColumnNames, Vec<Value>) -> Result<(), RunError> + 's;
@@ -38,6 +38,11 @@ pub struct RunConfig {
     pub strict: bool,
     /// Worker threads (`--threads`); `None` means one per core. Results do not depend on it.
     pub threads: Option<usize>,
+    /// The size in bytes of the chunks files and streams are cut into for the workers
+    /// ([`CHUNK_BYTES`] by default; 0 counts as 1). A line longer than this makes its chunk
+    /// longer; logs held in memory keep the chunks they were loaded in. Results do not depend
+    /// on it, which small chunks put to the test.
+    pub chunk_bytes: usize,
     /// Extraction rules for raw (non-JSON) lines and how inputs map to them (the built-in
     /// rules by default).
     pub parsers: Arc<ParserSet>,
@@ -58,6 +63,7 @@ impl Default for RunConfig {
             window: None,
             strict: false,
             threads: None,
+            chunk_bytes: CHUNK_BYTES,
             parsers: ParserSet::shared_builtin(),
             cancel: None,
             progress: None,
@@ -246,8 +252,16 @@ pub fn run(
         &[]
     };
     execute_into(query, config, writer, |threads, make_worker, take| {
-        scan_parallel(sources, &config.parsers, threads, make_worker, take)
-            .map(|partials| partials.into_iter().flatten().collect())
+        let chunk_bytes = config.chunk_bytes;
+        scan_parallel(
+            sources,
+            &config.parsers,
+            threads,
+            chunk_bytes,
+            make_worker,
+            take,
+        )
+        .map(|partials| partials.into_iter().flatten().collect())
     })
 }
 

@@ -24,8 +24,9 @@ use crate::parsers::{Extraction, ParserSet, SNIFF_BYTES};
 use crate::progress::Progress;
 use crate::run::{RunError, RunSummary};
 
-/// The size of the chunks the reader hands to workers. A line longer than this makes its
-/// chunk longer; no line is ever cut.
+/// The size of the chunks the reader hands to workers, unless a run sets its own
+/// ([`crate::RunConfig::chunk_bytes`]). A line longer than this makes its chunk longer; no
+/// line is ever cut.
 pub const CHUNK_BYTES: usize = 1 << 20;
 
 /// How many chunks per worker may be read but not yet taken back in order: this bounds the
@@ -367,21 +368,22 @@ impl Worker {
     }
 }
 
-/// Runs `make_worker()` workers over the chunks of `sources` on `threads` threads, handing each
-/// chunk's result to `take` in input order. Returns the workers' partial aggregations (or
+/// Runs `make_worker()` workers over the chunks of `sources` (of about `chunk_bytes` each) on
+/// `threads` threads, handing each chunk's result to `take` in input order. Returns the workers' partial aggregations (or
 /// other end states), in worker order, or the first error (a read error, or what `take`
 /// returned).
 pub(crate) fn scan_parallel<W: ChunkWorker>(
     sources: &[InputSource],
     parsers: &ParserSet,
     threads: usize,
+    chunk_bytes: usize,
     make_worker: &(dyn Fn() -> W + Sync),
     take: &mut dyn FnMut(W::Output) -> Result<(), RunError>,
 ) -> Result<Vec<W::Partial>, RunError> {
     let names: Vec<String> = sources.iter().map(InputSource::name).collect();
     let spare = SpareBuffers::default();
     scan_chunks(&names, threads, make_worker, take, Some(&spare), |send| {
-        read_chunks(sources, parsers, send, &spare)
+        read_chunks(sources, parsers, chunk_bytes.max(1), send, &spare)
     })
 }
 
@@ -668,11 +670,13 @@ impl LineNumbering {
 
 /// The reader thread: every source in turn, handed to `send` until it says the scan is
 /// stopping. A plain file goes out as spans for the workers to read; any other input (gzip,
-/// zstd, standard input) is read here and cut into chunks of whole lines. Each input's start
-/// tells which rule of `parsers`, if any, normalises its JSON records.
+/// zstd, standard input) is read here and cut into chunks of whole lines, of about
+/// `chunk_bytes` (at least 1) each. Each input's start tells which rule of `parsers`, if any,
+/// normalises its JSON records.
 fn read_chunks<'c>(
     sources: &[InputSource],
     parsers: &ParserSet,
+    chunk_bytes: usize,
     send: &mut dyn FnMut(Work<'c>) -> bool,
     spare: &SpareBuffers,
 ) -> Result<(), RunError> {
@@ -685,7 +689,7 @@ fn read_chunks<'c>(
             file.read_exact_at(&mut head, 0).map_err(read_failed)?;
             let json_rule = parsers.json_rule_for(&name, &head);
             let file = Arc::new(file);
-            for span in FileSpan::cover(file, index, seq, CHUNK_BYTES as u64, json_rule) {
+            for span in FileSpan::cover(file, index, seq, chunk_bytes as u64, json_rule) {
                 seq = span.seq + 1;
                 if !send(Work::Span(span)) {
                     return Ok(());
@@ -697,8 +701,8 @@ fn read_chunks<'c>(
         let mut carry = Vec::new();
         let mut json_rule = None;
         for first in std::iter::once(true).chain(std::iter::repeat(false)) {
-            let (bytes, ended) =
-                next_block(&mut *reader, &mut carry, spare.take()).map_err(read_failed)?;
+            let (bytes, ended) = next_block(&mut *reader, &mut carry, spare.take(), chunk_bytes)
+                .map_err(read_failed)?;
             if first {
                 json_rule = parsers.json_rule_for(&name, &bytes);
             }
@@ -718,21 +722,22 @@ fn read_chunks<'c>(
 }
 
 /// The next block of whole lines, in `block` (an empty buffer): what `carry` held plus about
-/// [`CHUNK_BYTES`] more, cut after its last line end; the part after it goes back to `carry`.
-/// At the end of the input the block is whatever is left, and `true` says so.
+/// `chunk_bytes` (at least 1) more, cut after its last line end; the part after it goes back
+/// to `carry`. At the end of the input the block is whatever is left, and `true` says so.
 pub(crate) fn next_block(
     reader: &mut dyn Read,
     carry: &mut Vec<u8>,
     mut block: Vec<u8>,
+    chunk_bytes: usize,
 ) -> std::io::Result<(Vec<u8>, bool)> {
-    block.reserve(carry.len() + CHUNK_BYTES);
+    block.reserve(carry.len() + chunk_bytes);
     block.append(carry);
     loop {
         let start = block.len();
         let read = (&mut *reader)
-            .take(CHUNK_BYTES as u64)
+            .take(chunk_bytes as u64)
             .read_to_end(&mut block)?;
-        if read < CHUNK_BYTES {
+        if read < chunk_bytes {
             return Ok((block, true));
         }
         if let Some(last_newline) = memchr::memrchr(b'\n', &block[start..]) {
