@@ -9,10 +9,9 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
@@ -33,31 +32,16 @@ struct Answer {
     warnings: String,
 }
 
-/// A writer into a buffer the test keeps.
-struct Shared(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Shared {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .expect("not poisoned")
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Runs `query` over the inputs `paths` on `threads` threads, the inputs cut into chunks of
-/// about `chunk_bytes`.
+/// about `chunk_bytes`; the rows go to a file beside the first input.
 fn answer(query: &str, paths: &[PathBuf], threads: usize, chunk_bytes: usize) -> Answer {
     let query = Engine::new()
         .compile(query)
         .unwrap_or_else(|error| panic!("`{query}` compiles: {error:?}"));
     let sources: Vec<InputSource> = paths.iter().cloned().map(InputSource::File).collect();
-    let buffer = Arc::new(Mutex::new(Vec::new()));
-    let mut out = writer(Format::Ndjson, Box::new(Shared(Arc::clone(&buffer))));
+    let rows_path = paths[0].with_file_name("rows.ndjson");
+    let file = File::create(&rows_path).expect("create the rows file");
+    let mut out = writer(Format::Ndjson, Box::new(file));
     let config = RunConfig {
         threads: Some(threads),
         chunk_bytes,
@@ -66,7 +50,7 @@ fn answer(query: &str, paths: &[PathBuf], threads: usize, chunk_bytes: usize) ->
     };
     let summary = run(&query, &sources, &config, out.as_mut()).expect("the run succeeds");
     drop(out);
-    let rows = String::from_utf8(buffer.lock().expect("not poisoned").clone()).expect("UTF-8");
+    let rows = std::fs::read_to_string(&rows_path).expect("UTF-8 rows");
     Answer {
         rows,
         warnings: format!("{}lines read: {}", summary.warnings, summary.lines_read),
