@@ -170,6 +170,51 @@ fn time_window_and_source_category_flags() {
     assert_eq!(bad.status.code(), Some(2));
 }
 
+/// A record without a time has the receipt time, which is the run's now: the clock, unless
+/// `--now` pins it, and then every run (on any number of threads) gives the same rows.
+#[test]
+fn now_pins_the_receipt_time_of_records_without_one() {
+    let input = "{\"k\":\"a\"}\nplain text\n{\"timestamp\":\"2024-03-05T10:00:00Z\",\"k\":\"a\"}\n";
+    let query = "* | stats first(_messageTime) as newest, last(_messageTime) as oldest by k";
+    for threads in ["1", "3"] {
+        let args = [
+            "run",
+            "-e",
+            query,
+            "--now",
+            "2026-01-01T00:00:00Z",
+            "--threads",
+            threads,
+        ];
+        let out = sumoql(&args, input);
+        assert_eq!(
+            text(&out.stdout),
+            "{\"k\":null,\"newest\":1767225600000,\"oldest\":1767225600000}\n\
+             {\"k\":\"a\",\"newest\":1767225600000,\"oldest\":1709632800000}\n",
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    let out = sumoql(
+        &["run", "-e", "* | now() as t | fields t", "--now", "-1h"],
+        "{}\n",
+    );
+    let pinned: i64 = text(&out.stdout)
+        .trim()
+        .trim_start_matches("{\"t\":")
+        .trim_end_matches('}')
+        .parse()
+        .expect("a number");
+    let clock = chrono::Utc::now().timestamp_millis();
+    assert!(
+        (clock - 3_600_000 - pinned).abs() < 60_000,
+        "{pinned} vs {clock}"
+    );
+    let bad = sumoql(&["run", "-e", "*", "--now", "soon"], "");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("--now"), "{}", text(&bad.stderr));
+}
+
 #[test]
 fn explain_prints_the_plan() {
     let out = sumoql(

@@ -31,6 +31,12 @@ pub(crate) struct InputArgs {
     /// Time zone for dates (IANA name such as Europe/Paris, or an offset such as +02:00).
     #[arg(long, value_name = "ZONE", default_value = "UTC")]
     tz: String,
+    /// Take TIME as now (ISO-8601, epoch, or `-2h` from the clock): the receipt time of every
+    /// record, and so the _messageTime of records without a time, `now()`, and where
+    /// --last and relative --from/--to count from. Two runs pinned to one TIME give the same
+    /// rows [default: the clock].
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    now: Option<String>,
     /// _sourceCategory for records that carry none (and for every raw line).
     #[arg(long, value_name = "CAT")]
     source_category: Option<String>,
@@ -70,6 +76,7 @@ impl Default for InputArgs {
             to: None,
             last: None,
             tz: "UTC".to_string(),
+            now: None,
             source_category: None,
             parser: None,
             config: None,
@@ -83,15 +90,20 @@ impl Default for InputArgs {
 }
 
 impl InputArgs {
-    /// The run configuration these options give, with "now" at `now_ms`; the configuration
-    /// file is `config_file` when no `--config` names one (`None`: the working folder's
-    /// `sumoql.toml`, when there is one).
+    /// The run configuration these options give, with "now" at `clock_ms` unless `--now`
+    /// pins it; the configuration file is `config_file` when no `--config` names one
+    /// (`None`: the working folder's `sumoql.toml`, when there is one).
     pub(crate) fn run_config(
         &self,
-        now_ms: i64,
+        clock_ms: i64,
         config_file: Option<&Path>,
     ) -> Result<RunConfig, Exit> {
         let zone = Zone::parse(&self.tz).map_err(|e| usage_error(format!("--tz: {e}")))?;
+        let now_ms = match &self.now {
+            Some(now) => parse_time_arg(now, clock_ms, &zone)
+                .map_err(|e| usage_error(format!("--now: {e}")))?,
+            None => clock_ms,
+        };
         let window = self.window(now_ms, &zone)?;
         let config = self.config.as_deref().or(config_file);
         Ok(RunConfig {
@@ -104,6 +116,11 @@ impl InputArgs {
             parsers: Arc::new(self.parser_set(config)?),
             ..RunConfig::default()
         })
+    }
+
+    /// Whether `--now` pins "now", rather than the clock giving it at each run.
+    pub(crate) fn pins_now(&self) -> bool {
+        self.now.is_some()
     }
 
     /// The engine queries of a run with `config` compile with: the run's time range and zone

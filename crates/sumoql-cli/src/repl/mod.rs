@@ -70,6 +70,7 @@ pub(crate) fn repl_command(args: ReplArgs) -> Result<(), Exit> {
     let mut base = args.input.run_config(crate::now_ms(), None)?;
     base.cancel = Some(cancel);
     let mut session = Session::new(budget, args.input.engine(&base), base);
+    session.pinned_now = args.input.pins_now();
     println!(
         "sumoql {} — :help for commands, Ctrl-D to leave (memory budget {})",
         env!("CARGO_PKG_VERSION"),

@@ -38,6 +38,8 @@ pub(super) struct Session {
     /// How queries read the logs (`sumoql run`'s options; `:tz` changes the zone); its
     /// cancel flag is set by Ctrl-C while a query runs.
     pub(super) base: RunConfig,
+    /// Whether `--now` pinned the base's "now"; otherwise each query's now is the clock.
+    pub(super) pinned_now: bool,
     /// The rows of the last query that finished.
     pub(super) last: Option<CollectedRows>,
 }
@@ -55,6 +57,7 @@ impl Session {
             limit: 100,
             show_time: true,
             base,
+            pinned_now: false,
             last: None,
         }
     }
@@ -123,10 +126,15 @@ impl Session {
         }
     }
 
-    /// How a query runs now: the session's reading options, "now" being now.
+    /// How a query runs now: the session's reading options, "now" being now (or what
+    /// `--now` pinned).
     fn config(&self) -> RunConfig {
+        let now_ms = match self.pinned_now {
+            true => self.base.now_ms,
+            false => crate::now_ms(),
+        };
         RunConfig {
-            now_ms: crate::now_ms(),
+            now_ms,
             ..self.base.clone()
         }
     }
