@@ -12,6 +12,7 @@ mod help;
 mod input;
 mod output;
 mod repl;
+mod replace_file;
 mod sigma_cmd;
 mod sql_cmd;
 mod terminal;
