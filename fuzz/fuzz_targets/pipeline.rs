@@ -1,0 +1,17 @@
+//! A whole run: the first line of the input is the query, the rest the log lines; no panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use sumoql::{run_lines, Engine, RunConfig};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (query, logs) = text.split_once('\n').unwrap_or((text, ""));
+    let Ok(query) = Engine::new().compile(query) else {
+        return;
+    };
+    let lines: Vec<&str> = logs.lines().collect();
+    let _ = run_lines(&query, &lines, &RunConfig::default());
+});
