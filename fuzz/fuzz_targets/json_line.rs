@@ -16,7 +16,11 @@ fuzz_target!(|data: &[u8]| {
     if data.iter().filter(|&&b| b == b'[' || b == b'{').count() > 100 {
         return;
     }
-    let fields: Vec<(String, usize)> = KEYS.iter().enumerate().map(|(i, k)| (k.to_string(), i)).collect();
+    let fields: Vec<(String, usize)> = KEYS
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.to_string(), i))
+        .collect();
     let mut decoder = LineDecoder::new(&fields, KEYS.len(), false, MetadataOptions::default());
     let mut warnings = Warnings::new();
     let decoded = decoder.decode(data, "fuzz", &mut warnings);
@@ -37,7 +41,10 @@ fuzz_target!(|data: &[u8]| {
         (Ok(Some(_)), None) => {
             // A line that is not a JSON object may still be a record: a raw line of text.
             let starts_object = line.is_some_and(|text| text.trim_start().starts_with('{'));
-            assert!(!starts_object, "the decoder read a broken object as a record");
+            assert!(
+                !starts_object,
+                "the decoder read a broken object as a record"
+            );
         }
         (Ok(None), _) => assert!(blank, "a line that is not blank gave no record"),
         (Err(_), Some(_)) => panic!("the decoder refused an object serde_json reads"),

@@ -15,7 +15,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let header = parse_header(line, 1_700_000_000_000, &Zone::utc());
-    assert!(line.is_char_boundary(header.body_start), "body_start {}", header.body_start);
+    assert!(
+        line.is_char_boundary(header.body_start),
+        "body_start {}",
+        header.body_start
+    );
     let body = &line[header.body_start..];
     let parsers = PARSERS.get_or_init(ParserSet::builtin);
     if let Some(rule) = parsers.detect(body) {

@@ -8,8 +8,10 @@ use sumoql_plan::Wildcard;
 
 /// White space as the matcher reads it (Java's idea of it).
 fn is_space(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\u{B}' | '\u{C}' | '\r' | '\u{1C}'..='\u{1F}')
-        || (c.is_whitespace() && !matches!(c, '\u{85}' | '\u{A0}' | '\u{2007}' | '\u{202F}'))
+    matches!(
+        c,
+        '\t' | '\n' | '\u{B}' | '\u{C}' | '\r' | '\u{1C}'..='\u{1F}'
+    ) || (c.is_whitespace() && !matches!(c, '\u{85}' | '\u{A0}' | '\u{2007}' | '\u{202F}'))
 }
 
 /// Whether pattern[i..] matches text[j..] with the rest satisfying `end_ok`, memoised.
@@ -99,10 +101,22 @@ fuzz_target!(|data: &[u8]| {
     let (pattern, text) = rest.split_at(at);
     // Lower-casing may change a text's length in characters; the reference and the matcher
     // both lower-case first, but only where every character stays one character.
-    if pattern.chars().chain(text.chars()).any(|c| c.to_lowercase().count() != 1) {
+    if pattern
+        .chars()
+        .chain(text.chars())
+        .any(|c| c.to_lowercase().count() != 1)
+    {
         return;
     }
     let wildcard = Wildcard::new(pattern);
-    assert_eq!(wildcard.matches_whole(text), reference(pattern, text, false), "whole: {pattern:?} {text:?}");
-    assert_eq!(wildcard.matches_term(text), reference(pattern, text, true), "term: {pattern:?} {text:?}");
+    assert_eq!(
+        wildcard.matches_whole(text),
+        reference(pattern, text, false),
+        "whole: {pattern:?} {text:?}"
+    );
+    assert_eq!(
+        wildcard.matches_term(text),
+        reference(pattern, text, true),
+        "term: {pattern:?} {text:?}"
+    );
 });
