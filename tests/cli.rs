@@ -249,6 +249,27 @@ fn help_lists_everything_and_explains_one_entry() {
     assert!(text(&unknown.stderr).contains("did you mean `timeslice`?"));
 }
 
+/// `sumoql help limits` prints every limit with its value, and the README's Limits table
+/// names each one with the same value.
+#[test]
+fn limits_are_named_in_the_help_and_the_readme() {
+    let help = text(&sumoql(&["help", "limits"], "").stdout);
+    let readme = std::fs::read_to_string(support::repo_root().join("README.md")).unwrap();
+    let rows: Vec<(&str, &str)> = help
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let (name, rest) = line.trim().split_once("  ")?;
+            Some((name.trim(), rest.split_whitespace().next()?))
+        })
+        .collect();
+    assert!(rows.len() >= 3, "{help}");
+    for (name, value) in rows {
+        let row = format!("| {name} | {value} |");
+        assert!(readme.contains(&row), "the README has no row `{row}`");
+    }
+}
+
 /// `docs/dialect.md` is generated; regenerate it with
 /// `cargo run -p sumoql-cli -- help --markdown > docs/dialect.md`.
 #[test]

@@ -43,7 +43,7 @@ pub fn fmt_command(files: &[PathBuf], check: bool) -> Result<(), Exit> {
                 "{}",
                 palette.diff_lines(&line_diff(&text, &formatted), "    ")
             );
-        } else if let Err(error) = std::fs::write(file, &formatted) {
+        } else if let Err(error) = crate::replace_file::replace_file(file, formatted.as_bytes()) {
             eprintln!("error: cannot write {origin}: {error}");
             broken = true;
         } else {

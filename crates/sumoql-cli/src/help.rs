@@ -63,6 +63,22 @@ pub fn overview(engine: &Engine) -> String {
     out
 }
 
+/// `sumoql help limits`: every limit a run keeps, and what it does when one is hit.
+pub fn limits() -> String {
+    let mut out = String::from(
+        "Limits of a run (each is reported on stderr when hit):
+",
+    );
+    for limit in sumoql::LIMITS {
+        let _ = writeln!(
+            out,
+            "  {:<20} {:>7}  {}",
+            limit.name, limit.value, limit.when_hit
+        );
+    }
+    out
+}
+
 /// `sumoql help NAME`: the operator and functions of that name, or `None` when there are none.
 pub fn entry(engine: &Engine, name: &str) -> Option<String> {
     let mut out = String::new();

@@ -12,6 +12,7 @@ mod help;
 mod input;
 mod output;
 mod repl;
+mod replace_file;
 mod sigma_cmd;
 mod sql_cmd;
 mod terminal;
@@ -141,7 +142,8 @@ enum Command {
     Man,
     /// The dialect reference: every operator and function, or one entry with examples.
     Help {
-        /// An operator, function or command name (e.g. `timeslice`, `formatDate`, `run`).
+        /// An operator, function or command name (e.g. `timeslice`, `formatDate`, `run`), or
+        /// `limits` for the limits a run keeps.
         name: Option<String>,
         /// Print the whole reference as Markdown (the text of docs/dialect.md).
         #[arg(long, conflicts_with = "name")]
@@ -529,6 +531,9 @@ fn help_command(name: Option<&str>, markdown: bool) -> Result<(), Exit> {
         };
         return terminal::print_out(&text);
     };
+    if name == "limits" {
+        return terminal::print_out(&help::limits());
+    }
     if let Some(entry) = help::entry(&engine, name) {
         return terminal::print_out(&entry);
     }

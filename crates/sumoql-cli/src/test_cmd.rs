@@ -187,7 +187,7 @@ fn run_case(query: &sumoql::Query, case: &Path, config: &RunConfig, bless: bool)
     let actual = buffer.text();
     let expected_path = case.join("expected.ndjson");
     if bless {
-        return std::fs::write(&expected_path, &actual)
+        return crate::replace_file::replace_file(&expected_path, actual.as_bytes())
             .err()
             .map(|error| format!("cannot write {}: {error}", expected_path.display()));
     }

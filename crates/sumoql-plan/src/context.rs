@@ -66,9 +66,7 @@ fn variable(name: &str) -> Option<PathBuf> {
 pub const TIME_RANGE_HELP: &str =
     "help: give the run a time range with `--from TIME --to TIME` or `--last DURATION`";
 
-/// The most slices the `timeslice` generator of `fillmissing` makes (Sumo's limit on the
-/// combinations a generator enumerates).
-pub const MAX_GENERATED_SLICES: usize = 10_000;
+pub use sumoql_value::limits::GENERATED_SLICES as MAX_GENERATED_SLICES;
 
 /// A clock-aligned slice width that cuts `range_ms` into at most `buckets` slices: the
 /// smallest width that is at least `range_ms / buckets` among the seconds and minutes that

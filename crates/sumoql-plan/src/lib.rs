@@ -37,7 +37,7 @@ pub use plan::{
     SortSpec, TableRows,
 };
 pub use planner::{plan_query, plan_query_with, METADATA_FIELDS};
-pub use scope::{ScopeFilter, Wildcard};
+pub use scope::{matches_stars, ScopeFilter, Wildcard};
 /// The syntax types that plan operators carry.
 pub use sumoql_syntax::ast::{BinaryOp, SequenceKind};
 pub use tables::{Tables, TABLES_VARIABLE};

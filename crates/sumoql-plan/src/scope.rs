@@ -226,29 +226,40 @@ impl Wildcard {
     /// Whether the whole of `value` matches.
     pub fn matches_whole(&self, value: &str) -> bool {
         if let (Some(pieces), true) = (&self.ascii_pieces, value.is_ascii()) {
-            return glob_prefix(pieces, value.as_bytes(), &|rest: &[u8]| rest.is_empty());
+            return glob_match(pieces, value.as_bytes(), Starts::AtZero, Ends::AtEnd);
         }
         let chars: Vec<char> = value.to_lowercase().chars().collect();
-        glob_prefix(&self.pieces, &chars, &|rest: &[char]| rest.is_empty())
+        glob_match(&self.pieces, &chars, Starts::AtZero, Ends::AtEnd)
     }
 
     /// Whether some term of `text` matches: the match starts and ends at term boundaries
-    /// (the text's ends, or a character that is not a letter or digit).
+    /// (the text's ends, or a character that is not a letter or digit), unless the pattern
+    /// starts or ends with `*`.
     pub fn matches_term(&self, text: &str) -> bool {
         if let (Some(pieces), true) = (&self.ascii_pieces, text.is_ascii()) {
-            let text = text.as_bytes();
-            return match pieces.first().and_then(|piece| piece.first()) {
-                // A term can only start where the first letter is, in either case.
-                Some(&Element::Is(first)) => {
-                    memchr::memchr2_iter(first, first.to_ascii_uppercase(), text)
-                        .any(|start| matches_term_at(pieces, text, start))
-                }
-                _ => matches_term_in(pieces, text),
-            };
+            return glob_match(pieces, text.as_bytes(), Starts::AtTerms, Ends::AtTerms);
         }
         let chars: Vec<char> = text.to_lowercase().chars().collect();
-        matches_term_in(&self.pieces, &chars)
+        glob_match(&self.pieces, &chars, Starts::AtTerms, Ends::AtTerms)
     }
+}
+
+/// Whether the whole of `text` matches `pattern`, whose `*` stands for any run of characters
+/// and every other character for itself, case-sensitively (the names of Sigma's conditions).
+///
+/// ```
+/// use sumoql_plan::matches_stars;
+/// assert!(matches_stars("selection_*", "selection_1"));
+/// assert!(!matches_stars("selection_*", "Selection_1"));
+/// assert!(matches_stars("a?c", "a?c") && !matches_stars("a?c", "abc"));
+/// ```
+pub fn matches_stars(pattern: &str, text: &str) -> bool {
+    let pieces: Vec<Vec<Element<char>>> = pattern
+        .split('*')
+        .map(|piece| piece.chars().map(Element::Is).collect())
+        .collect();
+    let chars: Vec<char> = text.chars().collect();
+    glob_match(&pieces, &chars, Starts::AtZero, Ends::AtEnd)
 }
 
 /// A letter of matched text: a `char` of lower-cased text, or a byte of ASCII text compared
@@ -260,6 +271,11 @@ trait Symbol: Copy + PartialEq {
     fn is_word(self) -> bool;
     /// Whether the symbol is white space.
     fn is_space(self) -> bool;
+    /// The first place at or after `from` where `text` holds a symbol that matches `lower`.
+    fn find(lower: Self, text: &[Self], from: usize) -> Option<usize> {
+        let skipped = text.get(from..)?.iter().position(|&c| c.matches(lower))?;
+        Some(from + skipped)
+    }
 }
 
 impl Symbol for char {
@@ -284,43 +300,95 @@ impl Symbol for u8 {
     fn is_space(self) -> bool {
         is_white_space(char::from(self))
     }
+    fn find(lower: u8, text: &[u8], from: usize) -> Option<usize> {
+        let found = memchr::memchr2(lower, lower.to_ascii_uppercase(), text.get(from..)?)?;
+        Some(from + found)
+    }
 }
 
-/// Whether a term of `text` is matched by the pieces.
-fn matches_term_in<T: Symbol>(pieces: &[Vec<Element<T>>], text: &[T]) -> bool {
-    (0..=text.len()).any(|start| matches_term_at(pieces, text, start))
+/// Where a match of the pieces may start: anywhere, or only at the start of a term.
+#[derive(Clone, Copy)]
+enum Starts {
+    /// Only at the start of the text (a whole value).
+    AtZero,
+    /// At the start of the text or after a symbol that is not part of a term.
+    AtTerms,
 }
 
-/// Whether the pieces match a term of `text` that starts at `start`.
-fn matches_term_at<T: Symbol>(pieces: &[Vec<Element<T>>], text: &[T], start: usize) -> bool {
-    let first = pieces.first().and_then(|p| p.first().copied());
-    let last_piece_empty = pieces.last().is_some_and(Vec::is_empty);
-    let end_ok = |rest: &[T]| rest.first().is_none_or(|c| !c.is_word()) || last_piece_empty;
-    // Only starts where the first element can match are worth trying.
-    let candidate = first.is_none_or(|f| text.get(start).is_some_and(|&c| f.accepts(c)));
-    candidate
-        && (first.is_none() || start == 0 || !text[start - 1].is_word())
-        && glob_prefix(pieces, &text[start..], &end_ok)
+/// Where a match of the pieces may end.
+#[derive(Clone, Copy)]
+enum Ends {
+    /// Only at the end of the text (a whole value).
+    AtEnd,
+    /// At the end of the text or before a symbol that is not part of a term.
+    AtTerms,
 }
 
-/// Whether a prefix of `text` matches the pieces and the rest after it satisfies `end_ok`.
-fn glob_prefix<T: Symbol>(
+/// Whether `pieces` (the parts of a pattern between its `*`s) match `text` with a start and an
+/// end that `starts` and `ends` allow, in time linear in the text for each piece.
+///
+/// A piece matches at a given place in one way only (a run of white space is always taken
+/// whole), and of two places where a piece matches, the earlier one ends no later. So the
+/// leftmost place of each piece but the last leaves the most room to those after it, and the
+/// pieces are placed one after the other with no going back; only the last one, whose end is
+/// constrained, is tried at each place that is left.
+fn glob_match<T: Symbol>(
     pieces: &[Vec<Element<T>>],
     text: &[T],
-    end_ok: &dyn Fn(&[T]) -> bool,
+    starts: Starts,
+    ends: Ends,
 ) -> bool {
-    let Some((first, rest_pieces)) = pieces.split_first() else {
-        return end_ok(text);
-    };
-    let Some(length) = piece_match(first, text) else {
+    let Some((first, rest)) = pieces.split_first() else {
         return false;
     };
-    let after = &text[length..];
-    if rest_pieces.is_empty() {
-        return end_ok(after);
+    let start_ok = |at: usize| match starts {
+        Starts::AtZero => at == 0,
+        // A pattern that starts with `*` may start anywhere.
+        Starts::AtTerms => first.is_empty() || at == 0 || !text[at - 1].is_word(),
+    };
+    let end_ok = |at: usize| match ends {
+        Ends::AtEnd => at == text.len(),
+        Ends::AtTerms => text.get(at).is_none_or(|c| !c.is_word()),
+    };
+    let Some(last) = rest.last() else {
+        // No `*`: the piece itself must start and end well.
+        return places(first, text, 0).any(|(start, end)| start_ok(start) && end_ok(end));
+    };
+    let Some((_, mut at)) = places(first, text, 0).find(|&(start, _)| start_ok(start)) else {
+        return false;
+    };
+    for piece in &rest[..rest.len() - 1] {
+        match places(piece, text, at).next() {
+            Some((_, end)) => at = end,
+            None => return false,
+        }
     }
-    // A `*` follows: try every split point.
-    (0..=after.len()).any(|skip| glob_prefix(rest_pieces, &after[skip..], end_ok))
+    // A pattern that ends with `*` may end anywhere.
+    last.is_empty() || places(last, text, at).any(|(_, end)| end_ok(end))
+}
+
+/// The places where `piece` matches in `text` at or after `from`, leftmost first, as the start
+/// and end of each match.
+fn places<'p, T: Symbol>(
+    piece: &'p [Element<T>],
+    text: &'p [T],
+    from: usize,
+) -> impl Iterator<Item = (usize, usize)> + 'p {
+    let mut next = Some(from);
+    std::iter::from_fn(move || loop {
+        let mut start = next?;
+        if let Some(&Element::Is(lower)) = piece.first() {
+            // Jump to the next symbol the piece can start with.
+            start = T::find(lower, text, start)?;
+        }
+        if start > text.len() {
+            return None;
+        }
+        next = Some(start + 1);
+        if let Some(length) = piece_match(piece, &text[start..]) {
+            return Some((start, start + length));
+        }
+    })
 }
 
 #[cfg(test)]
@@ -370,5 +438,90 @@ mod tests {
         assert!(Wildcard::new("a ?b").matches_term("a  xb"));
         assert!(!Wildcard::new("a ?b").matches_term("a  b"));
         assert!(Wildcard::new("x?y").matches_whole("x\t \ny"));
+    }
+
+    /// The probes of the issue that found the matcher exponential: each answers at once.
+    #[test]
+    fn long_texts_and_many_stars_answer_in_linear_time() {
+        let long_line = "a".repeat(100_000);
+        assert!(!Wildcard::new("*z").matches_term(&long_line));
+        assert!(Wildcard::new("*z").matches_term(&format!("{long_line}z")));
+        let value = "x".repeat(400);
+        assert!(!Wildcard::new("*x*x*x*y").matches_whole(&value));
+        assert!(Wildcard::new("*x*x*x*y").matches_whole(&format!("{value}y")));
+        let line = "b".repeat(480);
+        assert!(!Wildcard::new("*b*c*d*e").matches_term(&line));
+        assert!(Wildcard::new("*b*c*d*e").matches_term(&format!("{line}cde")));
+        let value = "a".repeat(1000);
+        assert!(!Wildcard::new("****b").matches_whole(&value));
+        assert!(Wildcard::new("****b").matches_whole(&format!("{value}b")));
+        assert!(!matches_stars("*a*a*a*b", &value));
+    }
+
+    /// The meaning of a scope pattern, written as plainly as possible (and in exponential
+    /// time): `*` any run, `?` one character or one run of white space, white space one
+    /// whole run of white space, any other character itself, case aside.
+    fn reference(pattern: &[char], text: &[char], end_ok: &dyn Fn(&[char]) -> bool) -> bool {
+        let run = |text: &[char]| text.iter().take_while(|&&c| is_white_space(c)).count();
+        match pattern.split_first() {
+            None => end_ok(text),
+            Some(('*', rest)) => {
+                (0..=text.len()).any(|skip| reference(rest, &text[skip..], end_ok))
+            }
+            Some((&p, _)) if is_white_space(p) => {
+                let rest = &pattern[run(pattern)..];
+                let taken = run(text);
+                taken > 0 && reference(rest, &text[taken..], end_ok)
+            }
+            Some(('?', rest)) => {
+                let taken = run(text).max(1);
+                text.len() >= taken && reference(rest, &text[taken..], end_ok)
+            }
+            Some((&p, rest)) => text.first() == Some(&p) && reference(rest, &text[1..], end_ok),
+        }
+    }
+
+    fn reference_whole(pattern: &str, text: &str) -> bool {
+        let pattern: Vec<char> = pattern.to_lowercase().chars().collect();
+        let text: Vec<char> = text.to_lowercase().chars().collect();
+        reference(&pattern, &text, &|rest: &[char]| rest.is_empty())
+    }
+
+    fn reference_term(pattern: &str, text: &str) -> bool {
+        let pattern: Vec<char> = pattern.to_lowercase().chars().collect();
+        let text: Vec<char> = text.to_lowercase().chars().collect();
+        let open_start = pattern.first().is_none_or(|&c| c == '*');
+        let open_end = pattern.last().is_none_or(|&c| c == '*');
+        let end_ok = |rest: &[char]| open_end || rest.first().is_none_or(|c| !c.is_alphanumeric());
+        (0..=text.len()).any(|start| {
+            (open_start || start == 0 || !text[start - 1].is_alphanumeric())
+                && reference(&pattern, &text[start..], &end_ok)
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn the_matcher_agrees_with_the_reference(
+            pattern in "[abA*? \té.]{0,8}",
+            text in "[abB \t\né.-]{0,16}",
+        ) {
+            let wildcard = Wildcard::new(&pattern);
+            proptest::prop_assert_eq!(wildcard.matches_whole(&text), reference_whole(&pattern, &text));
+            proptest::prop_assert_eq!(wildcard.matches_term(&text), reference_term(&pattern, &text));
+        }
+
+        #[test]
+        fn star_matching_agrees_with_the_reference(pattern in "[abA*]{0,8}", text in "[abA]{0,12}") {
+            let pattern_chars: Vec<char> = pattern.chars().collect();
+            let text_chars: Vec<char> = text.chars().collect();
+            let exact = !pattern.contains('A') && !text.contains('A');
+            let expected = reference(&pattern_chars, &text_chars, &|rest: &[char]| rest.is_empty());
+            // The reference ignores case only through lower-casing, so compare where case cannot matter.
+            if exact {
+                proptest::prop_assert_eq!(matches_stars(&pattern, &text), expected);
+            }
+        }
     }
 }

@@ -132,7 +132,8 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
                  parse xml [field=NAME] \"XPATH\"[, \"XPATH\"…] [as NAME, …] [nodrop]",
         summary: "Extracts fields from `_raw` (or another field). The anchor form captures the \
                   text between literal anchors at each `*`; the regex form makes a field of each \
-                  named group, and with `multi` a record per match. A record that does not match \
+                  named group, and with `multi` a record per match, up to the limit of matches per \
+                  record (`sumoql help limits`; the run warns when a record has more). A record that does not match \
                   is dropped, unless `nodrop` keeps it with the new fields null. Parses in a row \
                   whose first ones are `nodrop` act as an OR, as in Sumo: `parse \"a=*,\" as a \
                   nodrop | parse \"b=*,\" as b` keeps the records that match either pattern \

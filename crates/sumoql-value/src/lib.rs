@@ -16,6 +16,7 @@
 //! ```
 
 mod json;
+pub mod limits;
 mod number;
 mod order;
 mod record;

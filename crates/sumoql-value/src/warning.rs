@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::limits::{MATCHES_PER_RECORD, VALUES_PER_GROUP};
+
 /// The kinds of things a run warns about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum WarningKind {
@@ -15,6 +17,8 @@ pub enum WarningKind {
     CastFailed,
     /// `values(f)` reached its cap of distinct values (D14).
     ValuesCapped,
+    /// `parse regex … multi` met a record with more matches than the cap per record.
+    MatchesCapped,
     /// A timestamp key could not be read; the receipt time was used (D9).
     BadTimestamp,
     /// A record carried no `_sourceCategory` and none was given.
@@ -40,7 +44,12 @@ impl WarningKind {
                 "{count} record(s) dropped: an IP function got a value that is not a valid IPv4 address"
             ),
             WarningKind::CastFailed => format!("{count} value(s) could not be cast to a number and became null"),
-            WarningKind::ValuesCapped => format!("{count} group(s) hit the cap of 100 distinct values in values()"),
+            WarningKind::ValuesCapped => format!(
+                "{count} group(s) hit the cap of {VALUES_PER_GROUP} distinct values in values()"
+            ),
+            WarningKind::MatchesCapped => format!(
+                "{count} record(s) had more than {MATCHES_PER_RECORD} matches for a multi regex; only the first {MATCHES_PER_RECORD} were used"
+            ),
             WarningKind::BadTimestamp => {
                 format!("{count} record(s) had an unreadable timestamp; their receipt time was used")
             }
@@ -106,8 +115,7 @@ impl fmt::Display for Sample {
     }
 }
 
-/// How many sample messages are kept per kind.
-pub const WARNING_SAMPLES: usize = 5;
+pub use crate::limits::WARNING_SAMPLES;
 
 impl Warnings {
     /// No warnings.

@@ -59,6 +59,7 @@ pub use rule::{
 pub use run::{default_threads, run, run_lines, LinesResult, RunConfig, RunError, RunSummary};
 pub use scan::{CHUNKS_IN_FLIGHT_PER_WORKER, CHUNK_BYTES};
 pub use sigma::{sigma_to_rule, Refusal, SigmaConversion, SigmaError, SigmaMapping};
+pub use sumoql_value::limits::{self, Limit, LIMITS};
 pub use yaml::YamlError;
 
 pub use sumoql_exec::NullGroups;

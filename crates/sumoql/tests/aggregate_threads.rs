@@ -139,3 +139,51 @@ fn first_and_last_follow_input_order_across_batches() {
         }
     }
 }
+
+/// One generated log line: a record from small alphabets (so groups repeat), or a line that
+/// is malformed JSON, raw text, or blank.
+fn generated_line() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        6 => ("[ab1]{0,2}", "[0-9]{1,3}", any::<bool>()).prop_map(|(k, n, with_g)| {
+            let g = if with_g { r#","g":"x""# } else { "" };
+            format!(r#"{{"k":"{k}","n":"{n}"{g}}}"#)
+        }),
+        1 => Just(r#"{"k":"#.to_string()),
+        1 => Just(r#"{"k":"unterminated}"#.to_string()),
+        1 => Just("[1,2]".to_string()),
+        1 => "[a-z =]{0,12}",
+        1 => Just(String::new()),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+    /// Any lines, malformed ones among them, in chunks of any size: every number of threads
+    /// from 1 to 8 gives the rows of one thread reading them whole.
+    #[test]
+    fn any_lines_give_the_same_rows_on_one_to_eight_threads(
+        lines in proptest::collection::vec(generated_line(), 0..120),
+        chunk in 1usize..40,
+    ) {
+        let queries = [
+            "* | count by k",
+            "* | where n > 50 | fields k, n",
+            "* | sum(n), values(k), first(n), last(n) by g",
+            "* | parse regex field=k \"(?<c>[a-z])\" multi | count by c",
+        ];
+        for query in queries {
+            let expected = ndjson(query, &lines, lines.len().max(1), 1);
+            for threads in 1..=8 {
+                proptest::prop_assert_eq!(
+                    &ndjson(query, &lines, chunk, threads),
+                    &expected,
+                    "`{}` on {} threads",
+                    query,
+                    threads
+                );
+            }
+        }
+    }
+}

@@ -96,3 +96,24 @@ fn bad_log_lines_are_counted_never_fatal() {
     };
     assert!(run_lines(&query, &refs, &strict).is_err());
 }
+
+#[test]
+fn multi_matches_stop_at_the_cap_per_record_and_warn() {
+    use sumoql::limits::MATCHES_PER_RECORD;
+    let engine = Engine::new();
+    let query = engine
+        .compile(r#"* | parse regex "(?<c>a)" multi | count"#)
+        .unwrap();
+    let over = format!(r#"{{"m":"{}"}}"#, "a".repeat(MATCHES_PER_RECORD + 5));
+    let under = format!(r#"{{"m":"{}"}}"#, "a".repeat(3));
+    let result = run_lines(&query, &[&over, &under], &RunConfig::default()).unwrap();
+    assert_eq!(
+        result.rows[0].1[0].to_string(),
+        (MATCHES_PER_RECORD + 3).to_string()
+    );
+    let capped = result
+        .summary
+        .warnings
+        .count(sumoql::WarningKind::MatchesCapped);
+    assert_eq!(capped, 1);
+}

@@ -2,6 +2,7 @@
 //! what was found in them, the display settings, and the last result.
 
 use std::io::{self, Write};
+use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -12,6 +13,7 @@ use sumoql::{
 
 use super::catalog::Catalog;
 use super::rows::{write_rows, CollectedRows};
+use crate::replace_file::replace_file_with;
 
 /// Past this many bytes of logs, loading says that it looks through the records, which takes a
 /// moment, and that Ctrl-C skips it.
@@ -226,9 +228,10 @@ impl Session {
     /// Writes the last result, every row, to `path` in the display format.
     pub(super) fn save(&self, path: &str) -> Result<usize, String> {
         let rows = self.last.as_ref().ok_or("no result to save yet")?;
-        let file = std::fs::File::create(path).map_err(|e| format!("cannot create {path}: {e}"))?;
-        write_rows(rows, writer(self.format, Box::new(file)), None)
-            .map_err(|e| format!("cannot write {path}: {e}"))?;
+        replace_file_with(Path::new(path), |file| {
+            write_rows(rows, writer(self.format, Box::new(file)), None)
+        })
+        .map_err(|e| format!("cannot write {path}: {e}"))?;
         Ok(rows.len())
     }
 

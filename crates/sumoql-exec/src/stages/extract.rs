@@ -7,7 +7,8 @@ use serde_json::value::RawValue;
 use sumoql_functions::CallContext;
 use sumoql_io::read::{json_element, json_member, json_members, JsonText};
 use sumoql_plan::{Extractor, JsonStep};
-use sumoql_value::{Record, Schema, SlotId, SourceField, Value};
+use sumoql_value::limits::MATCHES_PER_RECORD;
+use sumoql_value::{Record, Schema, SlotId, SourceField, Value, WarningKind};
 
 use super::Stage;
 
@@ -50,7 +51,13 @@ impl ExtractStage {
 
     /// Applies the extraction to `record` (whose source field holds `text`), pushing what
     /// results; gives the record back untouched when nothing matched.
-    fn apply(&self, text: &str, mut record: Record, out: &mut Vec<Record>) -> Result<(), Record> {
+    fn apply(
+        &self,
+        text: &str,
+        mut record: Record,
+        out: &mut Vec<Record>,
+        ctx: &mut CallContext,
+    ) -> Result<(), Record> {
         match &self.extractor {
             Extractor::Regex {
                 regex,
@@ -73,12 +80,16 @@ impl ExtractStage {
                 ..
             } => {
                 let before = out.len();
-                for captures in regex.captures_iter(text) {
+                let mut matches = regex.captures_iter(text);
+                for captures in matches.by_ref().take(MATCHES_PER_RECORD) {
                     let mut copy = record.clone();
                     for &(group, slot) in groups {
                         copy.set(slot, captured(captures.get(group)));
                     }
                     out.push(copy);
+                }
+                if matches.next().is_some() {
+                    ctx.warn(WarningKind::MatchesCapped);
                 }
                 if out.len() == before {
                     return Err(record);
@@ -204,12 +215,12 @@ impl ExtractStage {
 }
 
 impl Stage for ExtractStage {
-    fn push(&mut self, record: Record, out: &mut Vec<Record>, _ctx: &mut CallContext) {
+    fn push(&mut self, record: Record, out: &mut Vec<Record>, ctx: &mut CallContext) {
         // A clone of the value shares its text, which stays readable while the record changes.
         let value = record.get(self.source).clone();
         let before = out.len();
         let unmatched = match value.to_text() {
-            Some(text) => self.apply(&text, record, out).err(),
+            Some(text) => self.apply(&text, record, out, ctx).err(),
             None => Some(record),
         };
         match (unmatched, self.chain) {

@@ -5,8 +5,7 @@ use std::any::Any;
 use super::{distinct_key, first_argument, same_kind};
 use crate::prelude::*;
 
-/// The most distinct values `values(f)` returns (D14).
-const VALUES_CAP: usize = 100;
+use sumoql_value::limits::VALUES_PER_GROUP as VALUES_CAP;
 
 /// `values(f)`: the distinct values of `f`, sorted.
 #[derive(Debug)]

@@ -585,23 +585,18 @@ pub(crate) fn decode_string(quoted: &str) -> Option<String> {
 
 /// The raw value of `name` among the `members` of `text`: the key itself (the last one wins
 /// when a key repeats), else a dotted path into nested objects.
+///
+/// A path is followed one key at a time: a key made of the path's first segments (the
+/// shortest first), then the rest of the path inside that key's object. Each object of the
+/// line is entered by one chain of keys only, so the search enters it at most once and takes
+/// time linear in the line for each segment of the path (trying every split of every prefix
+/// again, as a search for the first key by path would, is exponential in the dots).
 fn lookup<'t>(text: &'t str, members: &[Member], name: &str) -> Option<&'t str> {
-    let found = members.iter().rev().find(|m| {
-        if m.key_escaped {
-            key_text(text, m) == name
-        } else {
-            m.key_end - m.key_start == name.len() && m.key(text) == name
-        }
-    });
-    if let Some(member) = found {
-        return Some(member.value(text));
-    }
-    if !name.contains('.') {
-        return None;
+    if let Some(value) = member_named(text, members, name) {
+        return Some(value);
     }
     for (i, _) in name.match_indices('.') {
-        let (head, tail) = (&name[..i], &name[i + 1..]);
-        let Some(object) = lookup(text, members, head) else {
+        let Some(object) = member_named(text, members, &name[..i]) else {
             continue;
         };
         if !object.starts_with('{') {
@@ -609,11 +604,23 @@ fn lookup<'t>(text: &'t str, members: &[Member], name: &str) -> Option<&'t str> 
         }
         let mut inner = Vec::new();
         members_of(object, &mut inner);
-        if let Some(found) = lookup(object, &inner, tail) {
+        if let Some(found) = lookup(object, &inner, &name[i + 1..]) {
             return Some(found);
         }
     }
     None
+}
+
+/// The raw value of the member of `members` keyed `name` (the last one when a key repeats).
+fn member_named<'t>(text: &'t str, members: &[Member], name: &str) -> Option<&'t str> {
+    let found = members.iter().rev().find(|m| {
+        if m.key_escaped {
+            key_text(text, m) == name
+        } else {
+            m.key_end - m.key_start == name.len() && m.key(text) == name
+        }
+    })?;
+    Some(found.value(text))
 }
 
 /// [`raw_to_value`], with plain strings and numbers taken from the field's cache; `escaped`
@@ -723,6 +730,29 @@ mod tests {
         d.recycle(Record::with_width(5));
         let third = decode(&mut d, "{}").unwrap().unwrap();
         assert_eq!(third.slots, vec![Value::Null, Value::Null]);
+    }
+
+    /// The probe that found path resolution exponential in the dots: 40 dots into objects
+    /// nested 20 deep (the path goes deeper than the line) answer at once.
+    #[test]
+    fn a_long_dotted_path_resolves_in_linear_time() {
+        let deep = |depth: usize| {
+            (0..depth).fold(r#""v""#.to_string(), |inner, _| {
+                format!(r#"{{"a":{inner}}}"#)
+            })
+        };
+        let path = vec!["a"; 41].join(".");
+        let mut d = decoder(&[path.as_str()], false);
+        let r = decode(&mut d, &deep(20)).unwrap().unwrap();
+        assert_eq!(r.get(0), &Value::Null);
+        let r = decode(&mut d, &deep(41)).unwrap().unwrap();
+        assert_eq!(r.get(0), &Value::text("v"));
+        let mixed = r#"{"a.a":{"a":{"a.a.a":"w"}}}"#;
+        let mut d = decoder(&["a.a.a.a.a.a"], false);
+        assert_eq!(
+            decode(&mut d, mixed).unwrap().unwrap().get(0),
+            &Value::text("w")
+        );
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! says false: under `and` and `or` alone a null never makes a result true, so the record is
 //! kept exactly when Sigma's answer is true.
 
+use sumoql_plan::matches_stars;
+
 use super::{refuse, Refusal, SigmaError};
 
 /// A boolean formula over tests.
@@ -182,7 +184,7 @@ impl<'a> Condition<'a> {
                     if pattern == "them" {
                         !name.starts_with('_')
                     } else {
-                        wildcard_match(pattern, name)
+                        matches_stars(pattern, name)
                     }
                 })
                 .map(|(_, logic)| logic.clone())
@@ -214,18 +216,6 @@ pub(super) fn one_or(mut parts: Vec<Logic>, join: fn(Vec<Logic>) -> Logic) -> Lo
         parts.remove(0)
     } else {
         join(parts)
-    }
-}
-
-/// Whether `name` matches `pattern`, whose `*` stands for any text.
-fn wildcard_match(pattern: &str, name: &str) -> bool {
-    match pattern.split_once('*') {
-        None => pattern == name,
-        Some((head, tail)) => name.strip_prefix(head).is_some_and(|rest| {
-            (0..=rest.len())
-                .filter(|&at| rest.is_char_boundary(at))
-                .any(|at| wildcard_match(tail, &rest[at..]))
-        }),
     }
 }
 

@@ -1,0 +1,52 @@
+//! The limits a run keeps, each named once here with what happens when it is hit. The code
+//! that keeps a limit uses its constant, and `sumoql help limits` prints [`LIMITS`].
+
+/// The most distinct values `values(f)` returns for a group (D14); the run warns when a group
+/// has more.
+pub const VALUES_PER_GROUP: usize = 100;
+
+/// The most records `parse regex … multi` (and `extract … multi`) makes from one record; the
+/// run warns when a record has more matches, and the matches after these are not used.
+pub const MATCHES_PER_RECORD: usize = 10_000;
+
+/// The most slices the `timeslice` generator of `fillmissing` makes (Sumo's limit on the
+/// combinations a generator enumerates); a query that would make more is an error.
+pub const GENERATED_SLICES: usize = 10_000;
+
+/// How many sample messages (such as `file:line`) a warning shows.
+pub const WARNING_SAMPLES: usize = 5;
+
+/// One limit, as `sumoql help limits` shows it.
+#[derive(Clone, Copy, Debug)]
+pub struct Limit {
+    /// A short name.
+    pub name: &'static str,
+    /// The value.
+    pub value: usize,
+    /// What is limited, and what the run does when the limit is hit.
+    pub when_hit: &'static str,
+}
+
+/// Every limit of a run.
+pub const LIMITS: &[Limit] = &[
+    Limit {
+        name: "values per group",
+        value: VALUES_PER_GROUP,
+        when_hit: "values(f) keeps the first distinct values in byte order and warns on stderr",
+    },
+    Limit {
+        name: "matches per record",
+        value: MATCHES_PER_RECORD,
+        when_hit: "parse regex … multi makes a record for each of the first matches only and warns on stderr",
+    },
+    Limit {
+        name: "generated slices",
+        value: GENERATED_SLICES,
+        when_hit: "a fillmissing timeslice generator that would make more slices is an error",
+    },
+    Limit {
+        name: "warning samples",
+        value: WARNING_SAMPLES,
+        when_hit: "a warning shows this many examples (such as file:line) and counts the rest",
+    },
+];
