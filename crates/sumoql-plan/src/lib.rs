@@ -25,6 +25,7 @@ mod plan;
 mod planner;
 mod scope;
 mod tables;
+pub mod threat_intel;
 
 pub use context::{bucket_width_ms, PlanContext, MAX_GENERATED_SLICES, TIME_RANGE_HELP};
 pub use expr::{binary, PlanExpr};

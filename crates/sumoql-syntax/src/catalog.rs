@@ -342,6 +342,25 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         ],
     },
     OperatorDoc {
+        name: "lookupContains",
+        aliases: &[],
+        syntax: "where lookupContains(path://\"NAME\", FIELD=COLUMN[ AND FIELD=COLUMN…])\n\
+                 lookupContains(path://\"NAME\", FIELD=COLUMN[ AND …]) as NAME\n\
+                 lookupContains(\"PATH.csv\", FIELD=COLUMN[ AND …])",
+        summary: "Tests whether a record's fields are a key of a lookup table: true when one row \
+                  of the table holds, in every named column, the value of the field matched to \
+                  it, false otherwise (also when a field is null). It is a boolean expression, \
+                  for `where` and `if`, or a bare stage with `as`. `path://\"NAME\"` names a \
+                  table of the table folder, as `lookup` and `save` do, whose keys match \
+                  without regard to case; a quoted path names a CSV file, matched exactly. The \
+                  table is read once, when the query is planned.",
+        examples: &[
+            "* | where lookupContains(path://\"/Library/Users/me/suspicious-users\", userID=user)",
+            "* | where lookupContains(path://\"/Library/Users/me/suspicious-users\", userID=user AND userIP=sourceIP)",
+            "* | lookupContains(path://\"/Library/Users/me/suspicious-users\", userID=user) as suspicious | where suspicious = true",
+        ],
+    },
+    OperatorDoc {
         name: "geoip",
         aliases: &[],
         syntax: "geoip FIELD [OPTIONAL_FIELD, …]\n\
@@ -463,8 +482,8 @@ mod tests {
         }
         for doc in OPERATOR_DOCS {
             // `as` and `count` stand for Sumo's bare stages, which have no keyword; `cat`
-            // stands in place of the scope.
-            if !["as", "count", "cat"].contains(&doc.name) {
+            // stands in place of the scope; `lookupContains` is an expression.
+            if !["as", "count", "cat", "lookupContains"].contains(&doc.name) {
                 assert!(
                     crate::OPERATORS.contains(&doc.name),
                     "{} is not run",

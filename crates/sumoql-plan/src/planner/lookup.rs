@@ -195,7 +195,7 @@ pub(super) fn row_error(path: &Spanned<String>, error: &csv::Error) -> Vec<Diagn
 /// The rows of the CSV table at `path` (a header, then data), keyed by the text of the
 /// `key_columns` cells (in lower case with `fold_case`), each holding the `output_columns`
 /// cells; plus how many rows repeated a key (the last one wins).
-fn read_table(
+pub(super) fn read_table(
     path: &Spanned<String>,
     key_columns: &[&Name],
     output_columns: &[&Name],

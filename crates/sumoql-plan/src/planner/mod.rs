@@ -20,6 +20,7 @@ mod aggregate;
 mod fields;
 mod ip_lookup;
 mod lookup;
+mod lookup_contains;
 mod order;
 mod regex;
 mod rows;
@@ -428,6 +429,9 @@ impl Planner<'_> {
     }
 
     fn call(&mut self, name: &Name, args: &[Expr]) -> PlanExpr {
+        if name.node.eq_ignore_ascii_case("lookupContains") {
+            return self.lookup_contains(name, args);
+        }
         if let Some(matches) = self.matches_call(name, args) {
             return matches;
         }

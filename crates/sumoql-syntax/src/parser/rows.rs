@@ -298,7 +298,7 @@ pub(crate) fn table_name(input: Input<'_>) -> PResult<'_, String> {
 
 /// The table's path: a quoted string or a run of non-blank characters, with an optional
 /// `file://` scheme removed; or `path://"NAME"`, kept with its scheme.
-fn table_path(input: Input<'_>) -> PResult<'_, Spanned<String>> {
+pub(crate) fn table_path(input: Input<'_>) -> PResult<'_, Spanned<String>> {
     let (input, ()) = ws(input)?;
     let start = offset(&input);
     if let Some(after_scheme) = input.fragment().strip_prefix(TABLE_SCHEME) {
