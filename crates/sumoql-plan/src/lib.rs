@@ -42,3 +42,4 @@ pub use scope::{ScopeFilter, Wildcard};
 /// The syntax types that plan operators carry.
 pub use sumoql_syntax::ast::{BinaryOp, SequenceKind};
 pub use tables::{Tables, TABLES_VARIABLE};
+pub use threat_intel::{ThreatField, ThreatIntel, ThreatLookup, ThreatMode};

@@ -189,6 +189,180 @@ impl ThreatIntel {
     }
 }
 
+/// What a threat stage matches and gives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ThreatMode {
+    /// `threatip`: the best IP indicator, one row per record.
+    Ip,
+    /// `threatlookup`: every matching indicator, a row each (one row of nulls when none
+    /// matches), or with `singleIndicator` only the best; from one source when named.
+    Lookup {
+        /// Whether only the best match is given.
+        single: bool,
+        /// The only source searched (matched without regard to case).
+        source: Option<String>,
+    },
+}
+
+/// A field a threat stage writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThreatField {
+    /// `threatip`'s `actor`: the indicator's actors.
+    Actor,
+    /// `threatip`'s `malicious_confidence`: the confidence as Sumo's threat dashboards name it
+    /// (85 and up `high`, 50 `medium`, 15 `low`, else `unverified`).
+    MaliciousConfidence,
+    /// `threatip`'s `raw_threat`: the whole indicator as JSON.
+    RawThreat,
+    /// The indicator's type (`threatip`'s `type`, `_threatlookup.type`).
+    Type,
+    /// `_threatlookup.actors`.
+    Actors,
+    /// `_threatlookup.confidence`.
+    Confidence,
+    /// `_threatlookup.fields`.
+    Fields,
+    /// `_threatlookup.id`.
+    Id,
+    /// `_threatlookup.imported`.
+    Imported,
+    /// `_threatlookup.indicator`.
+    Indicator,
+    /// `_threatlookup.kill_chain`.
+    KillChain,
+    /// `_threatlookup.num_matches`: how many indicators matched (with `singleIndicator`).
+    NumMatches,
+    /// `_threatlookup.source`.
+    Source,
+    /// `_threatlookup.threat_type`.
+    ThreatType,
+    /// `_threatlookup.updated`.
+    Updated,
+    /// `_threatlookup.valid_from`.
+    ValidFrom,
+    /// `_threatlookup.valid_until`.
+    ValidUntil,
+}
+
+impl ThreatField {
+    /// The fields `threatip` writes, in the order of its page.
+    pub const THREATIP: [ThreatField; 4] = [
+        ThreatField::Actor,
+        ThreatField::MaliciousConfidence,
+        ThreatField::RawThreat,
+        ThreatField::Type,
+    ];
+
+    /// The fields `threatlookup` writes, in the order of its page (`num_matches` only with
+    /// `singleIndicator`).
+    pub const THREATLOOKUP: [ThreatField; 14] = [
+        ThreatField::Actors,
+        ThreatField::Confidence,
+        ThreatField::Fields,
+        ThreatField::Id,
+        ThreatField::Imported,
+        ThreatField::Indicator,
+        ThreatField::KillChain,
+        ThreatField::NumMatches,
+        ThreatField::Source,
+        ThreatField::ThreatType,
+        ThreatField::Type,
+        ThreatField::Updated,
+        ThreatField::ValidFrom,
+        ThreatField::ValidUntil,
+    ];
+
+    /// The field's name after `threatip`, or after `_threatlookup.`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ThreatField::Actor => "actor",
+            ThreatField::MaliciousConfidence => "malicious_confidence",
+            ThreatField::RawThreat => "raw_threat",
+            ThreatField::Type => "type",
+            ThreatField::Actors => "actors",
+            ThreatField::Confidence => "confidence",
+            ThreatField::Fields => "fields",
+            ThreatField::Id => "id",
+            ThreatField::Imported => "imported",
+            ThreatField::Indicator => "indicator",
+            ThreatField::KillChain => "kill_chain",
+            ThreatField::NumMatches => "num_matches",
+            ThreatField::Source => "source",
+            ThreatField::ThreatType => "threat_type",
+            ThreatField::Updated => "updated",
+            ThreatField::ValidFrom => "valid_from",
+            ThreatField::ValidUntil => "valid_until",
+        }
+    }
+
+    /// The field's value for `indicator`, one of `matches` indicators that matched. Text is
+    /// text; the confidence, the times (epoch seconds) and the count are numbers.
+    pub fn value(self, indicator: &Indicator, matches: usize) -> sumoql_value::Value {
+        use sumoql_value::Value;
+        let text = |text: &Option<String>| text.as_ref().map_or(Value::Null, Value::text);
+        let number = |n: Option<i64>| n.map_or(Value::Null, Value::Int);
+        match self {
+            ThreatField::Actor | ThreatField::Actors => text(&indicator.actors),
+            ThreatField::MaliciousConfidence => match indicator.confidence {
+                Some(c) if c >= 85 => Value::text("high"),
+                Some(c) if c >= 50 => Value::text("medium"),
+                Some(c) if c >= 15 => Value::text("low"),
+                Some(_) => Value::text("unverified"),
+                None => Value::Null,
+            },
+            ThreatField::RawThreat => Value::text(indicator.to_json()),
+            ThreatField::Type => Value::text(&indicator.kind),
+            ThreatField::Confidence => number(indicator.confidence),
+            ThreatField::Fields => text(&indicator.fields),
+            ThreatField::Id => Value::text(&indicator.id),
+            ThreatField::Imported => number(indicator.imported),
+            ThreatField::Indicator => Value::text(&indicator.value),
+            ThreatField::KillChain => text(&indicator.kill_chain),
+            ThreatField::NumMatches => Value::Int(matches as i64),
+            ThreatField::Source => text(&indicator.source),
+            ThreatField::ThreatType => text(&indicator.threat_type),
+            ThreatField::Updated => number(indicator.updated),
+            ThreatField::ValidFrom => number(indicator.valid_from),
+            ThreatField::ValidUntil => number(indicator.valid_until),
+        }
+    }
+}
+
+/// A planned `threatip` or `threatlookup`: the indicators, the field looked up, and each
+/// field written with its slot.
+#[derive(Clone, Debug)]
+pub struct ThreatLookup {
+    /// The indicator file's contents.
+    pub intel: std::sync::Arc<ThreatIntel>,
+    /// The field holding the indicator.
+    pub field: sumoql_value::SlotId,
+    /// What is matched and given.
+    pub mode: ThreatMode,
+    /// Each field written and its slot.
+    pub outputs: Vec<(ThreatField, sumoql_value::SlotId)>,
+}
+
+impl ThreatLookup {
+    /// The indicators matching `value` that this stage considers, in file order.
+    pub fn candidates(&self, value: &str) -> Vec<&Indicator> {
+        let mut found = self.intel.matches(value);
+        match &self.mode {
+            ThreatMode::Ip => found.retain(|indicator| indicator.is_ip()),
+            ThreatMode::Lookup {
+                source: Some(source),
+                ..
+            } => found.retain(|indicator| {
+                indicator
+                    .source
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case(source))
+            }),
+            ThreatMode::Lookup { .. } => {}
+        }
+        found
+    }
+}
+
 /// An RFC 3339 time as epoch seconds.
 fn epoch_seconds(text: &str) -> Option<i64> {
     let text = text.trim();

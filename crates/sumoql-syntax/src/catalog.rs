@@ -384,6 +384,49 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         ],
     },
     OperatorDoc {
+        name: "threatip",
+        aliases: &[],
+        syntax: "threatip FIELD",
+        summary: "Looks the IP address in a field up in the indicator file (named with \
+                  --threat-intel FILE or $SUMOQL_THREAT_INTEL; CSV, normalized JSON or STIX 2.1 \
+                  JSON, as Sumo's threat intelligence upload takes them) and sets `actor`, \
+                  `malicious_confidence`, `raw_threat` (the indicator as JSON) and `type` from \
+                  the best IP indicator (`ipv4-addr`, `ipv6-addr`) of that address: the highest \
+                  confidence, then the latest update, then the first in the file. \
+                  `malicious_confidence` names the confidence as Sumo's threat dashboards do: \
+                  `high` from 85, `medium` from 50, `low` from 15, else `unverified`. An address \
+                  with no indicator keeps its record, the four fields null. Addresses match as \
+                  addresses; validity times are given, not enforced.",
+        examples: &[
+            "* | parse regex \"(?<ip_address>\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3})\" | threatip ip_address | where !(isNull(malicious_confidence))",
+            "* | threatip src_ip | count by malicious_confidence, actor",
+        ],
+    },
+    OperatorDoc {
+        name: "threatlookup",
+        aliases: &[],
+        syntax: "threatlookup [singleIndicator] [source=\"NAME\"] FIELD",
+        summary: "Looks a field's value up among every indicator of the indicator file \
+                  (--threat-intel FILE, as for `threatip`) and sets `_threatlookup.actors`, \
+                  `.confidence`, `.fields`, `.id`, `.imported`, `.indicator`, `.kill_chain`, \
+                  `.source`, `.threat_type`, `.type`, `.updated`, `.valid_from` and \
+                  `.valid_until` (the times in epoch seconds, the confidence a number). Each \
+                  matching indicator gives a row of its own; with `singleIndicator` only the \
+                  best one does (highest confidence, then latest update, then first in the \
+                  file), and `_threatlookup.num_matches` counts the matches. `source=` keeps \
+                  one source's indicators (any case). A value with no match keeps its record, \
+                  the fields null. Addresses match as addresses; domains, e-mail addresses, \
+                  file hashes and names without regard to case; URLs and the rest exactly. In \
+                  STIX files, each `[OBJECT:PATH = 'value']` comparison of a pattern (joined by \
+                  OR) is an indicator, typed by its object (`ipv4-addr`, `url`, `file`…); \
+                  patterns with other operators are skipped with a warning. A STIX indicator \
+                  has the bundle's `source`, else the file's name.",
+        examples: &[
+            "* | threatlookup singleIndicator srcDevice_ip | where _threatlookup.confidence > 50 | timeslice 1h | count by _timeslice",
+            "* | threatlookup source=\"mysource\" srcDevice_ip | where !isNull(_threatlookup.source)",
+        ],
+    },
+    OperatorDoc {
         name: "save",
         aliases: &[],
         syntax: "save [append] path://\"NAME\"",

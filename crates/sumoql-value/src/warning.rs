@@ -29,6 +29,9 @@ pub enum WarningKind {
     UnparsedRawLine,
     /// `save` could not write its table (the rows were still output).
     TableNotSaved,
+    /// An indicator file holds STIX indicators whose pattern `threatip` and `threatlookup`
+    /// cannot match against one field; they were left out.
+    ThreatIndicatorSkipped,
 }
 
 impl WarningKind {
@@ -57,6 +60,9 @@ impl WarningKind {
                 "{count} raw line(s) no extraction rule could parse were kept with only _raw"
             ),
             WarningKind::TableNotSaved => format!("{count} table(s) could not be saved"),
+            WarningKind::ThreatIndicatorSkipped => format!(
+                "{count} indicator file(s) hold STIX patterns other than `=` comparisons joined by OR; those indicators were left out"
+            ),
         }
     }
 }

@@ -8,6 +8,7 @@ mod lookup;
 mod save;
 mod sequence;
 mod table;
+mod threat;
 mod timeslice;
 mod top;
 mod transpose;
@@ -64,6 +65,7 @@ pub(crate) fn row_stage(operator: &RowOperator, schema: &Schema) -> Box<dyn Stag
         RowOperator::Bin(spec) => Box::new(bin::BinStage::new(spec.clone())),
         RowOperator::Table(table) => Box::new(table::TableStage::new(Arc::clone(table), width)),
         RowOperator::IpLookup(lookup) => Box::new(ip_lookup::IpLookupStage::new(lookup.clone())),
+        RowOperator::Threat(lookup) => Box::new(threat::ThreatStage::new(lookup.clone())),
         RowOperator::Save(table) => Box::new(save::SaveStage::new(table.clone(), schema)),
         RowOperator::FillMissing {
             keys,

@@ -9,6 +9,7 @@ use sumoql_syntax::ast::SequenceKind;
 use sumoql_value::{Schema, SlotId, Value};
 
 use crate::ip_lookup::IpLookup;
+use crate::threat_intel::{ThreatLookup, ThreatMode};
 
 /// One row operator of the plan.
 #[derive(Clone, Debug)]
@@ -68,6 +69,10 @@ pub enum RowOperator {
     /// Sets fields from the database record of the address in a field (`geoip ip`,
     /// `lookup asn from asn://default on ip=src_ip`).
     IpLookup(IpLookup),
+    /// Sets threat intelligence fields from the indicators matching a field (`threatip ip`,
+    /// `threatlookup singleIndicator ip`); without `singleIndicator`, `threatlookup` gives a
+    /// row per match.
+    Threat(ThreatLookup),
     /// Writes the rows to a table of the local table folder at the end, passing them on
     /// (`save [append] path://"NAME"`).
     Save(SaveTable),
@@ -198,6 +203,7 @@ impl RowOperator {
             RowOperator::Timeslice { .. }
             | RowOperator::Lookup(_)
             | RowOperator::IpLookup(_)
+            | RowOperator::Threat(_)
             | RowOperator::Bin(_) => true,
             RowOperator::Top { .. }
             | RowOperator::Table(_)
@@ -307,6 +313,26 @@ impl RowOperator {
                     schema.name(lookup.ip),
                     lookup.database.kind,
                     lookup.database.file.display()
+                )
+            }
+            RowOperator::Threat(lookup) => {
+                let how = match &lookup.mode {
+                    ThreatMode::Ip => "ip".to_string(),
+                    ThreatMode::Lookup { single, source } => format!(
+                        "{}{}",
+                        if *single { "single" } else { "each" },
+                        source
+                            .as_ref()
+                            .map_or(String::new(), |s| format!(" from source {s}"))
+                    ),
+                };
+                let fields: Vec<SlotId> = lookup.outputs.iter().map(|(_, slot)| *slot).collect();
+                format!(
+                    "Threat {how} {} of {} from {} ({} indicators)",
+                    names(&fields),
+                    schema.name(lookup.field),
+                    lookup.intel.file.display(),
+                    lookup.intel.indicators.len()
                 )
             }
             RowOperator::Save(table) => format!(

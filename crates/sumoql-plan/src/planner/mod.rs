@@ -26,6 +26,7 @@ mod regex;
 mod rows;
 mod slices;
 mod table;
+mod threat;
 
 use fields::Passthrough;
 use order::RecordOrder;

@@ -1,5 +1,5 @@
 //! Planning the row operators: `timeslice`, `top`, `topk`, `dedup`, the row sequences,
-//! `lookup` and `transpose`.
+//! `lookup`, `geoip`, `threatip`, `threatlookup`, `save`, `fillmissing`, `bin` and `transpose`.
 
 use std::sync::Arc;
 
@@ -118,6 +118,18 @@ impl Planner<'_> {
                 None => return,
             },
             RowStage::GeoIp { field, optional } => match self.geoip(field, optional) {
+                Some(operator) => operator,
+                None => return,
+            },
+            RowStage::ThreatIp { field } => match self.threat_ip(field) {
+                Some(operator) => operator,
+                None => return,
+            },
+            RowStage::ThreatLookup {
+                single,
+                source,
+                field,
+            } => match self.threat_lookup(*single, source.as_ref(), field) {
                 Some(operator) => operator,
                 None => return,
             },

@@ -85,6 +85,23 @@ pub enum RowStage {
         /// The optional fields asked for.
         optional: Vec<Name>,
     },
+    /// Threat intelligence on IP addresses (`threatip src_ip`): `actor`, `malicious_confidence`,
+    /// `raw_threat` and `type` from the best matching IP indicator of the indicator file.
+    ThreatIp {
+        /// The field holding the address.
+        field: Name,
+    },
+    /// Threat intelligence on any indicator (`threatlookup [singleIndicator] [source="S"]
+    /// field`): the `_threatlookup.*` fields of each matching indicator, one row each, or of
+    /// the best one.
+    ThreatLookup {
+        /// Whether only the best match is given (`singleIndicator`), with `num_matches`.
+        single: bool,
+        /// The only source searched, when given.
+        source: Option<Spanned<String>>,
+        /// The field holding the indicator.
+        field: Name,
+    },
     /// Results saved as a table of the local table folder (`save [append]
     /// path://"/Library/Users/me/Users"`); the rows pass on unchanged.
     Save {

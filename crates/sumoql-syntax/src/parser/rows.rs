@@ -1,5 +1,6 @@
 //! The row operators: `timeslice`, `top`, `topk`, `dedup`, `accum`, `total`, `diff`,
-//! `backshift`, `lookup`, `transpose`, `fillmissing` and `bin`.
+//! `backshift`, `lookup`, `transpose`, `fillmissing`, `bin`, `save`, `geoip`, `threatip` and
+//! `threatlookup`.
 
 use nom::Slice;
 
@@ -12,7 +13,7 @@ use crate::codes;
 use crate::span::{Span, Spanned};
 
 /// The row operators this file parses, as spelled after a pipe.
-pub(crate) const ROW_OPERATORS: [&str; 14] = [
+pub(crate) const ROW_OPERATORS: [&str; 16] = [
     "timeslice",
     "top",
     "topk",
@@ -27,6 +28,8 @@ pub(crate) const ROW_OPERATORS: [&str; 14] = [
     "bin",
     "save",
     "geoip",
+    "threatip",
+    "threatlookup",
 ];
 
 /// Parses the rest of a row operator stage, after its name (`lower`, in lower case).
@@ -45,6 +48,11 @@ pub(crate) fn row_stage<'a>(lower: &str, input: Input<'a>) -> PResult<'a, Stage>
         "bin" => bin(input)?,
         "save" => save(input)?,
         "geoip" => geoip(input)?,
+        "threatip" => {
+            let (rest, field) = indicator_field(input, "threatip")?;
+            (rest, RowStage::ThreatIp { field })
+        }
+        "threatlookup" => threat_lookup(input)?,
         _ => transpose(input)?,
     };
     Ok((rest, Stage::Rows(stage)))
@@ -243,6 +251,59 @@ fn geoip(input: Input<'_>) -> PResult<'_, RowStage> {
         name_list(rest, "an optional geo field, such as `region`")?
     };
     Ok((rest, RowStage::GeoIp { field, optional }))
+}
+
+/// The one field of `threatip` or `threatlookup`: the field holding the indicator.
+fn indicator_field<'a>(input: Input<'a>, operator: &str) -> PResult<'a, Name> {
+    let (rest, fields) = name_list(input, "the field holding the indicator")?;
+    match &fields[..] {
+        [field] => Ok((rest, field.clone())),
+        [_, second, ..] => Err(nom::Err::Failure(
+            super::SyntaxError::new(
+                codes::UNSUPPORTED_OPERATOR,
+                format!("`{operator}` looks up one field at a time"),
+                second.span,
+            )
+            .with_note(format!(
+                "help: look each field up with its own `{operator}` stage, renaming the fields between"
+            )),
+        )),
+        [] => fail(&input, codes::SYNTAX, "expected the field holding the indicator"),
+    }
+}
+
+/// `threatlookup [singleIndicator] [source="NAME"] FIELD`, the options in any order.
+fn threat_lookup(input: Input<'_>) -> PResult<'_, RowStage> {
+    let mut single = false;
+    let mut source = None;
+    let mut rest = input;
+    loop {
+        if let Ok((after, _)) = keyword("singleIndicator")(rest) {
+            single = true;
+            rest = after;
+            continue;
+        }
+        let (after_ws, ()) = ws(rest)?;
+        let is_source =
+            keyword("source")(after_ws).is_ok_and(|(after, _)| symbol("=")(after).is_ok());
+        if is_source {
+            let (after, _) = keyword("source")(after_ws)?;
+            let (after, _) = symbol("=")(after)?;
+            let (after, ()) = ws(after)?;
+            let start = offset(&after);
+            let (after, name) = expected("the source's name in quotes", string_literal)(after)?;
+            source = Some(Spanned::new(name, Span::new(start, offset(&after))));
+            rest = after;
+            continue;
+        }
+        let (rest, field) = indicator_field(rest, "threatlookup")?;
+        let stage = RowStage::ThreatLookup {
+            single,
+            source,
+            field,
+        };
+        return Ok((rest, stage));
+    }
 }
 
 /// `save [append] path://"NAME"`.

@@ -15,7 +15,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 28] = [
+pub const OPERATORS: [&str; 30] = [
     "where",
     "eval",
     "stats",
@@ -44,6 +44,8 @@ pub const OPERATORS: [&str; 28] = [
     "bin",
     "save",
     "geoip",
+    "threatip",
+    "threatlookup",
 ];
 
 /// Aggregate functions that may start a bare stage (`| count by x`), for suggestions.
@@ -58,12 +60,11 @@ pub const AGGREGATE_OPERATORS: [&str; 7] = [
 ];
 
 /// Sumo operators that sumoql parses by name but does not run yet.
-const NOT_YET_SUPPORTED: [&str; 10] = [
+const NOT_YET_SUPPORTED: [&str; 9] = [
     "join",
     "transaction",
     "logreduce",
     "logcompare",
-    "threatip",
     "outlier",
     "predict",
     "merge",
