@@ -219,14 +219,20 @@ fn dialect_reference_matches_the_binary() {
 
 #[test]
 fn every_operator_example_runs_on_the_sample_logs() {
-    // The sample logs' week is the time range, and a scratch table folder holds the table the
-    // `lookup` example reads and takes what the `save` examples write.
+    // The sample logs' week is the time range, a scratch table folder holds the tables the
+    // `lookup` and `lookupContains` examples read and takes what the `save` examples write, and
+    // the threat examples read the golden cases' indicator file.
     let tables = scratch("example-tables");
     let users = tables.join("Library/Users/me");
     std::fs::create_dir_all(&users).unwrap();
     std::fs::write(
         users.join("Suspicious Users.csv"),
         "email,cell\nx@example.com,1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        users.join("suspicious-users.csv"),
+        "user,sourceIP\nalice,10.0.0.1\n",
     )
     .unwrap();
     let folder = tables.display().to_string();
@@ -250,6 +256,8 @@ fn every_operator_example_runs_on_the_sample_logs() {
                 "2024-03-11T00:00:00Z",
                 "--tables",
                 &folder,
+                "--threat-intel",
+                "tests/cases/threat/indicators.csv",
             ];
             let out = sumoql(&args, "");
             assert_eq!(

@@ -11,7 +11,7 @@ use crate::scope::ScopeFilter;
 
 mod rows;
 
-pub use rows::{BinSpec, LookupTable, RowOperator, SaveTable, TableRows};
+pub use rows::{BinSpec, LogReduceSpec, LookupTable, RowOperator, SaveTable, TableRows};
 
 /// A query ready to run: its schema, scope filter, operators and output columns.
 #[derive(Clone)]

@@ -427,6 +427,32 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         ],
     },
     OperatorDoc {
+        name: "logreduce",
+        aliases: &[],
+        syntax: "logreduce [field=FIELD | (FIELD)] [by FIELD, …] [limit=N][, criteria=mostcommon|leastcommon]",
+        summary: "Groups the records by the signature of their text (`_raw`, or the field \
+                  named) and gives one row per signature: the `by` fields, `signature` and \
+                  `_count`. The signature is found by a fixed algorithm, so a run gives the \
+                  same rows every time: the text is cut into words at white space; a word \
+                  holding `://` becomes `$URL`, a date or time of day (`2024-03-01`, \
+                  `08:40:01`, a month name; the words of one date make one) `$DATE`, and any \
+                  other word holding a digit the wildcard `**********`; in Sumo's order \
+                  (newest first), within each `by` group, a message joins the first signature \
+                  with as many words that agrees with it at half the positions or more (a \
+                  wildcard agreeing with any word), the positions that disagree becoming \
+                  wildcards, else it starts a signature. Signatures whose text ends up the \
+                  same are one. Rows come rarest first (our reading of Sumo's default, the \
+                  most anomalous; also `criteria=leastcommon`), or most common first with \
+                  `criteria=mostcommon`, ties by the `by` values and the signature; `limit` \
+                  keeps the first N rows. A record whose field is null is left out. \
+                  `logreduce keys`, `values`, `optimize` and `details` are refused by name.",
+        examples: &[
+            "* | logreduce",
+            "* | json \"resource\", \"partition\", \"region\" | logreduce(partition) by region limit=5,criteria=mostcommon",
+            "* | timeslice 1m | logreduce by _timeslice limit=5,criteria=mostcommon | transpose row _timeslice column signature",
+        ],
+    },
+    OperatorDoc {
         name: "save",
         aliases: &[],
         syntax: "save [append] path://\"NAME\"",

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use sumoql_syntax::ast::SequenceKind;
+use sumoql_syntax::ast::{ReduceCriteria, SequenceKind};
 use sumoql_value::{Schema, SlotId, Value};
 
 use crate::ip_lookup::IpLookup;
@@ -73,6 +73,9 @@ pub enum RowOperator {
     /// `threatlookup singleIndicator ip`); without `singleIndicator`, `threatlookup` gives a
     /// row per match.
     Threat(ThreatLookup),
+    /// Groups the records by the signature of a field's text and gives one row per signature
+    /// with its count (`logreduce by k`).
+    LogReduce(LogReduceSpec),
     /// Writes the rows to a table of the local table folder at the end, passing them on
     /// (`save [append] path://"NAME"`).
     Save(SaveTable),
@@ -102,6 +105,23 @@ pub enum RowOperator {
         /// The field whose value fills the cells.
         value: SlotId,
     },
+}
+
+/// A planned `logreduce`: the field reduced, the grouping and the order and number of rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogReduceSpec {
+    /// The field whose text is reduced (`_raw` unless named).
+    pub field: SlotId,
+    /// The fields the signatures are counted by.
+    pub by: Vec<SlotId>,
+    /// How many rows to keep, when given.
+    pub limit: Option<u64>,
+    /// Which rows come first.
+    pub criteria: ReduceCriteria,
+    /// Where the signature goes (`signature`).
+    pub signature: SlotId,
+    /// Where its count goes (`_count`).
+    pub count: SlotId,
 }
 
 /// The bins of `bin f width=W[, min=A][, max=B]` and the fields they are written to.
@@ -211,6 +231,7 @@ impl RowOperator {
             | RowOperator::Sequence { .. }
             | RowOperator::FillMissing { .. }
             | RowOperator::Save(_)
+            | RowOperator::LogReduce(_)
             | RowOperator::Transpose { .. } => false,
         }
     }
@@ -335,6 +356,17 @@ impl RowOperator {
                     lookup.intel.indicators.len()
                 )
             }
+            RowOperator::LogReduce(spec) => format!(
+                "LogReduce {} of {}{}, {}{}",
+                schema.name(spec.signature),
+                schema.name(spec.field),
+                by(&spec.by),
+                match spec.criteria {
+                    ReduceCriteria::Anomalous | ReduceCriteria::LeastCommon => "least common first",
+                    ReduceCriteria::MostCommon => "most common first",
+                },
+                spec.limit.map_or(String::new(), |n| format!(", limit {n}"))
+            ),
             RowOperator::Save(table) => format!(
                 "Save {}{} to {} ({})",
                 names(&table.columns),

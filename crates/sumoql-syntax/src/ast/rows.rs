@@ -102,6 +102,21 @@ pub enum RowStage {
         /// The field holding the indicator.
         field: Name,
     },
+    /// Message signatures (`logreduce [field=f] [by k] [limit=N] [, criteria=mostcommon]`):
+    /// the records grouped by the masked shape of their text, one row per signature with its
+    /// count.
+    LogReduce {
+        /// The field whose text is grouped; `_raw` when absent.
+        field: Option<Name>,
+        /// The fields the signatures are counted by.
+        by: Vec<Name>,
+        /// How many signature rows to keep, when given.
+        limit: Option<Spanned<u64>>,
+        /// Which signatures come first.
+        criteria: ReduceCriteria,
+        /// Where the stage's options are written (empty after a bare `logreduce`).
+        span: Span,
+    },
     /// Results saved as a table of the local table folder (`save [append]
     /// path://"/Library/Users/me/Users"`); the rows pass on unchanged.
     Save {
@@ -139,6 +154,17 @@ pub enum RowStage {
         /// The fields whose values make the columns.
         column: Vec<Name>,
     },
+}
+
+/// The order of `logreduce`'s signatures (its `criteria`), which `limit` cuts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReduceCriteria {
+    /// Without `criteria`: the rarest signatures first, our reading of Sumo's "most anomalous".
+    Anomalous,
+    /// `criteria=mostcommon`: the largest counts first.
+    MostCommon,
+    /// `criteria=leastcommon`: the smallest counts first.
+    LeastCommon,
 }
 
 /// A generator of `fillmissing`: the values one key field must show.

@@ -15,7 +15,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 30] = [
+pub const OPERATORS: [&str; 31] = [
     "where",
     "eval",
     "stats",
@@ -46,6 +46,7 @@ pub const OPERATORS: [&str; 30] = [
     "geoip",
     "threatip",
     "threatlookup",
+    "logreduce",
 ];
 
 /// Aggregate functions that may start a bare stage (`| count by x`), for suggestions.
@@ -63,8 +64,8 @@ pub const AGGREGATE_OPERATORS: [&str; 7] = [
 const NOT_YET_SUPPORTED: [&str; 9] = [
     "join",
     "transaction",
-    "logreduce",
     "logcompare",
+    "logexplain",
     "outlier",
     "predict",
     "merge",
