@@ -440,8 +440,9 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
                   (newest first), within each `by` group, a message joins the first signature \
                   with as many words that agrees with it at half the positions or more (a \
                   wildcard agreeing with any word), the positions that disagree becoming \
-                  wildcards, else it starts a signature. Signatures whose text ends up the \
-                  same are one. Rows come rarest first (our reading of Sumo's default, the \
+                  wildcards, else it starts a signature (past 10,000 signatures in a group, \
+                  such messages count under `Others`, with a warning). Signatures whose text \
+                  ends up the same are one. Rows come rarest first (our reading of Sumo's default, the \
                   most anomalous; also `criteria=leastcommon`), or most common first with \
                   `criteria=mostcommon`, ties by the `by` values and the signature; `limit` \
                   keeps the first N rows. A record whose field is null is left out. \

@@ -32,6 +32,9 @@ pub enum WarningKind {
     /// An indicator file holds STIX indicators whose pattern `threatip` and `threatlookup`
     /// cannot match against one field; they were left out.
     ThreatIndicatorSkipped,
+    /// A `logreduce` group reached its 10,000 signatures; the messages that joined none went
+    /// to `Others`.
+    SignaturesCapped,
 }
 
 impl WarningKind {
@@ -60,6 +63,9 @@ impl WarningKind {
                 "{count} raw line(s) no extraction rule could parse were kept with only _raw"
             ),
             WarningKind::TableNotSaved => format!("{count} table(s) could not be saved"),
+            WarningKind::SignaturesCapped => format!(
+                "{count} logreduce group(s) reached 10000 signatures; the messages that fit none are counted under Others"
+            ),
             WarningKind::ThreatIndicatorSkipped => format!(
                 "{count} indicator file(s) hold STIX patterns other than `=` comparisons joined by OR; those indicators were left out"
             ),

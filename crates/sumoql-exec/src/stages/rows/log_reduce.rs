@@ -11,6 +11,7 @@
 //!    as many words whose words agree at half the positions or more, a wildcard agreeing with
 //!    anything; the positions that disagree become wildcards. A message that joins none starts
 //!    a signature of its own.
+//!    Past 10,000 signatures in a group, such a message counts under `Others` (with a warning).
 //! 4. Signatures whose text ends up the same are one; the rows are ordered by count (rarest
 //!    first, or most common first with `criteria=mostcommon`), then by the `by` values and the
 //!    signature's text, and `limit` keeps the first rows.
@@ -21,7 +22,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use sumoql_functions::CallContext;
 use sumoql_plan::{LogReduceSpec, ReduceCriteria};
-use sumoql_value::{compare_group_keys, GroupKey, Record, Value};
+use sumoql_value::{compare_group_keys, GroupKey, Record, Value, WarningKind};
 
 use super::key_of;
 use crate::stages::Stage;
@@ -31,6 +32,14 @@ const WILDCARD: &str = "**********";
 
 /// The share of agreeing positions a message needs to join a signature.
 const SIMILARITY: f64 = 0.5;
+
+/// The most signatures a `by` group makes; past them, a message that joins none goes to the
+/// signature `Others`, as Sumo's page calls the messages it cannot readily group, and the run
+/// warns.
+const MAX_SIGNATURES: usize = 10_000;
+
+/// The signature of the messages past [`MAX_SIGNATURES`].
+const OTHERS: &str = "Others";
 
 /// Dates and times of day at the start of a word.
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -111,7 +120,18 @@ impl Signature {
 pub(crate) struct LogReduceStage {
     spec: LogReduceSpec,
     width: usize,
-    groups: HashMap<GroupKey, Vec<Signature>>,
+    /// Each group's signatures by their number of words.
+    groups: HashMap<GroupKey, Group>,
+    /// The most signatures a group makes ([`MAX_SIGNATURES`]).
+    cap: usize,
+}
+
+/// The signatures of one `by` group.
+#[derive(Default)]
+struct Group {
+    by_length: HashMap<usize, Vec<Signature>>,
+    made: usize,
+    others: u64,
 }
 
 impl LogReduceStage {
@@ -120,33 +140,45 @@ impl LogReduceStage {
             spec,
             width,
             groups: HashMap::new(),
+            cap: MAX_SIGNATURES,
         }
     }
 }
 
 impl Stage for LogReduceStage {
-    fn push(&mut self, record: Record, _out: &mut Vec<Record>, _ctx: &mut CallContext) {
+    fn push(&mut self, record: Record, _out: &mut Vec<Record>, ctx: &mut CallContext) {
         let Some(text) = record.get(self.spec.field).to_text() else {
             return;
         };
         let words = masked_words(&text);
-        let signatures = self
+        let group = self
             .groups
             .entry(key_of(&record, &self.spec.by))
             .or_default();
-        match signatures.iter_mut().find(|s| s.admits(&words)) {
-            Some(signature) => signature.absorb(&words),
-            None => signatures.push(Signature { words, count: 1 }),
+        let signatures = group.by_length.entry(words.len()).or_default();
+        if let Some(signature) = signatures.iter_mut().find(|s| s.admits(&words)) {
+            signature.absorb(&words);
+        } else if group.made < self.cap {
+            signatures.push(Signature { words, count: 1 });
+            group.made += 1;
+        } else {
+            if group.others == 0 {
+                ctx.warn(WarningKind::SignaturesCapped);
+            }
+            group.others += 1;
         }
     }
 
     fn finish(&mut self, out: &mut Vec<Record>, _ctx: &mut CallContext) {
         let mut rows: HashMap<(GroupKey, String), u64> = HashMap::new();
-        for (key, signatures) in self.groups.drain() {
-            for signature in signatures {
+        for (key, group) in self.groups.drain() {
+            for signature in group.by_length.into_values().flatten() {
                 *rows
                     .entry((key.clone(), signature.words.join(" ")))
                     .or_default() += signature.count;
+            }
+            if group.others > 0 {
+                *rows.entry((key, OTHERS.to_string())).or_default() += group.others;
             }
         }
         let mut rows: Vec<((GroupKey, String), u64)> = rows.into_iter().collect();
@@ -192,6 +224,47 @@ mod tests {
             masked_words("Dec  2 08:40:01 web1 sshd[311]: Accepted"),
             ["$DATE", WILDCARD, WILDCARD, "Accepted"]
         );
+    }
+
+    /// A word of letters only, different for each `n`.
+    fn letters(mut n: usize) -> String {
+        let mut word = String::new();
+        loop {
+            word.push((b'a' + (n % 26) as u8) as char);
+            n /= 26;
+            if n == 0 {
+                return word;
+            }
+        }
+    }
+
+    #[test]
+    fn past_the_cap_unmatched_messages_count_under_others_with_a_warning() {
+        let spec = LogReduceSpec {
+            field: 0,
+            by: Vec::new(),
+            limit: None,
+            criteria: ReduceCriteria::MostCommon,
+            signature: 1,
+            count: 2,
+        };
+        let cap = 50;
+        let mut stage = LogReduceStage {
+            cap,
+            ..LogReduceStage::new(spec, 3)
+        };
+        let mut ctx = CallContext::default();
+        let mut out = Vec::new();
+        for n in 0..cap + 2 {
+            let mut record = Record::with_width(3);
+            record.set(0, Value::text(letters(n)));
+            stage.push(record, &mut out, &mut ctx);
+        }
+        stage.finish(&mut out, &mut ctx);
+        assert_eq!(out.len(), cap + 1);
+        assert_eq!(out[0].get(1), &Value::text(OTHERS));
+        assert_eq!(out[0].get(2), &Value::Int(2));
+        assert!(!ctx.warnings.is_empty());
     }
 
     #[test]
