@@ -551,3 +551,52 @@ fn save_append_with_other_columns_warns_and_keeps_the_table() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "a,b\n1,2\n");
     let _ = std::fs::remove_dir_all(&tables);
 }
+
+/// `$SUMOQL_THREAT_INTEL` names the indicator file when `--threat-intel` does not, and the
+/// option wins over it.
+#[test]
+fn the_indicator_file_comes_from_the_option_else_the_environment() {
+    let query = "* | threatip ip | fields ip, malicious_confidence";
+    let input = b"{\"ip\":\"192.0.2.10\"}\n";
+    let from_env = support::sumoql_with(
+        &["run", "-e", query, "--format", "ndjson", "-"],
+        input,
+        &[
+            ("NO_COLOR", Some("1")),
+            (
+                "SUMOQL_THREAT_INTEL",
+                Some("tests/cases/threat/indicators.csv"),
+            ),
+        ],
+    );
+    assert_eq!(
+        text(&from_env.stdout),
+        "{\"ip\":\"192.0.2.10\",\"malicious_confidence\":\"high\"}\n",
+        "{}",
+        text(&from_env.stderr)
+    );
+    let option_wins = support::sumoql_with(
+        &[
+            "run",
+            "-e",
+            query,
+            "--format",
+            "ndjson",
+            "--threat-intel",
+            "tests/cases/threat/normalized.json",
+            "-",
+        ],
+        input,
+        &[
+            ("NO_COLOR", Some("1")),
+            (
+                "SUMOQL_THREAT_INTEL",
+                Some("tests/cases/threat/indicators.csv"),
+            ),
+        ],
+    );
+    assert_eq!(
+        text(&option_wins.stdout),
+        "{\"ip\":\"192.0.2.10\",\"malicious_confidence\":null}\n"
+    );
+}
