@@ -285,14 +285,20 @@ fn dialect_reference_matches_the_binary() {
 
 #[test]
 fn every_operator_example_runs_on_the_sample_logs() {
-    // The sample logs' week is the time range, and a scratch table folder holds the table the
-    // `lookup` example reads and takes what the `save` examples write.
+    // The sample logs' week is the time range, a scratch table folder holds the tables the
+    // `lookup` and `lookupContains` examples read and takes what the `save` examples write, and
+    // the threat examples read the golden cases' indicator file.
     let tables = scratch("example-tables");
     let users = tables.join("Library/Users/me");
     std::fs::create_dir_all(&users).unwrap();
     std::fs::write(
         users.join("Suspicious Users.csv"),
         "email,cell\nx@example.com,1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        users.join("suspicious-users.csv"),
+        "user,sourceIP\nalice,10.0.0.1\n",
     )
     .unwrap();
     let folder = tables.display().to_string();
@@ -316,6 +322,8 @@ fn every_operator_example_runs_on_the_sample_logs() {
                 "2024-03-11T00:00:00Z",
                 "--tables",
                 &folder,
+                "--threat-intel",
+                "tests/cases/threat/indicators.csv",
             ];
             let out = sumoql(&args, "");
             assert_eq!(
@@ -608,4 +616,53 @@ fn save_append_with_other_columns_warns_and_keeps_the_table() {
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "a,b\n1,2\n");
     let _ = std::fs::remove_dir_all(&tables);
+}
+
+/// `$SUMOQL_THREAT_INTEL` names the indicator file when `--threat-intel` does not, and the
+/// option wins over it.
+#[test]
+fn the_indicator_file_comes_from_the_option_else_the_environment() {
+    let query = "* | threatip ip | fields ip, malicious_confidence";
+    let input = b"{\"ip\":\"192.0.2.10\"}\n";
+    let from_env = support::sumoql_with(
+        &["run", "-e", query, "--format", "ndjson", "-"],
+        input,
+        &[
+            ("NO_COLOR", Some("1")),
+            (
+                "SUMOQL_THREAT_INTEL",
+                Some("tests/cases/threat/indicators.csv"),
+            ),
+        ],
+    );
+    assert_eq!(
+        text(&from_env.stdout),
+        "{\"ip\":\"192.0.2.10\",\"malicious_confidence\":\"high\"}\n",
+        "{}",
+        text(&from_env.stderr)
+    );
+    let option_wins = support::sumoql_with(
+        &[
+            "run",
+            "-e",
+            query,
+            "--format",
+            "ndjson",
+            "--threat-intel",
+            "tests/cases/threat/normalized.json",
+            "-",
+        ],
+        input,
+        &[
+            ("NO_COLOR", Some("1")),
+            (
+                "SUMOQL_THREAT_INTEL",
+                Some("tests/cases/threat/indicators.csv"),
+            ),
+        ],
+    );
+    assert_eq!(
+        text(&option_wins.stdout),
+        "{\"ip\":\"192.0.2.10\",\"malicious_confidence\":null}\n"
+    );
 }

@@ -67,6 +67,10 @@ pub(crate) struct InputArgs {
     /// [default: $SUMOQL_ASN_DB].
     #[arg(long, value_name = "FILE")]
     asn_db: Option<PathBuf>,
+    /// The indicator file of `threatip` and `threatlookup`: CSV, normalized JSON or STIX 2.1
+    /// JSON, as Sumo's threat intelligence upload takes [default: $SUMOQL_THREAT_INTEL].
+    #[arg(long, value_name = "FILE")]
+    threat_intel: Option<PathBuf>,
 }
 
 impl Default for InputArgs {
@@ -85,6 +89,7 @@ impl Default for InputArgs {
             tables: None,
             geoip_db: None,
             asn_db: None,
+            threat_intel: None,
         }
     }
 }
@@ -124,8 +129,8 @@ impl InputArgs {
     }
 
     /// The engine queries of a run with `config` compile with: the run's time range and zone
-    /// (for `timeslice N buckets`, `fillmissing timeslice`), the table folder and the
-    /// MaxMind databases.
+    /// (for `timeslice N buckets`, `fillmissing timeslice`), the table folder, the
+    /// MaxMind databases and the threat indicator file.
     pub(crate) fn engine(&self, config: &RunConfig) -> Engine {
         let mut context = PlanContext::of_window(config.window, config.now_ms, config.zone);
         if let Some(folder) = &self.tables {
@@ -133,6 +138,7 @@ impl InputArgs {
         }
         context.geoip_db = self.geoip_db.clone().or(context.geoip_db);
         context.asn_db = self.asn_db.clone().or(context.asn_db);
+        context.threat_intel = self.threat_intel.clone().or(context.threat_intel);
         Engine::new().with_context(context)
     }
 

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::ip_lookup::{IpDatabaseKind, ASN_VARIABLE, GEOIP_VARIABLE};
 use crate::tables::Tables;
+use crate::threat_intel::THREAT_INTEL_VARIABLE;
 
 /// The run as the planner sees it. The default knows no time range, in UTC.
 #[derive(Clone, Debug, Default)]
@@ -23,6 +24,8 @@ pub struct PlanContext {
     pub geoip_db: Option<PathBuf>,
     /// The MaxMind ASN database of `asn://default` (`--asn-db`).
     pub asn_db: Option<PathBuf>,
+    /// The indicator file of `threatip` and `threatlookup` (`--threat-intel`).
+    pub threat_intel: Option<PathBuf>,
 }
 
 impl PlanContext {
@@ -43,6 +46,7 @@ impl PlanContext {
             tables: Tables::default(),
             geoip_db: variable(GEOIP_VARIABLE),
             asn_db: variable(ASN_VARIABLE),
+            threat_intel: variable(THREAT_INTEL_VARIABLE),
         }
     }
 

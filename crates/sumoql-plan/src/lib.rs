@@ -25,6 +25,7 @@ mod plan;
 mod planner;
 mod scope;
 mod tables;
+pub mod threat_intel;
 
 pub use context::{bucket_width_ms, PlanContext, MAX_GENERATED_SLICES, TIME_RANGE_HELP};
 pub use expr::{binary, PlanExpr};
@@ -33,11 +34,12 @@ pub use ip_lookup::{IpDatabase, IpDatabaseKind, IpLookup, ASN_VARIABLE, GEOIP_VA
 pub use lint::lint_query;
 pub use pattern::{anchor_regex, TextPattern};
 pub use plan::{
-    AggregateSpec, BinSpec, Columns, LookupTable, Operator, Plan, ReadSpec, RowOperator, SaveTable,
-    SortSpec, TableRows,
+    AggregateSpec, BinSpec, Columns, LogReduceSpec, LookupTable, Operator, Plan, ReadSpec,
+    RowOperator, SaveTable, SortSpec, TableRows,
 };
 pub use planner::{plan_query, plan_query_with, METADATA_FIELDS};
 pub use scope::{matches_stars, ScopeFilter, Wildcard};
 /// The syntax types that plan operators carry.
-pub use sumoql_syntax::ast::{BinaryOp, SequenceKind};
+pub use sumoql_syntax::ast::{BinaryOp, ReduceCriteria, SequenceKind};
 pub use tables::{Tables, TABLES_VARIABLE};
+pub use threat_intel::{ThreatField, ThreatIntel, ThreatLookup, ThreatMode};

@@ -11,7 +11,7 @@ use crate::scope::ScopeFilter;
 
 mod rows;
 
-pub use rows::{BinSpec, LookupTable, RowOperator, SaveTable, TableRows};
+pub use rows::{BinSpec, LogReduceSpec, LookupTable, RowOperator, SaveTable, TableRows};
 
 /// A query ready to run: its schema, scope filter, operators and output columns.
 #[derive(Clone)]
@@ -39,10 +39,21 @@ impl Plan {
     }
 
     /// Warnings about the query itself, known before any record is read: a lookup table whose
-    /// keys repeat.
+    /// keys repeat, an indicator file with indicators it cannot match.
     pub fn warnings(&self) -> Warnings {
         let mut warnings = Warnings::new();
         for operator in &self.operators {
+            if let Operator::Rows(RowOperator::Threat(lookup)) = operator {
+                if let Some(first) = lookup.intel.skipped.first() {
+                    warnings.add_with_sample(WarningKind::ThreatIndicatorSkipped, || {
+                        format!(
+                            "{}: {} indicator(s) skipped, the first {first}",
+                            lookup.intel.file.display(),
+                            lookup.intel.skipped.len()
+                        )
+                    });
+                }
+            }
             if let Operator::Rows(RowOperator::Lookup(table)) = operator {
                 if table.duplicate_keys > 0 {
                     warnings.add_with_sample(WarningKind::LookupDuplicateKeys, || {

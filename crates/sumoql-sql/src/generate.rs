@@ -571,6 +571,14 @@ impl Generator<'_> {
                 "geoip and the geo:// and asn:// lookups",
                 "the MaxMind database is a local file read by sumoql; load it into the engine and join",
             ),
+            RowOperator::LogReduce(_) => (
+                "logreduce",
+                "its signatures come from clustering the messages one after another, which SQL does not express",
+            ),
+            RowOperator::Threat(_) => (
+                "threatip and threatlookup",
+                "the indicator file is a local file read by sumoql; load it into the engine and join",
+            ),
             RowOperator::Save(_) => (
                 "save",
                 "it writes a table of the local table folder; write the query's result with the engine's own INSERT or COPY",

@@ -6,7 +6,7 @@ use crate::span::Spanned;
 
 mod rows;
 
-pub use rows::{Generator, RowStage, SequenceKind};
+pub use rows::{Generator, ReduceCriteria, RowStage, SequenceKind};
 
 /// A name as written in the query (a field, a function, an alias), with its span.
 pub type Name = Spanned<String>;

@@ -343,6 +343,25 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         ],
     },
     OperatorDoc {
+        name: "lookupContains",
+        aliases: &[],
+        syntax: "where lookupContains(path://\"NAME\", FIELD=COLUMN[ AND FIELD=COLUMN…])\n\
+                 lookupContains(path://\"NAME\", FIELD=COLUMN[ AND …]) as NAME\n\
+                 lookupContains(\"PATH.csv\", FIELD=COLUMN[ AND …])",
+        summary: "Tests whether a record's fields are a key of a lookup table: true when one row \
+                  of the table holds, in every named column, the value of the field matched to \
+                  it, false otherwise (also when a field is null). It is a boolean expression, \
+                  for `where` and `if`, or a bare stage with `as`. `path://\"NAME\"` names a \
+                  table of the table folder, as `lookup` and `save` do, whose keys match \
+                  without regard to case; a quoted path names a CSV file, matched exactly. The \
+                  table is read once, when the query is planned.",
+        examples: &[
+            "* | where lookupContains(path://\"/Library/Users/me/suspicious-users\", userID=user)",
+            "* | where lookupContains(path://\"/Library/Users/me/suspicious-users\", userID=user AND userIP=sourceIP)",
+            "* | lookupContains(path://\"/Library/Users/me/suspicious-users\", userID=user) as suspicious | where suspicious = true",
+        ],
+    },
+    OperatorDoc {
         name: "geoip",
         aliases: &[],
         syntax: "geoip FIELD [OPTIONAL_FIELD, …]\n\
@@ -363,6 +382,76 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
             "* | geoip src_ip | count by latitude, longitude | sort _count",
             "* | geoip src_ip region, continent | if(isNull(country_code), \"unknown\", country_code) as country_code",
             "* | lookup organization, asn from asn://default on ip = src_ip | count by organization",
+        ],
+    },
+    OperatorDoc {
+        name: "threatip",
+        aliases: &[],
+        syntax: "threatip FIELD",
+        summary: "Looks the IP address in a field up in the indicator file (named with \
+                  --threat-intel FILE or $SUMOQL_THREAT_INTEL; CSV, normalized JSON or STIX 2.1 \
+                  JSON, as Sumo's threat intelligence upload takes them) and sets `actor`, \
+                  `malicious_confidence`, `raw_threat` (the indicator as JSON) and `type` from \
+                  the best IP indicator (`ipv4-addr`, `ipv6-addr`) of that address: the highest \
+                  confidence, then the latest update, then the first in the file. \
+                  `malicious_confidence` names the confidence as Sumo's threat dashboards do: \
+                  `high` from 85, `medium` from 50, `low` from 15, else `unverified`. An address \
+                  with no indicator keeps its record, the four fields null. Addresses match as \
+                  addresses; validity times are given, not enforced.",
+        examples: &[
+            "* | parse regex \"(?<ip_address>\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3})\" | threatip ip_address | where !(isNull(malicious_confidence))",
+            "* | threatip src_ip | count by malicious_confidence, actor",
+        ],
+    },
+    OperatorDoc {
+        name: "threatlookup",
+        aliases: &[],
+        syntax: "threatlookup [singleIndicator] [source=\"NAME\"] FIELD",
+        summary: "Looks a field's value up among every indicator of the indicator file \
+                  (--threat-intel FILE, as for `threatip`) and sets `_threatlookup.actors`, \
+                  `.confidence`, `.fields`, `.id`, `.imported`, `.indicator`, `.kill_chain`, \
+                  `.source`, `.threat_type`, `.type`, `.updated`, `.valid_from` and \
+                  `.valid_until` (the times in epoch seconds, the confidence a number). Each \
+                  matching indicator gives a row of its own; with `singleIndicator` only the \
+                  best one does (highest confidence, then latest update, then first in the \
+                  file), and `_threatlookup.num_matches` counts the matches. `source=` keeps \
+                  one source's indicators (any case). A value with no match keeps its record, \
+                  the fields null. Addresses match as addresses; domains, e-mail addresses, \
+                  file hashes and names without regard to case; URLs and the rest exactly. In \
+                  STIX files, each `[OBJECT:PATH = 'value']` comparison of a pattern (joined by \
+                  OR) is an indicator, typed by its object (`ipv4-addr`, `url`, `file`…); \
+                  patterns with other operators are skipped with a warning. A STIX indicator \
+                  has the bundle's `source`, else the file's name.",
+        examples: &[
+            "* | threatlookup singleIndicator srcDevice_ip | where _threatlookup.confidence > 50 | timeslice 1h | count by _timeslice",
+            "* | threatlookup source=\"mysource\" srcDevice_ip | where !isNull(_threatlookup.source)",
+        ],
+    },
+    OperatorDoc {
+        name: "logreduce",
+        aliases: &[],
+        syntax: "logreduce [field=FIELD | (FIELD)] [by FIELD, …] [limit=N][, criteria=mostcommon|leastcommon]",
+        summary: "Groups the records by the signature of their text (`_raw`, or the field \
+                  named) and gives one row per signature: the `by` fields, `signature` and \
+                  `_count`. The signature is found by a fixed algorithm, so a run gives the \
+                  same rows every time: the text is cut into words at white space; a word \
+                  holding `://` becomes `$URL`, a date or time of day (`2024-03-01`, \
+                  `08:40:01`, a month name; the words of one date make one) `$DATE`, and any \
+                  other word holding a digit the wildcard `**********`; in Sumo's order \
+                  (newest first), within each `by` group, a message joins the first signature \
+                  with as many words that agrees with it at half the positions or more (a \
+                  wildcard agreeing with any word), the positions that disagree becoming \
+                  wildcards, else it starts a signature (past 10,000 signatures in a group, \
+                  such messages count under `Others`, with a warning). Signatures whose text \
+                  ends up the same are one. Rows come rarest first (our reading of Sumo's default, the \
+                  most anomalous; also `criteria=leastcommon`), or most common first with \
+                  `criteria=mostcommon`, ties by the `by` values and the signature; `limit` \
+                  keeps the first N rows. A record whose field is null is left out. \
+                  `logreduce keys`, `values`, `optimize` and `details` are refused by name.",
+        examples: &[
+            "* | logreduce",
+            "* | json \"resource\", \"partition\", \"region\" | logreduce(partition) by region limit=5,criteria=mostcommon",
+            "* | timeslice 1m | logreduce by _timeslice limit=5,criteria=mostcommon | transpose row _timeslice column signature",
         ],
     },
     OperatorDoc {
@@ -464,8 +553,8 @@ mod tests {
         }
         for doc in OPERATOR_DOCS {
             // `as` and `count` stand for Sumo's bare stages, which have no keyword; `cat`
-            // stands in place of the scope.
-            if !["as", "count", "cat"].contains(&doc.name) {
+            // stands in place of the scope; `lookupContains` is an expression.
+            if !["as", "count", "cat", "lookupContains"].contains(&doc.name) {
                 assert!(
                     crate::OPERATORS.contains(&doc.name),
                     "{} is not run",

@@ -33,6 +33,12 @@ pub enum WarningKind {
     UnparsedRawLine,
     /// `save` could not write its table (the rows were still output).
     TableNotSaved,
+    /// An indicator file holds STIX indicators whose pattern `threatip` and `threatlookup`
+    /// cannot match against one field; they were left out.
+    ThreatIndicatorSkipped,
+    /// A `logreduce` group reached its 10,000 signatures; the messages that joined none went
+    /// to `Others`.
+    SignaturesCapped,
 }
 
 impl WarningKind {
@@ -66,6 +72,12 @@ impl WarningKind {
                 "{count} raw line(s) no extraction rule could parse were kept with only _raw"
             ),
             WarningKind::TableNotSaved => format!("{count} table(s) could not be saved"),
+            WarningKind::SignaturesCapped => format!(
+                "{count} logreduce group(s) reached 10000 signatures; the messages that fit none are counted under Others"
+            ),
+            WarningKind::ThreatIndicatorSkipped => format!(
+                "{count} indicator file(s) hold STIX patterns other than `=` comparisons joined by OR; those indicators were left out"
+            ),
         }
     }
 }

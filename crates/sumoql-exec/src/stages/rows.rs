@@ -4,10 +4,12 @@ mod bin;
 mod dedup;
 mod fill_missing;
 mod ip_lookup;
+mod log_reduce;
 mod lookup;
 mod save;
 mod sequence;
 mod table;
+mod threat;
 mod timeslice;
 mod top;
 mod transpose;
@@ -64,6 +66,10 @@ pub(crate) fn row_stage(operator: &RowOperator, schema: &Schema) -> Box<dyn Stag
         RowOperator::Bin(spec) => Box::new(bin::BinStage::new(spec.clone())),
         RowOperator::Table(table) => Box::new(table::TableStage::new(Arc::clone(table), width)),
         RowOperator::IpLookup(lookup) => Box::new(ip_lookup::IpLookupStage::new(lookup.clone())),
+        RowOperator::LogReduce(spec) => {
+            Box::new(log_reduce::LogReduceStage::new(spec.clone(), width))
+        }
+        RowOperator::Threat(lookup) => Box::new(threat::ThreatStage::new(lookup.clone())),
         RowOperator::Save(table) => Box::new(save::SaveStage::new(table.clone(), schema)),
         RowOperator::FillMissing {
             keys,

@@ -5,10 +5,11 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use sumoql_syntax::ast::SequenceKind;
+use sumoql_syntax::ast::{ReduceCriteria, SequenceKind};
 use sumoql_value::{Schema, SlotId, Value};
 
 use crate::ip_lookup::IpLookup;
+use crate::threat_intel::{ThreatLookup, ThreatMode};
 
 /// One row operator of the plan.
 #[derive(Clone, Debug)]
@@ -68,6 +69,13 @@ pub enum RowOperator {
     /// Sets fields from the database record of the address in a field (`geoip ip`,
     /// `lookup asn from asn://default on ip=src_ip`).
     IpLookup(IpLookup),
+    /// Sets threat intelligence fields from the indicators matching a field (`threatip ip`,
+    /// `threatlookup singleIndicator ip`); without `singleIndicator`, `threatlookup` gives a
+    /// row per match.
+    Threat(ThreatLookup),
+    /// Groups the records by the signature of a field's text and gives one row per signature
+    /// with its count (`logreduce by k`).
+    LogReduce(LogReduceSpec),
     /// Writes the rows to a table of the local table folder at the end, passing them on
     /// (`save [append] path://"NAME"`).
     Save(SaveTable),
@@ -97,6 +105,23 @@ pub enum RowOperator {
         /// The field whose value fills the cells.
         value: SlotId,
     },
+}
+
+/// A planned `logreduce`: the field reduced, the grouping and the order and number of rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogReduceSpec {
+    /// The field whose text is reduced (`_raw` unless named).
+    pub field: SlotId,
+    /// The fields the signatures are counted by.
+    pub by: Vec<SlotId>,
+    /// How many rows to keep, when given.
+    pub limit: Option<u64>,
+    /// Which rows come first.
+    pub criteria: ReduceCriteria,
+    /// Where the signature goes (`signature`).
+    pub signature: SlotId,
+    /// Where its count goes (`_count`).
+    pub count: SlotId,
 }
 
 /// The bins of `bin f width=W[, min=A][, max=B]` and the fields they are written to.
@@ -198,6 +223,7 @@ impl RowOperator {
             RowOperator::Timeslice { .. }
             | RowOperator::Lookup(_)
             | RowOperator::IpLookup(_)
+            | RowOperator::Threat(_)
             | RowOperator::Bin(_) => true,
             RowOperator::Top { .. }
             | RowOperator::Table(_)
@@ -205,6 +231,7 @@ impl RowOperator {
             | RowOperator::Sequence { .. }
             | RowOperator::FillMissing { .. }
             | RowOperator::Save(_)
+            | RowOperator::LogReduce(_)
             | RowOperator::Transpose { .. } => false,
         }
     }
@@ -309,6 +336,37 @@ impl RowOperator {
                     lookup.database.file.display()
                 )
             }
+            RowOperator::Threat(lookup) => {
+                let how = match &lookup.mode {
+                    ThreatMode::Ip => "ip".to_string(),
+                    ThreatMode::Lookup { single, source } => format!(
+                        "{}{}",
+                        if *single { "single" } else { "each" },
+                        source
+                            .as_ref()
+                            .map_or(String::new(), |s| format!(" from source {s}"))
+                    ),
+                };
+                let fields: Vec<SlotId> = lookup.outputs.iter().map(|(_, slot)| *slot).collect();
+                format!(
+                    "Threat {how} {} of {} from {} ({} indicators)",
+                    names(&fields),
+                    schema.name(lookup.field),
+                    lookup.intel.file.display(),
+                    lookup.intel.indicators.len()
+                )
+            }
+            RowOperator::LogReduce(spec) => format!(
+                "LogReduce {} of {}{}, {}{}",
+                schema.name(spec.signature),
+                schema.name(spec.field),
+                by(&spec.by),
+                match spec.criteria {
+                    ReduceCriteria::Anomalous | ReduceCriteria::LeastCommon => "least common first",
+                    ReduceCriteria::MostCommon => "most common first",
+                },
+                spec.limit.map_or(String::new(), |n| format!(", limit {n}"))
+            ),
             RowOperator::Save(table) => format!(
                 "Save {}{} to {} ({})",
                 names(&table.columns),

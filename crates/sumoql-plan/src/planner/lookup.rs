@@ -52,8 +52,21 @@ impl Planner<'_> {
 
 impl Planner<'_> {
     /// The file of a `lookup` or `cat` table: its path, or for `path://NAME` the file of the
-    /// table in the table folder, which must exist.
+    /// table in the table folder, which must exist; a web address is refused.
     pub(super) fn table_file(&mut self, path: &Spanned<String>) -> Option<String> {
+        let lower = path.node.to_ascii_lowercase();
+        if lower.starts_with("https://") || lower.starts_with("http://") {
+            self.errors.push(
+                Diagnostic::error(
+                    codes::LOOKUP_TABLE,
+                    "sumoql reads tables from local files only, not over the network",
+                    path.span,
+                )
+                .with_label("a web address")
+                .with_note("help: download the CSV file and name it by its path, or save it to the table folder and name it `path://\"NAME\"`"),
+            );
+            return None;
+        }
         let Some(name) = path.node.strip_prefix("path://") else {
             return Some(path.node.clone());
         };
@@ -195,7 +208,7 @@ pub(super) fn row_error(path: &Spanned<String>, error: &csv::Error) -> Vec<Diagn
 /// The rows of the CSV table at `path` (a header, then data), keyed by the text of the
 /// `key_columns` cells (in lower case with `fold_case`), each holding the `output_columns`
 /// cells; plus how many rows repeated a key (the last one wins).
-fn read_table(
+pub(super) fn read_table(
     path: &Spanned<String>,
     key_columns: &[&Name],
     output_columns: &[&Name],

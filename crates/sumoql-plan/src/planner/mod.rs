@@ -20,11 +20,13 @@ mod aggregate;
 mod fields;
 mod ip_lookup;
 mod lookup;
+mod lookup_contains;
 mod order;
 mod regex;
 mod rows;
 mod slices;
 mod table;
+mod threat;
 
 use fields::Passthrough;
 use order::RecordOrder;
@@ -428,6 +430,9 @@ impl Planner<'_> {
     }
 
     fn call(&mut self, name: &Name, args: &[Expr]) -> PlanExpr {
+        if name.node.eq_ignore_ascii_case("lookupContains") {
+            return self.lookup_contains(name, args);
+        }
         if let Some(matches) = self.matches_call(name, args) {
             return matches;
         }

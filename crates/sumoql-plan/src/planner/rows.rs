@@ -1,5 +1,5 @@
 //! Planning the row operators: `timeslice`, `top`, `topk`, `dedup`, the row sequences,
-//! `lookup` and `transpose`.
+//! `lookup`, `geoip`, `threatip`, `threatlookup`, `save`, `fillmissing`, `bin` and `transpose`.
 
 use std::sync::Arc;
 
@@ -12,7 +12,7 @@ use sumoql_functions::CallContext;
 use super::ip_lookup::ip_database_of;
 use super::{literal_value, Planner};
 use crate::expr::PlanExpr;
-use crate::plan::{AggregateSpec, BinSpec, Columns, Operator, RowOperator};
+use crate::plan::{AggregateSpec, BinSpec, Columns, LogReduceSpec, Operator, RowOperator};
 use sumoql_value::Value;
 
 impl Planner<'_> {
@@ -121,6 +121,44 @@ impl Planner<'_> {
                 Some(operator) => operator,
                 None => return,
             },
+            RowStage::ThreatIp { field } => match self.threat_ip(field) {
+                Some(operator) => operator,
+                None => return,
+            },
+            RowStage::ThreatLookup {
+                single,
+                source,
+                field,
+            } => match self.threat_lookup(*single, source.as_ref(), field) {
+                Some(operator) => operator,
+                None => return,
+            },
+            RowStage::LogReduce {
+                field,
+                by,
+                limit,
+                criteria,
+                span,
+            } => {
+                let field = match field {
+                    Some(name) => self.read_field(&name.node, name.span),
+                    None => self.read_field("_raw", *span),
+                };
+                let by = self.read_fields(by);
+                self.in_message_order(*span, operators);
+                let spec = LogReduceSpec {
+                    field,
+                    by: by.clone(),
+                    limit: limit.as_ref().map(|l| l.node),
+                    criteria: *criteria,
+                    signature: self.write_field("signature"),
+                    count: self.write_field("_count"),
+                };
+                let mut columns = by;
+                columns.extend([spec.signature, spec.count]);
+                self.set_columns(Columns::Exact(columns));
+                RowOperator::LogReduce(spec)
+            }
             RowStage::Save { append, table } => match self.save(*append, table) {
                 Some(operator) => operator,
                 None => return,

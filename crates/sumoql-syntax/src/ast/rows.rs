@@ -85,6 +85,38 @@ pub enum RowStage {
         /// The optional fields asked for.
         optional: Vec<Name>,
     },
+    /// Threat intelligence on IP addresses (`threatip src_ip`): `actor`, `malicious_confidence`,
+    /// `raw_threat` and `type` from the best matching IP indicator of the indicator file.
+    ThreatIp {
+        /// The field holding the address.
+        field: Name,
+    },
+    /// Threat intelligence on any indicator (`threatlookup [singleIndicator] [source="S"]
+    /// field`): the `_threatlookup.*` fields of each matching indicator, one row each, or of
+    /// the best one.
+    ThreatLookup {
+        /// Whether only the best match is given (`singleIndicator`), with `num_matches`.
+        single: bool,
+        /// The only source searched, when given.
+        source: Option<Spanned<String>>,
+        /// The field holding the indicator.
+        field: Name,
+    },
+    /// Message signatures (`logreduce [field=f] [by k] [limit=N] [, criteria=mostcommon]`):
+    /// the records grouped by the masked shape of their text, one row per signature with its
+    /// count.
+    LogReduce {
+        /// The field whose text is grouped; `_raw` when absent.
+        field: Option<Name>,
+        /// The fields the signatures are counted by.
+        by: Vec<Name>,
+        /// How many signature rows to keep, when given.
+        limit: Option<Spanned<u64>>,
+        /// Which signatures come first.
+        criteria: ReduceCriteria,
+        /// Where the stage's options are written (empty after a bare `logreduce`).
+        span: Span,
+    },
     /// Results saved as a table of the local table folder (`save [append]
     /// path://"/Library/Users/me/Users"`); the rows pass on unchanged.
     Save {
@@ -122,6 +154,17 @@ pub enum RowStage {
         /// The fields whose values make the columns.
         column: Vec<Name>,
     },
+}
+
+/// The order of `logreduce`'s signatures (its `criteria`), which `limit` cuts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReduceCriteria {
+    /// Without `criteria`: the rarest signatures first, our reading of Sumo's "most anomalous".
+    Anomalous,
+    /// `criteria=mostcommon`: the largest counts first.
+    MostCommon,
+    /// `criteria=leastcommon`: the smallest counts first.
+    LeastCommon,
 }
 
 /// A generator of `fillmissing`: the values one key field must show.

@@ -388,7 +388,11 @@ fn primary(input: Input<'_>) -> PResult<'_, Expr> {
     if let Ok((after_open, _)) = symbol("(")(rest) {
         let name = Spanned::new(word.clone(), Span::new(start, offset(&rest)));
         let open = Input::from(after_open);
-        let (rest, args) = call_arguments(open, &word)?;
+        let (rest, args) = if lower == "lookupcontains" {
+            lookup_contains_arguments(open)?
+        } else {
+            call_arguments(open, &word)?
+        };
         return Ok((
             rest,
             Spanned::new(ExprKind::Call { name, args }, at_end(&rest)),
@@ -401,6 +405,22 @@ fn primary(input: Input<'_>) -> PResult<'_, Expr> {
         _ => ExprKind::Field(word),
     };
     Ok((rest, Spanned::new(node, at_end(&rest))))
+}
+
+/// The arguments of `lookupContains(path://"NAME", a=b AND c=d)` after its `(`: the table,
+/// written as `lookup` writes it (a `path://` name) or as a string holding a file's path, then
+/// the matching condition. The table becomes a text literal (with its `path://` kept).
+fn lookup_contains_arguments(input: Input<'_>) -> PResult<'_, Vec<Expr>> {
+    let (input, ()) = ws(input)?;
+    if !input.fragment().starts_with(super::rows::TABLE_SCHEME) {
+        return call_arguments(input, "lookupContains");
+    }
+    let (rest, table) = super::rows::table_path(input)?;
+    let table = Spanned::new(ExprKind::Literal(Literal::Text(table.node)), table.span);
+    let (rest, _) = expected("`,` and the fields to match", symbol(","))(rest)?;
+    let (rest, mut conditions) = call_arguments(rest, "lookupContains")?;
+    conditions.insert(0, table);
+    Ok((rest, conditions))
 }
 
 /// The arguments of a call after its `(`, through the `)`.

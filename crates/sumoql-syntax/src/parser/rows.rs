@@ -1,18 +1,19 @@
 //! The row operators: `timeslice`, `top`, `topk`, `dedup`, `accum`, `total`, `diff`,
-//! `backshift`, `lookup`, `transpose`, `fillmissing` and `bin`.
+//! `backshift`, `lookup`, `transpose`, `fillmissing`, `bin`, `save`, `geoip`, `threatip`,
+//! `threatlookup` and `logreduce`.
 
 use nom::Slice;
 
 use super::error::{describe_next, expected, fail};
-use super::literal::{field_name, keyword, number_literal, string_literal, symbol, ws};
+use super::literal::{field_name, identifier, keyword, number_literal, string_literal, symbol, ws};
 use super::stage::name_list;
 use super::{offset, Input, PResult};
-use crate::ast::{Generator, Literal, Name, RowStage, SequenceKind, Stage};
+use crate::ast::{Generator, Literal, Name, ReduceCriteria, RowStage, SequenceKind, Stage};
 use crate::codes;
 use crate::span::{Span, Spanned};
 
 /// The row operators this file parses, as spelled after a pipe.
-pub(crate) const ROW_OPERATORS: [&str; 14] = [
+pub(crate) const ROW_OPERATORS: [&str; 17] = [
     "timeslice",
     "top",
     "topk",
@@ -27,6 +28,9 @@ pub(crate) const ROW_OPERATORS: [&str; 14] = [
     "bin",
     "save",
     "geoip",
+    "threatip",
+    "threatlookup",
+    "logreduce",
 ];
 
 /// Parses the rest of a row operator stage, after its name (`lower`, in lower case).
@@ -45,6 +49,12 @@ pub(crate) fn row_stage<'a>(lower: &str, input: Input<'a>) -> PResult<'a, Stage>
         "bin" => bin(input)?,
         "save" => save(input)?,
         "geoip" => geoip(input)?,
+        "threatip" => {
+            let (rest, field) = indicator_field(input, "threatip")?;
+            (rest, RowStage::ThreatIp { field })
+        }
+        "threatlookup" => threat_lookup(input)?,
+        "logreduce" => log_reduce(input)?,
         _ => transpose(input)?,
     };
     Ok((rest, Stage::Rows(stage)))
@@ -245,6 +255,142 @@ fn geoip(input: Input<'_>) -> PResult<'_, RowStage> {
     Ok((rest, RowStage::GeoIp { field, optional }))
 }
 
+/// The one field of `threatip` or `threatlookup`: the field holding the indicator.
+fn indicator_field<'a>(input: Input<'a>, operator: &str) -> PResult<'a, Name> {
+    let (rest, fields) = name_list(input, "the field holding the indicator")?;
+    match &fields[..] {
+        [field] => Ok((rest, field.clone())),
+        [_, second, ..] => Err(nom::Err::Failure(
+            super::SyntaxError::new(
+                codes::UNSUPPORTED_OPERATOR,
+                format!("`{operator}` looks up one field at a time"),
+                second.span,
+            )
+            .with_note(format!(
+                "help: look each field up with its own `{operator}` stage, renaming the fields between"
+            )),
+        )),
+        [] => fail(&input, codes::SYNTAX, "expected the field holding the indicator"),
+    }
+}
+
+/// `threatlookup [singleIndicator] [source="NAME"] FIELD`, the options in any order.
+fn threat_lookup(input: Input<'_>) -> PResult<'_, RowStage> {
+    let mut single = false;
+    let mut source = None;
+    let mut rest = input;
+    loop {
+        if let Ok((after, _)) = keyword("singleIndicator")(rest) {
+            single = true;
+            rest = after;
+            continue;
+        }
+        let (after_ws, ()) = ws(rest)?;
+        let is_source =
+            keyword("source")(after_ws).is_ok_and(|(after, _)| symbol("=")(after).is_ok());
+        if is_source {
+            let (after, _) = keyword("source")(after_ws)?;
+            let (after, _) = symbol("=")(after)?;
+            let (after, ()) = ws(after)?;
+            let start = offset(&after);
+            let (after, name) = expected("the source's name in quotes", string_literal)(after)?;
+            source = Some(Spanned::new(name, Span::new(start, offset(&after))));
+            rest = after;
+            continue;
+        }
+        let (rest, field) = indicator_field(rest, "threatlookup")?;
+        let stage = RowStage::ThreatLookup {
+            single,
+            source,
+            field,
+        };
+        return Ok((rest, stage));
+    }
+}
+
+/// `logreduce [field=F | (F)] [by K, …] [limit=N][,] [criteria=mostcommon|leastcommon]`, the
+/// options in any order; its `keys`, `values`, `optimize` and `details` forms are refused by
+/// name.
+fn log_reduce(input: Input<'_>) -> PResult<'_, RowStage> {
+    for form in ["keys", "values", "optimize", "details"] {
+        if let Ok((_, _)) = keyword(form)(input) {
+            let (at, ()) = ws(input)?;
+            return Err(nom::Err::Failure(
+                super::SyntaxError::new(
+                    codes::UNSUPPORTED_OPERATOR,
+                    format!("`logreduce {form}` is not supported yet"),
+                    Span::new(offset(&at), offset(&at) + form.len()),
+                )
+                .with_note(
+                    "help: plain `logreduce [field=F] [by K] [limit=N] [, criteria=...]` runs",
+                ),
+            ));
+        }
+    }
+    let (input, ()) = ws(input)?;
+    let start = offset(&input);
+    let (mut rest, mut field) = match symbol("(")(input) {
+        Ok((after, _)) => {
+            let (after, name) = expected("the field to reduce", field_name)(after)?;
+            let (after, _) = expected("`)`", symbol(")"))(after)?;
+            (after, Some(name))
+        }
+        Err(_) => (input, None),
+    };
+    let (mut by, mut limit, mut criteria) = (Vec::new(), None, ReduceCriteria::Anomalous);
+    loop {
+        rest = symbol(",")(rest).map_or(rest, |(after, _)| after);
+        if let Ok((after, _)) = keyword("by")(rest) {
+            let (after, names) = name_list(after, "a field name after `by`")?;
+            by = names;
+            rest = after;
+            continue;
+        }
+        let option = ["field", "limit", "criteria"]
+            .into_iter()
+            .find(|name| keyword(name)(rest).is_ok_and(|(after, _)| symbol("=")(after).is_ok()));
+        let Some(option) = option else {
+            let stage = RowStage::LogReduce {
+                field,
+                by,
+                limit,
+                criteria,
+                span: Span::new(start, offset(&rest).max(start)),
+            };
+            return Ok((rest, stage));
+        };
+        let (after, _) = keyword(option)(rest)?;
+        let (after, _) = symbol("=")(after)?;
+        rest = match option {
+            "field" => {
+                let (after, name) = expected("the field to reduce", field_name)(after)?;
+                field = Some(name);
+                after
+            }
+            "limit" => {
+                let (after, count) = row_count(after, "a number of signatures")?;
+                limit = Some(count);
+                after
+            }
+            _ => {
+                let (after, word) = expected("`mostcommon` or `leastcommon`", identifier)(after)?;
+                criteria = match word.to_ascii_lowercase().as_str() {
+                    "mostcommon" => ReduceCriteria::MostCommon,
+                    "leastcommon" => ReduceCriteria::LeastCommon,
+                    _ => {
+                        return fail(
+                            &after,
+                            codes::SYNTAX,
+                            format!("`criteria` is `mostcommon` or `leastcommon`, not `{word}`"),
+                        )
+                    }
+                };
+                after
+            }
+        };
+    }
+}
+
 /// `save [append] path://"NAME"`.
 fn save(input: Input<'_>) -> PResult<'_, RowStage> {
     let (rest, append) = match keyword("append")(input) {
@@ -298,7 +444,7 @@ pub(crate) fn table_name(input: Input<'_>) -> PResult<'_, String> {
 
 /// The table's path: a quoted string or a run of non-blank characters, with an optional
 /// `file://` scheme removed; or `path://"NAME"`, kept with its scheme.
-fn table_path(input: Input<'_>) -> PResult<'_, Spanned<String>> {
+pub(crate) fn table_path(input: Input<'_>) -> PResult<'_, Spanned<String>> {
     let (input, ()) = ws(input)?;
     let start = offset(&input);
     if let Some(after_scheme) = input.fragment().strip_prefix(TABLE_SCHEME) {

@@ -15,7 +15,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 28] = [
+pub const OPERATORS: [&str; 31] = [
     "where",
     "eval",
     "stats",
@@ -44,6 +44,9 @@ pub const OPERATORS: [&str; 28] = [
     "bin",
     "save",
     "geoip",
+    "threatip",
+    "threatlookup",
+    "logreduce",
 ];
 
 /// Aggregate functions that may start a bare stage (`| count by x`), for suggestions.
@@ -58,12 +61,11 @@ pub const AGGREGATE_OPERATORS: [&str; 7] = [
 ];
 
 /// Sumo operators that sumoql parses by name but does not run yet.
-const NOT_YET_SUPPORTED: [&str; 10] = [
+const NOT_YET_SUPPORTED: [&str; 9] = [
     "join",
     "transaction",
-    "logreduce",
     "logcompare",
-    "threatip",
+    "logexplain",
     "outlier",
     "predict",
     "merge",
