@@ -28,7 +28,8 @@ pub use extract::{Extractor, JsonPath, JsonStep};
 pub use lint::lint_query;
 pub use pattern::{anchor_regex, TextPattern};
 pub use plan::{
-    AggregateSpec, Columns, LookupTable, Operator, Plan, ReadSpec, RowOperator, SortSpec,
+    AggregateSpec, Columns, Join, JoinKey, JoinTable, LookupTable, Operator, Plan, ReadSpec,
+    RowOperator, SortSpec, Subquery, SubqueryTarget, DEFAULT_SUBQUERY_ROWS,
 };
 pub use planner::{plan_query, METADATA_FIELDS};
 pub use scope::{ScopeFilter, Wildcard};

@@ -9,9 +9,14 @@ use crate::expr::PlanExpr;
 use crate::extract::Extractor;
 use crate::scope::ScopeFilter;
 
+mod join;
+mod resolve;
 mod rows;
+mod subquery;
 
+pub use join::{Join, JoinKey, JoinTable};
 pub use rows::{LookupTable, RowOperator};
+pub use subquery::{Subquery, SubqueryTarget, DEFAULT_SUBQUERY_ROWS};
 
 /// A query ready to run: its schema, scope filter, operators and output columns.
 #[derive(Clone)]
@@ -26,6 +31,9 @@ pub struct Plan {
     pub operators: Vec<Operator>,
     /// The columns of the result.
     pub output: Columns,
+    /// The subqueries, run before the query; the placeholders
+    /// [`ScopeFilter::Subquery`] and [`PlanExpr::Subquery`] name them by index.
+    pub subqueries: Vec<Subquery>,
 }
 
 impl Plan {
@@ -143,6 +151,8 @@ pub enum Operator {
     /// A row operator (`timeslice`, `top`, `topk`, `dedup`, `accum`, `total`, `diff`,
     /// `backshift`, `lookup`, `transpose`).
     Rows(RowOperator),
+    /// A join of tables made from the records (`join (…) as t1, (…) as t2 on t1.a = t2.b`).
+    Join(Join),
 }
 
 impl Operator {
@@ -156,9 +166,21 @@ impl Operator {
             | Operator::Remove(_)
             | Operator::Extract { .. } => true,
             Operator::Rows(row) => row.is_row_local(),
-            Operator::Aggregate { .. } | Operator::Sort(_) | Operator::Limit(_) => false,
+            Operator::Aggregate { .. }
+            | Operator::Sort(_)
+            | Operator::Limit(_)
+            | Operator::Join(_) => false,
         }
     }
+}
+
+/// The names of `slots`, joined with commas, for `explain`.
+pub(crate) fn slot_names(schema: &Schema, slots: &[SlotId]) -> String {
+    slots
+        .iter()
+        .map(|&slot| schema.name(slot))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One aggregate of an [`Operator::Aggregate`]: `sum(BytesSent) as TotalBytesSent`.

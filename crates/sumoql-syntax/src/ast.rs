@@ -4,8 +4,10 @@ use std::fmt;
 
 use crate::span::Spanned;
 
+mod join;
 mod rows;
 
+pub use join::{Join, JoinCondition, JoinTable, Subquery, TableField};
 pub use rows::{RowStage, SequenceKind};
 
 /// A name as written in the query (a field, a function, an alias), with its span.
@@ -44,6 +46,8 @@ pub enum Scope {
     And(Box<Spanned<Scope>>, Box<Spanned<Scope>>),
     /// `a OR b`.
     Or(Box<Spanned<Scope>>, Box<Spanned<Scope>>),
+    /// `[subquery: … | compose f]`: the child query's rows, as `field=value` terms or keywords.
+    Subquery(Box<Subquery>),
 }
 
 /// One stage of the pipeline, after a `|`.
@@ -77,6 +81,8 @@ pub enum Stage {
     /// A row operator (`timeslice 5m`, `top 10 src_ip`, `dedup by user`, `accum n`, `lookup`,
     /// `transpose`).
     Rows(RowStage),
+    /// A join of sub-streams (`join (parse "a=*" as a) as t1, (…) as t2 on t1.a = t2.b`).
+    Join(Join),
 }
 
 /// The items and grouping of a [`Stage::Bare`] or [`Stage::Stats`].
@@ -175,6 +181,9 @@ pub enum ExprKind {
         /// The value otherwise.
         otherwise: Box<Expr>,
     },
+    /// `[subquery: … | compose f, g]` as a condition: true when the record's fields equal one
+    /// of the child query's rows.
+    Subquery(Box<Subquery>),
 }
 
 /// The right side of `matches`.
@@ -379,6 +388,7 @@ impl fmt::Display for ExprKind {
                 Paren(then),
                 Paren(otherwise)
             ),
+            ExprKind::Subquery(subquery) => subquery.fmt(f),
         }
     }
 }
@@ -423,6 +433,7 @@ impl fmt::Display for Scope {
             Scope::Not(inner) => write!(f, "NOT {}", ScopeParen(inner)),
             Scope::And(a, b) => write!(f, "{} AND {}", ScopeParen(a), ScopeParen(b)),
             Scope::Or(a, b) => write!(f, "{} OR {}", ScopeParen(a), ScopeParen(b)),
+            Scope::Subquery(subquery) => subquery.fmt(f),
         }
     }
 }

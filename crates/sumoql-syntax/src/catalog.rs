@@ -227,6 +227,48 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         examples: &["* | timeslice 1h | count by _timeslice | diff _count as change"],
     },
     OperatorDoc {
+        name: "join",
+        aliases: &[],
+        syntax: "join (STAGES) as T1, (STAGES) as T2[, …] on T1.F = T2.G [and …] [timewindow DURATION]",
+        summary: "An inner join of tables made from the same records: each table's stages (no \
+                  scope of their own) run on every record reaching the join; a row of the \
+                  result is one row of each table meeting every `on` equality (null never \
+                  equals) and, with `timewindow` (also written `[timewindow 10m]`), no two rows \
+                  further apart in `_messageTime`. The result's fields are the tables' fields \
+                  prefixed with the table's name, `t1_a` (`t1__timeslice` for a `_timeslice` \
+                  made before the join); a later stage may name any field `f` of a table that \
+                  keeps whole records as `t1_f`. Rows come table by table, each table's rows \
+                  newest first. A table holds at most 1,000,000 rows and a join makes at most \
+                  10,000,000 (Sumo's limit); past either, a warning says the result is \
+                  incomplete. Only `a.f = b.g` conditions joined by `and` are allowed, as in Sumo.",
+        examples: &[
+            "* | join (where action = \"allow\") as a, (where action = \"deny\") as d on a.src_ip = d.src_ip | count by a_src_ip",
+            "* | join (count by src_ip) as c, (sum(bytes_out) as total by src_ip) as b on c.src_ip = b.src_ip | fields c_src_ip, c__count, b_total",
+        ],
+    },
+    OperatorDoc {
+        name: "subquery",
+        aliases: &[],
+        syntax: "SCOPE [subquery [from=(TIME)] [to=(TIME)]: QUERY | compose FIELD[, …] [maxresults=N] [keywords]] | …\n\
+                 | where [subquery: QUERY | compose FIELD[, …] [maxresults=N]]\n\
+                 | if([subquery: QUERY | compose FIELD[, …]], THEN, ELSE) as NAME",
+        summary: "A child query, in square brackets, run before the query that holds it over \
+                  the same inputs (on its own time range with `from=(…)`/`to=(…)`: `-15m`, `now`, \
+                  epoch milliseconds or ISO-8601, else the run's). Its distinct rows of the \
+                  composed fields (2,500 unless `maxresults`, at most 10,000; a row with a null \
+                  field is left out, with a warning) become a condition: one row is all of its \
+                  values, and a record passes when it meets any row. In the scope each value is \
+                  a `field=value` term (whole value, case-insensitive, `*` a wildcard), or with \
+                  `keywords` a keyword of `_raw`; in `where` and `if` it is `field = \"value\"` \
+                  (case-sensitive). No rows match nothing, with a warning. Subqueries nest. \
+                  Standard input is held in memory to be read again, up to 1 GiB.",
+        examples: &[
+            "_sourceCategory=network/* [subquery: action=deny | count by src_ip | topk(3, _count) | compose src_ip] | count by src_ip",
+            "* | where [subquery: action=deny | compose dest_ip] | count by dest_ip",
+            "* | if([subquery: action=deny | compose src_ip], \"denied before\", \"clean\") as history | count by history",
+        ],
+    },
+    OperatorDoc {
         name: "backshift",
         aliases: &[],
         syntax: "backshift FIELD[, N] [as NAME] [by FIELD, …]",
@@ -277,8 +319,9 @@ mod tests {
             assert!(operator_doc(name).is_some(), "{name} has no doc");
         }
         for doc in OPERATOR_DOCS {
-            // `as` and `count` stand for Sumo's bare stages, which have no keyword.
-            if !["as", "count"].contains(&doc.name) {
+            // `as` and `count` stand for Sumo's bare stages, which have no keyword; a subquery
+            // stands in brackets.
+            if !["as", "count", "subquery"].contains(&doc.name) {
                 assert!(
                     crate::OPERATORS.contains(&doc.name),
                     "{} is not run",

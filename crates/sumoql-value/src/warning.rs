@@ -27,6 +27,13 @@ pub enum WarningKind {
     /// A raw (non-JSON) line that no extraction rule could parse was kept with only `_raw`
     /// and its metadata.
     UnparsedRawLine,
+    /// An operator reached a limit it holds to (rows of a join table, transactions…); its
+    /// sample names the limit. The results miss what came past it.
+    OperatorLimit,
+    /// A subquery returned no rows, so the condition it stands for matches nothing.
+    SubqueryEmpty,
+    /// A subquery's rows were left out: past its `maxresults`, or with a null field.
+    SubqueryRowsLeftOut,
 }
 
 impl WarningKind {
@@ -54,6 +61,15 @@ impl WarningKind {
             WarningKind::UnparsedRawLine => format!(
                 "{count} raw line(s) no extraction rule could parse were kept with only _raw"
             ),
+            WarningKind::OperatorLimit => {
+                format!("{count} time(s) an operator reached its limit; its results are incomplete")
+            }
+            WarningKind::SubqueryEmpty => format!(
+                "{count} subquery(ies) returned no rows: the condition each stands for matches nothing"
+            ),
+            WarningKind::SubqueryRowsLeftOut => {
+                format!("{count} subquery row(s) left out")
+            }
         }
     }
 }

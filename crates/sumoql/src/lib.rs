@@ -37,6 +37,7 @@ mod engine;
 mod memory;
 mod output;
 mod parsers;
+mod passes;
 mod rule;
 mod run;
 mod scan;
@@ -50,6 +51,7 @@ pub use output::{ColumnNames, OutputColumns, Row};
 pub use parsers::{
     detect_vendor, glob_matches_path, ParserError, ParserSet, BUILTIN_RULES, CONFIG_FILE_NAME,
 };
+pub use passes::REREAD_HOLD_BYTES;
 pub use rule::{
     find_rule_files, load_rules, Confidence, Mitre, MitreEntry, Rule, RuleError, RuleFile,
     RuleMetadata, RuleSeverity, METADATA_KEYS,

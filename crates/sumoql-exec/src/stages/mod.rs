@@ -5,13 +5,18 @@ use sumoql_plan::{PlanExpr, SortSpec};
 use sumoql_value::{Record, Schema, SlotId, SourceField, Value};
 
 mod aggregate;
+mod chain;
 mod extract;
 mod group_table;
+mod join;
+mod order;
 mod rows;
 
 pub use aggregate::AggregateStage;
 pub(crate) use aggregate::GroupFilter;
 pub(crate) use extract::ExtractStage;
+pub(crate) use join::JoinStage;
+pub use join::{JOIN_OUTPUT_ROWS, JOIN_TABLE_ROWS};
 pub(crate) use rows::row_stage;
 
 /// One step of a running pipeline. Streaming stages emit from `push`; blocking stages hold

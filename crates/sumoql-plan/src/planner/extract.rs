@@ -241,7 +241,7 @@ impl Planner<'_> {
     }
 }
 
-fn bad_pattern(span: Span, why: String) -> Diagnostic {
+pub(super) fn bad_pattern(span: Span, why: String) -> Diagnostic {
     Diagnostic::error(codes::BAD_PATTERN, why, span).with_label("this pattern")
 }
 

@@ -25,6 +25,7 @@ impl Planner<'_> {
     pub(super) fn set_columns(&mut self, columns: Columns) {
         self.columns = columns;
         self.passthrough = Passthrough::Nothing;
+        self.end_join_scope();
     }
 
     /// Applies `fields a, b`: the columns become exactly `kept`; the `_` fields available until
@@ -47,6 +48,7 @@ impl Planner<'_> {
         };
         self.columns = Columns::Exact(kept);
         self.passthrough = passthrough;
+        self.end_join_scope();
     }
 
     /// Whether `name` (in `slot`) passed through an allow-list; a log record's `_` field must

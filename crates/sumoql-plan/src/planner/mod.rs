@@ -17,11 +17,14 @@ use crate::scope::{ScopeFilter, Wildcard};
 
 mod aggregate;
 mod fields;
+mod join;
 mod lookup;
 mod regex;
 mod rows;
+mod subquery;
 
 use fields::Passthrough;
+use join::JoinScope;
 
 /// Metadata fields every record may carry (D8, D9), filled by the readers.
 pub const METADATA_FIELDS: [&str; 10] = [
@@ -49,6 +52,8 @@ pub fn plan_query(query: &Query, registry: &Registry) -> Result<Plan, Vec<Diagno
         reads: Vec::new(),
         written_first: Vec::new(),
         passthrough: Passthrough::Nothing,
+        join_scope: JoinScope::default(),
+        subqueries: Vec::new(),
         errors: Vec::new(),
     };
     let scope = match &query.scope {
@@ -59,6 +64,7 @@ pub fn plan_query(query: &Query, registry: &Registry) -> Result<Plan, Vec<Diagno
     for stage in &query.stages {
         planner.stage(stage, &mut operators);
     }
+    planner.add_late_join_columns(&mut operators);
     if !planner.errors.is_empty() {
         return Err(planner.errors);
     }
@@ -78,6 +84,7 @@ pub fn plan_query(query: &Query, registry: &Registry) -> Result<Plan, Vec<Diagno
         scope,
         operators,
         output: planner.columns,
+        subqueries: planner.subqueries,
     })
 }
 
@@ -91,6 +98,10 @@ struct Planner<'r> {
     written_first: Vec<SlotId>,
     /// The `_` fields a `fields` allow-list let through.
     passthrough: Passthrough,
+    /// The join whose columns are the current ones, which may still gain columns.
+    join_scope: JoinScope,
+    /// The subqueries planned so far.
+    subqueries: Vec<crate::plan::Subquery>,
     errors: Vec<Diagnostic>,
 }
 
@@ -106,6 +117,9 @@ impl Planner<'_> {
             }
         };
         if hidden && self.passes_through(name, slot) {
+            return slot;
+        }
+        if hidden && self.late_join_column(name, slot) {
             return slot;
         }
         match &self.columns {
@@ -179,10 +193,12 @@ impl Planner<'_> {
             Scope::Not(inner) => ScopeFilter::Not(Box::new(self.scope(inner))),
             Scope::And(a, b) => ScopeFilter::And(Box::new(self.scope(a)), Box::new(self.scope(b))),
             Scope::Or(a, b) => ScopeFilter::Or(Box::new(self.scope(a)), Box::new(self.scope(b))),
+            Scope::Subquery(subquery) => self.scope_subquery(subquery, scope.span),
         }
     }
 
     fn stage(&mut self, stage: &Spanned<Stage>, operators: &mut Vec<Operator>) {
+        self.add_late_join_columns(operators);
         match &stage.node {
             Stage::Where(condition) => {
                 let condition = self.expr(condition);
@@ -251,6 +267,7 @@ impl Planner<'_> {
             Stage::Limit(n) => operators.push(Operator::Limit(n.node)),
             Stage::Extract(extract) => self.extract(extract, stage.span, operators),
             Stage::Rows(row) => self.row_stage(row, operators),
+            Stage::Join(join) => self.join(join, stage.span, operators),
         }
     }
 
@@ -327,6 +344,7 @@ impl Planner<'_> {
                 then: Box::new(self.expr(then)),
                 otherwise: Box::new(self.expr(otherwise)),
             },
+            ExprKind::Subquery(subquery) => self.condition_subquery(subquery, expr.span),
         }
     }
 

@@ -9,12 +9,16 @@
 mod error;
 mod expr;
 mod extract;
+mod join;
 mod literal;
+mod nested;
+mod options;
 mod regex;
 mod rows;
 mod scope;
 mod split;
 mod stage;
+mod subquery;
 
 use nom_locate::LocatedSpan;
 

@@ -3,9 +3,10 @@
 
 use nom::Slice;
 
-use super::error::{describe_next, expected, fail};
+use super::error::{at_end, expected, fail};
 use super::expr::expression;
 use super::extract;
+use super::join::join;
 use super::literal::{field_name, identifier, keyword, number_literal, peek_keyword, symbol, ws};
 use super::rows::{row_stage, ROW_OPERATORS};
 use super::{offset, Input, PResult, SyntaxError};
@@ -15,7 +16,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 25] = [
+pub const OPERATORS: [&str; 26] = [
     "where",
     "eval",
     "stats",
@@ -41,6 +42,7 @@ pub const OPERATORS: [&str; 25] = [
     "lookup",
     "transpose",
     "fillmissing",
+    "join",
 ];
 
 /// Aggregate functions that may start a bare stage (`| count by x`), for suggestions.
@@ -55,8 +57,7 @@ pub const AGGREGATE_OPERATORS: [&str; 7] = [
 ];
 
 /// Sumo operators that sumoql parses by name but does not run yet.
-const NOT_YET_SUPPORTED: [&str; 12] = [
-    "join",
+const NOT_YET_SUPPORTED: [&str; 10] = [
     "transaction",
     "logreduce",
     "logcompare",
@@ -66,7 +67,6 @@ const NOT_YET_SUPPORTED: [&str; 12] = [
     "outlier",
     "predict",
     "merge",
-    "subquery",
     "filter",
 ];
 
@@ -107,17 +107,7 @@ pub(crate) fn parse_stage(input: Input<'_>) -> Result<Spanned<Stage>, SyntaxErro
             )));
         }
         let (rest, stage) = stage(input)?;
-        let (rest, ()) = ws(rest)?;
-        if !rest.fragment().is_empty() {
-            return fail(
-                &rest,
-                codes::SYNTAX,
-                format!(
-                    "unexpected {} at the end of the stage",
-                    describe_next(&rest)
-                ),
-            );
-        }
+        let (rest, ()) = at_end(rest, "the stage")?;
         let end = offset(&rest);
         let trimmed_end = start + input.fragment().trim_end().len();
         Ok((
@@ -159,6 +149,17 @@ fn stage(input: Input<'_>) -> PResult<'_, Stage> {
             "limit" => return limit(rest),
             _ if ROW_OPERATORS.contains(&lower.as_str()) && !reads_as_bare_item(rest) => {
                 return row_stage(&lower, rest);
+            }
+            "join" if !reads_as_bare_item(rest) => return join(rest),
+            "subquery" => {
+                return Err(nom::Err::Failure(
+                    SyntaxError::new(
+                        codes::UNSUPPORTED_OPERATOR,
+                        "a subquery is not a stage of its own: it stands in brackets in the scope, in `where` or in `if`",
+                        span,
+                    )
+                    .with_note("help: `_sourceCategory=x [subquery: _sourceCategory=y | count by ip | compose ip]`"),
+                ));
             }
             "parse" => return extract::parse_operator(rest, false),
             "extract" => return extract::parse_operator(rest, true),
@@ -410,10 +411,7 @@ mod tests {
         let e = error_of(" wher x > 1");
         assert_eq!(e.code, codes::UNKNOWN_OPERATOR);
         assert_eq!(e.note.as_deref(), Some("help: did you mean `where`?"));
-        assert_eq!(
-            error_of(" transaction on x").code,
-            codes::UNSUPPORTED_OPERATOR
-        );
+        assert_eq!(error_of(" logreduce").code, codes::UNSUPPORTED_OPERATOR);
         assert_eq!(error_of(" head 10").code, codes::SPLUNK_ONLY);
         assert_eq!(error_of("  ").code, codes::EMPTY_STAGE);
         assert_eq!(
