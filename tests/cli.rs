@@ -59,18 +59,18 @@ fn query_errors_exit_2_with_line_column_and_caret() {
 }
 
 #[test]
-fn missing_input_is_a_runtime_error_exit_1() {
+fn missing_input_is_an_error_exit_2() {
     let out = sumoql(&["run", "-e", "*", "no/such/file.json"], "");
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("no/such/file.json"));
 }
 
 #[test]
 fn malformed_lines_warn_with_file_and_line_and_strict_makes_them_fatal() {
-    let input = "{\"a\":1}\nnot json\n\n{\"a\":2}\n";
+    let input = "{\"a\":1}\n{\"a\":\n\n{\"a\":2}\nplain text is a record\n";
     let out = sumoql(&["run", "-e", "* | count", "--format", "ndjson"], input);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(text(&out.stdout), "{\"_count\":2}\n");
+    assert_eq!(text(&out.stdout), "{\"_count\":3}\n");
     let stderr = text(&out.stderr);
     assert!(stderr.contains("1 malformed line(s) skipped"), "{stderr}");
     assert!(stderr.contains("-:2:"), "{stderr}");
@@ -84,7 +84,7 @@ fn folders_and_gzip_are_read_recursively() {
     let dir = scratch("folders");
     std::fs::create_dir_all(dir.join("sub")).unwrap();
     std::fs::write(dir.join("a.ndjson"), "{\"k\":\"a\"}\n").unwrap();
-    std::fs::write(dir.join("notes.txt"), "{\"k\":\"ignored\"}\n").unwrap();
+    std::fs::write(dir.join("notes.md"), "{\"k\":\"ignored\"}\n").unwrap();
     let gz = flate2_free_gzip(b"{\"k\":\"b\"}\n{\"k\":\"b\"}\n");
     std::fs::File::create(dir.join("sub/b.json.gz"))
         .unwrap()
@@ -231,9 +231,39 @@ fn dialect_reference_matches_the_binary() {
 
 #[test]
 fn every_operator_example_runs_on_the_sample_logs() {
+    // The sample logs' week is the time range, and a scratch table folder holds the table the
+    // `lookup` example reads and takes what the `save` examples write.
+    let tables = scratch("example-tables");
+    let users = tables.join("Library/Users/me");
+    std::fs::create_dir_all(&users).unwrap();
+    std::fs::write(
+        users.join("Suspicious Users.csv"),
+        "email,cell\nx@example.com,1\n",
+    )
+    .unwrap();
+    let folder = tables.display().to_string();
     for doc in sumoql::OPERATOR_DOCS {
-        for example in doc.examples {
-            let out = sumoql(&["run", "-e", example, "examples/logs"], "");
+        // The examples that read a MaxMind database run in tests/enrichment.rs, on databases
+        // that test writes.
+        let needs_database = |example: &str| {
+            ["geoip", "geo://", "asn://"]
+                .iter()
+                .any(|word| example.contains(word))
+        };
+        for example in doc.examples.iter().filter(|e| !needs_database(e)) {
+            let args = [
+                "run",
+                "-e",
+                example,
+                "examples/logs",
+                "--from",
+                "2024-03-04T00:00:00Z",
+                "--to",
+                "2024-03-11T00:00:00Z",
+                "--tables",
+                &folder,
+            ];
+            let out = sumoql(&args, "");
             assert_eq!(
                 out.status.code(),
                 Some(0),
@@ -424,4 +454,95 @@ fn line_numbers_count_across_chunks_and_restart_with_each_input() {
         stderr.contains(&format!("{path}:40000: not a JSON object")),
         "{stderr}"
     );
+}
+
+/// `save` and `save append` keep a table in the `--tables` folder between runs, and `lookup ...
+/// from path://` reads it back. The queries and rows are the examples of
+/// https://www.sumologic.com/help/docs/search/search-query-language/search-operators/save/
+/// ("Using save without append": the table holds John, Bill and Bob; "with append": rows whose
+/// primary key, here the first column, matches are updated, others added).
+#[test]
+fn save_keeps_a_table_between_runs_and_append_merges_by_the_first_column() {
+    let tables = scratch("tables");
+    let folder = tables.display().to_string();
+    let run = |query: &str, input: &str| {
+        let output = sumoql(
+            &[
+                "run", "--tables", &folder, "-e", query, "--format", "ndjson", "-",
+            ],
+            input,
+        );
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        text(&output.stdout)
+    };
+    let signups = "\
+{\"msg\":\"name=John, action=sign-up, date=2012-08-20,\"}
+{\"msg\":\"name=Bill, action=sign-up, date=2012-08-21,\"}
+{\"msg\":\"name=Bob, action=sign-up, date=2012-08-21,\"}
+{\"msg\":\"name=Eve, action=login, date=2012-08-22,\"}
+";
+    let save = "* | parse field=msg \"name=*,\" as name | parse field=msg \"action=*,\" as action \
+                | parse field=msg \"date=*,\" as date | where action=\"sign-up\" \
+                | first(date) as date, first(action) as action by name \
+                | save path://\"/Library/Users/myusername@sumologic.com/Users\"";
+    let shown = run(save, signups);
+    assert_eq!(shown.lines().count(), 3, "the rows pass on: {shown}");
+    let file = tables.join("Library/Users/myusername@sumologic.com/Users.csv");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "name,date,action\nBill,2012-08-21,sign-up\nBob,2012-08-21,sign-up\nJohn,2012-08-20,sign-up\n"
+    );
+    let next_day = "\
+{\"msg\":\"name=Bob, action=sign-up, date=2012-08-23,\"}
+{\"msg\":\"name=Carol, action=sign-up, date=2012-08-23,\"}
+";
+    run(&save.replace("| save path", "| save append path"), next_day);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "name,date,action\nBill,2012-08-21,sign-up\nBob,2012-08-23,sign-up\nJohn,2012-08-20,sign-up\nCarol,2012-08-23,sign-up\n"
+    );
+    run(save, next_day);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "name,date,action\nBob,2012-08-23,sign-up\nCarol,2012-08-23,sign-up\n",
+        "save without append replaces the table"
+    );
+    let looked_up = run(
+        "* | lookup date from path://\"/Library/Users/myusername@sumologic.com/Users\" on user=name \
+         | fields user, date",
+        "{\"user\":\"carol\"}\n",
+    );
+    assert_eq!(looked_up, "{\"user\":\"carol\",\"date\":\"2012-08-23\"}\n");
+    let _ = std::fs::remove_dir_all(&tables);
+}
+
+/// A `save append` whose columns differ from the table's does not touch it and says so.
+#[test]
+fn save_append_with_other_columns_warns_and_keeps_the_table() {
+    let tables = scratch("tables-mismatch");
+    let file = tables.join("t.csv");
+    std::fs::write(&file, "a,b\n1,2\n").unwrap();
+    let output = sumoql(
+        &[
+            "run",
+            "--tables",
+            &tables.display().to_string(),
+            "-e",
+            "* | fields a | save append path://\"t\"",
+            "--format",
+            "ndjson",
+            "-",
+        ],
+        "{\"a\":\"3\"}\n",
+    );
+    assert!(output.status.success());
+    assert_eq!(
+        text(&output.stderr),
+        format!(
+            "warning: 1 table(s) could not be saved\n  t ({}): the table's columns are a, b, but the rows have a\n",
+            file.display()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "a,b\n1,2\n");
+    let _ = std::fs::remove_dir_all(&tables);
 }

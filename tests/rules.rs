@@ -418,17 +418,38 @@ detection:
 // severity: low
 // tags: sigma, attack.t1110
 _sourceCategory=linux/auth*
-| where (toLowerCase(_raw) matches \"*failed password*\" and !(cidrMatch(src_ip, \"10.0.0.0/8\")))
+| where (toLowerCase(_raw) matches \"*failed password*\" and (!isValidIP(trim(src_ip)) or !cidrMatch(src_ip, \"10.0.0.0/8\")))
 "
+    );
+    assert_eq!(
+        text(&out.stderr),
+        "",
+        "a mapped log source warns of nothing"
     );
     let converted = dir.join("ssh.sumo");
     fs::write(&converted, &out.stdout).expect("write converted rule");
     let run = sumoql(
         &["detect", "--rules", &converted.to_string_lossy()],
-        "{\"_sourceCategory\":\"linux/auth\",\"message\":\"FAILED PASSWORD for x\",\"src_ip\":\"8.8.8.8\"}\n{\"_sourceCategory\":\"linux/auth\",\"message\":\"Failed password for y\",\"src_ip\":\"10.1.1.1\"}\n",
+        "{\"_sourceCategory\":\"linux/auth\",\"message\":\"FAILED PASSWORD for x\",\"src_ip\":\"8.8.8.8\"}\n{\"_sourceCategory\":\"linux/auth\",\"message\":\"Failed password for y\",\"src_ip\":\"10.1.1.1\"}\n{\"_sourceCategory\":\"linux/auth\",\"message\":\"Failed password for z\"}\n",
     );
     assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
-    assert_eq!(text(&run.stdout).lines().count(), 1);
+    // The public address, and the line without one: Sigma's filter does not match it.
+    assert_eq!(
+        text(&run.stdout).lines().count(),
+        2,
+        "{}",
+        text(&run.stdout)
+    );
+
+    let unmapped = sumoql(&["sigma", &rule.to_string_lossy()], "");
+    assert!(unmapped.status.success(), "{}", text(&unmapped.stderr));
+    assert!(text(&unmapped.stdout).contains("\n*\n| where "));
+    let warnings = text(&unmapped.stderr);
+    assert!(
+        warnings.contains("the log source (product: linux, service: sshd) is in no mapping: the query reads every record (`*`)")
+            && warnings.contains("no --mapping: Sigma's field names are kept"),
+        "{warnings}"
+    );
 
     fs::write(
         &rule,
@@ -437,5 +458,5 @@ _sourceCategory=linux/auth*
     .expect("write aggregating rule");
     let refused = sumoql(&["sigma", &rule.to_string_lossy()], "");
     assert_eq!(refused.status.code(), Some(2));
-    assert!(text(&refused.stderr).contains("not supported"));
+    assert!(text(&refused.stderr).contains("an aggregation in the condition"));
 }

@@ -11,20 +11,29 @@ pub fn repo_root() -> PathBuf {
 
 /// Runs the `sumoql` binary from the repository root with `args`, feeding `stdin`, colour off.
 pub fn sumoql(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sumoql"))
+    sumoql_with(args, stdin.as_bytes(), &[("NO_COLOR", Some("1"))])
+}
+
+/// Runs the `sumoql` binary from the repository root with `args`, feeding `stdin`, with the
+/// environment variables of `env` set (`Some`) or removed (`None`).
+pub fn sumoql_with(args: &[&str], stdin: &[u8], env: &[(&str, Option<&str>)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sumoql"));
+    command
         .args(args)
         .current_dir(repo_root())
-        .env("NO_COLOR", "1")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start sumoql");
-    let written = child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(stdin.as_bytes());
+        .stderr(Stdio::piped());
+    for (name, value) in env {
+        match value {
+            Some(value) => command.env(name, value),
+            None => command.env_remove(name),
+        };
+    }
+    let mut child = command.spawn().expect("start sumoql");
+    let written = child.stdin.take().expect("stdin is piped").write_all(stdin);
     // A query error ends the binary before it reads its input: a broken pipe is expected then.
     if let Err(error) = written {
         assert_eq!(

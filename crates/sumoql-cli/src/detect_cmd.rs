@@ -2,10 +2,16 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use sumoql::{alert_json, detect, load_rules, Engine, Query, Rule, RuleSeverity, RunConfig, Value};
+use sumoql::{
+    alert_json, detect, load_rules, Format, Query, RowWriter, Rule, RuleSeverity, RunError, Value,
+};
 
-use crate::{now_ms, print_diagnostics, sumoql_sources, Exit};
+use crate::input::InputArgs;
+use crate::output::OutputArgs;
+use crate::terminal::{is_closed_pipe, ProgressLine};
+use crate::{now_ms, print_diagnostics, report_warnings, sumoql_sources, Exit};
 
 /// Which rules run.
 pub struct Selection {
@@ -27,19 +33,30 @@ impl Selection {
     }
 }
 
+/// How a detection run reports besides its alerts.
+#[derive(Clone, Copy)]
+pub struct DetectOptions {
+    /// Print the table of alerts per rule on stderr even when it is not a terminal.
+    pub summary_table: bool,
+    /// No progress line and no summary table.
+    pub quiet: bool,
+}
+
 /// Runs `sumoql detect`: exit 0 when no alert fired, 1 when one did, 2 on errors.
 pub fn detect_command(
     rules: &[PathBuf],
     paths: &[PathBuf],
     selection: &Selection,
-    summary_table: bool,
-    threads: Option<usize>,
+    input: &InputArgs,
+    output: &OutputArgs,
+    options: DetectOptions,
 ) -> Result<(), Exit> {
     let files = load_rules(rules).map_err(|e| {
         eprintln!("error: {e}");
         Exit(2)
     })?;
-    let engine = Engine::new();
+    let mut config = input.run_config(now_ms(), None)?;
+    let engine = input.engine(&config);
     let mut selected: Vec<(Rule, Query)> = Vec::new();
     let mut broken = false;
     for file in files {
@@ -81,40 +98,128 @@ pub fn detect_command(
         eprintln!("error: no rule selected (check --rules, --rule, --tag and --min-severity)");
         return Err(Exit(2));
     }
-    let sources = sumoql_sources(paths).map_err(|_| Exit(2))?;
+    let sources = sumoql_sources(paths)?;
     let queries: Vec<&Query> = selected.iter().map(|(_, query)| query).collect();
-    let config = RunConfig {
-        now_ms: now_ms(),
-        threads,
-        ..RunConfig::default()
-    };
-    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut alerts = AlertOutput::new(output)?;
+    let progress = ProgressLine::start(&sources, options.quiet);
+    config.progress = progress.counter();
     let mut sink = |index: usize, columns: sumoql::ColumnNames, values: Vec<Value>| {
-        let line = selected
-            .get(index)
-            .map(|(rule, _)| alert_json(&rule.metadata, &columns, &values))
-            .unwrap_or_default();
-        writeln!(stdout, "{line}").map_err(sumoql::RunError::Write)
+        let Some((rule, _)) = selected.get(index) else {
+            return Ok(());
+        };
+        alerts
+            .alert(rule, &columns, &values)
+            .map_err(RunError::Write)
     };
-    let summary = match detect(&queries, &sources, &config, &mut sink) {
+    let result = detect(&queries, &sources, &config, &mut sink);
+    drop(progress);
+    let summary = match result {
         Ok(summary) => summary,
+        Err(RunError::Write(error)) if is_closed_pipe(&error) => return Ok(()),
         Err(error) => {
             eprintln!("error: {error}");
             return Err(Exit(2));
         }
     };
-    if let Err(error) = stdout.flush() {
-        eprintln!("error: cannot write output: {error}");
-        return Err(Exit(2));
+    match alerts.finish() {
+        Err(error) if !is_closed_pipe(&error) => {
+            eprintln!("error: cannot write output: {error}");
+            return Err(Exit(2));
+        }
+        _ => {}
     }
-    eprint!("{}", summary.run.warnings);
-    if summary_table || std::io::stderr().is_terminal() {
+    report_warnings(&summary.run);
+    let table_wanted = options.summary_table || std::io::stderr().is_terminal();
+    if table_wanted && !options.quiet {
         eprint!("{}", summary_text(&selected, &summary.alerts_per_rule));
     }
     if summary.run.rows_written > 0 {
         Err(Exit(1))
     } else {
         Ok(())
+    }
+}
+
+/// Where alerts go, in the format asked for: NDJSON and JSON write each alert as an object
+/// (`rule_id`, `title`, `severity`, `mitre`, `result`); a table and CSV show one row per
+/// alert, the rule's id and severity first, then the rule's own columns.
+enum AlertOutput {
+    /// Alert objects, one per line or in one array.
+    Objects {
+        out: Box<dyn Write + Send>,
+        array: bool,
+        written: u64,
+    },
+    /// Rows for a row writer.
+    Rows(Box<dyn RowWriter + Send>),
+}
+
+impl AlertOutput {
+    fn new(output: &OutputArgs) -> Result<AlertOutput, Exit> {
+        Ok(match output.format() {
+            format @ (Format::Ndjson | Format::Json) => AlertOutput::Objects {
+                out: Box::new(std::io::BufWriter::new(output.open()?)),
+                array: format == Format::Json,
+                written: 0,
+            },
+            Format::Table | Format::Csv => AlertOutput::Rows(output.writer()?),
+        })
+    }
+
+    fn alert(
+        &mut self,
+        rule: &Rule,
+        columns: &[Arc<str>],
+        values: &[Value],
+    ) -> std::io::Result<()> {
+        match self {
+            AlertOutput::Objects {
+                out,
+                array,
+                written,
+            } => {
+                let object = alert_json(&rule.metadata, columns, values);
+                let separator = match (*array, *written) {
+                    (false, _) => "",
+                    (true, 0) => "[\n",
+                    (true, _) => ",\n",
+                };
+                *written += 1;
+                if *array {
+                    write!(out, "{separator}{object}")
+                } else {
+                    writeln!(out, "{object}")
+                }
+            }
+            AlertOutput::Rows(writer) => {
+                let mut names: Vec<Arc<str>> =
+                    vec![Arc::from("rule_id"), Arc::from("rule_severity")];
+                names.extend(columns.iter().cloned());
+                let mut row = vec![
+                    Value::text(&rule.metadata.id),
+                    Value::text(rule.metadata.severity.name()),
+                ];
+                row.extend(values.iter().cloned());
+                writer.row(&names, &row)
+            }
+        }
+    }
+
+    fn finish(self) -> std::io::Result<()> {
+        match self {
+            AlertOutput::Objects {
+                mut out,
+                array,
+                written,
+            } => {
+                if array {
+                    let close = if written == 0 { "[]\n" } else { "\n]\n" };
+                    out.write_all(close.as_bytes())?;
+                }
+                out.flush()
+            }
+            AlertOutput::Rows(mut writer) => writer.finish(),
+        }
     }
 }
 

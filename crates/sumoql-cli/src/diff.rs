@@ -1,17 +1,17 @@
 //! Line diffs and colours for reports on stdout (`sumoql test`, `sumoql fmt --check`).
 
-use std::io::IsTerminal;
+use similar::{ChangeTag, TextDiff};
 
-/// Colours for the report, off when NO_COLOR is set or stdout is not a terminal.
+/// Colours for the report, as `--color` (and NO_COLOR, CLICOLOR_FORCE) decide for stdout.
 pub struct Palette {
     on: bool,
 }
 
 impl Palette {
-    /// Colours when stdout is a terminal and NO_COLOR is not set.
+    /// Colours when stdout takes them (see `--color`).
     pub fn for_stdout() -> Palette {
         Palette {
-            on: std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+            on: crate::terminal::stdout_colored(),
         }
     }
 
@@ -43,33 +43,16 @@ impl Palette {
 
 /// A line diff: kept lines with two spaces, removed ones with `- `, added ones with `+ `.
 pub fn line_diff(expected: &str, actual: &str) -> String {
-    let old: Vec<&str> = expected.lines().collect();
-    let new: Vec<&str> = actual.lines().collect();
-    // Longest common subsequence table, from the ends; fixtures are small.
-    let mut common = vec![vec![0usize; new.len() + 1]; old.len() + 1];
-    for i in (0..old.len()).rev() {
-        for j in (0..new.len()).rev() {
-            common[i][j] = if old[i] == new[j] {
-                common[i + 1][j + 1] + 1
-            } else {
-                common[i + 1][j].max(common[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
     let mut out = String::new();
-    while i < old.len() || j < new.len() {
-        if i < old.len() && j < new.len() && old[i] == new[j] {
-            out.push_str(&format!("  {}\n", old[i]));
-            i += 1;
-            j += 1;
-        } else if i < old.len() && (j == new.len() || common[i + 1][j] >= common[i][j + 1]) {
-            out.push_str(&format!("- {}\n", old[i]));
-            i += 1;
-        } else {
-            out.push_str(&format!("+ {}\n", new[j]));
-            j += 1;
-        }
+    for change in TextDiff::from_lines(expected, actual).iter_all_changes() {
+        let sign = match change.tag() {
+            ChangeTag::Equal => "  ",
+            ChangeTag::Delete => "- ",
+            ChangeTag::Insert => "+ ",
+        };
+        out.push_str(sign);
+        out.push_str(change.value().strip_suffix('\n').unwrap_or(change.value()));
+        out.push('\n');
     }
     if !expected.is_empty() && !expected.ends_with('\n') {
         out.push_str("  (the old text does not end with a newline)\n");
@@ -85,5 +68,9 @@ mod tests {
     fn diff_marks_removed_and_added_lines() {
         assert_eq!(line_diff("a\nb\nc\n", "a\nc\nd\n"), "  a\n- b\n  c\n+ d\n");
         assert_eq!(line_diff("", "x\n"), "+ x\n");
+        assert_eq!(
+            line_diff("a\nb", "a\nb\n"),
+            "  a\n- b\n+ b\n  (the old text does not end with a newline)\n"
+        );
     }
 }

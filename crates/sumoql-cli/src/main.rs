@@ -1,26 +1,31 @@
 //! The `sumoql` command line: run, check and explain Sumo Logic-style queries over local logs.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 mod check_cmd;
 mod detect_cmd;
 mod diff;
 mod fmt_cmd;
 mod help;
+mod input;
+mod output;
 mod repl;
 mod sigma_cmd;
 mod sql_cmd;
+mod terminal;
 mod test_cmd;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use sumoql::{
-    parse_duration_ms, parse_time_arg, run, writer, Diagnostic, Engine, Format, InputSource,
-    NullGroups, ParserError, ParserSet, Query, RuleSeverity, RunConfig, Severity, Zone,
-    CONFIG_FILE_NAME,
+    run, Diagnostic, Engine, InputSource, NullGroups, Query, RuleSeverity, RunError, RunSummary,
+    Severity,
 };
+
+use input::InputArgs;
+use output::OutputArgs;
+use terminal::{is_closed_pipe, ColorArg, ProgressLine};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -47,6 +52,13 @@ Exit codes: 0 ok, 1 runtime or data error, 2 usage or query error.";
     disable_help_subcommand = true
 )]
 struct Cli {
+    /// When to colour output: auto (a terminal, unless NO_COLOR is set; CLICOLOR_FORCE
+    /// forces it), always or never.
+    #[arg(long, value_enum, global = true, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+    /// No progress line and no summary table on stderr (warnings and errors still show).
+    #[arg(short = 'q', long, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -55,9 +67,7 @@ struct Cli {
 enum Command {
     /// Run a query over log files or folders (stdin when no path, or `-`).
     #[command(
-        after_help = "A query file comes first unless -e is given; every other argument is a log path.\n\
-Folders are read recursively (.json .ndjson .jsonl .log, and their .gz).\n\
-Warnings (skipped lines, dropped records) go to stderr, one summary line per kind."
+        after_help = RUN_HELP
     )]
     Run(RunArgs),
     /// Parse, plan and lint query or rule files; print every diagnostic. Exit 2 on error.
@@ -89,6 +99,8 @@ Warnings (skipped lines, dropped records) go to stderr, one summary line per kin
         /// Rewrite each case's expected.ndjson with the rows the rule prints now (review them!).
         #[arg(long)]
         bless: bool,
+        #[command(flatten)]
+        input: InputArgs,
     },
     /// Run a set of rules over logs in one pass; print alerts as NDJSON. Exit 1 if any fired.
     #[command(after_help = DETECT_HELP)]
@@ -108,15 +120,25 @@ Warnings (skipped lines, dropped records) go to stderr, one summary line per kin
     Sigma {
         /// The Sigma rule.
         file: PathBuf,
-        /// Field and log-source names: `fields:` (Sigma name: field) and `logsources:`
-        /// (`product/service`, `product/category`, `product` or `category`: scope).
+        /// Field and log-source names: `fields:` (Sigma name: field), `logsources:`
+        /// (`product/service`, `product/category`, `product`, `category` or `service`: scope)
+        /// and `placeholders:` (name: values, for `expand`). Repeatable; the first file to
+        /// name a thing wins.
         #[arg(long, value_name = "FILE")]
-        mapping: Option<PathBuf>,
+        mapping: Vec<PathBuf>,
     },
     /// Load logs once, then run query after query interactively (completion, history).
     Repl(repl::ReplArgs),
     /// Print the SQL of a query for Spark, DuckDB or ClickHouse.
     Sql(sql_cmd::SqlArgs),
+    /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `sumoql man > sumoql.1`.
+    Man,
     /// The dialect reference: every operator and function, or one entry with examples.
     Help {
         /// An operator, function or command name (e.g. `timeslice`, `formatDate`, `run`).
@@ -135,42 +157,39 @@ struct RunArgs {
     /// The query text itself instead of a file.
     #[arg(short = 'e', long = "expression", value_name = "QUERY")]
     expression: Option<String>,
-    /// Output format [default: table on a terminal, ndjson otherwise].
-    #[arg(long, value_enum)]
-    format: Option<FormatArg>,
-    /// Keep records whose _messageTime is at or after TIME (ISO-8601, epoch, `now`, `-2h`).
-    #[arg(long, value_name = "TIME")]
-    from: Option<String>,
-    /// Keep records whose _messageTime is before TIME.
-    #[arg(long, value_name = "TIME")]
-    to: Option<String>,
-    /// Keep the last DURATION up to now (e.g. 15m, 24h, 7d); excludes --from/--to.
-    #[arg(long, value_name = "DURATION", conflicts_with_all = ["from", "to"])]
-    last: Option<String>,
-    /// Time zone for dates (IANA name such as Europe/Paris, or an offset such as +02:00).
-    #[arg(long, value_name = "ZONE", default_value = "UTC")]
-    tz: String,
-    /// _sourceCategory for records that carry none (and for every raw line).
-    #[arg(long, value_name = "CAT")]
-    source_category: Option<String>,
-    /// The extraction rule for the raw lines of every input (paloalto, cisco_asa, fortinet,
-    /// or one named in the configuration); without it each input's mapping or each line's
-    /// vendor decides.
-    #[arg(long, value_name = "NAME")]
-    parser: Option<String>,
-    /// The source mapping and extraction rules to use [default: ./sumoql.toml when present].
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    output: OutputArgs,
     /// Records whose group-by field is null: keep them in a null group, or drop them.
     #[arg(long, value_enum, default_value_t = NullGroupsArg::Keep)]
     null_groups: NullGroupsArg,
-    /// Make a malformed log line fatal instead of a counted warning.
-    #[arg(long)]
-    strict: bool,
-    /// Worker threads [default: one per core]. The rows and their order do not depend on it.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    threads: Option<u16>,
 }
+
+const RUN_HELP: &str = "\
+A query file comes first unless -e is given; every other argument is a log path (stdin when
+none, or `-`). Folders are read recursively: files ending in .json .ndjson .jsonl .log .txt
+.syslog .out in any case, rotated copies (.1, -20240301) and compressed ones (.gz, .zst), and
+files named syslog, messages, secure or auth. Compression is told by content, stdin included.
+
+Every line is a record: a JSON object gives its fields; any other line is text in _raw, with
+its syslog header's time and host, and the extraction rule of its vendor (Palo Alto, Cisco ASA,
+FortiGate, Linux auth, BIND) or of its mapping in sumoql.toml fills the normalised fields.
+
+Records come in input order. Warnings (skipped lines, dropped records) go to stderr, one
+summary line per kind; an empty result says why when nothing was read or the time window held
+nothing.
+
+Examples:
+  sumoql run queries/t1071_002_file_transfer_protocols.sumo /var/log/firewalls/
+  sumoql run -e '\"Failed password\" | count by _sourceHost' /var/log/auth.log*
+  sumoql run q.sumo logs/ --from -2h --format csv -o last-two-hours.csv";
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  sumoql completions bash > ~/.local/share/bash-completion/completions/sumoql
+  sumoql completions zsh > ~/.zfunc/_sumoql
+  sumoql completions fish > ~/.config/fish/completions/sumoql.fish";
 
 const TEST_HELP: &str = "\
 A rule DIR/NAME.sumo keeps its cases in DIR/NAME.tests/CASE/: one or more input.* logs
@@ -213,20 +232,34 @@ Examples:
 
 const SIGMA_HELP: &str = "\
 Each search of `detection` becomes a condition: a map ANDs its fields, a list ORs, a list of
-plain words searches _raw. Modifiers: contains, startswith, endswith (as `matches` wildcards,
-case-insensitive like Sigma), re (`matches /regex/`), cidr (cidrMatch), all. The condition
-(and, or, not, parentheses, `1 of sel*`, `all of them`) becomes one `where`. Title,
-description, level, falsepositives, references, author and tags become the metadata block.
-Aggregating conditions (`| count() > N`) and `timeframe` are refused.
+plain words searches _raw. Values are Sigma strings: `*` and `?` wildcards, `\\` escaping
+them and itself, compared without regard to case (`cased`: with). Modifiers: contains,
+startswith, endswith, all, cased, re (a case-sensitive search; i, m, s flags), cidr, windash
+(- / and the Unicode dashes), base64, base64offset (with wide, utf16le, utf16be, utf16),
+expand (placeholders from the mapping), fieldref, exists, lt, lte, gt, gte. The condition
+(and, or, not, parentheses, `1 of sel*`, `all of them`) becomes one `where` that keeps
+Sigma's meaning over missing fields: an event without the filter's field does not match the
+filter, so `not filter` keeps it. Title, description, level, falsepositives, references,
+author and tags become the metadata block. Refused, with the reason: aggregating conditions
+(`| count() > N`), `timeframe`, correlations, regular expressions outside RE2, placeholders
+without values, unknown modifiers. A log source the mappings do not know gets the scope `*`
+and a warning.
+
+Shipped mappings (see docs/sigma.md):
+  queries/sigma/sources.yml   firewall, dns, proxy, webserver, linux auth and syslog
+  queries/sigma/sysmon.yml    Windows Sysmon events (_sourceCategory=endpoint/sysmon)
 
 Example mapping file:
   fields:
     SourceIp: src_ip
   logsources:
     linux/sshd: _sourceCategory=linux/auth*
+  placeholders:
+    domain_controller_hostnames: [dc01.corp.example, dc02.corp.example]
 
 Examples:
-  sumoql sigma rule.yml --mapping sigma-map.yml > queries/from_sigma.sumo";
+  sumoql sigma rule.yml --mapping queries/sigma/sysmon.yml > queries/from_sigma.sumo
+  sumoql sigma rule.yml --mapping queries/sigma/sources.yml --mapping my-placeholders.yml";
 
 const FMT_HELP: &str = "\
 The layout: the scope at column 0, each stage on its own line after `| `, continuation lines
@@ -260,9 +293,10 @@ struct DetectArgs {
     /// Print the table of alerts per rule on stderr even when it is not a terminal.
     #[arg(long)]
     summary: bool,
-    /// Worker threads [default: one per core]. The alerts and their order do not depend on it.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    threads: Option<u16>,
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -274,18 +308,22 @@ enum SeverityArg {
     Critical,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    Table,
-    Ndjson,
-    Json,
-    Csv,
-}
-
+/// What happens to records whose group-by field is null (`--null-groups`).
 #[derive(Clone, Copy, ValueEnum)]
 enum NullGroupsArg {
+    /// In a group of their own (D2).
     Keep,
+    /// Left out, as Splunk does.
     Drop,
+}
+
+impl NullGroupsArg {
+    fn setting(self) -> NullGroups {
+        match self {
+            NullGroupsArg::Keep => NullGroups::Keep,
+            NullGroupsArg::Drop => NullGroups::Drop,
+        }
+    }
 }
 
 /// A failure with its exit code, already reported on stderr.
@@ -293,8 +331,10 @@ struct Exit(u8);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    terminal::set_color(cli.color);
+    let quiet = cli.quiet;
     let result = match cli.command {
-        Command::Run(args) => run_command(args),
+        Command::Run(args) => run_command(args, quiet),
         Command::Check {
             files,
             schema,
@@ -302,28 +342,42 @@ fn main() -> ExitCode {
         } => check_cmd::check_command(&files, schema.as_ref(), &inputs),
         Command::Explain { file, expression } => explain_command(file, expression),
         Command::Help { name, markdown } => help_command(name.as_deref(), markdown),
-        Command::Test { paths, bless } => {
+        Command::Test {
+            paths,
+            bless,
+            input,
+        } => {
             let paths = if paths.is_empty() {
                 vec![PathBuf::from("queries")]
             } else {
                 paths
             };
-            test_cmd::test_command(&paths, bless)
+            test_cmd::test_command(&paths, bless, &input)
         }
-        Command::Detect(args) => detect(args),
+        Command::Detect(args) => detect(args, quiet),
         Command::Fmt { files, check } => fmt_cmd::fmt_command(&files, check),
-        Command::Sigma { file, mapping } => sigma_cmd::sigma_command(&file, mapping.as_deref()),
+        Command::Sigma { file, mapping } => sigma_cmd::sigma_command(&file, &mapping),
         Command::Repl(args) => repl::repl_command(args),
         Command::Sql(args) => sql_cmd::sql_command(args),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "sumoql", &mut script);
+            terminal::print_out(&String::from_utf8_lossy(&script))
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+                Ok(()) => terminal::print_out(&String::from_utf8_lossy(&page)),
+                Err(error) => Err(usage_error(format!(
+                    "cannot render the manual page: {error}"
+                ))),
+            }
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Exit(code)) => ExitCode::from(code),
     }
-}
-
-fn color_stderr() -> bool {
-    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
 }
 
 fn usage_error(message: impl std::fmt::Display) -> Exit {
@@ -343,7 +397,7 @@ fn query_text(file: Option<&Path>, expression: Option<String>) -> Result<(String
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic], text: &str, origin: &str) {
-    let color = color_stderr();
+    let color = terminal::stderr_colored();
     let mut stderr = std::io::stderr().lock();
     for diagnostic in diagnostics {
         let _ = write!(stderr, "{}", diagnostic.render(text, origin, color));
@@ -370,14 +424,7 @@ fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-fn run_command(args: RunArgs) -> Result<(), Exit> {
-    let engine = Engine::new();
-    let parsers = parser_set(
-        &engine,
-        args.config.as_deref(),
-        args.parser.as_deref(),
-        args.source_category.as_deref(),
-    )?;
+fn run_command(args: RunArgs, quiet: bool) -> Result<(), Exit> {
     let mut paths = args.args;
     let query_file = if args.expression.is_none() {
         if paths.is_empty() {
@@ -390,61 +437,22 @@ fn run_command(args: RunArgs) -> Result<(), Exit> {
         None
     };
     let (text, origin) = query_text(query_file.as_deref(), args.expression)?;
+    let mut config = args.input.run_config(now_ms(), None)?;
+    config.null_groups = args.null_groups.setting();
+    let engine = args.input.engine(&config);
     let query = compile(&engine, &text, &origin)?;
-    let zone = Zone::parse(&args.tz).map_err(|e| usage_error(format!("--tz: {e}")))?;
-    let now = now_ms();
-    let window = match (&args.last, &args.from, &args.to) {
-        (Some(last), _, _) => {
-            let span = parse_duration_ms(last).ok_or_else(|| {
-                usage_error(format!(
-                    "--last: `{last}` is not a duration such as 15m, 24h or 7d"
-                ))
-            })?;
-            Some((Some(now - span), None))
-        }
-        (None, None, None) => None,
-        (None, from, to) => {
-            let parse = |flag: &str, value: &Option<String>| -> Result<Option<i64>, Exit> {
-                value
-                    .as_deref()
-                    .map(|v| {
-                        parse_time_arg(v, now, &zone)
-                            .map_err(|e| usage_error(format!("{flag}: {e}")))
-                    })
-                    .transpose()
-            };
-            Some((parse("--from", from)?, parse("--to", to)?))
-        }
-    };
     let sources = sumoql_sources(&paths)?;
-    let format = match args.format {
-        Some(FormatArg::Table) => Format::Table,
-        Some(FormatArg::Ndjson) => Format::Ndjson,
-        Some(FormatArg::Json) => Format::Json,
-        Some(FormatArg::Csv) => Format::Csv,
-        None if std::io::stdout().is_terminal() => Format::Table,
-        None => Format::Ndjson,
-    };
-    let config = RunConfig {
-        null_groups: match args.null_groups {
-            NullGroupsArg::Keep => NullGroups::Keep,
-            NullGroupsArg::Drop => NullGroups::Drop,
-        },
-        zone,
-        now_ms: now,
-        source_category: args.source_category,
-        window,
-        strict: args.strict,
-        threads: args.threads.map(usize::from),
-        parsers: Some(Arc::new(parsers)),
-        cancel: None,
-    };
-    let mut out = writer(format, Box::new(std::io::stdout()));
-    match run(&query, &sources, &config, out.as_mut()) {
+    let mut out = args.output.writer()?;
+    let progress = ProgressLine::start(&sources, quiet);
+    config.progress = progress.counter();
+    let result = run(&query, &sources, &config, out.as_mut());
+    drop(progress);
+    match result {
         Ok(summary) => {
-            eprint!("{}", summary.warnings);
+            report_warnings(&summary);
             Ok(())
         }
+        Err(RunError::Write(error)) if is_closed_pipe(&error) => Ok(()),
         Err(error) => {
             eprintln!("error: {error}");
             Err(Exit(1))
@@ -452,38 +460,16 @@ fn run_command(args: RunArgs) -> Result<(), Exit> {
     }
 }
 
-/// The extraction rules of a run: the built-in ones, the configuration's (`--config`, else
-/// `sumoql.toml` in the working folder when there is one), then `--parser` and
-/// `--source-category` for every input.
-fn parser_set(
-    engine: &Engine,
-    config: Option<&Path>,
-    parser: Option<&str>,
-    source_category: Option<&str>,
-) -> Result<ParserSet, Exit> {
-    let fail = |error: ParserError| {
-        eprintln!("error: {error}");
-        Exit(2)
-    };
-    let mut set = ParserSet::builtin(engine).map_err(fail)?;
-    let default_config = PathBuf::from(CONFIG_FILE_NAME);
-    let config = match config {
-        Some(path) => Some(path.to_path_buf()),
-        None => default_config.is_file().then_some(default_config),
-    };
-    if let Some(path) = config {
-        set.load_config(engine, &path).map_err(fail)?;
+/// Prints a run's warnings on stderr, and why its answer is empty when it is for want of
+/// input.
+fn report_warnings(summary: &RunSummary) {
+    eprint!("{}", summary.warnings);
+    if let Some(reason) = summary.why_empty() {
+        eprintln!("warning: {reason}");
     }
-    if let Some(name) = parser {
-        set.force_parser(name).map_err(fail)?;
-    }
-    if let Some(category) = source_category {
-        set.force_category(category);
-    }
-    Ok(set)
 }
 
-fn detect(args: DetectArgs) -> Result<(), Exit> {
+fn detect(args: DetectArgs, quiet: bool) -> Result<(), Exit> {
     let selection = detect_cmd::Selection {
         min_severity: args.min_severity.map(|severity| match severity {
             SeverityArg::Informational => RuleSeverity::Informational,
@@ -495,42 +481,44 @@ fn detect(args: DetectArgs) -> Result<(), Exit> {
         ids: args.rule_ids,
         tags: args.tags,
     };
+    let options = detect_cmd::DetectOptions {
+        summary_table: args.summary && !quiet,
+        quiet,
+    };
     detect_cmd::detect_command(
         &args.rules,
         &args.paths,
         &selection,
-        args.summary,
-        args.threads.map(usize::from),
+        &args.input,
+        &args.output,
+        options,
     )
 }
 
+/// The sources of `paths`; a path that does not exist, or a folder without a log file in
+/// it, is an error (exit 2) that says what was there.
 fn sumoql_sources(paths: &[PathBuf]) -> Result<Vec<InputSource>, Exit> {
-    sumoql::expand_paths(paths).map_err(|e| {
-        eprintln!("error: {e}");
-        Exit(1)
-    })
+    sumoql::expand_paths(paths).map_err(usage_error)
 }
 
 fn explain_command(file: Option<PathBuf>, expression: Option<String>) -> Result<(), Exit> {
     let (text, origin) = query_text(file.as_deref(), expression)?;
     let query = compile(&Engine::new(), &text, &origin)?;
-    print!("{}", query.plan.explain());
-    Ok(())
+    terminal::print_out(&query.plan.explain())
 }
 
 fn help_command(name: Option<&str>, markdown: bool) -> Result<(), Exit> {
     let engine = Engine::new();
     let Some(name) = name else {
-        if markdown {
-            print!("{}", help::markdown(&engine));
+        let text = if markdown {
+            help::markdown(&engine)
         } else {
-            print!("{}", help::overview(&engine));
-        }
-        return Ok(());
+            help::overview(&engine)
+        };
+        return terminal::print_out(&text);
     };
     if let Some(entry) = help::entry(&engine, name) {
-        print!("{entry}");
-        return Ok(());
+        return terminal::print_out(&entry);
     }
     if Cli::command().find_subcommand(name).is_some() {
         // Clap renders a subcommand's help with its full usage line when asked through argv.

@@ -406,7 +406,7 @@ pub(crate) fn stages_for(
                     *nodrop,
                     schema,
                 )),
-                Operator::Rows(row) => row_stage(row, width),
+                Operator::Rows(row) => row_stage(row, schema),
                 Operator::Join(join) => Box::new(JoinStage::new(join, schema, options)),
             }
         })

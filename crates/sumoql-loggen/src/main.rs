@@ -5,50 +5,65 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use clap::{Parser, Subcommand};
+
 use sumoql_loggen::bench::{self, BenchConfig};
 use sumoql_loggen::examples;
 
-const HELP: &str = "\
-sumoql-loggen: deterministic synthetic firewall and endpoint logs as NDJSON
+/// Deterministic synthetic firewall and endpoint logs as NDJSON.
+#[derive(Parser)]
+#[command(name = "sumoql-loggen", version, about, after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    mode: Mode,
+}
 
-USAGE:
-    sumoql-loggen examples --out DIR [--seed N]
-    sumoql-loggen bench --records N [--seed N] [--out FILE|-]
-                        [--src-hosts N] [--dest-hosts N] [--sessions N]
-    sumoql-loggen --help | --version
+const EXAMPLES: &str = "\
+Examples:
+  sumoql-loggen examples --out examples/logs --seed 7
+  sumoql-loggen bench --records 5m --out bench.ndjson
+  sumoql-loggen bench --records 1000 | head -n 3";
 
-MODES:
-    examples    Write the small sample logs (one file per source category:
-                firewall, paloalto, cisco_asa, fortinet, endpoint, dns and
-                nested .ndjson) plus a README.md describing the built-in
-                detection scenarios into DIR (created if missing).
-    bench       Stream N flat records (~357 bytes each, 90% firewall
-                categories, ~5.5% on ports 20/21/69/139/445/990) to FILE,
-                or to standard output when FILE is '-' or omitted.
-
-OPTIONS:
-    --out PATH        Output folder (examples) or file (bench)
-    --seed N          Seed; the same seed gives byte-identical output
-                      [default: 7]
-    --records N       Number of bench records; accepts 5000000, 5_000_000,
-                      5000k or 5m
-    --src-hosts N     Distinct source addresses in bench mode [default: 4000]
-    --dest-hosts N    Distinct public destinations in bench mode
-                      [default: 40000]
-    --sessions N      Size of the session_id pool in bench mode; `count by
-                      session_id` yields about this many groups
-                      [default: records / 5]
-    -h, --help        Print this help
-    -V, --version     Print the version
-
-EXAMPLES:
-    sumoql-loggen examples --out examples/logs --seed 7
-    sumoql-loggen bench --records 5m --out bench.ndjson
-    sumoql-loggen bench --records 1000 | head -n 3
-";
+#[derive(Subcommand)]
+enum Mode {
+    /// Write the small sample logs (one file per source category: firewall, paloalto,
+    /// cisco_asa, fortinet, endpoint, dns and nested .ndjson) and a README.md describing the
+    /// built-in detection scenarios into DIR (created if missing).
+    Examples {
+        /// The output folder.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The seed; the same seed gives byte-identical output.
+        #[arg(long, value_name = "N", default_value_t = examples::DEFAULT_SEED, value_parser = parse_count)]
+        seed: u64,
+    },
+    /// Stream N flat records (~357 bytes each, 90% firewall categories, ~5.5% on ports
+    /// 20/21/69/139/445/990) to FILE, or to standard output when FILE is `-` or omitted.
+    Bench {
+        /// Number of records: 5000000, 5_000_000, 5000k or 5m.
+        #[arg(long, value_name = "N", value_parser = parse_count)]
+        records: u64,
+        /// The seed; the same seed gives byte-identical output [default: 7].
+        #[arg(long, value_name = "N", value_parser = parse_count)]
+        seed: Option<u64>,
+        /// The output file, `-` for standard output.
+        #[arg(long, value_name = "FILE", default_value = "-")]
+        out: String,
+        /// Distinct source addresses [default: 4000].
+        #[arg(long, value_name = "N", value_parser = parse_count)]
+        src_hosts: Option<u64>,
+        /// Distinct public destinations [default: 40000].
+        #[arg(long, value_name = "N", value_parser = parse_count)]
+        dest_hosts: Option<u64>,
+        /// Size of the session_id pool; `count by session_id` yields about this many groups
+        /// [default: records / 5].
+        #[arg(long, value_name = "N", value_parser = parse_count)]
+        sessions: Option<u64>,
+    },
+}
 
 /// Parses a count such as `5000`, `5_000_000`, `250k` or `5m`.
-fn parse_count(flag: &str, text: &str) -> Result<u64, String> {
+fn parse_count(text: &str) -> Result<u64, String> {
     let cleaned: String = text.chars().filter(|&c| c != '_').collect();
     let lower = cleaned.to_ascii_lowercase();
     let (digits, factor) = match lower.as_bytes().last() {
@@ -61,62 +76,13 @@ fn parse_count(flag: &str, text: &str) -> Result<u64, String> {
         .parse::<u64>()
         .ok()
         .and_then(|v| v.checked_mul(factor))
-        .ok_or_else(|| format!("{flag} expects a non-negative integer, got '{text}'"))
+        .ok_or_else(|| {
+            format!("expected a non-negative integer such as 5000, 5_000 or 5k, got '{text}'")
+        })
 }
 
-#[derive(Debug, Default)]
-struct Options {
-    out: Option<String>,
-    seed: Option<u64>,
-    records: Option<u64>,
-    src_hosts: Option<u64>,
-    dest_hosts: Option<u64>,
-    sessions: Option<u64>,
-}
-
-fn parse_options(args: &[String], allowed: &[&str]) -> Result<Options, String> {
-    let mut opts = Options::default();
-    let mut i = 0;
-    while i < args.len() {
-        let arg = &args[i];
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
-            _ => (arg.clone(), None),
-        };
-        if !allowed.contains(&flag.as_str()) {
-            return Err(format!("unexpected argument '{arg}'"));
-        }
-        let value = match inline {
-            Some(v) => v,
-            None => {
-                i += 1;
-                args.get(i)
-                    .cloned()
-                    .ok_or_else(|| format!("{flag} needs a value"))?
-            }
-        };
-        match flag.as_str() {
-            "--out" => opts.out = Some(value),
-            "--seed" => opts.seed = Some(parse_count(&flag, &value)?),
-            "--records" => opts.records = Some(parse_count(&flag, &value)?),
-            "--src-hosts" => opts.src_hosts = Some(parse_count(&flag, &value)?),
-            "--dest-hosts" => opts.dest_hosts = Some(parse_count(&flag, &value)?),
-            "--sessions" => opts.sessions = Some(parse_count(&flag, &value)?),
-            _ => unreachable!("flag was checked against the allowed list"),
-        }
-        i += 1;
-    }
-    Ok(opts)
-}
-
-fn run_examples(args: &[String]) -> Result<(), String> {
-    let opts = parse_options(args, &["--out", "--seed"])?;
-    let out = opts
-        .out
-        .ok_or("examples needs --out DIR (for instance --out examples/logs)")?;
-    let seed = opts.seed.unwrap_or(examples::DEFAULT_SEED);
-    let dir = PathBuf::from(out);
-    let written = examples::write_to_dir(&dir, seed)
+fn run_examples(dir: &std::path::Path, seed: u64) -> Result<(), String> {
+    let written = examples::write_to_dir(dir, seed)
         .map_err(|e| format!("cannot write examples to {}: {e}", dir.display()))?;
     let mut total = (0, 0);
     for (path, file) in &written {
@@ -134,36 +100,27 @@ fn run_examples(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn run_bench(args: &[String]) -> Result<(), String> {
-    let opts = parse_options(
-        args,
-        &[
-            "--out",
-            "--seed",
-            "--records",
-            "--src-hosts",
-            "--dest-hosts",
-            "--sessions",
-        ],
-    )?;
-    let records = opts
-        .records
-        .ok_or("bench needs --records N (for instance --records 5m)")?;
+fn run_bench(
+    records: u64,
+    seed: Option<u64>,
+    out: &str,
+    hosts: (Option<u64>, Option<u64>),
+    sessions: Option<u64>,
+) -> Result<(), String> {
     let mut cfg = BenchConfig::new(records);
-    if let Some(seed) = opts.seed {
+    if let Some(seed) = seed {
         cfg.seed = seed;
     }
-    if let Some(n) = opts.src_hosts {
+    if let Some(n) = hosts.0 {
         cfg.src_hosts = n;
     }
-    if let Some(n) = opts.dest_hosts {
+    if let Some(n) = hosts.1 {
         cfg.dest_hosts = n;
     }
-    cfg.sessions = opts.sessions;
+    cfg.sessions = sessions;
     cfg.validate()?;
 
     let started = Instant::now();
-    let out = opts.out.unwrap_or_else(|| "-".to_string());
     let stats = if out == "-" {
         let stdout = io::stdout();
         let result = bench::write_bench(&cfg, stdout.lock());
@@ -172,7 +129,7 @@ fn run_bench(args: &[String]) -> Result<(), String> {
             other => other.map_err(|e| format!("cannot write to standard output: {e}"))?,
         }
     } else {
-        let file = std::fs::File::create(&out).map_err(|e| format!("cannot create {out}: {e}"))?;
+        let file = std::fs::File::create(out).map_err(|e| format!("cannot create {out}: {e}"))?;
         bench::write_bench(&cfg, file).map_err(|e| format!("cannot write {out}: {e}"))?
     };
     let secs = started.elapsed().as_secs_f64();
@@ -190,30 +147,21 @@ fn run_bench(args: &[String]) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        None | Some("-h" | "--help" | "help") => {
-            print!("{HELP}");
-            Ok(())
-        }
-        Some("-V" | "--version") => {
-            println!("sumoql-loggen {}", env!("CARGO_PKG_VERSION"));
-            Ok(())
-        }
-        Some(_) if args.iter().any(|a| a == "-h" || a == "--help") => {
-            print!("{HELP}");
-            Ok(())
-        }
-        Some("examples") => run_examples(&args[1..]),
-        Some("bench") => run_bench(&args[1..]),
-        Some(other) => Err(format!(
-            "unknown mode '{other}' (expected 'examples' or 'bench')"
-        )),
+    let result = match Cli::parse().mode {
+        Mode::Examples { out, seed } => run_examples(&out, seed),
+        Mode::Bench {
+            records,
+            seed,
+            out,
+            src_hosts,
+            dest_hosts,
+            sessions,
+        } => run_bench(records, seed, &out, (src_hosts, dest_hosts), sessions),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("error: {message}\nRun 'sumoql-loggen --help' for usage.");
+            eprintln!("error: {message}");
             ExitCode::from(2)
         }
     }
@@ -221,28 +169,32 @@ fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
+    use clap::CommandFactory;
+
     use super::*;
 
     #[test]
     fn counts() {
-        assert_eq!(parse_count("--records", "5_000_000"), Ok(5_000_000));
-        assert_eq!(parse_count("--records", "5m"), Ok(5_000_000));
-        assert_eq!(parse_count("--records", "250K"), Ok(250_000));
-        assert!(parse_count("--records", "five").is_err());
-        assert!(parse_count("--records", "-1").is_err());
+        assert_eq!(parse_count("5_000_000"), Ok(5_000_000));
+        assert_eq!(parse_count("5m"), Ok(5_000_000));
+        assert_eq!(parse_count("250K"), Ok(250_000));
+        assert!(parse_count("five").is_err());
+        assert!(parse_count("-1").is_err());
     }
 
     #[test]
-    fn options() {
-        let args: Vec<String> = ["--records", "10", "--seed=3", "--out", "-"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let opts = parse_options(&args, &["--records", "--seed", "--out"]).unwrap();
-        assert_eq!(opts.records, Some(10));
-        assert_eq!(opts.seed, Some(3));
-        assert_eq!(opts.out.as_deref(), Some("-"));
-        assert!(parse_options(&args, &["--records"]).is_err());
-        assert!(parse_options(&["--seed".to_string()], &["--seed"]).is_err());
+    fn arguments() {
+        let cli =
+            Cli::try_parse_from(["sumoql-loggen", "bench", "--records", "10", "--seed=3"]).unwrap();
+        let Mode::Bench {
+            records, seed, out, ..
+        } = cli.mode
+        else {
+            panic!("bench mode");
+        };
+        assert_eq!((records, seed, out.as_str()), (10, Some(3), "-"));
+        assert!(Cli::try_parse_from(["sumoql-loggen", "bench"]).is_err());
+        assert!(Cli::try_parse_from(["sumoql-loggen", "examples", "--records", "1"]).is_err());
+        Cli::command().debug_assert();
     }
 }

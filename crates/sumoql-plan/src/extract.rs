@@ -3,6 +3,10 @@
 
 use std::fmt::Write as _;
 
+mod xpath;
+
+pub use xpath::{XmlPath, XmlPredicate, XmlStep, XmlTarget};
+
 use regex::Regex;
 use sumoql_syntax::ast::quote;
 use sumoql_value::{Schema, SlotId};
@@ -29,6 +33,18 @@ pub enum Extractor {
     Json(Vec<(JsonPath, SlotId)>),
     /// `kv "a" as x`: the values of `key=value` pairs; with no keys (`kv auto`), every pair.
     KeyValue(Vec<(String, SlotId)>),
+    /// `parse xml "/users/user/@id" as id`: the first node each path reaches in the XML text.
+    Xml(Vec<(XmlPath, SlotId)>),
+    /// `keyvalue regex "RE" "a" as x`: with two groups in `regex`, each match is a key and its
+    /// value; with one, the value is the first match after the key's first occurrence.
+    KeyValueRegex {
+        /// The pattern as written, for `explain`.
+        written: String,
+        /// The compiled expression, with one or two capture groups.
+        regex: Regex,
+        /// Each key wanted and the slot its value fills.
+        keys: Vec<(String, SlotId)>,
+    },
     /// `csv` and `split`: delimited columns by 1-based position.
     Delimited {
         /// The column delimiter.
@@ -58,12 +74,16 @@ pub enum JsonStep {
     Key(String),
     /// An array element: `[0]`.
     Index(usize),
+    /// Every element of an array, or every member of an object: `[*]` or `.*`. A path with
+    /// a wildcard gives the JSON array of every value it reaches.
+    Wildcard,
 }
 
 impl JsonPath {
     /// Parses `a.b[0].c`. Keys are the text between dots and brackets, or quoted in brackets
     /// (`['a.b']`, for a key holding a dot); an index is a whole number in brackets. A leading
-    /// `$.` (JSONPath's root) is allowed.
+    /// `$.` (JSONPath's root) is allowed; `[*]` (or a `*` key) stands for every element or
+    /// member.
     ///
     /// ```
     /// use sumoql_plan::{JsonPath, JsonStep};
@@ -71,7 +91,9 @@ impl JsonPath {
     /// assert_eq!(path.steps, [JsonStep::Key("a".into()), JsonStep::Key("b".into()), JsonStep::Index(1)]);
     /// let quoted = JsonPath::parse("$.x['a.b']").unwrap();
     /// assert_eq!(quoted.steps, [JsonStep::Key("x".into()), JsonStep::Key("a.b".into())]);
-    /// assert!(JsonPath::parse("a[*]").is_err());
+    /// let every = JsonPath::parse("Actor[*].Type").unwrap();
+    /// assert_eq!(every.steps[1], JsonStep::Wildcard);
+    /// assert!(JsonPath::parse("a[-1]").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<JsonPath, String> {
         let mut steps = Vec::new();
@@ -86,14 +108,15 @@ impl JsonPath {
             match c {
                 '.' => {
                     if !key.is_empty() {
-                        steps.push(JsonStep::Key(std::mem::take(&mut key)));
-                    } else if !matches!(steps.last(), Some(JsonStep::Index(_))) {
+                        steps.push(key_step(std::mem::take(&mut key)));
+                    } else if !matches!(steps.last(), Some(JsonStep::Index(_) | JsonStep::Wildcard))
+                    {
                         return bad("an empty key");
                     }
                 }
                 '[' => {
                     if !key.is_empty() {
-                        steps.push(JsonStep::Key(std::mem::take(&mut key)));
+                        steps.push(key_step(std::mem::take(&mut key)));
                     }
                     let inside: String = chars.by_ref().take_while(|&c| c != ']').collect();
                     let inside = inside.trim();
@@ -102,9 +125,10 @@ impl JsonPath {
                     });
                     match (quoted, inside.parse::<usize>()) {
                         (Some(name), _) => steps.push(JsonStep::Key(name.to_string())),
+                        (None, _) if inside == "*" => steps.push(JsonStep::Wildcard),
                         (None, Ok(index)) => steps.push(JsonStep::Index(index)),
                         (None, Err(_)) => {
-                            return bad("an array index is a whole number, as in `[0]`")
+                            return bad("an array index is a whole number or `*`, as in `[0]`")
                         }
                     }
                 }
@@ -112,7 +136,7 @@ impl JsonPath {
             }
         }
         if !key.is_empty() {
-            steps.push(JsonStep::Key(key));
+            steps.push(key_step(key));
         }
         if steps.is_empty() || body.ends_with('.') {
             return bad("an empty key");
@@ -121,6 +145,15 @@ impl JsonPath {
             written: text.to_string(),
             steps,
         })
+    }
+}
+
+/// An unquoted key: `*` is the wildcard, anything else a member name.
+fn key_step(key: String) -> JsonStep {
+    if key == "*" {
+        JsonStep::Wildcard
+    } else {
+        JsonStep::Key(key)
     }
 }
 
@@ -160,6 +193,15 @@ impl Extractor {
             Extractor::KeyValue(keys) if keys.is_empty() => "keyvalue auto".to_string(),
             Extractor::KeyValue(keys) => format!(
                 "keyvalue {}",
+                pairs(&mut keys.iter().map(|(k, s)| (quote(k), *s)))
+            ),
+            Extractor::Xml(paths) => format!(
+                "xml {}",
+                pairs(&mut paths.iter().map(|(p, s)| (quote(&p.written), *s)))
+            ),
+            Extractor::KeyValueRegex { written, keys, .. } => format!(
+                "keyvalue regex {} {}",
+                quote(written),
                 pairs(&mut keys.iter().map(|(k, s)| (quote(k), *s)))
             ),
             Extractor::Delimited {

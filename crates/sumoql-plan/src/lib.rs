@@ -14,24 +14,30 @@
 //! assert!(plan.explain().contains("Aggregate"));
 //! ```
 
+mod context;
 mod explain;
 mod expr;
 mod extract;
+mod ip_lookup;
 mod lint;
 mod pattern;
 mod plan;
 mod planner;
 mod scope;
+mod tables;
 
+pub use context::{bucket_width_ms, PlanContext, MAX_GENERATED_SLICES, TIME_RANGE_HELP};
 pub use expr::{binary, PlanExpr};
-pub use extract::{Extractor, JsonPath, JsonStep};
+pub use extract::{Extractor, JsonPath, JsonStep, XmlPath, XmlPredicate, XmlStep, XmlTarget};
+pub use ip_lookup::{IpDatabase, IpDatabaseKind, IpLookup, ASN_VARIABLE, GEOIP_VARIABLE};
 pub use lint::lint_query;
 pub use pattern::{anchor_regex, TextPattern};
 pub use plan::{
     AggregateSpec, Columns, Join, JoinKey, JoinTable, LookupTable, Operator, Plan, ReadSpec,
-    RowOperator, SortSpec, Subquery, SubqueryTarget, DEFAULT_SUBQUERY_ROWS,
+    RowOperator, SaveTable, SortSpec, Subquery, SubqueryTarget, DEFAULT_SUBQUERY_ROWS,
 };
-pub use planner::{plan_query, METADATA_FIELDS};
+pub use planner::{plan_query, plan_query_with, METADATA_FIELDS};
 pub use scope::{ScopeFilter, Wildcard};
 /// The syntax types that plan operators carry.
 pub use sumoql_syntax::ast::{BinaryOp, SequenceKind};
+pub use tables::{Tables, TABLES_VARIABLE};

@@ -15,7 +15,7 @@ mod rows;
 mod subquery;
 
 pub use join::{Join, JoinKey, JoinTable};
-pub use rows::{LookupTable, RowOperator};
+pub use rows::{LookupTable, RowOperator, SaveTable};
 pub use subquery::{Subquery, SubqueryTarget, DEFAULT_SUBQUERY_ROWS};
 
 /// A query ready to run: its schema, scope filter, operators and output columns.

@@ -352,6 +352,18 @@ impl Generator<'_> {
             )),
             Extractor::Json(_) => return Err(SqlError::new("json", "not translated to SQL yet")),
             Extractor::KeyValue(_) => return Err(SqlError::new("kv", "not translated to SQL yet")),
+            Extractor::Xml(_) => {
+                return Err(SqlError::new(
+                    "parse xml",
+                    "XPath over XML text has no portable SQL function",
+                ))
+            }
+            Extractor::KeyValueRegex { .. } => {
+                return Err(SqlError::new(
+                    "keyvalue regex",
+                    "a key's value is the match nearest after the key, which SQL regular expressions cannot express",
+                ))
+            }
             Extractor::Delimited { .. } => {
                 return Err(SqlError::new(
                     "csv and split",
@@ -545,6 +557,14 @@ impl Generator<'_> {
                 "the table is a local file read at plan time; load it into the engine and join",
             ),
             RowOperator::FillMissing { .. } => ("fillmissing", "not translated to SQL yet"),
+            RowOperator::IpLookup(_) => (
+                "geoip and the geo:// and asn:// lookups",
+                "the MaxMind database is a local file read by sumoql; load it into the engine and join",
+            ),
+            RowOperator::Save(_) => (
+                "save",
+                "it writes a table of the local table folder; write the query's result with the engine's own INSERT or COPY",
+            ),
             RowOperator::Transpose { .. } => (
                 "transpose",
                 "its columns are the values found at run time, and a SQL query's columns are fixed when it is written",

@@ -8,7 +8,7 @@ mod join;
 mod rows;
 
 pub use join::{Join, JoinCondition, JoinTable, Subquery, TableField};
-pub use rows::{RowStage, SequenceKind};
+pub use rows::{Generator, RowStage, SequenceKind};
 
 /// A name as written in the query (a field, a function, an alias), with its span.
 pub type Name = Spanned<String>;
@@ -483,6 +483,18 @@ pub enum ExtractKind {
     Json(KeyList),
     /// `keyvalue "a", "b" [as x, y]` (`kv`), or `kv auto` (no keys): `key=value` pairs.
     KeyValue(KeyList),
+    /// `parse xml "/users/user/@id", "/users/user/first_name/text()" [as id, name]`: values at
+    /// XPaths in XML text.
+    Xml(KeyList),
+    /// `keyvalue regex "\s(.*?)=(.*?)," keys "a", "b" [as x, y]`: pairs found by a regular
+    /// expression with a group for the key and one for the value, or with one group for the
+    /// value nearest after each key.
+    KeyValueRegex {
+        /// The regular expression.
+        pattern: Spanned<String>,
+        /// The keys wanted and their `as` names.
+        keys: KeyList,
+    },
     /// `csv f extract 1 as a, b` or `split f delim=':' extract a, _, 5 as e`.
     Delimited(Delimited),
 }

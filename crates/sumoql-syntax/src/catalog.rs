@@ -108,13 +108,23 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         name: "parse",
         aliases: &[],
         syntax: "parse [field=NAME] \"ANCHOR * ANCHOR *\" as NAME, … [nodrop]\n\
-                 parse regex [field=NAME] \"(?<name>…)\" [multi] [nodrop]",
+                 parse regex [field=NAME] \"(?<name>…)\" [multi] [nodrop]\n\
+                 parse xml [field=NAME] \"XPATH\"[, \"XPATH\"…] [as NAME, …] [nodrop]",
         summary: "Extracts fields from `_raw` (or another field). The anchor form captures the \
                   text between literal anchors at each `*`; the regex form makes a field of each \
                   named group, and with `multi` a record per match. A record that does not match \
-                  is dropped, unless `nodrop` keeps it with the new fields null.",
+                  is dropped, unless `nodrop` keeps it with the new fields null. The xml form \
+                  reads XML text with Sumo's XPath subset: absolute paths that only go deeper \
+                  (no `//`, `..` or `axis::`), each step a name or `*` with predicates `[2]`, \
+                  `[last()]`, `[@a]`, `[@a=v]` or `[child=v]`, ending in an element (its XML \
+                  text as written), `text()` (its first text) or `@attr`. Names match without \
+                  regard to namespaces; of several matches the first is taken; without `as` a \
+                  field is named after the attribute or last element. A record whose XML is \
+                  not well-formed, or where no path matches, does not match.",
         examples: &[
             "* | parse \"user=* \" as user",
+            "* | parse xml field=xml \"/users/user[@id=456]/first_name/text()\" as first_name",
+            "* | parse xml field=event \"/Event/System/EventID/text()\", \"/Event/EventData/Data[@Name='TargetUserName']/text()\" as event_id, user",
             "* | parse regex \"src=(?<src_ip>\\d+\\.\\d+\\.\\d+\\.\\d+)\" nodrop",
         ],
     },
@@ -131,18 +141,35 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         syntax: "json [field=NAME] \"KEY\"[, \"KEY.SUB\"…] [as NAME, …] [nodrop]\n\
                  json [field=NAME] auto [nodrop]",
         summary: "Reads JSON text (from `_raw` unless `field=`) and extracts the keys given, by \
-                  dotted path, or with `auto` every top-level key. Objects and arrays come out \
-                  as JSON text.",
-        examples: &["* | json field=payload \"user.name\" as user nodrop"],
+                  dotted path (`a.b[0]`, `['odd.key']`), or with `auto` every top-level key. \
+                  Objects and arrays come out as JSON text. A `[*]` step (or a `*` key) reaches \
+                  every element of an array or member of an object: the field holds the JSON \
+                  array of every value reached, and a record where none is reached does not \
+                  match.",
+        examples: &[
+            "* | json field=payload \"user.name\" as user nodrop",
+            "* | json \"Actor[*].Type\" as types | extract field=types \"(?<type>\\d+)\" multi",
+        ],
     },
     OperatorDoc {
         name: "keyvalue",
         aliases: &["kv"],
         syntax: "keyvalue [infer|auto] [field=NAME] \"KEY\"[, \"KEY\"…] [as NAME, …] [nodrop]\n\
-                 keyvalue [field=NAME] auto [nodrop]",
+                 keyvalue [field=NAME] auto [nodrop]\n\
+                 keyvalue [field=NAME] regex \"RE\" [keys] \"KEY\"[, \"KEY\"…] [as NAME, …] [nodrop]",
         summary: "Extracts `key=value` pairs (values may be quoted) for the keys given, or every \
-                  pair with `auto`.",
-        examples: &["* | kv \"srcip\", \"dstip\" as src_ip, dest_ip"],
+                  pair with `auto`. With `regex`, the pairs are found by the expression: with \
+                  two groups each match is a key and its value (a key takes its first pair); \
+                  with one group, a key's value is the first match that starts after the \
+                  key's first occurrence. Without `as`, a regex-mode key's field is its name \
+                  with every character other than a letter, digit or `_` made `_` \
+                  (`serviceinfo.IP` gives `serviceinfo_IP`). A record with none of the keys \
+                  does not match.",
+        examples: &[
+            "* | kv \"srcip\", \"dstip\" as src_ip, dest_ip",
+            "* | keyvalue regex \"\\s(.*?)=(.*?),\" keys \"serviceinfo.IP\" as ip",
+            "* | keyvalue regex \"=(.*?),\" \"serviceinfo.IP\", \"request.method\"",
+        ],
     },
     OperatorDoc {
         name: "csv",
@@ -165,11 +192,18 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
     OperatorDoc {
         name: "timeslice",
         aliases: &[],
-        syntax: "timeslice [by] DURATION [as NAME]",
+        syntax: "timeslice [by] DURATION [as NAME]\ntimeslice N buckets [as NAME]",
         summary: "Sets `_timeslice` to the start of the slice of `_messageTime` the record falls \
                   in (epoch milliseconds), for grouping by time: `| timeslice 5m | count by \
-                  _timeslice`.",
-        examples: &["* | timeslice 1h | count by _timeslice, src_ip"],
+                  _timeslice`. `N buckets` picks a clock-aligned width that cuts the run's time \
+                  range (--from/--to, or --last) into at most N slices: the smallest width of \
+                  at least range / N among 1, 2, 3, 4, 5, 6, 10, 12, 15, 20 and 30 seconds or \
+                  minutes, 1, 2, 3, 4, 6, 8 and 12 hours, then whole days (so 150 buckets of an \
+                  hour are 30 s, 10 buckets 6 m). A run without a time range cannot use it.",
+        examples: &[
+            "* | timeslice 1h | count by _timeslice, src_ip",
+            "* | timeslice 10 buckets | count by _sourceCategory, _timeslice",
+        ],
     },
     OperatorDoc {
         name: "top",
@@ -199,10 +233,17 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
     OperatorDoc {
         name: "fillmissing",
         aliases: &[],
-        syntax: "fillmissing values(\"A\", \"B\"…) in FIELD[, values(…) in FIELD]",
+        syntax: "fillmissing values(\"A\", \"B\"…) in FIELD[, values(…) in FIELD]\n\
+                 fillmissing timeslice[(DURATION)] [in FIELD][, values(…) in FIELD]",
         summary: "After an aggregation, adds a row at the end for every listed key value (or \
-                  combination) that has none, its other fields null.",
-        examples: &["* | count by action | fillmissing values(\"allow\", \"deny\") in action"],
+                  combination) that has none, its other fields null. The `timeslice` \
+                  generator lists every slice of the run's time range (--from/--to, or --last) \
+                  in `_timeslice` (or the field after `in`), of the width given or else that \
+                  of the last `timeslice`; at most 10,000 slices.",
+        examples: &[
+            "* | count by action | fillmissing values(\"allow\", \"deny\") in action",
+            "login | timeslice 15m | count by _timeslice | fillmissing timeslice | sort by _timeslice",
+        ],
     },
     OperatorDoc {
         name: "accum",
@@ -278,11 +319,58 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
     OperatorDoc {
         name: "lookup",
         aliases: &[],
-        syntax: "lookup COLUMN [as NAME][, …] from file://PATH.csv on FIELD=COLUMN[, FIELD=COLUMN]",
+        syntax: "lookup COLUMN [as NAME][, …] from file://PATH.csv on FIELD=COLUMN[, FIELD=COLUMN]\n\
+                 lookup COLUMN [as NAME][, …] from path://\"NAME\" on FIELD=COLUMN[, …]",
         summary: "Enriches records from a CSV table with a header row: the log field on the left \
                   of `=` is matched against the table's column on the right. Without a match the \
-                  new fields are null; when keys repeat, the last row wins (with a warning).",
-        examples: &["* | lookup owner, site from file://examples/tables/assets.csv on src_ip=ip"],
+                  new fields are null; when keys repeat, the last row wins (with a warning). \
+                  `path://\"NAME\"` names a table of the table folder (the file NAME.csv under \
+                  --tables DIR, else $SUMOQL_TABLES, else ~/.local/share/sumoql/tables), as \
+                  `save` writes it; its keys match without regard to case.",
+        examples: &[
+            "* | lookup owner, site from file://examples/tables/assets.csv on src_ip=ip",
+            "* | lookup cell as c1 from path://\"/Library/Users/me/Suspicious Users\" on userEmail=email",
+        ],
+    },
+    OperatorDoc {
+        name: "geoip",
+        aliases: &[],
+        syntax: "geoip FIELD [OPTIONAL_FIELD, …]\n\
+                 lookup latitude, longitude[, …] from geo://location on ip=FIELD\n\
+                 lookup asn, organization[, …] from asn://default on ip=FIELD",
+        summary: "Places an IP address with a MaxMind City database (GeoLite2-City.mmdb, named \
+                  with --geoip-db FILE or $SUMOQL_GEOIP_DB): latitude, longitude (at most five \
+                  decimals), country_code, country_name, city and state (the first \
+                  subdivision's name), and the optional region (its ISO code), continent, \
+                  postal_code, connection_type, country_cf, state_cf and city_cf (MaxMind's \
+                  confidences). `lookup ... from geo://location` gives the same fields; \
+                  `lookup ... from asn://default` gives asn and organization \
+                  (registering_organization and carrier_organization are the same name) from \
+                  an ASN database (--asn-db FILE or $SUMOQL_ASN_DB). An address the database \
+                  does not place (an internal one, say), or text that is not an address, gives \
+                  nulls; a query whose database is not named is an error saying how to name it.",
+        examples: &[
+            "* | geoip src_ip | count by latitude, longitude | sort _count",
+            "* | geoip src_ip region, continent | if(isNull(country_code), \"unknown\", country_code) as country_code",
+            "* | lookup organization, asn from asn://default on ip = src_ip | count by organization",
+        ],
+    },
+    OperatorDoc {
+        name: "save",
+        aliases: &[],
+        syntax: "save [append] path://\"NAME\"",
+        summary: "Writes the rows to the table NAME of the table folder (NAME.csv under --tables \
+                  DIR, else $SUMOQL_TABLES, else ~/.local/share/sumoql/tables), its header the \
+                  columns, at the end of the run; the rows still pass on. Without `append` the \
+                  table is replaced; with it, the rows merge by the first column (the table's \
+                  key): a row whose first cell matches an old row's replaces it, the others are \
+                  added at the end, and a table with other columns is left as it is, with a \
+                  warning. The columns must be known: use it after `fields` or an aggregation. \
+                  `lookup ... from path://\"NAME\"` reads the table back.",
+        examples: &[
+            "* | first(date) as date, first(action) as action by name | save path://\"/Library/Users/me/Users\"",
+            "* | count by src_ip | save append path://\"watch/seen_sources\"",
+        ],
     },
     OperatorDoc {
         name: "transpose",

@@ -2,6 +2,8 @@
 
 use std::fmt::Write as _;
 
+use unicode_width::UnicodeWidthChar;
+
 use crate::codes::Code;
 use crate::span::{floor_char_boundary, Span};
 
@@ -146,20 +148,24 @@ impl Diagnostic {
                 text.replace('\t', " ")
             );
             for (i, label) in self.labels.iter().enumerate() {
-                let (label_line, label_col) = label.span.line_col(source);
+                let (label_line, _) = label.span.line_col(source);
                 if label_line != shown {
                     continue;
                 }
                 let start = floor_char_boundary(source, label.span.start);
                 let end = floor_char_boundary(source, label.span.end.max(label.span.start));
+                let line_start = source[..start].rfind('\n').map_or(0, |n| n + 1);
                 let line_end = source[start..]
                     .find('\n')
                     .map_or(source.len(), |n| start + n);
-                let carets = source[start..end.min(line_end)].chars().count().max(1);
+                // Carets go under the text as a terminal shows it: a wide character takes two
+                // columns, a combining mark none, a tab (shown as a space) one.
+                let indent = display_width(&source[line_start..start]);
+                let carets = display_width(&source[start..end.min(line_end)]).max(1);
                 let marker = if i == 0 { "^" } else { "-" };
                 let underline = format!(
                     "{}{}{}",
-                    " ".repeat(label_col - 1),
+                    " ".repeat(indent),
                     marker.repeat(carets),
                     if label.message.is_empty() {
                         String::new()
@@ -176,6 +182,13 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// The terminal columns `text` takes, a tab counted as the one space it is shown as.
+fn display_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| if c == '\t' { 1 } else { c.width().unwrap_or(0) })
+        .sum()
 }
 
 const RED: &str = "\x1b[1;31m";
@@ -252,6 +265,28 @@ fn edit_distance(a: &str, b: &str) -> usize {
 mod tests {
     use super::*;
     use crate::codes;
+
+    #[test]
+    fn carets_line_up_under_wide_characters() {
+        let source = "* | where city = \"東京\" and\tx =";
+        let at = source.find("x =").unwrap();
+        let d = Diagnostic::error(
+            codes::SYNTAX,
+            "expected an expression",
+            Span::new(at, at + 1),
+        );
+        let text = d.render(source, "<query>", false);
+        let shown = text.lines().nth(3).unwrap();
+        let caret = text.lines().nth(4).unwrap();
+        // The caret sits under the `x` as a terminal draws the line: 東 and 京 take two columns.
+        let column = shown.find(" x =").unwrap() + 1;
+        let prefix_width: usize = shown[..column]
+            .chars()
+            .map(|c| c.width().unwrap_or(0))
+            .sum();
+        assert_eq!(caret.find('^'), Some(prefix_width), "{text}");
+        assert!(text.contains("<query>:1:27"), "{text}");
+    }
 
     #[test]
     fn renders_caret_under_span_on_the_right_line() {

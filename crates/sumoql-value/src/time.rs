@@ -273,6 +273,24 @@ fn is_leap_year(year: i64) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
+/// The start of the `width_ms` slice holding `ms`, as `timeslice` cuts time: slices are
+/// aligned to midnight in `zone` (its offset at `ms`), so in UTC they are aligned to the
+/// epoch. `None` for a width that is not positive or a time out of range.
+///
+/// ```
+/// use sumoql_value::time::{slice_start, Zone};
+/// assert_eq!(slice_start(1_700_000_123_456, 300_000, &Zone::utc()), Some(1_700_000_100_000));
+/// ```
+pub fn slice_start(ms: i64, width_ms: i64, zone: &Zone) -> Option<i64> {
+    if width_ms <= 0 {
+        return None;
+    }
+    let offset = i64::from(zone.offset_seconds_at(ms)) * 1000;
+    let local = ms.checked_add(offset)?;
+    let local_start = local.checked_sub(local.rem_euclid(width_ms))?;
+    local_start.checked_sub(offset)
+}
+
 impl Default for Zone {
     fn default() -> Zone {
         Zone::utc()

@@ -27,6 +27,8 @@ pub enum WarningKind {
     /// A raw (non-JSON) line that no extraction rule could parse was kept with only `_raw`
     /// and its metadata.
     UnparsedRawLine,
+    /// `save` could not write its table (the rows were still output).
+    TableNotSaved,
     /// An operator reached a limit it holds to (rows of a join table, transactions…); its
     /// sample names the limit. The results miss what came past it.
     OperatorLimit,
@@ -61,6 +63,7 @@ impl WarningKind {
             WarningKind::UnparsedRawLine => format!(
                 "{count} raw line(s) no extraction rule could parse were kept with only _raw"
             ),
+            WarningKind::TableNotSaved => format!("{count} table(s) could not be saved"),
             WarningKind::OperatorLimit => {
                 format!("{count} time(s) an operator reached its limit; its results are incomplete")
             }

@@ -24,6 +24,7 @@ use sumoql_value::{write_json_string, Record, SlotId, SourceField, Value};
 
 use crate::engine::Query;
 use crate::output::{ColumnNames, OutputColumns};
+use crate::parsers::Extraction;
 use crate::rule::RuleMetadata;
 use crate::run::{default_threads, RunConfig, RunError, RunSummary};
 use crate::scan::{scan_parallel, Chunk, ChunkReport, ChunkWorker};
@@ -96,6 +97,8 @@ impl Projection {
 /// stages (with its partial aggregation when it aggregates).
 struct DetectWorker {
     decoder: LineDecoder,
+    /// The extraction rules, making combined records too.
+    extraction: Extraction,
     names: Arc<[Arc<str>]>,
     rules: Vec<(Projection, Pipeline)>,
     strict: bool,
@@ -113,14 +116,35 @@ impl ChunkWorker for DetectWorker {
     type Output = DetectChunk;
     type Partial = Vec<Option<AggregateStage>>;
 
-    fn process(&mut self, chunk: &Chunk, names: &[String]) -> DetectChunk {
+    fn process(
+        &mut self,
+        chunk: &Chunk,
+        names: &[String],
+        json_rule: Option<usize>,
+    ) -> DetectChunk {
         let name = chunk.source_name(names);
-        let mut report = ChunkReport::default();
+        let mut report = ChunkReport::of(chunk);
+        self.decoder
+            .set_default_category(self.extraction.raw.category_for(name));
         for (number, position, line) in chunk.lines() {
             if !report.read_line(number, line) {
                 continue;
             }
-            let combined = match self.decoder.decode(line, name, report.warnings()) {
+            let decoded = match self.extraction.raw.decode(line, name, number) {
+                Some(raw) => Ok(raw),
+                None => self
+                    .decoder
+                    .decode(line, name, report.warnings())
+                    .map(|record| {
+                        record.map(|mut record| {
+                            if let Some(rule) = json_rule {
+                                self.extraction.json.apply(rule, line, name, &mut record);
+                            }
+                            record
+                        })
+                    }),
+            };
+            let combined = match decoded {
                 Ok(Some(record)) => record,
                 Ok(None) => continue,
                 Err(error) => {
@@ -135,6 +159,8 @@ impl ChunkWorker for DetectWorker {
                 pipeline.push(projection.record_from(&combined, &self.names));
             }
         }
+        let outside_window = self.extraction.raw.report(name, report.warnings());
+        report.left_out_for_time(outside_window + self.decoder.take_outside_window());
         let records = self
             .rules
             .iter_mut()
@@ -222,17 +248,13 @@ pub fn detect(
         .enumerate()
         .map(|(slot, name)| (name.to_string(), slot))
         .collect();
-    let decoder = LineDecoder::new(
-        &fields,
-        names.len(),
-        whole_records,
-        MetadataOptions {
-            source_category: config.source_category.clone(),
-            receipt_time_ms: config.now_ms,
-            zone: config.zone,
-            window: config.window,
-        },
-    );
+    let metadata = MetadataOptions {
+        source_category: config.source_category.clone(),
+        receipt_time_ms: config.now_ms,
+        zone: config.zone,
+        window: config.window,
+    };
+    let decoder = LineDecoder::new(&fields, names.len(), whole_records, metadata.clone());
     let projections: Vec<Projection> = queries
         .iter()
         .map(|query| Projection::new(query, &names))
@@ -240,6 +262,13 @@ pub fn detect(
     let names: Arc<[Arc<str>]> = names.into();
     let make_worker = || DetectWorker {
         decoder: decoder.clone(),
+        extraction: Extraction::for_fields(
+            config.parsers.clone(),
+            &fields,
+            whole_records,
+            &metadata,
+            &options,
+        ),
         names: names.clone(),
         rules: queries
             .iter()
@@ -282,17 +311,25 @@ pub fn detect(
         Ok::<(), RunError>(())
     };
     let threads = config.threads.unwrap_or_else(default_threads);
-    let partials = scan_parallel(sources, threads, &make_worker, &mut |chunk: DetectChunk| {
-        chunk.report.add_to(&mut summary.run)?;
-        for (index, (tail, records)) in tails.iter_mut().zip(chunk.records).enumerate() {
-            for record in records {
-                tail.pipeline.push_admitted(record);
+    let partials = scan_parallel(
+        sources,
+        &config.parsers,
+        threads,
+        &make_worker,
+        &mut |chunk: DetectChunk| {
+            chunk
+                .report
+                .add_to(&mut summary.run, config.progress.as_deref())?;
+            for (index, (tail, records)) in tails.iter_mut().zip(chunk.records).enumerate() {
+                for record in records {
+                    tail.pipeline.push_admitted(record);
+                }
+                let output = tail.pipeline.take_output();
+                emit(index, tail, output, &mut summary, sink)?;
             }
-            let output = tail.pipeline.take_output();
-            emit(index, tail, output, &mut summary, sink)?;
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
     // Each worker's partials, rule by rule, merged in worker order as a lone run merges them.
     let mut per_rule: Vec<Vec<AggregateStage>> = (0..tails.len()).map(|_| Vec::new()).collect();
     for worker in partials {

@@ -3,13 +3,15 @@
 use std::collections::BTreeSet;
 use sumoql_functions::Registry;
 
-use sumoql_plan::{lint_query, plan_query, Plan};
+use sumoql_plan::{lint_query, plan_query_with, Plan, PlanContext};
 use sumoql_syntax::{parse_query, Diagnostic};
 
 /// Compiles queries against a registry of functions.
 #[derive(Clone)]
 pub struct Engine {
     registry: Registry,
+    /// What planning knows of the run (its time range and zone).
+    context: PlanContext,
 }
 
 impl Default for Engine {
@@ -32,7 +34,15 @@ impl Engine {
     pub fn new() -> Engine {
         Engine {
             registry: Registry::standard(),
+            context: PlanContext::default(),
         }
+    }
+
+    /// The engine planning for a run described by `context`: `timeslice N buckets` and
+    /// `fillmissing timeslice(...)` take the run's time range from it.
+    pub fn with_context(mut self, context: PlanContext) -> Engine {
+        self.context = context;
+        self
     }
 
     /// The functions this engine knows.
@@ -43,7 +53,7 @@ impl Engine {
     /// Parses and plans `text`. On failure, returns every diagnostic found.
     pub fn compile(&self, text: &str) -> Result<Query, Vec<Diagnostic>> {
         let ast = parse_query(text)?;
-        let plan = plan_query(&ast, &self.registry)?;
+        let plan = plan_query_with(&ast, &self.registry, &self.context)?;
         Ok(Query {
             text: text.to_string(),
             plan,
@@ -58,7 +68,7 @@ impl Engine {
         input_fields: Option<&BTreeSet<String>>,
     ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
         let ast = parse_query(text)?;
-        let plan = plan_query(&ast, &self.registry)?;
+        let plan = plan_query_with(&ast, &self.registry, &self.context)?;
         Ok(lint_query(text, &ast, &plan, &self.registry, input_fields))
     }
 }

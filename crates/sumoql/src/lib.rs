@@ -38,6 +38,7 @@ mod memory;
 mod output;
 mod parsers;
 mod passes;
+mod progress;
 mod rule;
 mod run;
 mod scan;
@@ -49,21 +50,23 @@ pub use engine::{Engine, Query};
 pub use memory::{run_in_memory, Held, InMemoryLogs};
 pub use output::{ColumnNames, OutputColumns, Row};
 pub use parsers::{
-    detect_vendor, glob_matches_path, ParserError, ParserSet, BUILTIN_RULES, CONFIG_FILE_NAME,
+    glob_matches_path, ExtractionRule, ParserError, ParserSet, BUILTIN_RULES, CONFIG_FILE_NAME,
 };
 pub use passes::REREAD_HOLD_BYTES;
+pub use progress::Progress;
 pub use rule::{
     find_rule_files, load_rules, Confidence, Mitre, MitreEntry, Rule, RuleError, RuleFile,
     RuleMetadata, RuleSeverity, METADATA_KEYS,
 };
 pub use run::{default_threads, run, run_lines, LinesResult, RunConfig, RunError, RunSummary};
 pub use scan::{CHUNKS_IN_FLIGHT_PER_WORKER, CHUNK_BYTES};
-pub use sigma::{sigma_to_rule, SigmaError, SigmaMapping};
+pub use sigma::{sigma_to_rule, Refusal, SigmaConversion, SigmaError, SigmaMapping};
 pub use yaml::YamlError;
 
 pub use sumoql_exec::NullGroups;
 pub use sumoql_io::read::{expand_paths, InputSource};
 pub use sumoql_io::write::{writer, Format, RowWriter, TableOptions, TableWriter};
+pub use sumoql_plan::{PlanContext, Tables, TABLES_VARIABLE};
 pub use sumoql_syntax::{
     did_you_mean, format_query, operator_doc, Diagnostic, OperatorDoc, Severity, OPERATOR_DOCS,
 };

@@ -23,6 +23,7 @@ use sumoql_io::read::{InputSource, ReadError};
 use sumoql_io::write::RowWriter;
 
 use crate::engine::Query;
+use crate::parsers::ParserSet;
 use crate::run::{execute_into, RunConfig, RunError, RunSummary};
 use crate::scan::{next_block, scan_chunks, Chunk, ChunkResult, Work, Worker};
 
@@ -132,20 +133,30 @@ pub fn run_in_memory(
     writer: &mut dyn RowWriter,
 ) -> Result<RunSummary, RunError> {
     execute_into(query, config, writer, &|threads, make_worker, take| {
-        scan_held(logs, threads, make_worker, take)
+        scan_held(logs, &config.parsers, threads, make_worker, take)
     })
 }
 
-/// The scan of held chunks: the same parallel scan as for files, its chunks borrowed.
+/// The scan of held chunks: the same parallel scan as for files, its chunks borrowed. Each
+/// input's first chunk tells which rule of `parsers`, if any, normalises its JSON records.
 fn scan_held(
     logs: &InMemoryLogs,
+    parsers: &ParserSet,
     threads: usize,
     make_worker: &(dyn Fn() -> Worker + Sync),
     take: &mut dyn FnMut(ChunkResult) -> Result<(), RunError>,
 ) -> Result<Vec<AggregateStage>, RunError> {
+    let mut json_rules: Vec<Option<Option<usize>>> = vec![None; logs.names.len()];
+    for chunk in &logs.chunks {
+        let name = chunk.source_name(&logs.names);
+        if let Some(slot) = json_rules.get_mut(chunk.source()) {
+            slot.get_or_insert_with(|| parsers.json_rule_for(name, chunk.bytes()));
+        }
+    }
     let partials = scan_chunks(&logs.names, threads, make_worker, take, None, |send| {
         for chunk in &logs.chunks {
-            if !send(Work::Lines(Cow::Borrowed(chunk))) {
+            let json_rule = json_rules.get(chunk.source()).copied().flatten().flatten();
+            if !send(Work::Lines(Cow::Borrowed(chunk), json_rule)) {
                 break;
             }
         }

@@ -14,8 +14,9 @@ use thiserror::Error;
 use crate::engine::Query;
 use crate::memory::{run_in_memory, Held, InMemoryLogs};
 use crate::output::{ColumnNames, OutputColumns, Row};
-use crate::parsers::{ParserSet, RawLines};
+use crate::parsers::{Extraction, ParserSet};
 use crate::passes::{resolve_subqueries, REREAD_HOLD_BYTES};
+use crate::progress::Progress;
 use crate::scan::{scan_parallel, Chunk, ChunkResult, Worker};
 
 /// Where a run hands its rows.
@@ -56,11 +57,14 @@ pub struct RunConfig {
     pub strict: bool,
     /// Worker threads (`--threads`); `None` means one per core. Results do not depend on it.
     pub threads: Option<usize>,
-    /// Extraction rules for raw (non-JSON) lines; without them such lines are malformed.
-    pub parsers: Option<Arc<ParserSet>>,
+    /// Extraction rules for raw (non-JSON) lines and how inputs map to them (the built-in
+    /// rules by default).
+    pub parsers: Arc<ParserSet>,
     /// When set and it becomes true, the run stops between chunks with [`RunError::Cancelled`]
     /// (the REPL sets it on Ctrl-C).
     pub cancel: Option<Arc<AtomicBool>>,
+    /// When set, counts what the run has read as it goes (for a progress display).
+    pub progress: Option<Arc<Progress>>,
 }
 
 impl Default for RunConfig {
@@ -73,8 +77,9 @@ impl Default for RunConfig {
             window: None,
             strict: false,
             threads: None,
-            parsers: None,
+            parsers: ParserSet::shared_builtin(),
             cancel: None,
+            progress: None,
         }
     }
 }
@@ -84,10 +89,35 @@ impl Default for RunConfig {
 pub struct RunSummary {
     /// Log lines read (blank lines excluded).
     pub lines_read: u64,
+    /// Bytes of log lines read (after decompression).
+    pub bytes_read: u64,
+    /// Records left out because their `_messageTime` is outside the time window.
+    pub outside_window: u64,
     /// Result rows written.
     pub rows_written: u64,
     /// Warnings counted by readers, stages and functions.
     pub warnings: Warnings,
+}
+
+impl RunSummary {
+    /// Why the run wrote no row, when it is for want of input rather than because no record
+    /// matched: nothing was read at all, or records were left out for their time. `None`
+    /// when rows were written or every record read was there to match.
+    pub fn why_empty(&self) -> Option<String> {
+        if self.rows_written > 0 {
+            return None;
+        }
+        if self.lines_read == 0 {
+            return Some("no rows: the inputs held no log lines".to_string());
+        }
+        (self.outside_window > 0).then(|| {
+            format!(
+                "no rows: {} of the {} line(s) read were outside the time window \
+                 (--from/--to/--last)",
+                self.outside_window, self.lines_read
+            )
+        })
+    }
 }
 
 /// Errors that stop a run.
@@ -191,8 +221,8 @@ fn execute_pass(
         metadata.clone(),
     );
     let make_worker = || {
-        let raw = (config.parsers.clone()).map(|set| RawLines::new(set, plan, &metadata, &options));
-        Worker::new(plan, decoder.clone(), options.clone(), config.strict, raw)
+        let rules = Extraction::for_plan(config.parsers.clone(), plan, &metadata, &options);
+        Worker::new(plan, decoder.clone(), options.clone(), config.strict, rules)
     };
     let mut tail = Pipeline::tail(plan, options.clone());
     let mut summary = RunSummary {
@@ -209,7 +239,9 @@ fn execute_pass(
         if is_cancelled(config) {
             return Err(RunError::Cancelled);
         }
-        result.report.add_to(&mut summary)?;
+        result
+            .report
+            .add_to(&mut summary, config.progress.as_deref())?;
         for record in result.records {
             tail.push_admitted(record);
         }
@@ -264,7 +296,7 @@ pub fn run(
         };
     }
     execute_into(query, config, writer, &|threads, make_worker, take| {
-        scan_parallel(sources, threads, make_worker, take)
+        scan_parallel(sources, &config.parsers, threads, make_worker, take)
             .map(|partials| partials.into_iter().flatten().collect())
     })
 }
@@ -316,7 +348,9 @@ pub fn run_lines(
     };
     let summary = execute(query, config, &mut sink, &|make_worker, take| {
         let mut worker = make_worker();
-        take(worker.process(&Chunk::of_lines(0, 0, lines), &["<lines>".to_string()]))?;
+        let chunk = Chunk::of_lines(0, 0, lines);
+        let json_rule = config.parsers.json_rule_for("<lines>", chunk.bytes());
+        take(worker.process(&chunk, &["<lines>".to_string()], json_rule))?;
         Ok(worker.into_partial().into_iter().collect())
     })?;
     Ok(LinesResult { rows, summary })

@@ -20,7 +20,8 @@ use sumoql_exec::{AggregateStage, Pipeline, RunOptions};
 use sumoql_io::read::{InputSource, LineDecoder, LineError, PlainFile, ReadError};
 use sumoql_value::{Record, Sample, WarningKind, Warnings};
 
-use crate::parsers::RawLines;
+use crate::parsers::{Extraction, ParserSet, SNIFF_BYTES};
+use crate::progress::Progress;
 use crate::run::{RunError, RunSummary};
 
 /// The size of the chunks the reader hands to workers. A line longer than this makes its
@@ -73,6 +74,11 @@ impl Chunk {
         &self.bytes[self.start..]
     }
 
+    /// Which input the chunk is of (an index into the names).
+    pub(crate) fn source(&self) -> usize {
+        self.source
+    }
+
     /// The name of the chunk's input, from the names of all inputs.
     pub(crate) fn source_name<'n>(&self, names: &'n [String]) -> &'n str {
         source_name(names, self.source)
@@ -113,6 +119,10 @@ impl Chunk {
 #[derive(Default)]
 pub(crate) struct ChunkReport {
     warnings: Warnings,
+    /// The chunk's bytes.
+    bytes: u64,
+    /// Records left out for a `_messageTime` outside the time window.
+    outside_window: u64,
     /// Lines read (blank lines excluded).
     lines_read: u64,
     /// Lines seen, blank ones included: the number of the last one.
@@ -122,12 +132,25 @@ pub(crate) struct ChunkReport {
 }
 
 impl ChunkReport {
+    /// The report on `chunk`, before its lines are read.
+    pub(crate) fn of(chunk: &Chunk) -> ChunkReport {
+        ChunkReport {
+            bytes: chunk.bytes().len() as u64,
+            ..ChunkReport::default()
+        }
+    }
+
     /// Notes line `number` of the chunk; says whether it is read (blank lines are not).
     pub(crate) fn read_line(&mut self, number: u64, line: &[u8]) -> bool {
         self.lines_seen = number;
         let blank = line.iter().all(u8::is_ascii_whitespace);
         self.lines_read += u64::from(!blank);
         !blank
+    }
+
+    /// Counts `records` more left out for a time outside the window.
+    pub(crate) fn left_out_for_time(&mut self, records: u64) {
+        self.outside_window += records;
     }
 
     /// The warnings, for the worker's other warnings to join.
@@ -167,9 +190,19 @@ impl ChunkReport {
         }
     }
 
-    /// Adds the report to a run's summary; the malformed line that ends the run is an error.
-    pub(crate) fn add_to(self, summary: &mut RunSummary) -> Result<(), RunError> {
+    /// Adds the report to a run's summary and to its progress, when shown; the malformed line
+    /// that ends the run is an error.
+    pub(crate) fn add_to(
+        self,
+        summary: &mut RunSummary,
+        progress: Option<&Progress>,
+    ) -> Result<(), RunError> {
         summary.lines_read += self.lines_read;
+        summary.bytes_read += self.bytes;
+        summary.outside_window += self.outside_window;
+        if let Some(progress) = progress {
+            progress.advance(self.bytes, self.lines_read);
+        }
         summary.warnings.merge(self.warnings);
         self.fatal.map_or(Ok(()), Err)
     }
@@ -182,8 +215,14 @@ pub(crate) trait ChunkWorker {
     type Output: Send;
     /// What the worker holds at the end (a partial aggregation, say).
     type Partial: Send;
-    /// Processes one chunk.
-    fn process(&mut self, chunk: &Chunk, names: &[String]) -> Self::Output;
+    /// Processes one chunk; `json_rule` is the rule that normalises its input's JSON records,
+    /// if one does.
+    fn process(
+        &mut self,
+        chunk: &Chunk,
+        names: &[String],
+        json_rule: Option<usize>,
+    ) -> Self::Output;
     /// The report part of an output.
     fn report(output: &mut Self::Output) -> &mut ChunkReport;
     /// Ends the input.
@@ -194,8 +233,13 @@ impl ChunkWorker for Worker {
     type Output = ChunkResult;
     type Partial = Option<AggregateStage>;
 
-    fn process(&mut self, chunk: &Chunk, names: &[String]) -> ChunkResult {
-        Worker::process(self, chunk, names)
+    fn process(
+        &mut self,
+        chunk: &Chunk,
+        names: &[String],
+        json_rule: Option<usize>,
+    ) -> ChunkResult {
+        Worker::process(self, chunk, names, json_rule)
     }
 
     fn report(output: &mut ChunkResult) -> &mut ChunkReport {
@@ -220,19 +264,19 @@ pub(crate) struct Worker {
     decoder: LineDecoder,
     pipeline: Pipeline,
     strict: bool,
-    /// The raw-line path, when the run reads raw lines.
-    raw: Option<RawLines>,
+    /// The extraction rules: for lines that are not JSON objects, and for JSON records.
+    rules: Extraction,
 }
 
 impl Worker {
-    /// A worker for `plan` with the decoder given (cloned per worker), and the raw-line path
-    /// when the run reads raw lines.
+    /// A worker for `plan` with the decoder given (cloned per worker) and the extraction
+    /// rules.
     pub(crate) fn new(
         plan: &sumoql_plan::Plan,
         mut decoder: LineDecoder,
         options: RunOptions,
         strict: bool,
-        raw: Option<RawLines>,
+        rules: Extraction,
     ) -> Worker {
         let pipeline = Pipeline::worker(plan, options);
         decoder.set_early_slots(pipeline.early_filter().slots());
@@ -243,36 +287,56 @@ impl Worker {
             decoder,
             pipeline,
             strict,
-            raw,
+            rules,
         }
     }
 
-    /// Decodes, filters and runs every line of `chunk`.
-    pub(crate) fn process(&mut self, chunk: &Chunk, names: &[String]) -> ChunkResult {
+    /// Decodes, filters and runs every line of `chunk`; `json_rule` normalises the chunk's
+    /// JSON records when its input has one.
+    pub(crate) fn process(
+        &mut self,
+        chunk: &Chunk,
+        names: &[String],
+        json_rule: Option<usize>,
+    ) -> ChunkResult {
         let name = chunk.source_name(names);
-        let mut report = ChunkReport::default();
-        if let Some(raw) = &mut self.raw {
-            self.decoder.set_default_category(raw.category_for(name));
-        }
+        let mut report = ChunkReport::of(chunk);
+        self.decoder
+            .set_default_category(self.rules.raw.category_for(name));
         for (number, position, line) in chunk.lines() {
             self.pipeline.set_position(position);
             if !report.read_line(number, line) {
                 continue;
             }
-            if let Some(raw) = &mut self.raw {
-                if let Some(decoded) = raw.decode(line, name, number) {
-                    if let Some(record) = decoded.filter(|r| self.pipeline.admits(r)) {
-                        self.pipeline.push_admitted(record);
-                    }
-                    continue;
+            if let Some(decoded) = self.rules.raw.decode(line, name, number) {
+                if let Some(record) = decoded.filter(|r| self.pipeline.admits(r)) {
+                    self.pipeline.push_admitted(record);
                 }
+                continue;
             }
-            let pipeline = &mut self.pipeline;
-            match self
-                .decoder
-                .decode_filtered(line, name, report.warnings(), |record| {
-                    pipeline.admits(record)
-                }) {
+            let decoded = match json_rule {
+                // The rule makes fields the query may test, so no guard judges the line on
+                // its raw texts before the rule has run.
+                Some(rule) => self
+                    .decoder
+                    .decode(line, name, report.warnings())
+                    .map(|record| {
+                        record
+                            .map(|mut record| {
+                                self.rules.json.apply(rule, line, name, &mut record);
+                                record
+                            })
+                            .filter(|record| self.pipeline.admits(record))
+                    }),
+                None => {
+                    let pipeline = &mut self.pipeline;
+                    self.decoder
+                        .decode_filtered(line, name, report.warnings(), |record| {
+                            pipeline.admits(record)
+                        })
+                }
+            };
+            match decoded {
                 Ok(Some(record)) => {
                     self.pipeline.push_admitted(record);
                     if let Some(spent) = self.pipeline.take_spent_record() {
@@ -287,9 +351,8 @@ impl Worker {
                 }
             }
         }
-        if let Some(raw) = &mut self.raw {
-            raw.report(name, report.warnings());
-        }
+        let outside_window = self.rules.raw.report(name, report.warnings());
+        report.left_out_for_time(outside_window + self.decoder.take_outside_window());
         report.warnings().merge(self.pipeline.take_warnings());
         ChunkResult {
             records: self.pipeline.take_output(),
@@ -310,6 +373,7 @@ impl Worker {
 /// returned).
 pub(crate) fn scan_parallel<W: ChunkWorker>(
     sources: &[InputSource],
+    parsers: &ParserSet,
     threads: usize,
     make_worker: &(dyn Fn() -> W + Sync),
     take: &mut dyn FnMut(W::Output) -> Result<(), RunError>,
@@ -317,14 +381,15 @@ pub(crate) fn scan_parallel<W: ChunkWorker>(
     let names: Vec<String> = sources.iter().map(InputSource::name).collect();
     let spare = SpareBuffers::default();
     scan_chunks(&names, threads, make_worker, take, Some(&spare), |send| {
-        read_chunks(sources, send, &spare)
+        read_chunks(sources, parsers, send, &spare)
     })
 }
 
 /// What the reader hands a worker.
 pub(crate) enum Work<'c> {
-    /// Lines read already (from a stream, or held in memory).
-    Lines(Cow<'c, Chunk>),
+    /// Lines read already (from a stream, or held in memory), and the rule that normalises
+    /// their input's JSON records, if one does.
+    Lines(Cow<'c, Chunk>, Option<usize>),
     /// A span of a plain file, for the worker to read itself: the bytes then arrive in the
     /// cache of the core that scans them, and no thread copies the whole input alone.
     Span(FileSpan),
@@ -334,6 +399,8 @@ pub(crate) enum Work<'c> {
 pub(crate) struct FileSpan {
     /// The position of the span's chunk in the whole input.
     seq: u64,
+    /// The rule that normalises the file's JSON records, if one does.
+    json_rule: Option<usize>,
     /// Which input (an index into the names).
     source: usize,
     file: Arc<PlainFile>,
@@ -349,10 +416,12 @@ impl FileSpan {
         source: usize,
         first_seq: u64,
         span_bytes: u64,
+        json_rule: Option<usize>,
     ) -> impl Iterator<Item = FileSpan> {
         let starts = (0..file.size()).step_by(span_bytes as usize);
         starts.zip(first_seq..).map(move |(start, seq)| FileSpan {
             seq,
+            json_rule,
             source,
             end: file.size().min(start + span_bytes),
             start,
@@ -539,8 +608,8 @@ fn do_work<W: ChunkWorker>(
     buffer: &mut Vec<u8>,
 ) -> Done<W::Output> {
     match work {
-        Work::Lines(chunk) => {
-            let output = worker.process(&chunk, names);
+        Work::Lines(chunk, json_rule) => {
+            let output = worker.process(&chunk, names, json_rule);
             let (seq, source) = (chunk.seq, chunk.source);
             if let Some(spare) = spare {
                 spare.give(chunk);
@@ -554,7 +623,7 @@ fn do_work<W: ChunkWorker>(
         Work::Span(span) => {
             let output = match span.read(std::mem::take(buffer)) {
                 Ok(chunk) => {
-                    let output = worker.process(&chunk, names);
+                    let output = worker.process(&chunk, names, span.json_rule);
                     *buffer = chunk.bytes;
                     Ok(output)
                 }
@@ -599,16 +668,24 @@ impl LineNumbering {
 
 /// The reader thread: every source in turn, handed to `send` until it says the scan is
 /// stopping. A plain file goes out as spans for the workers to read; any other input (gzip,
-/// standard input) is read here and cut into chunks of whole lines.
+/// zstd, standard input) is read here and cut into chunks of whole lines. Each input's start
+/// tells which rule of `parsers`, if any, normalises its JSON records.
 fn read_chunks<'c>(
     sources: &[InputSource],
+    parsers: &ParserSet,
     send: &mut dyn FnMut(Work<'c>) -> bool,
     spare: &SpareBuffers,
 ) -> Result<(), RunError> {
     let mut seq = 0;
     for (index, source) in sources.iter().enumerate() {
+        let name = source.name();
+        let read_failed = |e| RunError::Read(ReadError::Read(name.clone(), e));
         if let Some(file) = source.open_plain()? {
-            for span in FileSpan::cover(Arc::new(file), index, seq, CHUNK_BYTES as u64) {
+            let mut head = vec![0; file.size().min(SNIFF_BYTES as u64) as usize];
+            file.read_exact_at(&mut head, 0).map_err(read_failed)?;
+            let json_rule = parsers.json_rule_for(&name, &head);
+            let file = Arc::new(file);
+            for span in FileSpan::cover(file, index, seq, CHUNK_BYTES as u64, json_rule) {
                 seq = span.seq + 1;
                 if !send(Work::Span(span)) {
                     return Ok(());
@@ -618,13 +695,17 @@ fn read_chunks<'c>(
         }
         let mut reader = source.open_bytes()?;
         let mut carry = Vec::new();
-        loop {
-            let (bytes, ended) = next_block(&mut *reader, &mut carry, spare.take())
-                .map_err(|e| RunError::Read(ReadError::Read(source.name(), e)))?;
+        let mut json_rule = None;
+        for first in std::iter::once(true).chain(std::iter::repeat(false)) {
+            let (bytes, ended) =
+                next_block(&mut *reader, &mut carry, spare.take()).map_err(read_failed)?;
+            if first {
+                json_rule = parsers.json_rule_for(&name, &bytes);
+            }
             if !bytes.is_empty() {
                 let chunk = Chunk::new(seq, index, bytes);
                 seq += 1;
-                if !send(Work::Lines(Cow::Owned(chunk))) {
+                if !send(Work::Lines(Cow::Owned(chunk), json_rule)) {
                     return Ok(());
                 }
             }
@@ -673,7 +754,7 @@ mod tests {
         let source = InputSource::File(path.to_path_buf());
         let file = Arc::new(source.open_plain().unwrap().unwrap());
         let mut joined = Vec::new();
-        for (seq, span) in (7..).zip(FileSpan::cover(file, 0, 7, size)) {
+        for (seq, span) in (7..).zip(FileSpan::cover(file, 0, 7, size, None)) {
             let chunk = span.read(vec![b'x'; 3]).unwrap();
             assert_eq!(chunk.seq, seq);
             joined.extend_from_slice(chunk.bytes());

@@ -1,7 +1,9 @@
-//! The small part of YAML that Sigma rules and field-mapping files use: block maps and lists by
-//! indentation, `- key: value` items, flow lists `[a, b]`, quoted and plain scalars, `|` and
-//! `>` block scalars, and `#` comments. Anchors, tags and flow maps are not read.
+//! YAML documents (Sigma rules and their mapping files) read by a YAML 1.2 parser into a small
+//! tree of text: scalars keep the text they were written with (`010` stays `010`, `true` stays
+//! `true`), since Sigma compares values as text. Tags are dropped; anchors are expanded.
 
+use saphyr::{MarkedYaml, ScalarStyle, YamlData, YamlLoader};
+use saphyr_parser::{Marker, Parser, ScanError};
 use thiserror::Error;
 
 /// A YAML node.
@@ -47,254 +49,85 @@ impl Yaml {
     }
 }
 
-/// Text that is not in the YAML subset read here.
+/// Text that is not YAML, or not a YAML this reader takes.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
-#[error("line {line}: {message}")]
+#[error("line {line}:{column}: {message}")]
 pub struct YamlError {
     /// The line (1-based).
     pub line: usize,
+    /// The column (1-based, in characters).
+    pub column: usize,
     /// What is wrong.
     pub message: String,
 }
 
-struct Line {
-    number: usize,
-    indent: usize,
-    text: String,
+impl YamlError {
+    fn at(marker: &Marker, message: impl Into<String>) -> YamlError {
+        YamlError {
+            line: marker.line(),
+            column: marker.col() + 1,
+            message: message.into(),
+        }
+    }
 }
 
-/// Parses `text` as one YAML document.
+impl From<ScanError> for YamlError {
+    fn from(error: ScanError) -> YamlError {
+        YamlError::at(error.marker(), error.info())
+    }
+}
+
+/// Parses `text` as one YAML document; an empty text is `Null`. Several documents (a Sigma
+/// rule collection, `---` between them) are an error at the second one.
 pub fn parse_yaml(text: &str) -> Result<Yaml, YamlError> {
-    let raw: Vec<&str> = text.lines().collect();
-    let mut lines = Vec::new();
-    let mut index = 0;
-    while index < raw.len() {
-        let line = raw[index];
-        index += 1;
-        let number = index;
-        let content = strip_comment(line);
-        if content.trim().is_empty() || content.trim() == "---" {
-            continue;
-        }
-        let indent = content.len() - content.trim_start().len();
-        let mut text = content.trim().to_string();
-        // A block scalar: its more-indented lines become one quoted scalar.
-        if let Some(head) = text
-            .strip_suffix(" |")
-            .or_else(|| text.strip_suffix(" >"))
-            .or_else(|| text.strip_suffix(": |-"))
-        {
-            let folded = text.ends_with('>');
-            let mut body = Vec::new();
-            while index < raw.len() {
-                let next = raw[index];
-                let next_indent = next.len() - next.trim_start().len();
-                if !next.trim().is_empty() && next_indent <= indent {
-                    break;
-                }
-                body.push(next.trim());
-                index += 1;
-            }
-            let joined = body.join(if folded { " " } else { "\n" });
-            let head = head.strip_suffix(':').unwrap_or(head);
-            text = format!("{head}: {}", quote(joined.trim()));
-        }
-        lines.push(Line {
-            number,
-            indent,
-            text,
-        });
+    let mut loader = YamlLoader::<MarkedYaml>::default();
+    loader.early_parse(false);
+    Parser::new_from_str(text).load(&mut loader, true)?;
+    if let Some(error) = loader.error() {
+        return Err(error.clone().into());
     }
-    let mut position = 0;
-    if lines.is_empty() {
-        return Ok(Yaml::Null);
+    match loader.into_documents().as_slice() {
+        [] => Ok(Yaml::Null),
+        [document] => tree(document),
+        [_, second, ..] => Err(YamlError::at(
+            &second.span.start,
+            "a second YAML document: one rule or mapping a file is read",
+        )),
     }
-    let indent = lines[0].indent;
-    let document = parse_block(&mut lines, &mut position, indent)?;
-    if let Some(line) = lines.get(position) {
-        return Err(YamlError {
-            line: line.number,
-            message: "unexpected indentation".to_string(),
-        });
-    }
-    Ok(document)
 }
 
-/// `text` as a double-quoted scalar.
-fn quote(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
-/// The line without a `#` comment (one at the start or after white space, outside quotes).
-fn strip_comment(line: &str) -> &str {
-    let mut quote: Option<char> = None;
-    let mut previous = ' ';
-    for (at, c) in line.char_indices() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(open), _) if c == open && previous != '\\' => quote = None,
-            (None, '#') if previous.is_whitespace() => return &line[..at],
-            _ => {}
-        }
-        previous = c;
-    }
-    line
-}
-
-fn parse_block(lines: &mut [Line], position: &mut usize, indent: usize) -> Result<Yaml, YamlError> {
-    let is_item = |line: &Line| line.text == "-" || line.text.starts_with("- ");
-    if lines.get(*position).is_some_and(is_item) {
-        let mut items = Vec::new();
-        while let Some(line) = lines.get_mut(*position) {
-            if line.indent != indent || !is_item(line) {
-                break;
-            }
-            let rest = line.text.get(1..).unwrap_or_default().trim().to_string();
-            if rest.is_empty() {
-                *position += 1;
-                let nested = lines.get(*position).map(|l| l.indent);
-                items.push(match nested {
-                    Some(inner) if inner > indent => parse_block(lines, position, inner)?,
-                    _ => Yaml::Null,
-                });
-            } else if map_entry(&rest).is_some() {
-                // `- key: value` opens a map whose keys line up after the dash.
-                line.indent = indent + 2;
-                line.text = rest;
-                items.push(parse_block(lines, position, indent + 2)?);
+/// The text tree of one loaded node.
+fn tree(node: &MarkedYaml<'_>) -> Result<Yaml, YamlError> {
+    let unsupported =
+        |what: &str| YamlError::at(&node.span.start, format!("{what} is not supported"));
+    Ok(match &node.data {
+        YamlData::Representation(text, style, _) => {
+            let null = matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL");
+            if *style == ScalarStyle::Plain && null {
+                Yaml::Null
             } else {
-                let number = line.number;
-                *position += 1;
-                items.push(scalar(&rest, number)?);
+                Yaml::Scalar(text.to_string())
             }
         }
-        return Ok(Yaml::List(items));
-    }
-    let mut entries = Vec::new();
-    while let Some(line) = lines.get(*position) {
-        if line.indent != indent || is_item(line) {
-            break;
-        }
-        let number = line.number;
-        let Some((key, rest)) = map_entry(&line.text) else {
-            return Err(YamlError {
-                line: number,
-                message: format!("expected `key: value`, found `{}`", line.text),
-            });
-        };
-        *position += 1;
-        let value = if rest.is_empty() {
-            match lines.get(*position) {
-                Some(next) if next.indent > indent => {
-                    let inner = next.indent;
-                    parse_block(lines, position, inner)?
-                }
-                Some(next) if next.indent == indent && is_item(next) => {
-                    parse_block(lines, position, indent)?
-                }
-                _ => Yaml::Null,
-            }
-        } else {
-            scalar(&rest, number)?
-        };
-        entries.push((key, value));
-    }
-    Ok(Yaml::Map(entries))
-}
-
-/// `key: rest` (the key unquoted), when the text is a map entry.
-fn map_entry(text: &str) -> Option<(String, String)> {
-    let (key, rest) =
-        if let Some(quoted) = text.strip_prefix('"').or_else(|| text.strip_prefix('\'')) {
-            let close = quoted.find(['"', '\''])?;
-            let after = quoted[close + 1..].strip_prefix(':')?;
-            (quoted[..close].to_string(), after)
-        } else {
-            let at = text
-                .find(": ")
-                .or_else(|| text.strip_suffix(':').map(|k| k.len()))?;
-            let key = &text[..at];
-            if key.is_empty() || key.starts_with(['[', '{']) {
-                return None;
-            }
-            (key.to_string(), text.get(at + 1..).unwrap_or_default())
-        };
-    Some((key.trim().to_string(), rest.trim().to_string()))
-}
-
-/// A scalar or a flow list.
-fn scalar(text: &str, line: usize) -> Result<Yaml, YamlError> {
-    if let Some(inner) = text.strip_prefix('[') {
-        let inner = inner.strip_suffix(']').ok_or_else(|| YamlError {
-            line,
-            message: "a `[` list is not closed on its line".to_string(),
-        })?;
-        return split_flow(inner)
-            .into_iter()
-            .filter(|item| !item.trim().is_empty())
-            .map(|item| scalar(item.trim(), line))
-            .collect::<Result<_, _>>()
-            .map(Yaml::List);
-    }
-    if text.starts_with('{') {
-        return Err(YamlError {
-            line,
-            message: "flow maps `{...}` are not supported; write the map as indented lines"
-                .to_string(),
-        });
-    }
-    if let Some(inner) = text.strip_prefix('"') {
-        let inner = inner.strip_suffix('"').ok_or_else(|| YamlError {
-            line,
-            message: "a `\"` string is not closed".to_string(),
-        })?;
-        let mut out = String::new();
-        let mut chars = inner.chars();
-        while let Some(c) = chars.next() {
-            if c == '\\' {
-                match chars.next() {
-                    Some('n') => out.push('\n'),
-                    Some('t') => out.push('\t'),
-                    Some(other) => out.push(other),
-                    None => out.push('\\'),
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        return Ok(Yaml::Scalar(out));
-    }
-    if let Some(inner) = text.strip_prefix('\'') {
-        let inner = inner.strip_suffix('\'').ok_or_else(|| YamlError {
-            line,
-            message: "a `'` string is not closed".to_string(),
-        })?;
-        return Ok(Yaml::Scalar(inner.replace("''", "'")));
-    }
-    Ok(match text {
-        "~" | "null" | "Null" | "NULL" => Yaml::Null,
-        _ => Yaml::Scalar(text.to_string()),
+        YamlData::Sequence(items) => Yaml::List(items.iter().map(tree).collect::<Result<_, _>>()?),
+        YamlData::Mapping(entries) => Yaml::Map(
+            entries
+                .iter()
+                .map(|(key, value)| match tree(key)? {
+                    Yaml::Scalar(text) => Ok((text, tree(value)?)),
+                    Yaml::Null => Ok((String::new(), tree(value)?)),
+                    _ => Err(YamlError::at(
+                        &key.span.start,
+                        "a list or map as a key is not supported",
+                    )),
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+        YamlData::Tagged(_, inner) => tree(inner)?,
+        // A document with nothing in it.
+        YamlData::BadValue => Yaml::Null,
+        YamlData::Value(_) | YamlData::Alias(_) => return Err(unsupported("an unresolved alias")),
     })
-}
-
-/// Splits a flow list's inside at commas outside quotes.
-fn split_flow(inner: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut quote: Option<char> = None;
-    let mut start = 0;
-    for (at, c) in inner.char_indices() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(open), _) if c == open => quote = None,
-            (None, ',') => {
-                parts.push(&inner[start..at]);
-                start = at + 1;
-            }
-            _ => {}
-        }
-    }
-    parts.push(&inner[start..]);
-    parts
 }
 
 #[cfg(test)]
@@ -308,21 +141,32 @@ title: Test # a comment
 tags:
   - attack.t1110
 list: [a, 'b c', \"d\"]
+flow: {x: 1, y: [2, 3]}
 detection:
   selection:
-    - Image|endswith: '\\cmd.exe'
+    - Image|endswith: '\\cmd.exe' # a comment after a quoted value
       CommandLine: x
+      Port: 010
     - User: null
+      Other: ~
   condition: selection
 description: |
   two
   lines
+folded: a value
+  continued
 ";
         let yaml = parse_yaml(text).expect("parses");
         assert_eq!(yaml.get("title").and_then(Yaml::text), Some("Test"));
         assert_eq!(
             yaml.get("list").map(Yaml::texts),
             Some(vec!["a".into(), "b c".into(), "d".into()])
+        );
+        let flow = yaml.get("flow").expect("flow map");
+        assert_eq!(flow.get("x").and_then(Yaml::text), Some("1"));
+        assert_eq!(
+            flow.get("y").map(Yaml::texts),
+            Some(vec!["2".into(), "3".into()])
         );
         let selection = yaml
             .get("detection")
@@ -336,16 +180,34 @@ description: |
             Some("\\cmd.exe")
         );
         assert_eq!(items[0].get("CommandLine").and_then(Yaml::text), Some("x"));
+        assert_eq!(items[0].get("Port").and_then(Yaml::text), Some("010"));
         assert_eq!(items[1].get("User"), Some(&Yaml::Null));
+        assert_eq!(items[1].get("Other"), Some(&Yaml::Null));
         assert_eq!(
             yaml.get("description").and_then(Yaml::text),
-            Some("two\nlines")
+            Some("two\nlines\n")
+        );
+        assert_eq!(
+            yaml.get("folded").and_then(Yaml::text),
+            Some("a value continued")
         );
     }
 
     #[test]
-    fn bad_indentation_names_its_line() {
+    fn quoted_null_is_text() {
+        let yaml = parse_yaml("a: 'null'\nb: \"\"\n").expect("parses");
+        assert_eq!(yaml.get("a").and_then(Yaml::text), Some("null"));
+        assert_eq!(yaml.get("b").and_then(Yaml::text), Some(""));
+    }
+
+    #[test]
+    fn errors_name_their_line_and_column() {
         let error = parse_yaml("a: 1\n  b: 2\n").expect_err("bad");
-        assert_eq!(error.line, 2);
+        assert_eq!(error.line, 2, "{error}");
+        let error = parse_yaml("a: 'open\n").expect_err("unclosed");
+        assert!(error.to_string().starts_with("line "), "{error}");
+        let duplicate = parse_yaml("a: 1\na: 2\n").expect_err("duplicate key");
+        assert_eq!(duplicate.line, 2, "{duplicate}");
+        assert!(parse_yaml("a: 1\n---\nb: 2\n").is_err());
     }
 }

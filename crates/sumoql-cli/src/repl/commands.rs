@@ -134,7 +134,7 @@ pub(super) fn run_command(session: &mut Session, line: &str) -> After {
         },
         "tz" => match Zone::parse(argument) {
             Ok(zone) => {
-                session.zone = zone;
+                session.base.zone = zone;
                 println!("time zone: {argument}");
             }
             Err(error) => eprintln!("error: :tz: {error}"),

@@ -53,6 +53,8 @@ pub(crate) struct ReplHelper {
     pub(super) paths: FilenameCompleter,
     /// Compiles what is typed, to underline an error in it.
     pub(super) engine: sumoql::Engine,
+    /// Whether what is typed is coloured (`--color`, `NO_COLOR`).
+    pub(super) colored: bool,
     hinter: HistoryHinter,
 }
 
@@ -74,6 +76,7 @@ impl ReplHelper {
             keywords,
             paths: FilenameCompleter::new(),
             engine: engine.clone(),
+            colored: crate::terminal::stdout_colored(),
             hinter: HistoryHinter::new(),
         }
     }

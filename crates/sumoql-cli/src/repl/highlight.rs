@@ -23,7 +23,7 @@ const RESET: &str = "\x1b[0m";
 
 impl Highlighter for ReplHelper {
     fn highlight<'l>(&self, line: &'l str, pos: usize) -> Cow<'l, str> {
-        if line.starts_with(':') || std::env::var_os("NO_COLOR").is_some() {
+        if line.starts_with(':') || !self.colored {
             return Cow::Borrowed(line);
         }
         let lexed = lex(line);
@@ -130,9 +130,15 @@ fn matching_brackets(line: &str, tokens: &[Token], pos: usize) -> Vec<usize> {
 mod tests {
     use super::*;
 
+    fn coloured_helper() -> ReplHelper {
+        let mut helper = ReplHelper::new(&sumoql::Engine::new());
+        helper.colored = true;
+        helper
+    }
+
     #[test]
     fn colours_keywords_functions_strings_and_numbers() {
-        let helper = ReplHelper::new(&sumoql::Engine::new());
+        let helper = coloured_helper();
         let shown = helper.highlight("* | where toLong(x) > 10 and y = \"a\"", 0);
         assert!(shown.contains(&format!("{KEYWORD}where{RESET}")), "{shown}");
         assert!(
@@ -145,7 +151,7 @@ mod tests {
 
     #[test]
     fn an_error_before_the_end_is_underlined_but_not_one_at_the_end() {
-        let helper = ReplHelper::new(&sumoql::Engine::new());
+        let helper = coloured_helper();
         let shown = helper.highlight("* | where nosuchfunction(x) | count", 0);
         assert!(
             shown.contains(&format!("{ERROR}nosuchfunction{RESET}")),

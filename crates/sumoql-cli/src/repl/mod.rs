@@ -19,8 +19,8 @@ use rustyline::config::Config;
 use rustyline::error::ReadlineError;
 use rustyline::history::{FileHistory, History};
 use rustyline::Editor;
-use sumoql::Zone;
 
+use crate::input::InputArgs;
 use crate::{usage_error, Exit};
 use commands::{run_command, After};
 use helper::ReplHelper;
@@ -39,15 +39,8 @@ pub(crate) struct ReplArgs {
     /// it, the files are read again for each query.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     memory_budget: Option<usize>,
-    /// Time zone for dates (IANA name such as Europe/Paris, or an offset such as +02:00).
-    #[arg(long, value_name = "ZONE", default_value = "UTC")]
-    tz: String,
-    /// _sourceCategory for records that carry none.
-    #[arg(long, value_name = "CAT")]
-    source_category: Option<String>,
-    /// Worker threads [default: one per core].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    threads: Option<u16>,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 /// Runs the REPL until `:quit` or Ctrl-D.
@@ -57,7 +50,6 @@ pub(crate) fn repl_command(args: ReplArgs) -> Result<(), Exit> {
             "the REPL reads queries from the terminal: give log files or folders, not -",
         ));
     }
-    let zone = Zone::parse(&args.tz).map_err(|e| usage_error(format!("--tz: {e}")))?;
     let config = Config::builder()
         .history_ignore_dups(true)
         .and_then(|builder| builder.max_history_size(10_000))
@@ -73,21 +65,11 @@ pub(crate) fn repl_command(args: ReplArgs) -> Result<(), Exit> {
     ctrlc::set_handler(move || on_interrupt.store(true, Ordering::Relaxed))
         .map_err(|e| usage_error(format!("cannot handle Ctrl-C: {e}")))?;
     let budget = args.memory_budget.unwrap_or_else(default_budget);
-    // Raw firewall lines are read with the same extraction rules as `sumoql run`.
-    let parsers = crate::parser_set(
-        &sumoql::Engine::new(),
-        None,
-        None,
-        args.source_category.as_deref(),
-    )?;
-    let mut session = Session::new(
-        budget,
-        zone,
-        args.source_category,
-        args.threads.map(usize::from),
-        cancel,
-        Arc::new(parsers),
-    );
+    // Logs are read as `sumoql run` reads them: the same options, extraction rules and
+    // mappings.
+    let mut base = args.input.run_config(crate::now_ms(), None)?;
+    base.cancel = Some(cancel);
+    let mut session = Session::new(budget, args.input.engine(&base), base);
     println!(
         "sumoql {} — :help for commands, Ctrl-D to leave (memory budget {})",
         env!("CARGO_PKG_VERSION"),

@@ -2,13 +2,12 @@
 //! what was found in them, the display settings, and the last result.
 
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use sumoql::{
-    run, run_in_memory, writer, Engine, Format, Held, InMemoryLogs, InputSource, NullGroups,
-    ParserSet, Query, RowWriter, RunConfig, RunError, RunSummary, TableOptions, Zone,
+    run, run_in_memory, writer, Engine, Format, Held, InMemoryLogs, InputSource, Query, RowWriter,
+    RunConfig, RunError, RunSummary, TableOptions,
 };
 
 use super::catalog::Catalog;
@@ -36,29 +35,18 @@ pub(super) struct Session {
     pub(super) format: Format,
     pub(super) limit: usize,
     pub(super) show_time: bool,
-    pub(super) zone: Zone,
-    source_category: Option<String>,
-    threads: Option<usize>,
-    /// Set by Ctrl-C while a query runs.
-    cancel: Arc<AtomicBool>,
-    /// The extraction rules for raw firewall lines.
-    parsers: Arc<ParserSet>,
+    /// How queries read the logs (`sumoql run`'s options; `:tz` changes the zone); its
+    /// cancel flag is set by Ctrl-C while a query runs.
+    pub(super) base: RunConfig,
     /// The rows of the last query that finished.
     pub(super) last: Option<CollectedRows>,
 }
 
 impl Session {
     /// An empty session.
-    pub(super) fn new(
-        budget_bytes: usize,
-        zone: Zone,
-        source_category: Option<String>,
-        threads: Option<usize>,
-        cancel: Arc<AtomicBool>,
-        parsers: Arc<ParserSet>,
-    ) -> Session {
+    pub(super) fn new(budget_bytes: usize, engine: Engine, base: RunConfig) -> Session {
         Session {
-            engine: Engine::new(),
+            engine,
             sources: Vec::new(),
             logs: Logs::Held(InMemoryLogs::default()),
             budget_bytes,
@@ -66,11 +54,7 @@ impl Session {
             format: Format::Table,
             limit: 100,
             show_time: true,
-            zone,
-            source_category,
-            threads,
-            cancel,
-            parsers,
+            base,
             last: None,
         }
     }
@@ -139,18 +123,18 @@ impl Session {
         }
     }
 
-    /// How queries run now: the session's zone, source category, threads and cancel flag.
+    /// How a query runs now: the session's reading options, "now" being now.
     fn config(&self) -> RunConfig {
         RunConfig {
-            null_groups: NullGroups::Keep,
-            zone: self.zone,
             now_ms: crate::now_ms(),
-            source_category: self.source_category.clone(),
-            window: None,
-            strict: false,
-            threads: self.threads,
-            cancel: Some(self.cancel.clone()),
-            parsers: Some(self.parsers.clone()),
+            ..self.base.clone()
+        }
+    }
+
+    /// Clears the cancel flag.
+    fn clear_cancel(&self) {
+        if let Some(cancel) = &self.base.cancel {
+            cancel.store(false, Ordering::Relaxed);
         }
     }
 
@@ -167,7 +151,7 @@ impl Session {
             Logs::Held(held) => run_in_memory(query, held, &config, out),
             Logs::Files => run(query, &self.sources, &config, out),
         };
-        self.cancel.store(false, Ordering::Relaxed);
+        self.clear_cancel();
         result
     }
 

@@ -3,12 +3,16 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use serde_json::value::RawValue;
 use sumoql_functions::CallContext;
 use sumoql_io::read::{json_element, json_member, json_members, JsonText};
 use sumoql_plan::{Extractor, JsonStep};
 use sumoql_value::{Record, Schema, SlotId, SourceField, Value};
 
 use super::Stage;
+
+mod keyvalue_regex;
+mod xml;
 
 /// Extracts fields from the text of one field. A record the extraction does not match (or
 /// whose field is null) is dropped, or passed on unchanged with `nodrop`.
@@ -88,7 +92,7 @@ impl ExtractStage {
                 let mut found = false;
                 for (path, slot) in paths {
                     if let Some(value) = json_at(text, &path.steps) {
-                        record.set(*slot, value.value());
+                        record.set(*slot, value);
                         found = true;
                     }
                 }
@@ -115,6 +119,31 @@ impl ExtractStage {
                 }
                 if !found {
                     return Err(record);
+                }
+                out.push(record);
+            }
+            Extractor::Xml(paths) => {
+                let Some(document) = xml::document(text) else {
+                    return Err(record);
+                };
+                let mut found = false;
+                for (path, slot) in paths {
+                    let value = xml::value_at(&document, text, path);
+                    found |= value.is_some();
+                    record.set(*slot, value.map_or(Value::Null, Value::text));
+                }
+                if !found {
+                    return Err(record);
+                }
+                out.push(record);
+            }
+            Extractor::KeyValueRegex { regex, keys, .. } => {
+                let values = keyvalue_regex::values_by_regex(regex, keys, text);
+                if values.iter().all(Option::is_none) {
+                    return Err(record);
+                }
+                for ((_, slot), value) in keys.iter().zip(values) {
+                    record.set(*slot, value.map_or(Value::Null, Value::text));
                 }
                 out.push(record);
             }
@@ -179,16 +208,59 @@ fn captured(group: Option<regex::Match<'_>>) -> Value {
     group.map_or(Value::Null, |m| Value::text(m.as_str()))
 }
 
-/// The JSON value at `steps` inside the JSON text `text`.
-fn json_at<'a>(text: &'a str, steps: &[JsonStep]) -> Option<JsonText<'a>> {
-    let mut current = JsonText(text);
-    for step in steps {
-        current = match step {
-            JsonStep::Key(key) => json_member(current.0, key)?,
-            JsonStep::Index(index) => json_element(current.0, *index)?,
-        };
+/// The value at `steps` inside the JSON text `text`. A path with a wildcard gives the JSON
+/// array of every value it reaches, in document order, or nothing when it reaches none.
+fn json_at(text: &str, steps: &[JsonStep]) -> Option<Value> {
+    if !steps.contains(&JsonStep::Wildcard) {
+        let mut current = JsonText(text);
+        for step in steps {
+            current = match step {
+                JsonStep::Key(key) => json_member(current.0, key)?,
+                JsonStep::Index(index) => json_element(current.0, *index)?,
+                // Not reached: a path with a wildcard is walked below.
+                JsonStep::Wildcard => return None,
+            };
+        }
+        return Some(current.value());
     }
-    Some(current)
+    let mut reached = Vec::new();
+    json_reach(text, steps, &mut reached);
+    if reached.is_empty() {
+        return None;
+    }
+    let array = format!("[{}]", reached.join(","));
+    Some(JsonText(&array).value())
+}
+
+/// Pushes the source text of every value `steps` reach from the JSON text `text`.
+fn json_reach<'a>(text: &'a str, steps: &[JsonStep], reached: &mut Vec<&'a str>) {
+    let Some((step, rest)) = steps.split_first() else {
+        reached.push(text);
+        return;
+    };
+    match step {
+        JsonStep::Key(key) => {
+            if let Some(member) = json_member(text, key) {
+                json_reach(member.0, rest, reached);
+            }
+        }
+        JsonStep::Index(index) => {
+            if let Some(element) = json_element(text, *index) {
+                json_reach(element.0, rest, reached);
+            }
+        }
+        JsonStep::Wildcard => {
+            if let Ok(elements) = serde_json::from_str::<Vec<&RawValue>>(text) {
+                for element in elements {
+                    json_reach(element.get(), rest, reached);
+                }
+            } else if let Some(members) = json_members(text) {
+                for (_, member) in members {
+                    json_reach(member.0, rest, reached);
+                }
+            }
+        }
+    }
 }
 
 fn is_key_char(c: char) -> bool {
@@ -312,11 +384,28 @@ mod tests {
             JsonStep::Index(1),
             JsonStep::Key("c".into()),
         ];
-        assert_eq!(
-            json_at(text, &steps).map(JsonText::value),
-            Some(Value::text("x"))
-        );
+        assert_eq!(json_at(text, &steps), Some(Value::text("x")));
         assert!(json_at(text, &steps[..1]).is_some());
         assert!(json_at("not json", &steps).is_none());
+    }
+
+    #[test]
+    fn json_wildcards_gather_every_value_reached() {
+        let text =
+            r#"{"Actor": [{"Type": 5}, {"ID": "x"}, {"Type": "14"}], "o": {"p": 1, "q": 2}}"#;
+        let every_type = [
+            JsonStep::Key("Actor".into()),
+            JsonStep::Wildcard,
+            JsonStep::Key("Type".into()),
+        ];
+        assert_eq!(json_at(text, &every_type), Some(Value::text(r#"[5,"14"]"#)));
+        let members = [JsonStep::Key("o".into()), JsonStep::Wildcard];
+        assert_eq!(json_at(text, &members), Some(Value::text("[1,2]")));
+        let nothing = [
+            JsonStep::Key("o".into()),
+            JsonStep::Wildcard,
+            JsonStep::Index(0),
+        ];
+        assert_eq!(json_at(text, &nothing), None);
     }
 }

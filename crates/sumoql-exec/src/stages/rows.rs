@@ -2,7 +2,9 @@
 
 mod dedup;
 mod fill_missing;
+mod ip_lookup;
 mod lookup;
+mod save;
 mod sequence;
 mod timeslice;
 mod top;
@@ -11,12 +13,13 @@ mod transpose;
 use std::sync::Arc;
 
 use sumoql_plan::RowOperator;
-use sumoql_value::{GroupKey, Record, SlotId};
+use sumoql_value::{GroupKey, Record, Schema, SlotId};
 
 use super::Stage;
 
 /// The stage that runs `operator` over records `width` slots wide.
-pub(crate) fn row_stage(operator: &RowOperator, width: usize) -> Box<dyn Stage> {
+pub(crate) fn row_stage(operator: &RowOperator, schema: &Schema) -> Box<dyn Stage> {
+    let width = schema.len();
     match operator {
         RowOperator::Timeslice {
             time,
@@ -53,6 +56,8 @@ pub(crate) fn row_stage(operator: &RowOperator, width: usize) -> Box<dyn Stage> 
             by.clone(),
         )),
         RowOperator::Lookup(table) => Box::new(lookup::LookupStage::new(Arc::clone(table))),
+        RowOperator::IpLookup(lookup) => Box::new(ip_lookup::IpLookupStage::new(lookup.clone())),
+        RowOperator::Save(table) => Box::new(save::SaveStage::new(table.clone(), schema)),
         RowOperator::FillMissing { keys, values } => Box::new(fill_missing::FillMissingStage::new(
             keys.clone(),
             values.clone(),

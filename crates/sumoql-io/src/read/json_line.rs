@@ -90,6 +90,8 @@ pub struct LineDecoder {
     fills_metadata: bool,
     /// The test that may refuse a line on its raw texts before its values are made.
     guard: Option<Arc<dyn LineGuard>>,
+    /// Records left out for their time since [`LineDecoder::take_outside_window`] last asked.
+    outside_window: u64,
 }
 
 /// Where a [`LineGuard`] finds a slot's raw text.
@@ -164,6 +166,7 @@ impl LineDecoder {
             early_filled: Vec::new(),
             fills_metadata: false,
             guard: None,
+            outside_window: 0,
         };
         decoder.fills_metadata = [
             decoder.raw,
@@ -191,6 +194,12 @@ impl LineDecoder {
         }
         decoder.early_filled = decoder.early_filled_slots();
         decoder
+    }
+
+    /// How many records were left out for a `_messageTime` outside the time window since the
+    /// last call.
+    pub fn take_outside_window(&mut self) -> u64 {
+        std::mem::take(&mut self.outside_window)
     }
 
     /// Sets the `_sourceCategory` given to records without one (a source mapping's category).
@@ -241,24 +250,37 @@ impl LineDecoder {
             .collect()
     }
 
-    /// Decodes one line read from `source_name`. Returns `Ok(None)` for a blank line or a
-    /// record outside the time window.
+    /// Decodes one line read from `source_name`, whatever its guard would say. Returns
+    /// `Ok(None)` for a blank line or a record outside the time window.
     pub fn decode(
         &mut self,
         line: &[u8],
         source_name: &str,
         warnings: &mut Warnings,
     ) -> Result<Option<Record>, LineError> {
-        self.decode_filtered(line, source_name, warnings, |_| true)
+        self.decode_line(line, source_name, warnings, false, |_| true)
     }
 
-    /// Decodes one line, asking `admit` about the record once the early filter's fields are
-    /// in; a record it refuses is left undecoded and `Ok(None)` returned.
+    /// Decodes one line, asking the guard about its raw texts and then `admit` about the
+    /// record once the early filter's fields are in; a line either refuses is left
+    /// undecoded and `Ok(None)` returned.
     pub fn decode_filtered(
         &mut self,
         line: &[u8],
         source_name: &str,
         warnings: &mut Warnings,
+        admit: impl FnOnce(&Record) -> bool,
+    ) -> Result<Option<Record>, LineError> {
+        self.decode_line(line, source_name, warnings, true, admit)
+    }
+
+    /// Decodes one line; the guard is asked when `guarded`.
+    fn decode_line(
+        &mut self,
+        line: &[u8],
+        source_name: &str,
+        warnings: &mut Warnings,
+        guarded: bool,
         admit: impl FnOnce(&Record) -> bool,
     ) -> Result<Option<Record>, LineError> {
         self.members.clear();
@@ -279,11 +301,12 @@ impl LineDecoder {
             text = Some(whole);
             let time = self.message_time(whole, warnings);
             if !self.metadata.in_window(time) {
+                self.outside_window += 1;
                 return Ok(None);
             }
             time_ms = Some(time);
         }
-        if let Some(guard) = &self.guard {
+        if let Some(guard) = self.guard.as_ref().filter(|_| guarded) {
             if guard.refuses(&|slot| self.raw_text(line, slot)) {
                 return Ok(None);
             }

@@ -16,5 +16,7 @@ pub use json_line::{text_of_line, LineDecoder, LineError, LineGuard, RawText};
 pub use json_text::{json_element, json_member, json_members, JsonText};
 pub use metadata::MetadataOptions;
 pub use raw_line::{is_raw_line, RawLineDecoder};
-pub use source::{expand_paths, InputSource, PlainFile, ReadError};
+pub use source::{
+    expand_paths, Compression, InputSource, PlainFile, ReadError, LOG_EXTENSIONS, LOG_FILE_NAMES,
+};
 pub use syslog::{parse_header, SyslogHeader};

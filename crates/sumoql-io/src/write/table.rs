@@ -4,12 +4,16 @@ use std::io::{self, BufWriter, Write};
 use std::sync::Arc;
 
 use sumoql_value::Value;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::columns::ColumnUnion;
 use super::RowWriter;
 
-/// The widest a cell line is shown by default, in characters, before it is cut with `…`.
+/// The widest a cell line is shown by default, in terminal columns, before it is cut with `…`.
 pub const DEFAULT_MAX_CELL_WIDTH: usize = 80;
+
+/// The narrowest a column is made to fit a table in [`TableOptions::max_width`].
+pub const MIN_FITTED_COLUMN_WIDTH: usize = 6;
 
 /// What a [`TableWriter`] shows: how many rows, and how wide a cell may be.
 ///
@@ -25,6 +29,7 @@ pub const DEFAULT_MAX_CELL_WIDTH: usize = 80;
 pub struct TableOptions {
     max_rows: Option<usize>,
     max_cell_width: Option<usize>,
+    max_width: Option<usize>,
 }
 
 impl Default for TableOptions {
@@ -32,6 +37,7 @@ impl Default for TableOptions {
         TableOptions {
             max_rows: None,
             max_cell_width: Some(DEFAULT_MAX_CELL_WIDTH),
+            max_width: None,
         }
     }
 }
@@ -44,10 +50,18 @@ impl TableOptions {
         self
     }
 
-    /// Cuts each line of a cell (and each column name) longer than `width` characters to
-    /// `width - 1` characters and `…` (`None`: never cut). A width of 0 acts as 1.
+    /// Cuts each line of a cell (and each column name) wider than `width` terminal columns to
+    /// at most `width - 1` columns and `…` (`None`: never cut). A width of 0 acts as 1.
     pub fn max_cell_width(mut self, width: Option<usize>) -> TableOptions {
         self.max_cell_width = width;
+        self
+    }
+
+    /// Fits each line of the table in `width` terminal columns (a terminal's width) by making
+    /// the widest columns narrower, down to [`MIN_FITTED_COLUMN_WIDTH`], and cutting their
+    /// cells with `…` (`None`: any width).
+    pub fn max_width(mut self, width: Option<usize>) -> TableOptions {
+        self.max_width = width;
         self
     }
 }
@@ -88,8 +102,9 @@ impl ColumnKind {
 /// 2 rows
 /// ```
 ///
-/// Columns are two spaces apart, each as wide as its widest line (counted in characters, so
-/// characters that take two terminal cells, as in CJK text, will misalign). A column whose
+/// Columns are two spaces apart, each as wide as its widest line in terminal columns (a CJK
+/// character or an emoji takes two, a combining mark none), made narrower when the table must
+/// fit [`TableOptions::max_width`]. A column whose
 /// non-null cells are all numbers is right-aligned, header included; others are left-aligned.
 /// Lines carry no trailing padding.
 ///
@@ -100,7 +115,8 @@ impl ColumnKind {
 /// break the layout. When column sets differ, the columns are the union of all rows' columns in
 /// order of first appearance, blank where a row lacks one.
 ///
-/// Every shown row is kept in memory until [`RowWriter::finish`] prints the table.
+/// Every shown row is kept in memory until [`RowWriter::finish`] prints the table, so a large
+/// result wants [`TableOptions::max_rows`]: rows past it are only counted.
 pub struct TableWriter<W: Write> {
     out: BufWriter<W>,
     options: TableOptions,
@@ -176,6 +192,18 @@ impl<W: Write> RowWriter for TableWriter<W> {
                 *width = (*width).max(push_line(&mut header, name, self.options.max_cell_width));
                 headers.push(header);
             }
+            if let Some(max_width) = self.options.max_width {
+                if fit_widths(&mut self.widths, max_width) {
+                    for (header, &width) in headers.iter_mut().zip(&self.widths) {
+                        cut_to_width(header, 0, width);
+                    }
+                    for row in &mut self.rows {
+                        for (cell, &width) in row.iter_mut().zip(&self.widths) {
+                            fit_cell(cell, width);
+                        }
+                    }
+                }
+            }
             push_layout_line(
                 &mut line,
                 headers.iter().map(String::as_str),
@@ -236,7 +264,7 @@ fn push_layout_line<'a>(
         if i > 0 {
             out.push_str("  ");
         }
-        let padding = widths[i].saturating_sub(cell.chars().count());
+        let padding = widths[i].saturating_sub(cell.width());
         if right[i] {
             push_spaces(out, padding);
         }
@@ -260,7 +288,7 @@ fn push_spaces(out: &mut String, count: usize) {
 }
 
 /// Appends a value as cell text, one line per line of its `Display` form, each escaped and cut
-/// to `max_width`; returns the widest line's width in characters.
+/// to `max_width`; returns the widest line's width in terminal columns.
 fn push_cell(out: &mut String, value: &Value, max_width: Option<usize>) -> usize {
     let shown = value.to_string();
     let mut widest = 0;
@@ -274,7 +302,7 @@ fn push_cell(out: &mut String, value: &Value, max_width: Option<usize>) -> usize
 }
 
 /// Appends `text` on one line: control characters (newlines too) and bidirectional controls
-/// escaped, then cut to `max_width` characters ending in `…`. Returns its width in characters.
+/// escaped, then cut to `max_width` terminal columns ending in `…`. Returns its width.
 fn push_line(out: &mut String, text: &str, max_width: Option<usize>) -> usize {
     let start = out.len();
     for c in text.chars() {
@@ -288,20 +316,71 @@ fn push_line(out: &mut String, text: &str, max_width: Option<usize>) -> usize {
             c => out.push(c),
         }
     }
-    let width = out[start..].chars().count();
     match max_width {
-        Some(max) if width > max => {
-            let keep = max.saturating_sub(1);
-            let cut = out[start..]
-                .char_indices()
-                .nth(keep)
-                .map_or(out.len(), |(at, _)| start + at);
-            out.truncate(cut);
-            out.push('…');
-            keep + 1
-        }
-        _ => width,
+        Some(max) => cut_to_width(out, start, max),
+        None => out[start..].width(),
     }
+}
+
+/// Cuts the text of `out` from byte `start` on, when it is wider than `max` terminal columns
+/// (at least 1), to at most `max - 1` columns and `…`. Returns its width.
+fn cut_to_width(out: &mut String, start: usize, max: usize) -> usize {
+    let width = out[start..].width();
+    let max = max.max(1);
+    if width <= max {
+        return width;
+    }
+    let (mut kept, mut cut) = (0, out.len());
+    for (at, c) in out[start..].char_indices() {
+        let next = kept + c.width().unwrap_or(0);
+        if next > max - 1 {
+            cut = start + at;
+            break;
+        }
+        kept = next;
+    }
+    out.truncate(cut);
+    out.push('…');
+    kept + 1
+}
+
+/// Cuts each line of a cell to `width`.
+fn fit_cell(cell: &mut String, width: usize) {
+    if cell.lines().all(|line| line.width() <= width) {
+        return;
+    }
+    let mut fitted = String::with_capacity(cell.len());
+    for (i, line) in cell.split('\n').enumerate() {
+        if i > 0 {
+            fitted.push('\n');
+        }
+        let start = fitted.len();
+        fitted.push_str(line);
+        cut_to_width(&mut fitted, start, width);
+    }
+    *cell = fitted;
+}
+
+/// Narrows the widest columns of `widths` one column at a time, down to
+/// [`MIN_FITTED_COLUMN_WIDTH`], until a line with two spaces between columns fits in
+/// `max_width`. Says whether any column changed.
+fn fit_widths(widths: &mut [usize], max_width: usize) -> bool {
+    let gaps = 2 * widths.len().saturating_sub(1);
+    let mut total: usize = widths.iter().sum::<usize>() + gaps;
+    let mut changed = false;
+    while total > max_width {
+        let Some(widest) = widths
+            .iter_mut()
+            .filter(|width| **width > MIN_FITTED_COLUMN_WIDTH)
+            .max_by_key(|width| **width)
+        else {
+            break;
+        };
+        *widest -= 1;
+        total -= 1;
+        changed = true;
+    }
+    changed
 }
 
 /// Whether `c` reorders the text around it (embeddings, overrides, isolates and marks).
@@ -448,11 +527,12 @@ mod tests {
     }
 
     #[test]
-    fn widths_count_characters_not_bytes() {
+    fn widths_count_terminal_columns_not_characters() {
         let names = columns(&["ville", "n"]);
         let rows = [
             (&names[..], vec![Value::text("Zürich"), Value::Int(1)]),
             (&names[..], vec![Value::text("東京"), Value::Int(22)]),
+            (&names[..], vec![Value::text("e\u{301}🔥"), Value::Int(4)]),
             (&names[..], vec![Value::text("ab"), Value::Int(333)]),
         ];
         assert_eq!(
@@ -460,10 +540,45 @@ mod tests {
             "ville     n\n\
              ------  ---\n\
              Zürich    1\n\
-             東京       22\n\
+             東京     22\n\
+             e\u{301}🔥       4\n\
              ab      333\n\
-             3 rows\n"
+             4 rows\n"
         );
+        let wide = [(&names[..], vec![Value::text("東京東京"), Value::Int(1)])];
+        assert_eq!(
+            table(TableOptions::default().max_cell_width(Some(6)), &wide),
+            "ville  n\n\
+             -----  -\n\
+             東京…  1\n\
+             1 row\n"
+        );
+    }
+
+    #[test]
+    fn a_table_fits_the_width_it_is_given() {
+        let names = columns(&["id", "message", "detail"]);
+        let rows = [(
+            &names[..],
+            vec![
+                Value::Int(7),
+                Value::text("connection refused by peer"),
+                Value::text("short"),
+            ],
+        )];
+        let fitted = table(TableOptions::default().max_width(Some(30)), &rows);
+        assert_eq!(
+            fitted,
+            "id  message             detail\n\
+             --  ------------------  ------\n\
+             \x207  connection refuse…  short\n\
+             1 row\n"
+        );
+        assert!(fitted.lines().all(|line| line.width() <= 30), "{fitted}");
+        let narrow = table(TableOptions::default().max_width(Some(5)), &rows);
+        assert!(narrow.contains(" 7  conne…  short\n"), "{narrow}");
+        let roomy = table(TableOptions::default().max_width(Some(200)), &rows);
+        assert!(roomy.contains("connection refused by peer"), "{roomy}");
     }
 
     #[test]

@@ -2,10 +2,13 @@
 //! and transposition.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use sumoql_syntax::ast::SequenceKind;
 use sumoql_value::{Schema, SlotId, Value};
+
+use crate::ip_lookup::IpLookup;
 
 /// One row operator of the plan.
 #[derive(Clone, Debug)]
@@ -56,6 +59,12 @@ pub enum RowOperator {
     },
     /// Copies table columns to each record whose key fields match a row (`lookup`).
     Lookup(Arc<LookupTable>),
+    /// Sets fields from the database record of the address in a field (`geoip ip`,
+    /// `lookup asn from asn://default on ip=src_ip`).
+    IpLookup(IpLookup),
+    /// Writes the rows to a table of the local table folder at the end, passing them on
+    /// (`save [append] path://"NAME"`).
+    Save(SaveTable),
     /// Appends a row for every combination of the generated key values that no row has; its
     /// other fields are null (`fillmissing values("a", "b") in f`).
     FillMissing {
@@ -89,6 +98,23 @@ pub struct LookupTable {
     pub rows: HashMap<Vec<String>, Vec<Value>>,
     /// How many table rows repeated an earlier key (the last row wins).
     pub duplicate_keys: u64,
+    /// Whether keys match without regard to case (`rows` is keyed in lower case): the tables
+    /// of the table folder (`path://`) do.
+    pub fold_case: bool,
+}
+
+/// Where and how `save` writes its table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaveTable {
+    /// The table's name as written after `path://`.
+    pub name: String,
+    /// The table's CSV file in the table folder.
+    pub file: PathBuf,
+    /// Whether rows merge into the table by its first column (`save append`): a row whose
+    /// first cell matches an old row's replaces it, others are added at the end.
+    pub append: bool,
+    /// The columns written, in order (the header).
+    pub columns: Vec<SlotId>,
 }
 
 impl RowOperator {
@@ -96,11 +122,14 @@ impl RowOperator {
     /// workers may run it on separate parts of the input.
     pub fn is_row_local(&self) -> bool {
         match self {
-            RowOperator::Timeslice { .. } | RowOperator::Lookup(_) => true,
+            RowOperator::Timeslice { .. } | RowOperator::Lookup(_) | RowOperator::IpLookup(_) => {
+                true
+            }
             RowOperator::Top { .. }
             | RowOperator::Dedup { .. }
             | RowOperator::Sequence { .. }
             | RowOperator::FillMissing { .. }
+            | RowOperator::Save(_)
             | RowOperator::Transpose { .. } => false,
         }
     }
@@ -180,6 +209,30 @@ impl RowOperator {
                 table.path,
                 names(&table.keys),
                 table.rows.len()
+            ),
+            RowOperator::IpLookup(lookup) => {
+                let fields: Vec<String> = lookup
+                    .outputs
+                    .iter()
+                    .map(|(field, slot)| match schema.name(*slot) {
+                        name if name == field => field.clone(),
+                        name => format!("{field} as {name}"),
+                    })
+                    .collect();
+                format!(
+                    "IpLookup {} of {} from {:?} database {}",
+                    fields.join(", "),
+                    schema.name(lookup.ip),
+                    lookup.database.kind,
+                    lookup.database.file.display()
+                )
+            }
+            RowOperator::Save(table) => format!(
+                "Save {}{} to {} ({})",
+                names(&table.columns),
+                if table.append { " appending" } else { "" },
+                table.name,
+                table.file.display()
             ),
             RowOperator::FillMissing { keys, values } => {
                 let generators: Vec<String> = keys

@@ -12,7 +12,7 @@ use sumoql_value::{SlotId, Value};
 
 use super::Planner;
 use crate::expr::PlanExpr;
-use crate::extract::{Extractor, JsonPath};
+use crate::extract::{Extractor, JsonPath, XmlPath};
 use crate::pattern::{anchor_regex, compile, TextPattern};
 use crate::plan::Operator;
 
@@ -33,6 +33,8 @@ impl Planner<'_> {
                     .map(|(key, slot)| (key.node.clone(), slot))
                     .collect(),
             )),
+            ExtractKind::Xml(keys) => self.xml(keys),
+            ExtractKind::KeyValueRegex { pattern, keys } => self.keyvalue_regex(pattern, keys),
             ExtractKind::Delimited(spec) => self.delimited(spec),
         };
         match extractor {
@@ -117,6 +119,64 @@ impl Planner<'_> {
             regex,
             groups,
             multi,
+        })
+    }
+
+    /// `parse xml "/a/b/@c" [as x]`: without `as`, a path's field is its attribute's or last
+    /// element's name.
+    fn xml(&mut self, keys: &KeyList) -> Result<Extractor, Diagnostic> {
+        let mut paths = Vec::new();
+        for (i, key) in keys.keys.iter().enumerate() {
+            let path = XmlPath::parse(&key.node).map_err(|why| bad_pattern(key.span, why))?;
+            let name = match (keys.names.get(i), path.default_name()) {
+                (Some(name), _) => name.node.clone(),
+                (None, Some(name)) => name.to_string(),
+                (None, None) => {
+                    return Err(bad_pattern(
+                        key.span,
+                        format!("`{}` ends in `*`, so it names no field", key.node),
+                    )
+                    .with_note("help: name the fields with `as`"))
+                }
+            };
+            paths.push((path, self.write_field(&name)));
+        }
+        Ok(Extractor::Xml(paths))
+    }
+
+    /// `keyvalue regex "RE" "k"`: the expression needs one group (the value) or two (the key,
+    /// then the value). Without `as`, a key's field is its name with every character other
+    /// than a letter, digit or `_` made `_`.
+    fn keyvalue_regex(
+        &mut self,
+        pattern: &Spanned<String>,
+        keys: &KeyList,
+    ) -> Result<Extractor, Diagnostic> {
+        let regex = compile(&pattern.node).map_err(|why| bad_pattern(pattern.span, why))?;
+        let groups = regex.captures_len() - 1;
+        if !(1..=2).contains(&groups) {
+            return Err(bad_pattern(
+                pattern.span,
+                format!("`keyvalue regex` needs one capture group (the value) or two (the key, then the value), but this has {groups}"),
+            )
+            .with_note("help: e.g. `\\s(.*?)=(.*?),` or `=(.*?),`"));
+        }
+        let keys = keys
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, key)| {
+                let name = keys
+                    .names
+                    .get(i)
+                    .map_or_else(|| field_name_of_key(&key.node), |n| n.node.clone());
+                (key.node.clone(), self.write_field(&name))
+            })
+            .collect();
+        Ok(Extractor::KeyValueRegex {
+            written: pattern.node.clone(),
+            regex,
+            keys,
         })
     }
 
@@ -239,6 +299,20 @@ impl Planner<'_> {
         let pattern = Spanned::new(MatchPattern::Wildcard(text.clone()), pattern.span);
         Some(self.matches(value, &pattern, false))
     }
+}
+
+/// The field a `keyvalue regex` key goes to without `as`: every character other than an ASCII
+/// letter, digit or `_` becomes `_` (`serviceinfo.IP` → `serviceinfo_IP`).
+fn field_name_of_key(key: &str) -> String {
+    key.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 pub(super) fn bad_pattern(span: Span, why: String) -> Diagnostic {

@@ -2,12 +2,14 @@
 
 use std::collections::HashMap;
 
+use std::path::PathBuf;
 use sumoql_syntax::ast::Name;
-use sumoql_syntax::{codes, did_you_mean, Diagnostic, Spanned};
+
+use sumoql_syntax::{codes, did_you_mean, Diagnostic, Span, Spanned};
 use sumoql_value::Value;
 
 use super::Planner;
-use crate::plan::LookupTable;
+use crate::plan::{Columns, LookupTable, RowOperator, SaveTable};
 
 impl Planner<'_> {
     /// Reads the table of `lookup outputs from path on on`; records every error found.
@@ -27,8 +29,13 @@ impl Planner<'_> {
             .collect();
         let key_columns: Vec<&Name> = on.iter().map(|(_, column)| column).collect();
         let output_columns: Vec<&Name> = outputs.iter().map(|(column, _)| column).collect();
-        match read_table(path, &key_columns, &output_columns) {
+        let file = self.table_file(path)?;
+        let file = Spanned::new(file, path.span);
+        // Tables of the table folder match without regard to case, as Sumo's lookup tables do.
+        let fold_case = path.node.starts_with("path://");
+        match read_table(&file, &key_columns, &output_columns, fold_case) {
             Ok((rows, duplicate_keys)) => Some(LookupTable {
+                fold_case,
                 path: path.node.clone(),
                 keys,
                 outputs: output_slots,
@@ -43,16 +50,85 @@ impl Planner<'_> {
     }
 }
 
+impl Planner<'_> {
+    /// The file of a `lookup` table: its path, or for `path://NAME` the file of the table in
+    /// the table folder, which must exist.
+    fn table_file(&mut self, path: &Spanned<String>) -> Option<String> {
+        let Some(name) = path.node.strip_prefix("path://") else {
+            return Some(path.node.clone());
+        };
+        let file = self.table_in_folder(name, path.span)?;
+        if !file.is_file() {
+            self.errors.push(
+                Diagnostic::error(
+                    codes::LOOKUP_TABLE,
+                    format!(
+                        "no table `{name}` in the table folder {} (no file {})",
+                        self.context.tables.root().display(),
+                        file.display()
+                    ),
+                    path.span,
+                )
+                .with_label("this table")
+                .with_note(TABLES_HELP),
+            );
+            return None;
+        }
+        Some(file.display().to_string())
+    }
+
+    /// The file of the table `name` of the table folder, or an error at `span`.
+    pub(super) fn table_in_folder(&mut self, name: &str, span: Span) -> Option<PathBuf> {
+        match self.context.tables.resolve(name) {
+            Ok(file) => Some(file),
+            Err(why) => {
+                self.errors.push(
+                    Diagnostic::error(codes::LOOKUP_TABLE, why, span).with_label("this table"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `save [append] path://"NAME"`: the last stage, after `fields` or an aggregation, whose
+    /// columns make the table's header.
+    pub(super) fn save(&mut self, append: bool, table: &Spanned<String>) -> Option<RowOperator> {
+        let Columns::Exact(columns) = &self.columns else {
+            self.errors.push(
+                Diagnostic::error(
+                    codes::INVALID_STAGE,
+                    "`save` writes a table whose columns are known: put `fields a, b` or an aggregation before it",
+                    table.span,
+                )
+                .with_label("the columns here are not fixed"),
+            );
+            return None;
+        };
+        let columns = columns.clone();
+        let file = self.table_in_folder(&table.node, table.span)?;
+        Some(RowOperator::Save(SaveTable {
+            name: table.node.clone(),
+            file,
+            append,
+            columns,
+        }))
+    }
+}
+
+/// How to say where the table folder is.
+const TABLES_HELP: &str = "help: tables live in the folder of `--tables DIR`, else $SUMOQL_TABLES, else ~/.local/share/sumoql/tables; `save path://\"NAME\"` writes one";
+
 /// A table's output cells by the text of its key cells.
 type KeyedRows = HashMap<Vec<String>, Vec<Value>>;
 
 /// The rows of the CSV table at `path` (a header, then data), keyed by the text of the
-/// `key_columns` cells, each holding the `output_columns` cells; plus how many rows repeated a
-/// key (the last one wins).
+/// `key_columns` cells (in lower case with `fold_case`), each holding the `output_columns`
+/// cells; plus how many rows repeated a key (the last one wins).
 fn read_table(
     path: &Spanned<String>,
     key_columns: &[&Name],
     output_columns: &[&Name],
+    fold_case: bool,
 ) -> Result<(KeyedRows, u64), Vec<Diagnostic>> {
     let table_error = |message: String| {
         vec![Diagnostic::error(codes::LOOKUP_TABLE, message, path.span).with_label("this table")]
@@ -130,7 +206,13 @@ fn read_table(
             ))
         })?;
         let cell = |index: usize| record.get(index).unwrap_or("");
-        let key: Vec<String> = key_positions.iter().map(|&i| cell(i).to_string()).collect();
+        let key: Vec<String> = key_positions
+            .iter()
+            .map(|&i| match fold_case {
+                true => cell(i).to_lowercase(),
+                false => cell(i).to_string(),
+            })
+            .collect();
         let values = output_positions
             .iter()
             .map(|&i| Value::text(cell(i)))

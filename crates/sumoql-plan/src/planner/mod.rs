@@ -11,16 +11,19 @@ use sumoql_syntax::ast::{Bare, Expr, ExprKind, Literal, Name, Query, Scope, Stag
 use sumoql_syntax::{codes, did_you_mean, Diagnostic, Span, Spanned};
 use sumoql_value::{Schema, SlotId, Value};
 
+use crate::context::PlanContext;
 use crate::expr::PlanExpr;
 use crate::plan::{Columns, Operator, Plan, ReadSpec, SortSpec};
 use crate::scope::{ScopeFilter, Wildcard};
 
 mod aggregate;
 mod fields;
+mod ip_lookup;
 mod join;
 mod lookup;
 mod regex;
 mod rows;
+mod slices;
 mod subquery;
 
 use fields::Passthrough;
@@ -40,10 +43,22 @@ pub const METADATA_FIELDS: [&str; 10] = [
     "_messageCount",
 ];
 
-/// Plans a parsed query against the functions of `registry`. Returns every error found.
+/// Plans a parsed query against the functions of `registry`, knowing nothing of the run (no
+/// time range). Returns every error found.
 pub fn plan_query(query: &Query, registry: &Registry) -> Result<Plan, Vec<Diagnostic>> {
+    plan_query_with(query, registry, &PlanContext::default())
+}
+
+/// Plans a parsed query against the functions of `registry` for a run described by
+/// `context`. Returns every error found.
+pub fn plan_query_with(
+    query: &Query,
+    registry: &Registry,
+    context: &PlanContext,
+) -> Result<Plan, Vec<Diagnostic>> {
     let mut planner = Planner {
         registry,
+        context,
         schema: Schema::new(),
         columns: Columns::Whole {
             added: Vec::new(),
@@ -90,6 +105,8 @@ pub fn plan_query(query: &Query, registry: &Registry) -> Result<Plan, Vec<Diagno
 
 struct Planner<'r> {
     registry: &'r Registry,
+    /// What planning knows of the run.
+    context: &'r PlanContext,
     schema: Schema,
     columns: Columns,
     /// Slots the readers must fill, in order of first mention.

@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
-use sumoql_syntax::ast::{Literal, Name, RowStage};
+use sumoql_syntax::ast::{Generator, Literal, Name, RowStage};
 use sumoql_syntax::{codes, Diagnostic, Span};
 use sumoql_value::SlotId;
 
+use super::ip_lookup::ip_database_of;
 use super::{literal_value, Planner};
 use crate::plan::{Columns, Operator, RowOperator};
 use sumoql_value::Value;
@@ -22,6 +23,12 @@ impl Planner<'_> {
                     time,
                     output,
                     width_ms: width.node,
+                }
+            }
+            RowStage::TimesliceBuckets { buckets, alias } => {
+                match self.timeslice_buckets(buckets, alias.as_ref()) {
+                    Some(operator) => operator,
+                    None => return,
                 }
             }
             RowStage::Top { limit, fields, by } => {
@@ -96,14 +103,30 @@ impl Planner<'_> {
                     by,
                 }
             }
+            RowStage::Lookup { outputs, path, on } if ip_database_of(&path.node).is_some() => {
+                match self.ip_table_lookup(outputs, path, on) {
+                    Some(operator) => operator,
+                    None => return,
+                }
+            }
             RowStage::Lookup { outputs, path, on } => match self.lookup_table(outputs, path, on) {
                 Some(table) => RowOperator::Lookup(Arc::new(table)),
                 None => return,
             },
-            RowStage::FillMissing { generators } => match self.fill_missing(generators) {
+            RowStage::GeoIp { field, optional } => match self.geoip(field, optional) {
                 Some(operator) => operator,
                 None => return,
             },
+            RowStage::Save { append, table } => match self.save(*append, table) {
+                Some(operator) => operator,
+                None => return,
+            },
+            RowStage::FillMissing { generators } => {
+                match self.fill_missing(generators, operators) {
+                    Some(operator) => operator,
+                    None => return,
+                }
+            }
             RowStage::Transpose { row, column } => match self.transpose(row, column) {
                 Some(operator) => operator,
                 None => return,
@@ -145,28 +168,46 @@ impl Planner<'_> {
         Some(self.single_aggregate(keys, function, Vec::new(), name, operators))
     }
 
-    /// `fillmissing values(...) in f, ...`: only after an aggregation, whose rows it completes.
-    fn fill_missing(&mut self, generators: &[(Vec<Literal>, Name)]) -> Option<RowOperator> {
+    /// `fillmissing values(...) in f, timeslice(...), ...`: only after an aggregation, whose
+    /// rows it completes.
+    fn fill_missing(
+        &mut self,
+        generators: &[Generator],
+        operators: &[Operator],
+    ) -> Option<RowOperator> {
+        let span_of = |generator: &Generator| match generator {
+            Generator::Values(_, field) => field.span,
+            Generator::Timeslice { span, .. } => *span,
+        };
         let (first, last) = (generators.first()?, generators.last()?);
         if matches!(self.columns, Columns::Whole { .. }) {
             self.errors.push(
                 Diagnostic::error(
                     codes::INVALID_STAGE,
                     "`fillmissing` completes the rows of an aggregation: put one such as `count by f` before it",
-                    Span::new(first.1.span.start, last.1.span.end),
+                    Span::new(span_of(first).start, span_of(last).end),
                 )
                 .with_label("no aggregation before this"),
             );
             return None;
         }
-        let keys = generators
-            .iter()
-            .map(|(_, field)| self.read_field(&field.node, field.span))
-            .collect();
-        let values = generators
-            .iter()
-            .map(|(values, _)| values.iter().map(generated_key).collect())
-            .collect();
+        let mut keys = Vec::new();
+        let mut values = Vec::new();
+        for generator in generators {
+            match generator {
+                Generator::Values(listed, field) => {
+                    keys.push(self.read_field(&field.node, field.span));
+                    values.push(listed.iter().map(generated_key).collect());
+                }
+                Generator::Timeslice { width, field, span } => {
+                    let (field_name, field_span) = field
+                        .as_ref()
+                        .map_or(("_timeslice", *span), |f| (&f.node, f.span));
+                    keys.push(self.read_field(field_name, field_span));
+                    values.push(self.generated_slices(width.as_ref(), *span, operators)?);
+                }
+            }
+        }
         Some(RowOperator::FillMissing { keys, values })
     }
 

@@ -6,7 +6,7 @@ use sumoql_syntax::ast::{Stage, Subquery};
 use sumoql_syntax::{codes, Diagnostic, Span, Spanned};
 use sumoql_value::time::{parse_time_arg, Zone};
 
-use super::{plan_query, Planner};
+use super::{plan_query_with, Planner};
 use crate::expr::PlanExpr;
 use crate::plan::{self, SubqueryTarget, DEFAULT_SUBQUERY_ROWS};
 use crate::scope::ScopeFilter;
@@ -46,7 +46,8 @@ impl Planner<'_> {
         }
     }
 
-    /// Plans the child query, its result the composed fields; returns its index.
+    /// Plans the child query, its result the composed fields, in the context of the query
+    /// that holds it (its tables and databases; its time range is the run's); returns its index.
     fn child(&mut self, subquery: &Subquery, target: SubqueryTarget) -> Option<usize> {
         for time in [&subquery.from, &subquery.to].into_iter().flatten() {
             if parse_time_arg(&time.node, 0, &Zone::utc()).is_err() {
@@ -74,7 +75,7 @@ impl Planner<'_> {
             },
             compose_span,
         ));
-        match plan_query(&query, self.registry) {
+        match plan_query_with(&query, self.registry, self.context) {
             Ok(child) => {
                 self.subqueries.push(plan::Subquery {
                     plan: child,

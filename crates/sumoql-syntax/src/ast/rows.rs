@@ -2,7 +2,7 @@
 //! lookups and transposition.
 
 use crate::ast::{Literal, Name};
-use crate::span::Spanned;
+use crate::span::{Span, Spanned};
 
 /// A row operator, after a `|`.
 #[derive(Clone, Debug, PartialEq)]
@@ -12,6 +12,14 @@ pub enum RowStage {
     Timeslice {
         /// The slice width in milliseconds.
         width: Spanned<i64>,
+        /// The output field; `_timeslice` when absent.
+        alias: Option<Name>,
+    },
+    /// Time buckets by count (`timeslice 150 buckets [as name]`): slices of a clock-aligned
+    /// width that cuts the run's time range into at most that many.
+    TimesliceBuckets {
+        /// How many buckets at most.
+        buckets: Spanned<u64>,
         /// The output field; `_timeslice` when absent.
         alias: Option<Name>,
     },
@@ -56,20 +64,40 @@ pub enum RowStage {
         /// The grouping fields, empty when there are none.
         by: Vec<Name>,
     },
-    /// A table lookup (`lookup owner as team from file://tables/hosts.csv on host=hostname`).
+    /// A table lookup (`lookup owner as team from file://tables/hosts.csv on host=hostname`, or
+    /// `from path://"/Library/Users/me/Users"` for a table of the local table folder).
     Lookup {
         /// The table columns copied to each record, each with its optional `as` name.
         outputs: Vec<(Name, Option<Name>)>,
-        /// The table's path as written, without a `file://` scheme.
+        /// The table as written: a file path without its `file://` scheme, or a table name
+        /// with its `path://` scheme kept.
         path: Spanned<String>,
         /// The join conditions: a record field and the table column it must equal.
         on: Vec<(Name, Name)>,
     },
-    /// Rows for missing keys (`fillmissing values("a", "b") in f, values("x") in g`): after an
-    /// aggregation, appends a row for every combination of the listed values that no row has.
+    /// Places of IP addresses (`geoip remote_ip [region, continent]`): the default fields
+    /// (latitude, longitude, country_code, country_name, city, state) and the optional ones
+    /// named, from a MaxMind City database.
+    GeoIp {
+        /// The field holding the address.
+        field: Name,
+        /// The optional fields asked for.
+        optional: Vec<Name>,
+    },
+    /// Results saved as a table of the local table folder (`save [append]
+    /// path://"/Library/Users/me/Users"`); the rows pass on unchanged.
+    Save {
+        /// Whether rows are merged into the table (by its first column) rather than replacing it.
+        append: bool,
+        /// The table's name, after `path://`.
+        table: Spanned<String>,
+    },
+    /// Rows for missing keys (`fillmissing values("a", "b") in f, timeslice(15m)`): after an
+    /// aggregation, appends a row for every combination of the generated values that no row
+    /// has.
     FillMissing {
-        /// The generators: the values each key field must show, and the field.
-        generators: Vec<(Vec<Literal>, Name)>,
+        /// The generators, one per key field.
+        generators: Vec<Generator>,
     },
     /// A pivot (`transpose row _timeslice column status`): one row per distinct `row` key, one
     /// column per distinct `column` value, holding the remaining field.
@@ -78,6 +106,23 @@ pub enum RowStage {
         row: Vec<Name>,
         /// The fields whose values make the columns.
         column: Vec<Name>,
+    },
+}
+
+/// A generator of `fillmissing`: the values one key field must show.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Generator {
+    /// `values("a", "b") in f`.
+    Values(Vec<Literal>, Name),
+    /// `timeslice[(15m)] [in f]`: every slice start of the run's time range, in `f`
+    /// (`_timeslice` unless given); without a width, the width of the last `timeslice`.
+    Timeslice {
+        /// The slice width in milliseconds, if given.
+        width: Option<Spanned<i64>>,
+        /// The key field, if given.
+        field: Option<Name>,
+        /// Where the generator is written.
+        span: Span,
     },
 }
 

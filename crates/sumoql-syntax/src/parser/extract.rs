@@ -13,6 +13,11 @@ use crate::span::{Span, Spanned};
 /// `parse [regex] [field=f] "pattern" [as a, b] [multi] [nodrop]`; with `regex_only` (the
 /// `extract` operator) the pattern is always a regular expression.
 pub(crate) fn parse_operator(input: Input<'_>, regex_only: bool) -> PResult<'_, Stage> {
+    if !regex_only {
+        if let Some(stage) = parse_xml(input)? {
+            return Ok(stage);
+        }
+    }
     let mut regex = regex_only;
     let mut source = None;
     let mut flags = Flags::default();
@@ -50,6 +55,30 @@ pub(crate) fn parse_operator(input: Input<'_>, regex_only: bool) -> PResult<'_, 
     ))
 }
 
+/// `parse xml [field=f] "XPATH"[, "XPATH"] [as a, b] [nodrop]`, when the stage is one.
+fn parse_xml(input: Input<'_>) -> Result<Option<(Input<'_>, Stage)>, nom::Err<SyntaxError>> {
+    let (after_field, field) = match field_option(input)? {
+        Some((after, name)) => (after, Some(name)),
+        None => (input, None),
+    };
+    let Ok((rest, word)) = keyword("xml")(after_field) else {
+        return Ok(None);
+    };
+    let (rest, (own_field, keys, flags)) = key_list(rest, "parse xml")?;
+    if keys.keys.is_empty() {
+        return Err(nom::Err::Failure(
+            SyntaxError::new(
+                codes::INVALID_STAGE,
+                "`parse xml` needs one or more quoted XPaths",
+                Span::new(offset(&word), offset(&rest)),
+            )
+            .with_note("help: e.g. `parse xml \"/users/user/@id\" as id`"),
+        ));
+    }
+    let stage = extract(field.or(own_field), ExtractKind::Xml(keys), flags);
+    Ok(Some((rest, stage)))
+}
+
 /// A regular expression names its own fields: `as` after it is a mistake worth a clear message.
 fn no_as_after_regex(input: Input<'_>) -> PResult<'_, ()> {
     if keyword("as")(input).is_ok() {
@@ -70,22 +99,42 @@ pub(crate) fn json(input: Input<'_>) -> PResult<'_, Stage> {
     Ok((rest, extract(source, ExtractKind::Json(keys), flags)))
 }
 
-/// `keyvalue [infer|auto] [field=f] ["k1", "k2" [as a, b]] [nodrop]` (also spelled `kv`).
+/// `keyvalue [infer|auto] [field=f] ["k1", "k2" [as a, b]] [nodrop]` (also spelled `kv`), or
+/// `keyvalue [field=f] regex "RE" [keys] "k1", "k2" [as a, b] [nodrop]`.
 pub(crate) fn keyvalue(input: Input<'_>) -> PResult<'_, Stage> {
-    if let Ok((after, _)) = keyword("regex")(input) {
-        let (at, ()) = ws(input)?;
-        let span = Span::new(offset(&at), offset(&after));
-        return Err(nom::Err::Failure(
-            SyntaxError::new(
-                codes::UNSUPPORTED_OPERATOR,
-                "the regular-expression mode of `keyvalue` is not supported yet",
-                span,
-            )
-            .with_note("help: extract with `parse regex \"key=(?<key>\\S+)\"` instead"),
-        ));
+    let (after_field, source) = match field_option(input)? {
+        Some((after, name)) => (after, Some(name)),
+        None => (input, None),
+    };
+    if let Ok((after, _)) = keyword("regex")(after_field) {
+        return keyvalue_regex(after, source);
     }
     let (rest, (source, keys, flags)) = key_list(input, "keyvalue")?;
     Ok((rest, extract(source, ExtractKind::KeyValue(keys), flags)))
+}
+
+/// The rest of `keyvalue regex`, after the word `regex`: the pattern, an optional `keys`
+/// word, then the keys (at least one), `as` names and flags as for `keyvalue`.
+fn keyvalue_regex(input: Input<'_>, source: Option<Name>) -> PResult<'_, Stage> {
+    let (rest, pattern) = expected("a quoted regular expression after `regex`", quoted)(input)?;
+    let rest = keyword("keys")(rest).map_or(rest, |(after, _)| after);
+    let (rest, (own_source, keys, flags)) = key_list(rest, "keyvalue regex")?;
+    if keys.keys.is_empty() {
+        let (at, ()) = ws(rest)?;
+        return fail(
+            &at,
+            codes::INVALID_STAGE,
+            format!(
+                "`keyvalue regex` needs the quoted keys to extract, found {}",
+                describe_next(&at)
+            ),
+        )
+        .map_err(|e| {
+            e.map(|err| err.with_note("help: e.g. `keyvalue regex \"=(.*?),\" \"user\", \"ip\"`"))
+        });
+    }
+    let kind = ExtractKind::KeyValueRegex { pattern, keys };
+    Ok((rest, extract(source.or(own_source), kind, flags)))
 }
 
 /// The options, keys and names shared by `json` and `keyvalue`. `auto` (and `infer`, for
@@ -98,11 +147,15 @@ fn key_list<'a>(
     let mut flags = Flags::default();
     let mut rest = input;
     loop {
-        let mode = keyword("auto")(rest).or_else(|e| match operator {
-            "keyvalue" => keyword("infer")(rest),
-            _ => Err(e),
-        });
-        if let Ok((after, _)) = mode {
+        // `auto` (and `infer`, for `keyvalue`) name the default mode; the regex mode has none.
+        let mode = match operator {
+            "json" => keyword("auto")(rest).ok(),
+            "keyvalue" => keyword("auto")(rest)
+                .or_else(|_| keyword("infer")(rest))
+                .ok(),
+            _ => None,
+        };
+        if let Some((after, _)) = mode {
             rest = after;
         } else if let Some((after, name)) = field_option(rest)? {
             source = Some(name);
@@ -427,6 +480,15 @@ mod tests {
         assert_eq!(names.len(), 2);
         let e = extract_of(" parse regex \"(?<n>\\d+)\" multi nodrop");
         assert!(matches!(e.kind, ExtractKind::Regex { multi: true, .. }));
+        let e = extract_of(" parse XML field=x \"/a/@b\", \"/a/c/text()\" as b, c nodrop");
+        assert!(
+            matches!(e.kind, ExtractKind::Xml(ref k) if k.keys.len() == 2 && k.names.len() == 2)
+        );
+        assert!(e.nodrop);
+        assert_eq!(
+            error_of(" parse xml"),
+            "`parse xml` needs one or more quoted XPaths"
+        );
         let e = extract_of(" extract field=x \"(?<n>\\d+)\"");
         assert!(matches!(e.kind, ExtractKind::Regex { multi: false, .. }));
     }
@@ -439,6 +501,17 @@ mod tests {
         };
         assert_eq!(keys.keys.len(), 2);
         assert_eq!(keys.names[1].node, "y");
+        let e = extract_of(" kv field=msg regex \"=(.*?),\" keys \"a.b\", \"c\" as x, y nodrop");
+        let ExtractKind::KeyValueRegex { pattern, keys } = e.kind else {
+            panic!()
+        };
+        assert_eq!((pattern.node.as_str(), keys.keys.len()), ("=(.*?),", 2));
+        assert_eq!(e.source.unwrap().node, "msg");
+        assert!(e.nodrop);
+        assert_eq!(
+            error_of(" keyvalue regex \"=(.*?),\""),
+            "`keyvalue regex` needs the quoted keys to extract, found the end of the stage"
+        );
         let e = extract_of(" kv auto nodrop");
         assert!(matches!(e.kind, ExtractKind::KeyValue(ref k) if k.keys.is_empty()));
         assert!(e.nodrop);

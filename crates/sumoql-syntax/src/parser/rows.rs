@@ -6,13 +6,13 @@ use nom::Slice;
 use super::error::{expected, fail};
 use super::literal::{field_name, keyword, number_literal, string_literal, symbol, ws};
 use super::stage::name_list;
-use super::{offset, Input, PResult, SyntaxError};
-use crate::ast::{Literal, Name, RowStage, SequenceKind, Stage};
+use super::{offset, Input, PResult};
+use crate::ast::{Generator, Literal, Name, RowStage, SequenceKind, Stage};
 use crate::codes;
 use crate::span::{Span, Spanned};
 
 /// The row operators this file parses, as spelled after a pipe.
-pub(crate) const ROW_OPERATORS: [&str; 11] = [
+pub(crate) const ROW_OPERATORS: [&str; 13] = [
     "timeslice",
     "top",
     "topk",
@@ -24,6 +24,8 @@ pub(crate) const ROW_OPERATORS: [&str; 11] = [
     "lookup",
     "transpose",
     "fillmissing",
+    "save",
+    "geoip",
 ];
 
 /// Parses the rest of a row operator stage, after its name (`lower`, in lower case).
@@ -39,6 +41,8 @@ pub(crate) fn row_stage<'a>(lower: &str, input: Input<'a>) -> PResult<'a, Stage>
         "backshift" => sequence(SequenceKind::Backshift, input)?,
         "lookup" => lookup(input)?,
         "fillmissing" => fill_missing(input)?,
+        "save" => save(input)?,
+        "geoip" => geoip(input)?,
         _ => transpose(input)?,
     };
     Ok((rest, Stage::Rows(stage)))
@@ -77,42 +81,55 @@ fn optional_alias(input: Input<'_>) -> PResult<'_, Option<Name>> {
     }
 }
 
-/// `timeslice [by] 5m [as name]`.
+/// `timeslice [by] 5m [as name]`, or `timeslice N buckets [as name]`.
 fn timeslice(input: Input<'_>) -> PResult<'_, RowStage> {
     let input = keyword("by")(input).map_or(input, |(rest, _)| rest);
     let (input, ()) = ws(input)?;
     let start = offset(&input);
     let (rest, literal) = expected("a slice width such as `5m`", number_literal)(input)?;
     let written = &input.fragment()[..offset(&rest) - start];
-    if keyword("buckets")(rest).is_ok() {
-        return Err(nom::Err::Failure(
-            SyntaxError::new(
-                codes::UNSUPPORTED_OPERATOR,
-                "`timeslice N buckets` is not supported yet: it needs the query's time range",
-                Span::new(start, offset(&keyword("buckets")(rest)?.0)),
-            )
-            .with_note("help: give the slice width instead, e.g. `timeslice 5m`"),
-        ));
+    if let Ok((after, _)) = keyword("buckets")(rest) {
+        let buckets = match literal {
+            Literal::Int(n) if n > 0 && written.bytes().all(|b| b.is_ascii_digit()) => n as u64,
+            _ => {
+                return fail(
+                    &input,
+                    codes::BAD_NUMBER,
+                    "`timeslice N buckets` takes a positive whole number of buckets",
+                )
+            }
+        };
+        let (after, alias) = optional_alias(after)?;
+        let buckets = Spanned::new(buckets, Span::new(start, start + written.len()));
+        return Ok((after, RowStage::TimesliceBuckets { buckets, alias }));
     }
-    let has_unit = written.ends_with(['s', 'm', 'h', 'd', 'w']);
-    let width = match literal {
-        Literal::Int(ms) if ms > 0 && has_unit => ms,
-        _ => {
-            return fail(
-                &input,
-                codes::BAD_NUMBER,
-                "`timeslice` takes a positive duration with a unit (s m h d w), e.g. `5m`",
-            )
-        }
-    };
+    let (rest, width) = slice_width(input, start, rest, literal, "`timeslice`")?;
     let (rest, alias) = optional_alias(rest)?;
-    Ok((
-        rest,
-        RowStage::Timeslice {
-            width: Spanned::new(width, Span::new(start, start + written.len())),
-            alias,
-        },
-    ))
+    Ok((rest, RowStage::Timeslice { width, alias }))
+}
+
+/// A slice width just read as `literal` (from `input` at `start` to `rest`): a positive
+/// duration with a unit.
+fn slice_width<'a>(
+    input: Input<'a>,
+    start: usize,
+    rest: Input<'a>,
+    literal: Literal,
+    what: &str,
+) -> PResult<'a, Spanned<i64>> {
+    let written = &input.fragment()[..offset(&rest) - start];
+    let has_unit = written.ends_with(['s', 'm', 'h', 'd', 'w']);
+    match literal {
+        Literal::Int(ms) if ms > 0 && has_unit => Ok((
+            rest,
+            Spanned::new(ms, Span::new(start, start + written.len())),
+        )),
+        _ => fail(
+            &input,
+            codes::BAD_NUMBER,
+            format!("{what} takes a positive duration with a unit (s m h d w), e.g. `5m`"),
+        ),
+    }
 }
 
 /// `top 10 f[, g] [by k]`.
@@ -214,11 +231,79 @@ fn lookup(input: Input<'_>) -> PResult<'_, RowStage> {
     }
 }
 
+/// `geoip FIELD [OPTIONAL_FIELD, …]`.
+fn geoip(input: Input<'_>) -> PResult<'_, RowStage> {
+    let (rest, field) = expected("the field holding the IP address", field_name)(input)?;
+    let (rest, ()) = ws(rest)?;
+    let (rest, optional) = if rest.fragment().is_empty() {
+        (rest, Vec::new())
+    } else {
+        name_list(rest, "an optional geo field, such as `region`")?
+    };
+    Ok((rest, RowStage::GeoIp { field, optional }))
+}
+
+/// `save [append] path://"NAME"`.
+fn save(input: Input<'_>) -> PResult<'_, RowStage> {
+    let (rest, append) = match keyword("append")(input) {
+        Ok((after, _)) => (after, true),
+        Err(_) => (input, false),
+    };
+    let (rest, ()) = ws(rest)?;
+    let start = offset(&rest);
+    let Some(after_scheme) = rest.fragment().strip_prefix(TABLE_SCHEME) else {
+        return fail(
+            &rest,
+            codes::SYNTAX,
+            format!(
+                "expected the table as `path://\"NAME\"`, found {}",
+                super::error::describe_next(&rest)
+            ),
+        );
+    };
+    let (after, name) = table_name(rest.slice(rest.fragment().len() - after_scheme.len()..))?;
+    let table = Spanned::new(name, Span::new(start, offset(&after)));
+    Ok((after, RowStage::Save { append, table }))
+}
+
+/// The scheme of a table in the local table folder.
+const TABLE_SCHEME: &str = "path://";
+
+/// The quoted name after `path://` (Sumo writes the quotes; curly ones are taken too).
+fn table_name(input: Input<'_>) -> PResult<'_, String> {
+    let text = input.fragment();
+    for (open, close) in [
+        ('"', '"'),
+        ('\u{201d}', '\u{201d}'),
+        ('\u{201c}', '\u{201d}'),
+    ] {
+        if let Some(body) = text.strip_prefix(open) {
+            if open == '"' {
+                return string_literal(input);
+            }
+            if let Some(end) = body.find(close) {
+                let taken = open.len_utf8() + end + close.len_utf8();
+                return Ok((input.slice(taken..), body[..end].to_string()));
+            }
+        }
+    }
+    fail(
+        &input,
+        codes::SYNTAX,
+        "expected the table's name in quotes after `path://`, as in `path://\"/Library/Users/me/Users\"`",
+    )
+}
+
 /// The table's path: a quoted string or a run of non-blank characters, with an optional
-/// `file://` scheme removed.
+/// `file://` scheme removed; or `path://"NAME"`, kept with its scheme.
 fn table_path(input: Input<'_>) -> PResult<'_, Spanned<String>> {
     let (input, ()) = ws(input)?;
     let start = offset(&input);
+    if let Some(after_scheme) = input.fragment().strip_prefix(TABLE_SCHEME) {
+        let (rest, name) = table_name(input.slice(input.fragment().len() - after_scheme.len()..))?;
+        let path = format!("{TABLE_SCHEME}{name}");
+        return Ok((rest, Spanned::new(path, Span::new(start, offset(&rest)))));
+    }
     let (rest, written) = if input.fragment().starts_with('"') {
         string_literal(input)?
     } else {
@@ -244,40 +329,65 @@ fn table_path(input: Input<'_>) -> PResult<'_, Spanned<String>> {
     Ok((rest, Spanned::new(path, Span::new(start, offset(&rest)))))
 }
 
-/// `fillmissing values("a", "b") in f[, values(...) in g]`.
+/// `fillmissing values("a", "b") in f[, timeslice[(15m)] [in g]]`.
 fn fill_missing(input: Input<'_>) -> PResult<'_, RowStage> {
     let mut generators = Vec::new();
     let mut rest = input;
     loop {
         let (after, ()) = ws(rest)?;
-        if keyword("timeslice")(after).is_ok() {
-            return Err(nom::Err::Failure(
-                SyntaxError::new(
-                    codes::UNSUPPORTED_OPERATOR,
-                    "the `timeslice(...)` generator of `fillmissing` is not supported yet: it needs the query's time range",
-                    Span::new(offset(&after), offset(&after) + "timeslice".len()),
-                )
-                .with_note("help: list the keys instead, e.g. `fillmissing values(\"a\", \"b\") in f`"),
-            ));
-        }
-        let (after, _) = expected("`values(...) in field`", keyword("values"))(after)?;
-        let (after, _) = expected("`(` after `values`", symbol("("))(after)?;
-        let (mut after, first) = expected("a value", generated_value)(after)?;
-        let mut values = vec![first];
-        while let Ok((after_comma, _)) = symbol(",")(after) {
-            let (next, value) = expected("a value", generated_value)(after_comma)?;
-            values.push(value);
-            after = next;
-        }
-        let (after, _) = expected("`)`", symbol(")"))(after)?;
-        let (after, _) = expected("`in` and the key field", keyword("in"))(after)?;
-        let (after, field) = expected("a key field", field_name)(after)?;
-        generators.push((values, field));
+        let (after, generator) = if let Ok((after_word, _)) = keyword("timeslice")(after) {
+            slice_generator(after, after_word)?
+        } else {
+            value_generator(after)?
+        };
+        generators.push(generator);
         match symbol(",")(after) {
             Ok((after_comma, _)) => rest = after_comma,
             Err(_) => return Ok((after, RowStage::FillMissing { generators })),
         }
     }
+}
+
+/// `values("a", "b") in f`.
+fn value_generator(input: Input<'_>) -> PResult<'_, Generator> {
+    let (after, _) = expected("`values(...) in field` or `timeslice`", keyword("values"))(input)?;
+    let (after, _) = expected("`(` after `values`", symbol("("))(after)?;
+    let (mut after, first) = expected("a value", generated_value)(after)?;
+    let mut values = vec![first];
+    while let Ok((after_comma, _)) = symbol(",")(after) {
+        let (next, value) = expected("a value", generated_value)(after_comma)?;
+        values.push(value);
+        after = next;
+    }
+    let (after, _) = expected("`)`", symbol(")"))(after)?;
+    let (after, _) = expected("`in` and the key field", keyword("in"))(after)?;
+    let (after, field) = expected("a key field", field_name)(after)?;
+    Ok((after, Generator::Values(values, field)))
+}
+
+/// `timeslice[(15m)] [in f]`, after the word `timeslice` (which `start` begins).
+fn slice_generator<'a>(start: Input<'a>, input: Input<'a>) -> PResult<'a, Generator> {
+    let (mut rest, width) = match symbol("(")(input) {
+        Ok((after, _)) => {
+            let (after, ()) = ws(after)?;
+            let at = offset(&after);
+            let (end, literal) = expected("a slice width such as `15m`", number_literal)(after)?;
+            let (end, width) = slice_width(after, at, end, literal, "the `timeslice` generator")?;
+            let (end, _) = expected("`)`", symbol(")"))(end)?;
+            (end, Some(width))
+        }
+        Err(_) => (input, None),
+    };
+    let field = match keyword("in")(rest) {
+        Ok((after, _)) => {
+            let (after, field) = expected("a key field", field_name)(after)?;
+            rest = after;
+            Some(field)
+        }
+        Err(_) => None,
+    };
+    let span = Span::new(offset(&start), offset(&rest));
+    Ok((rest, Generator::Timeslice { width, field, span }))
 }
 
 /// One value of a `values(...)` generator: a string or a number.
@@ -334,8 +444,24 @@ mod tests {
         assert_eq!(alias.unwrap().node, "t");
         let error = parse_stage(Input::new_extra(" timeslice 5", 1)).unwrap_err();
         assert_eq!(error.code, codes::BAD_NUMBER);
-        let error = parse_stage(Input::new_extra(" timeslice 30 buckets", 1)).unwrap_err();
-        assert_eq!(error.code, codes::UNSUPPORTED_OPERATOR);
+        let RowStage::TimesliceBuckets { buckets, alias } = row_of(" timeslice 30 buckets as b")
+        else {
+            panic!()
+        };
+        assert_eq!((buckets.node, alias.unwrap().node.as_str()), (30, "b"));
+        let error = parse_stage(Input::new_extra(" timeslice 5m buckets", 1)).unwrap_err();
+        assert_eq!(error.code, codes::BAD_NUMBER);
+        let RowStage::FillMissing { generators } =
+            row_of(" fillmissing timeslice(15m), values(\"a\") in t, timeslice in s")
+        else {
+            panic!()
+        };
+        assert!(
+            matches!(&generators[0], Generator::Timeslice { width: Some(w), field: None, .. } if w.node == 900_000)
+        );
+        assert!(
+            matches!(&generators[2], Generator::Timeslice { width: None, field: Some(f), .. } if f.node == "s")
+        );
     }
 
     #[test]

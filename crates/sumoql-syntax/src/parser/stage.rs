@@ -16,7 +16,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 26] = [
+pub const OPERATORS: [&str; 28] = [
     "where",
     "eval",
     "stats",
@@ -42,6 +42,8 @@ pub const OPERATORS: [&str; 26] = [
     "lookup",
     "transpose",
     "fillmissing",
+    "save",
+    "geoip",
     "join",
 ];
 
@@ -57,13 +59,11 @@ pub const AGGREGATE_OPERATORS: [&str; 7] = [
 ];
 
 /// Sumo operators that sumoql parses by name but does not run yet.
-const NOT_YET_SUPPORTED: [&str; 10] = [
+const NOT_YET_SUPPORTED: [&str; 8] = [
     "transaction",
     "logreduce",
     "logcompare",
-    "geoip",
     "threatip",
-    "save",
     "outlier",
     "predict",
     "merge",

@@ -25,7 +25,13 @@ impl Stage for LookupStage {
             .table
             .keys
             .iter()
-            .map(|&slot| record.get(slot).to_text().map(|text| text.into_owned()))
+            .map(|&slot| {
+                let text = record.get(slot).to_text()?;
+                Some(match self.table.fold_case {
+                    true => text.to_lowercase(),
+                    false => text.into_owned(),
+                })
+            })
             .collect();
         let row = key.and_then(|key| self.table.rows.get(&key));
         for (index, &slot) in self.table.outputs.iter().enumerate() {

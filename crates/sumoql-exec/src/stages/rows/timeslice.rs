@@ -1,7 +1,7 @@
 //! `timeslice 5m`: the start of the time slice holding `_messageTime`.
 
 use sumoql_functions::CallContext;
-use sumoql_value::time::Zone;
+use sumoql_value::time::slice_start;
 use sumoql_value::{Number, Record, SlotId, Value};
 
 use crate::stages::Stage;
@@ -36,21 +36,10 @@ impl Stage for TimesliceStage {
     }
 }
 
-/// The start of the `width_ms` slice holding `ms`. Slices are aligned to midnight in `zone`
-/// (its offset at `ms`), so in UTC they are aligned to the epoch.
-fn slice_start(ms: i64, width_ms: i64, zone: &Zone) -> Option<i64> {
-    if width_ms <= 0 {
-        return None;
-    }
-    let offset = i64::from(zone.offset_seconds_at(ms)) * 1000;
-    let local = ms.checked_add(offset)?;
-    let local_start = local.checked_sub(local.rem_euclid(width_ms))?;
-    local_start.checked_sub(offset)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sumoql_value::time::Zone;
 
     #[test]
     fn slices_align_to_the_epoch_in_utc() {
