@@ -130,6 +130,7 @@ impl Operator {
                 if *nodrop { " nodrop" } else { "" }
             ),
             Operator::Rows(row) => row.describe(schema),
+            Operator::State(state) => state.describe(schema),
             Operator::Join(join) => {
                 let mut lines = vec![join.describe(schema)];
                 for table in &join.tables {

@@ -12,10 +12,14 @@ use crate::scope::ScopeFilter;
 mod join;
 mod resolve;
 mod rows;
+mod state;
 mod subquery;
 
 pub use join::{Join, JoinKey, JoinTable};
 pub use rows::{LookupTable, RowOperator, SaveTable};
+pub use state::{
+    Fringe, StateCheck, StateOperator, Transaction, TransactionRows, TRANSACTION_GROUPS,
+};
 pub use subquery::{Subquery, SubqueryTarget, DEFAULT_SUBQUERY_ROWS};
 
 /// A query ready to run: its schema, scope filter, operators and output columns.
@@ -153,6 +157,8 @@ pub enum Operator {
     Rows(RowOperator),
     /// A join of tables made from the records (`join (…) as t1, (…) as t2 on t1.a = t2.b`).
     Join(Join),
+    /// An operator that follows records through time and state (`transaction`, `merge`…).
+    State(StateOperator),
 }
 
 impl Operator {
@@ -169,7 +175,8 @@ impl Operator {
             Operator::Aggregate { .. }
             | Operator::Sort(_)
             | Operator::Limit(_)
-            | Operator::Join(_) => false,
+            | Operator::Join(_)
+            | Operator::State(_) => false,
         }
     }
 }

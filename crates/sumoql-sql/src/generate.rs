@@ -289,6 +289,7 @@ impl Generator<'_> {
             } => self.extract(*source, extractor, *nodrop)?,
             Operator::Rows(row) => self.row_operator(row)?,
             Operator::Join(_) => return Err(refused::join()),
+            Operator::State(state) => return Err(refused::state(state)),
         }
         Ok(())
     }

@@ -178,6 +178,10 @@ mod tests {
                 "* | where [subquery: y | compose h] | count by h",
                 "subquery",
             ),
+            (
+                "* | transaction on ip with states a, b in page",
+                "transaction",
+            ),
         ] {
             let error = compile(query, Dialect::DuckDb, table()).unwrap_err();
             assert_eq!(error.construct, construct, "{query}");

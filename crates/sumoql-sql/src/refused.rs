@@ -2,6 +2,8 @@
 //! once, refused with their reasons: their SQL would need engine-specific windows, recursion
 //! or several queries.
 
+use sumoql_plan::StateOperator;
+
 use crate::SqlError;
 
 /// A subquery: its child runs first and its rows become a condition.
@@ -18,4 +20,15 @@ pub(crate) fn join() -> SqlError {
         "join",
         "each table is a pipeline of its own made from the same records, joined in Sumo's record order",
     )
+}
+
+/// An operator that follows records through time and state.
+pub(crate) fn state(operator: &StateOperator) -> SqlError {
+    let (construct, why) = match operator {
+        StateOperator::Transaction(_) => (
+            "transaction",
+            "it follows each transaction's records in time order from state to state",
+        ),
+    };
+    SqlError::new(construct, why)
 }

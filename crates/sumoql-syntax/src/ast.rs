@@ -6,9 +6,14 @@ use crate::span::Spanned;
 
 mod join;
 mod rows;
+mod state;
 
 pub use join::{Join, JoinCondition, JoinTable, Subquery, TableField};
 pub use rows::{Generator, RowStage, SequenceKind};
+pub use state::{
+    Boundary, MergeField, MergeStrategy, SessionPattern, StateStage, StateTest, Trace, Transaction,
+    TransactionResults, TransactionState, Transactionize,
+};
 
 /// A name as written in the query (a field, a function, an alias), with its span.
 pub type Name = Spanned<String>;
@@ -83,6 +88,9 @@ pub enum Stage {
     Rows(RowStage),
     /// A join of sub-streams (`join (parse "a=*" as a) as t1, (…) as t2 on t1.a = t2.b`).
     Join(Join),
+    /// An operator that follows records through time and state (`transaction`,
+    /// `transactionize`, `merge`, `sessionize`, `trace`, `withtime`).
+    State(StateStage),
 }
 
 /// The items and grouping of a [`Stage::Bare`] or [`Stage::Stats`].

@@ -310,6 +310,31 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         ],
     },
     OperatorDoc {
+        name: "transaction",
+        aliases: &[],
+        syntax: "transaction on FIELD[, …] [fringe=DURATION] with \"MATCH\" [in FIELD] as STATE[, with …] [results by transactions|flow]\n\
+                 transaction on FIELD[, …] with states VALUE [as STATE][, …] in FIELD [results by transactions|flow]",
+        summary: "Follows transactions: the records whose `on` fields are equal (a record missing \
+                  one takes no part). A record is in the first state whose test it passes, in the \
+                  order written: `\"MATCH\"` matches the whole of `_raw` (or the `in` field), `*` \
+                  standing for any run of characters; `states a, b in f` is in state `a` when \
+                  `f` is `a`. Records in no state take no part. `results by transactions` (the \
+                  default) makes one row per transaction, in the order of its IDs: the IDs, \
+                  `_start_time` and `_end_time` (its first and last record's `_messageTime`, in \
+                  milliseconds) and each state's count of records. `results by flow` takes each \
+                  transaction's records in time order (ties in input order) and makes one row per \
+                  change of state: the IDs, `fromstate`, `tostate` and `latency`, the milliseconds \
+                  between the two records. `fringe=10m` leaves out transactions that end within \
+                  10 minutes of the run's start or start within 10 minutes of its end (it needs \
+                  `--from`/`--to` or `--last`). At most 10,000 transactions are followed (Sumo's \
+                  limit); records of later ones are left out, with a warning. `results by \
+                  states` and `showing` are refused.",
+        examples: &[
+            "* | transaction on src_ip with states allow, deny in action | where deny > 0",
+            "* | transaction on src_ip with states allow, deny in action results by flow | count, max(latency) by fromstate, tostate",
+        ],
+    },
+    OperatorDoc {
         name: "backshift",
         aliases: &[],
         syntax: "backshift FIELD[, N] [as NAME] [by FIELD, …]",

@@ -24,6 +24,7 @@ mod lookup;
 mod regex;
 mod rows;
 mod slices;
+mod state;
 mod subquery;
 
 use fields::Passthrough;
@@ -285,6 +286,7 @@ impl Planner<'_> {
             Stage::Extract(extract) => self.extract(extract, stage.span, operators),
             Stage::Rows(row) => self.row_stage(row, operators),
             Stage::Join(join) => self.join(join, stage.span, operators),
+            Stage::State(state) => self.state_stage(state, stage.span, operators),
         }
     }
 

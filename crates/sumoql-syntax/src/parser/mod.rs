@@ -18,6 +18,7 @@ mod rows;
 mod scope;
 mod split;
 mod stage;
+mod state;
 mod subquery;
 
 use nom_locate::LocatedSpan;

@@ -9,6 +9,7 @@ use super::extract;
 use super::join::join;
 use super::literal::{field_name, identifier, keyword, number_literal, peek_keyword, symbol, ws};
 use super::rows::{row_stage, ROW_OPERATORS};
+use super::state::{state_stage, STATE_OPERATORS};
 use super::{offset, Input, PResult, SyntaxError};
 use crate::ast::{Assignment, Bare, Item, Literal, Name, SortKey, Stage};
 use crate::codes;
@@ -16,7 +17,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 28] = [
+pub const OPERATORS: [&str; 29] = [
     "where",
     "eval",
     "stats",
@@ -45,6 +46,7 @@ pub const OPERATORS: [&str; 28] = [
     "save",
     "geoip",
     "join",
+    "transaction",
 ];
 
 /// Aggregate functions that may start a bare stage (`| count by x`), for suggestions.
@@ -59,14 +61,13 @@ pub const AGGREGATE_OPERATORS: [&str; 7] = [
 ];
 
 /// Sumo operators that sumoql parses by name but does not run yet.
-const NOT_YET_SUPPORTED: [&str; 8] = [
-    "transaction",
+const NOT_YET_SUPPORTED: [&str; 7] = [
+    "merge",
     "logreduce",
     "logcompare",
     "threatip",
     "outlier",
     "predict",
-    "merge",
     "filter",
 ];
 
@@ -149,6 +150,12 @@ fn stage(input: Input<'_>) -> PResult<'_, Stage> {
             "limit" => return limit(rest),
             _ if ROW_OPERATORS.contains(&lower.as_str()) && !reads_as_bare_item(rest) => {
                 return row_stage(&lower, rest);
+            }
+            _ if STATE_OPERATORS.contains(&lower.as_str())
+                && !NOT_YET_SUPPORTED.contains(&lower.as_str())
+                && !reads_as_bare_item(rest) =>
+            {
+                return state_stage(&lower, rest);
             }
             "join" if !reads_as_bare_item(rest) => return join(rest),
             "subquery" => {
