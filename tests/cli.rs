@@ -4,20 +4,8 @@
 mod support;
 
 use std::io::Write;
-use std::path::PathBuf;
 
-use support::sumoql;
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sumoql-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use support::{scratch, sumoql, text};
 
 #[test]
 fn help_teaches_with_examples_and_version_prints() {
@@ -457,7 +445,7 @@ fn line_numbers_count_across_chunks_and_restart_with_each_input() {
 }
 
 /// `save` and `save append` keep a table in the `--tables` folder between runs, and `lookup ...
-/// from path://` reads it back. The queries and rows are the examples of
+/// from path://` and `cat path://` read it back. The queries and rows are the examples of
 /// https://www.sumologic.com/help/docs/search/search-query-language/search-operators/save/
 /// ("Using save without append": the table holds John, Bill and Bob; "with append": rows whose
 /// primary key, here the first column, matches are updated, others added).
@@ -513,6 +501,15 @@ fn save_keeps_a_table_between_runs_and_append_merges_by_the_first_column() {
         "{\"user\":\"carol\"}\n",
     );
     assert_eq!(looked_up, "{\"user\":\"carol\",\"date\":\"2012-08-23\"}\n");
+    let listed = run(
+        "cat path://\"/Library/Users/myusername@sumologic.com/Users\"",
+        "",
+    );
+    assert_eq!(
+        listed,
+        "{\"name\":\"Bob\",\"date\":\"2012-08-23\",\"action\":\"sign-up\"}\n\
+         {\"name\":\"Carol\",\"date\":\"2012-08-23\",\"action\":\"sign-up\"}\n"
+    );
     let _ = std::fs::remove_dir_all(&tables);
 }
 

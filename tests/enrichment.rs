@@ -12,7 +12,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use support::sumoql;
+use support::{scratch, sumoql};
 
 /// A value of the MaxMind DB data section.
 enum Data {
@@ -234,13 +234,6 @@ fn asn_database(folder: &Path) -> PathBuf {
     ]);
     write_database(&file, "GeoLite2-ASN", vec![([67, 180, 0, 0], 16, record)]);
     file
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sumoql-enrich-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// The page's sample line, as a JSON record, and one from an internal address.

@@ -1,43 +1,61 @@
 //! Raw firewall syslog through the real binary: the vendor corpus parses to the peer's values
-//! (or is reported), the reference detection runs verbatim on a folder of raw logs, and
-//! source mapping by `sumoql.toml` and flags works, with a clear warning for a mis-mapped file.
+//! (or is reported), its connection lines get the peer's addresses and ports ([`coverage`]),
+//! the reference detection runs verbatim on a folder of raw logs, and source mapping by
+//! `sumoql.toml` and flags works, with a clear warning for a mis-mapped file.
 //!
 //! `SUMOQL_BLESS=1 cargo test --test firewall` rewrites the stored parses in
 //! `tests/corpus/parsed/` and the detection's rows; a person reviews them before committing.
 
+#[path = "firewall/coverage.rs"]
+mod coverage;
 mod support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value as Json;
-use support::{repo_root, sumoql};
+use support::{repo_root, scratch, sumoql, text};
 
 /// The normalised fields (and the time, unless it is only the receipt time) of every record.
 const NORMALISED: &str = "* | if(_messageTime = _receiptTime, null, \
      formatDate(_messageTime, \"yyyy-MM-dd'T'HH:mm:ss.SSSZ\", \"UTC\")) as time \
      | fields _sourceCategory, time, _sourceHost, src_ip, src_port, dest_ip, dest_port, \
-     protocol, action, bytes_out, bytes_in, bytes, user, app, rule";
+     protocol, action, action_class, bytes_out, bytes_in, bytes, user, app, rule";
 
 /// Every corpus file, with how many of its lines are reported rather than parsed: raw lines
 /// no rule parses (unsupported message IDs, malformed vendor lines), and lines that are not
 /// log lines at all (malformed).
-const CORPUS: [(&str, u64, u64); 5] = [
+const CORPUS: [(&str, u64, u64); 21] = [
     ("panw/test-panw-panos-traffic-sample.head10.log", 0, 0),
-    // 106016 ×8, 106006, 106007 ×2, 304001 ×3, 304002, 305012 ×2, 313001, 313004, 338002,
-    // 338004, 338008 and 602304: message IDs the rule does not cover.
-    ("cisco_asa/test-sample.log", 23, 0),
+    ("panw/test-panw-panos-traffic-sample.lines11-34.log", 0, 0),
+    ("panw/test-panw-panos-threat-url-no-xff-sample.log", 0, 0),
+    ("panw/test-panw-panos-decryption-sample.log", 0, 0),
+    ("panw/test-panw-panos-system-sample.log", 0, 0),
+    ("panw/test-panw-panos-config-sample.log", 0, 0),
+    ("panw/test-panw-panos-globalprotect-sample.log", 0, 0),
+    ("panw/test-panw-panos-hipmatch-sample.log", 0, 0),
+    ("panw/test-panw-panos-userid-sample.log", 0, 0),
+    ("panw/test-panw-panos-authentication-sample.log", 0, 0),
+    ("cisco_asa/test-sample.log", 0, 0),
     ("cisco_asa/test-302020-direction.log", 0, 0),
+    ("cisco_asa/test-106023-iface-with-prefix.log", 0, 0),
+    ("cisco_asa/test-asa-fix.log", 0, 0),
+    // Lines 20 and 21 are AAA messages without a `%ASA-` tag: no vendor's, kept as text.
+    ("cisco_asa/test-non-canonical.log", 0, 0),
+    ("cisco_asa/test-hostnames.log", 0, 0),
+    // Device management, VPN negotiation and rate-limit messages that name no connection:
+    // 609001/609002 ×4, 111004, 111009 ×2, 111010, 502103, 713049 ×2, 713120, 713202,
+    // 713901-713905 ×5, 113019, 733100 ×5 and 750002/750003 ×8.
+    ("cisco_asa/test-additional-messages.head.log", 32, 0),
+    // Lines 73-75 are tagged `%FDT-`, not `%FTD-`: kept as text records.
+    ("cisco_ftd/test-sample.log", 0, 0),
     // Lines 47 and 48 are `date= desc=…` without a device: no vendor's, they are kept as
     // text records.
     ("fortinet/test-fortinet.log", 0, 0),
+    ("fortinet/test-fortinet-7-4.head5.log", 0, 0),
     ("fortinet/test-fortinet-fix.log", 0, 0),
 ];
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn bless() -> bool {
     std::env::var_os("SUMOQL_BLESS").is_some()
@@ -285,14 +303,6 @@ fn the_reference_detection_runs_verbatim_on_a_raw_firewall_folder() {
         assert_eq!(text(&again.stdout), stdout, "{threads}");
         assert_eq!(text(&again.stderr), text(&out.stderr), "{threads}");
     }
-}
-
-/// A scratch folder for one test, emptied first.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("firewall-{name}"));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("create the scratch folder");
-    dir
 }
 
 /// Runs `sumoql` with `args` in `dir`, without input.

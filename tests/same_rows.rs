@@ -12,18 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use sumoql::{run_in_memory, writer, Engine, Format, InMemoryLogs, Rule, RunConfig};
-use support::{repo_root, sumoql};
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sumoql-same-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("create scratch folder");
-    dir
-}
+use support::{repo_root, scratch, sumoql, text};
 
 /// The shipped rules, by path relative to the repository.
 fn shipped_rules() -> Vec<String> {

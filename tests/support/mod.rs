@@ -9,6 +9,25 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The text of a command's output bytes.
+#[allow(dead_code)] // each suite compiles this module; not every suite reads output as text
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// An empty scratch folder named `name`, of this test suite and process alone.
+#[allow(dead_code)] // not every suite writes files
+pub fn scratch(name: &str) -> PathBuf {
+    let suite = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.file_stem()?.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    let dir = std::env::temp_dir().join(format!("sumoql-{suite}-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a scratch folder");
+    dir
+}
+
 /// Runs the `sumoql` binary from the repository root with `args`, feeding `stdin`, colour off.
 pub fn sumoql(args: &[&str], stdin: &str) -> Output {
     sumoql_with(args, stdin.as_bytes(), &[("NO_COLOR", Some("1"))])

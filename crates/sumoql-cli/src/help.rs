@@ -14,6 +14,17 @@ fn first_sentence(text: &str) -> &str {
     }
 }
 
+/// A syntax form as written after a `|`; a form followed by its own stages (`cat ... [|
+/// STAGE…]`) stands at the start of a query and takes none.
+fn as_stage(form: &str) -> String {
+    let form = form.trim();
+    if form.contains("[| ") {
+        form.to_string()
+    } else {
+        format!("| {form}")
+    }
+}
+
 /// Text with the runs of spaces left by line continuations collapsed.
 fn prose(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -97,7 +108,7 @@ pub fn entry(engine: &Engine, name: &str) -> Option<String> {
 fn operator_text(doc: &OperatorDoc) -> String {
     let mut out = format!("{}  (operator)\n\n", doc.name);
     for form in doc.syntax.lines() {
-        let _ = writeln!(out, "  | {}", form.trim());
+        let _ = writeln!(out, "  {}", as_stage(form));
     }
     let _ = writeln!(out, "\n{}\n\nExamples:", prose(doc.summary));
     for example in doc.examples {
@@ -123,7 +134,7 @@ pub fn markdown(engine: &Engine) -> String {
     for doc in OPERATOR_DOCS {
         let _ = writeln!(out, "### `{}`\n\n```", doc.name);
         for form in doc.syntax.lines() {
-            let _ = writeln!(out, "| {}", form.trim());
+            let _ = writeln!(out, "{}", as_stage(form));
         }
         let _ = writeln!(out, "```\n\n{}\n", prose(doc.summary));
         if !doc.aliases.is_empty() {

@@ -160,7 +160,8 @@ impl InputArgs {
             eprintln!("error: {error}");
             Exit(2)
         };
-        let mut set = ParserSet::builtin(engine).map_err(fail)?;
+        // The shared built-in rules, so that each is compiled once, when a line needs it.
+        let mut set = ParserSet::clone(&ParserSet::shared_builtin());
         let default_config = PathBuf::from(CONFIG_FILE_NAME);
         let config = match config {
             Some(path) => Some(path.to_path_buf()),

@@ -441,7 +441,19 @@ fn run_command(args: RunArgs, quiet: bool) -> Result<(), Exit> {
     config.null_groups = args.null_groups.setting();
     let engine = args.input.engine(&config);
     let query = compile(&engine, &text, &origin)?;
-    let sources = sumoql_sources(&paths)?;
+    let sources = if query.plan.reads_logs() {
+        sumoql_sources(&paths)?
+    } else {
+        let not_read = match paths.len() {
+            0 => None,
+            1 => Some("1 input given is".to_string()),
+            n => Some(format!("{n} inputs given are")),
+        };
+        if let Some(not_read) = not_read {
+            eprintln!("warning: `cat` lists a table and reads no logs: {not_read} not read");
+        }
+        Vec::new()
+    };
     let mut out = args.output.writer()?;
     let progress = ProgressLine::start(&sources, quiet);
     config.progress = progress.counter();

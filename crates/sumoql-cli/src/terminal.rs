@@ -128,29 +128,31 @@ fn plain_size(sources: &[InputSource]) -> Option<u64> {
     })
 }
 
-/// Draws the progress line until `done`, after the delay.
+/// Draws the progress line until `done`. The bar follows the scan from its start, hidden,
+/// so that its rate is the scan's; it shows once the scan has run for [`PROGRESS_DELAY`].
 fn draw(progress: &Progress, total: Option<u64>, done: &AtomicBool) {
-    let started = std::time::Instant::now();
-    while started.elapsed() < PROGRESS_DELAY {
-        if done.load(Ordering::Relaxed) {
-            return;
-        }
-        std::thread::sleep(PROGRESS_TICK);
-    }
     let (bar, template) = match total {
         Some(total) => (
-            ProgressBar::new(total),
-            "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} {msg} eta {eta}",
+            ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden()),
+            "{bar:20} {bytes}/{total_bytes} {binary_bytes_per_sec} {msg}",
         ),
-        None => (ProgressBar::no_length(), "{bytes} {bytes_per_sec} {msg}"),
+        None => (
+            ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden()),
+            "{bytes} {binary_bytes_per_sec} {msg}",
+        ),
     };
     if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
-    bar.set_draw_target(ProgressDrawTarget::stderr());
+    let started = std::time::Instant::now();
+    let mut shown = false;
     while !done.load(Ordering::Relaxed) {
         bar.set_position(progress.bytes());
         bar.set_message(format!("{} lines", progress.lines()));
+        if !shown && started.elapsed() >= PROGRESS_DELAY {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            shown = true;
+        }
         std::thread::sleep(PROGRESS_TICK);
     }
     bar.finish_and_clear();

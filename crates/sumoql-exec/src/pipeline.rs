@@ -382,7 +382,8 @@ pub(crate) fn stages_for(
     let width = schema.len();
     operators
         .iter()
-        .map(|operator| -> Box<dyn Stage> {
+        .enumerate()
+        .map(|(index, operator)| -> Box<dyn Stage> {
             match operator {
                 Operator::Filter(condition) => Box::new(FilterStage::new(condition.clone())),
                 Operator::Assign { slot, expr } => Box::new(AssignStage::new(*slot, expr.clone())),
@@ -394,16 +395,24 @@ pub(crate) fn stages_for(
                 )),
                 Operator::Keep(slots) => Box::new(KeepStage::new(slots.clone(), schema)),
                 Operator::Remove(slots) => Box::new(RemoveStage::new(slots.clone())),
-                Operator::Sort(keys) => Box::new(SortStage::new(keys.clone())),
+                Operator::Sort(keys) => {
+                    let limit = match operators.get(index + 1) {
+                        Some(Operator::Limit(n)) => Some(*n),
+                        _ => None,
+                    };
+                    Box::new(SortStage::new(keys.clone(), limit))
+                }
                 Operator::Limit(n) => Box::new(LimitStage::new(*n)),
                 Operator::Extract {
                     source,
                     extractor,
                     nodrop,
+                    chain,
                 } => Box::new(ExtractStage::new(
                     *source,
                     extractor.clone(),
                     *nodrop,
+                    *chain,
                     schema,
                 )),
                 Operator::Rows(row) => row_stage(row, schema),

@@ -172,6 +172,11 @@ pub trait ScalarFunction: Send + Sync {
     fn is_pure(&self) -> bool {
         true
     }
+    /// Whether a stage that calls it on one field and names no result (`| toLong(x)`) writes
+    /// the result back to that field, as Sumo's casts do.
+    fn casts_in_place(&self) -> bool {
+        false
+    }
     /// Checks constant arguments at plan time (`Some` where the argument is a literal), e.g. a
     /// date pattern; the error names what is wrong and which argument (by index).
     fn check_constants(&self, _constants: &[Option<Value>]) -> Result<(), (usize, String)> {
@@ -220,6 +225,12 @@ pub trait AggregateFunction: Send + Sync {
     /// `most_recent(x)` is also given `_messageTime`.
     fn implicit_fields(&self) -> &'static [&'static str] {
         &[]
+    }
+    /// The aggregate, by name, that gives this one's answer over log records in Sumo's order
+    /// (newest first, ties in input order) whatever order they come in: `first` is then
+    /// `most_recent`. `None` (the default) for an aggregate that does not depend on order.
+    fn in_message_order(&self) -> Option<&'static str> {
+        None
     }
     /// The columns a call computes, given each argument's value when it is a literal and the
     /// first argument's field name when it is a plain field; or which argument is wrong, and

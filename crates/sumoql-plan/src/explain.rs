@@ -123,11 +123,17 @@ impl Operator {
                 source,
                 extractor,
                 nodrop,
+                chain,
             } => format!(
-                "Extract from {}: {}{}",
+                "Extract from {}: {}{}{}",
                 schema.name(*source),
                 extractor.describe(schema),
-                if *nodrop { " nodrop" } else { "" }
+                if *nodrop { " nodrop" } else { "" },
+                match (chain, nodrop) {
+                    (Some(_), true) => ", noting a match for the parse that ends its run",
+                    (Some(_), false) => ", keeping what an earlier nodrop parse matched",
+                    (None, _) => "",
+                }
             ),
             Operator::Rows(row) => row.describe(schema),
             Operator::State(state) => state.describe(schema),

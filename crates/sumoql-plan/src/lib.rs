@@ -33,9 +33,10 @@ pub use ip_lookup::{IpDatabase, IpDatabaseKind, IpLookup, ASN_VARIABLE, GEOIP_VA
 pub use lint::lint_query;
 pub use pattern::{anchor_regex, TextPattern};
 pub use plan::{
-    AggregateSpec, Columns, Fringe, Join, JoinKey, JoinTable, LookupTable, Operator, Plan,
+    AggregateSpec, BinSpec, Columns, Fringe, Join, JoinKey, JoinTable, LookupTable, Operator, Plan,
     ReadSpec, RowOperator, SaveTable, SortSpec, StateCheck, StateOperator, Subquery,
-    SubqueryTarget, Transaction, TransactionRows, DEFAULT_SUBQUERY_ROWS, TRANSACTION_GROUPS,
+    SubqueryTarget, TableRows, Transaction, TransactionRows, DEFAULT_SUBQUERY_ROWS,
+    TRANSACTION_GROUPS,
 };
 pub use planner::{plan_query, plan_query_with, METADATA_FIELDS};
 pub use scope::{ScopeFilter, Wildcard};

@@ -159,10 +159,14 @@ fn by_fields_nobody_has(
         };
         for field in &bare.by {
             let name = field.node.as_str();
-            let read = plan.read.fields.iter().any(|(read, _)| read == name);
+            let read = plan
+                .read
+                .fields
+                .iter()
+                .any(|(read, _)| read.eq_ignore_ascii_case(name));
             let top = name.split('.').next().unwrap_or(name);
             if !read
-                || METADATA_FIELDS.contains(&name)
+                || METADATA_FIELDS.iter().any(|m| m.eq_ignore_ascii_case(name))
                 || input_fields.contains(name)
                 || input_fields.contains(top)
             {

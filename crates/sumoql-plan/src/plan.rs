@@ -16,7 +16,7 @@ mod state;
 mod subquery;
 
 pub use join::{Join, JoinKey, JoinTable};
-pub use rows::{LookupTable, RowOperator, SaveTable};
+pub use rows::{BinSpec, LookupTable, RowOperator, SaveTable, TableRows};
 pub use state::{
     Fringe, StateCheck, StateOperator, Transaction, TransactionRows, TRANSACTION_GROUPS,
 };
@@ -41,6 +41,15 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Whether the query reads log records: not when it lists a table (`cat path://"NAME"`),
+    /// whose rows are all its input.
+    pub fn reads_logs(&self) -> bool {
+        !matches!(
+            self.operators.first(),
+            Some(Operator::Rows(RowOperator::Table(_)))
+        )
+    }
+
     /// Warnings about the query itself, known before any record is read: a lookup table whose
     /// keys repeat.
     pub fn warnings(&self) -> Warnings {
@@ -151,6 +160,11 @@ pub enum Operator {
         extractor: Extractor,
         /// Whether records that do not match are kept.
         nodrop: bool,
+        /// In a run of `nodrop` parses ended by one without (`parse "a=*," as a nodrop | parse
+        /// "b=*," as b`), which Sumo reads as an OR, the slot where the run notes that a record
+        /// matched: the run's `nodrop` parses set it when they match, and its last parse keeps
+        /// a record its own pattern does not match when it is set. `None` outside such a run.
+        chain: Option<SlotId>,
     },
     /// A row operator (`timeslice`, `top`, `topk`, `dedup`, `accum`, `total`, `diff`,
     /// `backshift`, `lookup`, `transpose`).

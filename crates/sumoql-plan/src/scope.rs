@@ -110,7 +110,9 @@ impl ScopeFilter {
     }
 }
 
-/// A case-insensitive pattern where `*` matches any run of characters.
+/// A case-insensitive pattern of the scope: `*` matches any run of characters and `?` one
+/// character; white space matches white space whatever its kind and length, as Sumo compares
+/// phrases with each run of white space (in the log and in the pattern) made one space.
 ///
 /// ```
 /// use sumoql_plan::Wildcard;
@@ -119,15 +121,94 @@ impl ScopeFilter {
 /// assert!(!p.matches_whole("net/firewall"));
 /// assert!(Wildcard::new("fail*").matches_term("Login FAILED for bob"));
 /// assert!(!Wildcard::new("fail").matches_term("login failed"));
+/// assert!(Wildcard::new("te?t").matches_term("a Text"));
+/// assert!(Wildcard::new("task  thread").matches_term("Task\t\n Thread"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Wildcard {
     text: String,
-    /// The lower-cased pieces between `*`s.
-    pieces: Vec<Vec<char>>,
+    /// The lower-cased pieces between `*`s, white space runs made one space.
+    pieces: Vec<Vec<Element<char>>>,
     /// The same pieces as bytes when the pattern is ASCII, to match ASCII text without
     /// lower-casing or copying it.
-    ascii_pieces: Option<Vec<Vec<u8>>>,
+    ascii_pieces: Option<Vec<Vec<Element<u8>>>>,
+}
+
+/// One element of a piece of a pattern. Matching the text as it is, a run of white space in
+/// it counts as the one space it stands for in Sumo's comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Element<T> {
+    /// This symbol, in lower case.
+    Is(T),
+    /// Any one symbol, a run of white space counting as one (`?`).
+    AnyOne,
+    /// A run of white space (white space of any kind and length in the pattern).
+    Space,
+}
+
+impl<T: Symbol> Element<T> {
+    /// Whether the element can match text starting with `symbol` (the first of a match).
+    fn accepts(self, symbol: T) -> bool {
+        match self {
+            Element::Is(lower) => symbol.matches(lower),
+            Element::AnyOne => true,
+            Element::Space => symbol.is_space(),
+        }
+    }
+}
+
+/// The length of the start of `text` that `piece` matches, if it does.
+fn piece_match<T: Symbol>(piece: &[Element<T>], text: &[T]) -> Option<usize> {
+    let mut at = 0;
+    for &element in piece {
+        let &symbol = text.get(at)?;
+        if !element.accepts(symbol) {
+            return None;
+        }
+        at += 1;
+        if symbol.is_space() && !matches!(element, Element::Is(_)) {
+            // `?` or white space in the pattern takes the whole run.
+            while text.get(at).is_some_and(|c| c.is_space()) {
+                at += 1;
+            }
+        }
+    }
+    Some(at)
+}
+
+/// Whether `c` is white space as Sumo (after Java) reads it: space separators but the
+/// no-break ones, tabs, line ends and the ASCII separators U+001C to U+001F.
+fn is_white_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{B}' | '\u{C}' | '\r' | '\u{1C}'..='\u{1F}'
+    ) || (c.is_whitespace() && !matches!(c, '\u{85}' | '\u{A0}' | '\u{2007}' | '\u{202F}'))
+}
+
+/// The pieces between the `*`s of a lower-cased pattern: `?` stands for any one symbol, a run
+/// of white space for any run of it, and `symbol` makes each other character a symbol.
+fn pieces_of<T>(lower: &str, symbol: impl Fn(char) -> T) -> Vec<Vec<Element<T>>> {
+    lower
+        .split('*')
+        .map(|piece| {
+            let mut elements = Vec::new();
+            for c in piece.chars() {
+                let element = match c {
+                    '?' => Element::AnyOne,
+                    c if is_white_space(c) => Element::Space,
+                    c => Element::Is(symbol(c)),
+                };
+                let repeated_space = matches!(
+                    (&element, elements.last()),
+                    (Element::Space, Some(Element::Space))
+                );
+                if !repeated_space {
+                    elements.push(element);
+                }
+            }
+            elements
+        })
+        .collect()
 }
 
 impl Wildcard {
@@ -136,10 +217,9 @@ impl Wildcard {
         let lower = pattern.to_lowercase();
         Wildcard {
             text: pattern.to_string(),
-            pieces: lower.split('*').map(|p| p.chars().collect()).collect(),
-            ascii_pieces: pattern
-                .is_ascii()
-                .then(|| lower.split('*').map(|p| p.as_bytes().to_vec()).collect()),
+            pieces: pieces_of(&lower, |c| c),
+            // An ASCII character is one byte.
+            ascii_pieces: pattern.is_ascii().then(|| pieces_of(&lower, |c| c as u8)),
         }
     }
 
@@ -151,9 +231,6 @@ impl Wildcard {
     /// Whether the whole of `value` matches.
     pub fn matches_whole(&self, value: &str) -> bool {
         if let (Some(pieces), true) = (&self.ascii_pieces, value.is_ascii()) {
-            if let [exact] = pieces.as_slice() {
-                return value.as_bytes().eq_ignore_ascii_case(exact);
-            }
             return glob_prefix(pieces, value.as_bytes(), &|rest: &[u8]| rest.is_empty());
         }
         let chars: Vec<char> = value.to_lowercase().chars().collect();
@@ -167,9 +244,11 @@ impl Wildcard {
             let text = text.as_bytes();
             return match pieces.first().and_then(|piece| piece.first()) {
                 // A term can only start where the first letter is, in either case.
-                Some(&first) => memchr::memchr2_iter(first, first.to_ascii_uppercase(), text)
-                    .any(|start| matches_term_at(pieces, text, start)),
-                None => matches_term_in(pieces, text),
+                Some(&Element::Is(first)) => {
+                    memchr::memchr2_iter(first, first.to_ascii_uppercase(), text)
+                        .any(|start| matches_term_at(pieces, text, start))
+                }
+                _ => matches_term_in(pieces, text),
             };
         }
         let chars: Vec<char> = text.to_lowercase().chars().collect();
@@ -184,8 +263,8 @@ trait Symbol: Copy + PartialEq {
     fn matches(self, lower: Self) -> bool;
     /// Whether the symbol is part of a term (a letter or digit).
     fn is_word(self) -> bool;
-    /// The symbol in upper case, for finding where a piece may start.
-    fn upper(self) -> Self;
+    /// Whether the symbol is white space.
+    fn is_space(self) -> bool;
 }
 
 impl Symbol for char {
@@ -195,8 +274,8 @@ impl Symbol for char {
     fn is_word(self) -> bool {
         self.is_alphanumeric()
     }
-    fn upper(self) -> char {
-        self
+    fn is_space(self) -> bool {
+        is_white_space(self)
     }
 }
 
@@ -207,40 +286,41 @@ impl Symbol for u8 {
     fn is_word(self) -> bool {
         self.is_ascii_alphanumeric()
     }
-    fn upper(self) -> u8 {
-        self.to_ascii_uppercase()
+    fn is_space(self) -> bool {
+        is_white_space(char::from(self))
     }
 }
 
 /// Whether a term of `text` is matched by the pieces.
-fn matches_term_in<T: Symbol>(pieces: &[Vec<T>], text: &[T]) -> bool {
+fn matches_term_in<T: Symbol>(pieces: &[Vec<Element<T>>], text: &[T]) -> bool {
     (0..=text.len()).any(|start| matches_term_at(pieces, text, start))
 }
 
 /// Whether the pieces match a term of `text` that starts at `start`.
-fn matches_term_at<T: Symbol>(pieces: &[Vec<T>], text: &[T], start: usize) -> bool {
+fn matches_term_at<T: Symbol>(pieces: &[Vec<Element<T>>], text: &[T], start: usize) -> bool {
     let first = pieces.first().and_then(|p| p.first().copied());
     let last_piece_empty = pieces.last().is_some_and(Vec::is_empty);
     let end_ok = |rest: &[T]| rest.first().is_none_or(|c| !c.is_word()) || last_piece_empty;
-    // Only starts where the first letter can match are worth trying.
-    let candidate =
-        first.is_none_or(|f| text.get(start).is_some_and(|&c| c == f || c == f.upper()));
+    // Only starts where the first element can match are worth trying.
+    let candidate = first.is_none_or(|f| text.get(start).is_some_and(|&c| f.accepts(c)));
     candidate
         && (first.is_none() || start == 0 || !text[start - 1].is_word())
         && glob_prefix(pieces, &text[start..], &end_ok)
 }
 
 /// Whether a prefix of `text` matches the pieces and the rest after it satisfies `end_ok`.
-fn glob_prefix<T: Symbol>(pieces: &[Vec<T>], text: &[T], end_ok: &dyn Fn(&[T]) -> bool) -> bool {
+fn glob_prefix<T: Symbol>(
+    pieces: &[Vec<Element<T>>],
+    text: &[T],
+    end_ok: &dyn Fn(&[T]) -> bool,
+) -> bool {
     let Some((first, rest_pieces)) = pieces.split_first() else {
         return end_ok(text);
     };
-    let starts =
-        text.len() >= first.len() && text.iter().zip(first).all(|(&c, &lower)| c.matches(lower));
-    if !starts {
+    let Some(length) = piece_match(first, text) else {
         return false;
-    }
-    let after = &text[first.len()..];
+    };
+    let after = &text[length..];
     if rest_pieces.is_empty() {
         return end_ok(after);
     }
@@ -273,5 +353,27 @@ mod tests {
         assert!(!Wildcard::new("drop").matches_term("dropped, adrop"));
         assert!(Wildcard::new("4*").matches_term("port 443"));
         assert!(Wildcard::new("*").matches_term(""));
+    }
+
+    #[test]
+    fn a_question_mark_is_one_character() {
+        assert!(Wildcard::new("te?t").matches_term("test passed"));
+        assert!(!Wildcard::new("te?t").matches_term("tet teext tests"));
+        assert!(Wildcard::new("?est").matches_term("a Best"));
+        assert!(Wildcard::new("h?st-*").matches_whole("HOST-1"));
+        assert!(Wildcard::new("caf?").matches_term("un café noir"));
+    }
+
+    #[test]
+    fn runs_of_white_space_are_one_space() {
+        let phrase = Wildcard::new("VM Periodic Task");
+        assert!(phrase.matches_term("VM   Periodic\tTask\n Thread"));
+        assert!(!phrase.matches_term("VM Periodic-Task"));
+        assert!(Wildcard::new("a   b").matches_whole("A b"));
+        assert!(Wildcard::new("a?b").matches_term("a   b"));
+        assert!(!Wildcard::new("a b").matches_term("a\u{A0}b"));
+        assert!(Wildcard::new("a ?b").matches_term("a  xb"));
+        assert!(!Wildcard::new("a ?b").matches_term("a  b"));
+        assert!(Wildcard::new("x?y").matches_whole("x\t \ny"));
     }
 }

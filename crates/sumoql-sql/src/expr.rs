@@ -379,7 +379,7 @@ impl ExprWriter<'_> {
                 };
                 Sql::new(text, Kind::Integer)
             }
-            ("num", [x]) => {
+            ("num" | "number", [x]) => {
                 let number = self.number(x);
                 Sql::new(format!("CAST({} AS DOUBLE)", number.text), Kind::Float)
             }

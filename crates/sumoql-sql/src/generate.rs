@@ -283,9 +283,18 @@ impl Generator<'_> {
                 ));
             }
             Operator::Extract {
+                chain: Some(_), ..
+            } => {
+                return Err(SqlError::new(
+                    "parse ... nodrop | parse ...",
+                    "a run of nodrop parses keeps what any of them matched, which is not translated to SQL yet",
+                ))
+            }
+            Operator::Extract {
                 source,
                 extractor,
                 nodrop,
+                chain: None,
             } => self.extract(*source, extractor, *nodrop)?,
             Operator::Rows(row) => self.row_operator(row)?,
             Operator::Join(_) => return Err(refused::join()),
@@ -530,18 +539,21 @@ impl Generator<'_> {
             RowOperator::Timeslice {
                 time,
                 output,
+                end,
                 width_ms,
             } => {
                 let writer = self.writer();
                 let millis = writer.number(&writer.column(*time));
-                let value = Sql {
-                    text: format!(
-                        "CAST(floor({} / {width_ms}) * {width_ms} AS BIGINT)",
-                        millis.text
-                    ),
+                let start = format!("CAST(floor({} / {width_ms}) * {width_ms} AS BIGINT)", millis.text);
+                let slice_end = Sql {
+                    text: format!("{start} + {width_ms}"),
                     kind: Kind::Integer,
                 };
-                self.assign(*output, value, &[]);
+                let slice_start = Sql {
+                    text: start,
+                    kind: Kind::Integer,
+                };
+                self.assign_all(vec![(*output, slice_start), (*end, slice_end)], &[]);
                 return Ok(());
             }
             RowOperator::Top { .. } => ("top", "not translated to SQL yet"),
@@ -558,6 +570,11 @@ impl Generator<'_> {
                 "the table is a local file read at plan time; load it into the engine and join",
             ),
             RowOperator::FillMissing { .. } => ("fillmissing", "not translated to SQL yet"),
+            RowOperator::Bin(_) => ("bin", "not translated to SQL yet"),
+            RowOperator::Table(_) => (
+                "cat",
+                "the table is a local file read at plan time; load it into the engine and query it",
+            ),
             RowOperator::IpLookup(_) => (
                 "geoip and the geo:// and asn:// lookups",
                 "the MaxMind database is a local file read by sumoql; load it into the engine and join",
@@ -575,9 +592,26 @@ impl Generator<'_> {
     }
 }
 
-/// The regular expression of a scope wildcard, on lower-cased text.
+/// The regular expression of a scope wildcard, on lower-cased text: `*` is any run, `?` any
+/// one character, and white space any run of white space.
 fn wildcard_regex(pattern: &Wildcard) -> String {
     let lower = pattern.text().to_lowercase();
-    let pieces: Vec<String> = lower.split('*').map(escape_regex).collect();
-    pieces.join(".*")
+    let mut regex = String::new();
+    let mut in_space = false;
+    for c in lower.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                regex.push_str("\\s+");
+            }
+            in_space = true;
+            continue;
+        }
+        in_space = false;
+        match c {
+            '*' => regex.push_str(".*"),
+            '?' => regex.push('.'),
+            c => regex.push_str(&escape_regex(c.encode_utf8(&mut [0; 4]))),
+        }
+    }
+    regex
 }

@@ -124,6 +124,24 @@ mod tests {
     }
 
     #[test]
+    fn number_and_a_cast_in_place_translate_as_num_does() {
+        let sql = compile(
+            "* | number(bytes) as n | num(size) | fields n, size",
+            Dialect::DuckDb,
+            Input::Table("logs".into()),
+        )
+        .unwrap();
+        assert!(
+            sql.contains("THEN CAST(\"bytes\" AS DOUBLE) END) AS DOUBLE) AS \"n\""),
+            "{sql}"
+        );
+        assert!(
+            sql.contains("THEN CAST(\"size\" AS DOUBLE) END) AS DOUBLE) AS \"size\""),
+            "{sql}"
+        );
+    }
+
+    #[test]
     fn null_groups_can_be_dropped() {
         let plan = plan_query(
             &parse_query("* | count by host").unwrap(),

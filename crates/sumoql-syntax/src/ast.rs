@@ -53,6 +53,10 @@ pub enum Scope {
     Or(Box<Spanned<Scope>>, Box<Spanned<Scope>>),
     /// `[subquery: … | compose f]`: the child query's rows, as `field=value` terms or keywords.
     Subquery(Box<Subquery>),
+    /// `cat path://"/Library/Users/me/Users"` or `cat file://tables/users.csv`: the query lists
+    /// a table instead of searching logs. As in `lookup`, a table of the table folder keeps its
+    /// `path://` scheme, a file's path is written without `file://`.
+    Table(Spanned<String>),
 }
 
 /// One stage of the pipeline, after a `|`.
@@ -442,6 +446,10 @@ impl fmt::Display for Scope {
             Scope::And(a, b) => write!(f, "{} AND {}", ScopeParen(a), ScopeParen(b)),
             Scope::Or(a, b) => write!(f, "{} OR {}", ScopeParen(a), ScopeParen(b)),
             Scope::Subquery(subquery) => subquery.fmt(f),
+            Scope::Table(path) => match path.node.strip_prefix("path://") {
+                Some(name) => write!(f, "cat path://{}", quote(name)),
+                None => write!(f, "cat file://{}", quote(&path.node)),
+            },
         }
     }
 }

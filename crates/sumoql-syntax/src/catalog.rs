@@ -36,11 +36,13 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         aliases: &[],
         syntax: "where CONDITION",
         summary: "Keeps the records for which the condition is true; a null condition drops the \
-                  record. Conditions use `=`, `!=`, `<`, `>`, `in (...)`, `matches`, `and`, `or`, \
-                  `not` and any function returning a boolean.",
+                  record. Conditions use `=`, `!=`, `<`, `>`, `in (...)`, `matches`, infix \
+                  `contains` (`address contains city`, the same as `contains(address, city)`), \
+                  `and`, `or`, `not` and any function returning a boolean.",
         examples: &[
             "* | where dest_port in (\"21\", \"990\") and !isNull(src_ip)",
             "* | where user matches \"adm*\"",
+            "* | where address contains city",
         ],
     },
     OperatorDoc {
@@ -54,11 +56,19 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
     OperatorDoc {
         name: "as",
         aliases: &[],
-        syntax: "EXPR as NAME[, EXPR as NAME…]",
+        syntax: "EXPR as NAME[, EXPR as NAME…]\nCAST(FIELD)",
         summary: "Sumo's bare assignment: computes a value per record and names it, overwriting a \
-                  field of the same name in place.",
+                  field of the same name in place. A cast of one field with no name (`toLong`, \
+                  `toInt`, `num`, `number`, `toString`) casts that field in place, as Sumo's \
+                  casts do: `| toLong(duration)` is `| toLong(duration) as duration`. Numbers \
+                  may end in a size suffix, case-sensitive as in Sumo: `k` or `K`, `M`, `G` or \
+                  `B` (a billion), `T`, `P` for powers of 1000, `Ki`, `Mi`, `Gi`, `Ti`, `Pi` \
+                  for powers of 1024; or in a time unit `ms`, `s`, `m`, `h`, `d`, `w`, giving \
+                  milliseconds.",
         examples: &[
             "* | toLong(bytes_out) as bytes_out | concat(src_ip, \":\", src_port) as source",
+            "* | parse \"took *ms\" as duration | toLong(duration) | sort by duration",
+            "* | bytes_out / 1Gi as gib, 1.5M as cap",
         ],
     },
     OperatorDoc {
@@ -66,27 +76,33 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         aliases: &["stats"],
         syntax: "AGGREGATE[ as NAME][, AGGREGATE[ as NAME]…] [by FIELD, …]\n\
                  stats AGGREGATE[ as NAME], … [by FIELD, …]\n\
-                 count_frequent(FIELD[, FIELD…])",
+                 count FIELD[, FIELD…]\n\
+                 count_frequent FIELD[, FIELD…]",
         summary: "Aggregation: groups records by the `by` fields and computes aggregate functions \
                   (`count`, `count_distinct`, `sum`, `avg`, `min`, `max`, `stddev`, `pct`, \
                   `median`, `values`, `first`, `last`, `most_recent`, `least_recent`) per group. \
                   Groups come out in ascending order of their key; a null key forms its own \
                   group unless --null-groups drop. Two columns may not share a name: name them \
-                  with `as`. `count_frequent(f)` gives rows instead: the most frequent values \
-                  of `f` with their `_approxcount`.",
+                  with `as`. As in Sumo, `count f, g` (no `by`) is `count by f, g`. \
+                  `count_frequent f, g` (or `count_frequent(f, g)`) gives rows instead: the \
+                  10,000 most frequent combinations with their `_approxcount`.",
         examples: &[
             "* | count by src_ip",
             "* | count as n, sum(bytes) as total, count_distinct(dest_ip) by src_ip",
             "* | stats count as n by action",
             "* | pct(bytes_out, 50, 95), median(bytes_out) by action",
             "* | count_frequent(dest_port)",
+            "* | count src_ip, dest_port",
+            "* | count_frequent src_ip, dest_port",
         ],
     },
     OperatorDoc {
         name: "fields",
         aliases: &[],
         syntax: "fields NAME, …\nfields - NAME, …",
-        summary: "Keeps exactly the named columns in that order, or with `-` removes them.",
+        summary: "Keeps exactly the named columns in that order, or with `-` removes them. Each \
+                  field is named once: as in Sumo, a field named twice (in any letter case) is \
+                  an error.",
         examples: &["* | fields src_ip, dest_ip", "* | fields - _raw"],
     },
     OperatorDoc {
@@ -94,14 +110,18 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         aliases: &["order"],
         syntax: "sort [by] FIELD [asc|desc][, …]\nsort [by] +FIELD, -FIELD",
         summary: "A stable sort; descending unless `asc` or `+`. Numbers sort as numbers, nulls \
-                  first.",
+                  first. Over log records, equal keys stay in Sumo's order: newest first (by \
+                  `_messageTime`), equal times in input order.",
         examples: &["* | count by src_ip | sort by _count desc, src_ip asc"],
     },
     OperatorDoc {
         name: "limit",
         aliases: &[],
         syntax: "limit N",
-        summary: "Keeps the first N records.",
+        summary: "Keeps the first N records, at most 10,000. Over log records these are the N \
+                  newest, newest first (Sumo's order: by `_messageTime`, equal times in input \
+                  order); after a `sort` or an aggregation, the first N of that order. Only N \
+                  records are held at a time.",
         examples: &["* | count by src_ip | sort by _count | limit 10"],
     },
     OperatorDoc {
@@ -113,7 +133,11 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         summary: "Extracts fields from `_raw` (or another field). The anchor form captures the \
                   text between literal anchors at each `*`; the regex form makes a field of each \
                   named group, and with `multi` a record per match. A record that does not match \
-                  is dropped, unless `nodrop` keeps it with the new fields null. The xml form \
+                  is dropped, unless `nodrop` keeps it with the new fields null. Parses in a row \
+                  whose first ones are `nodrop` act as an OR, as in Sumo: `parse \"a=*,\" as a \
+                  nodrop | parse \"b=*,\" as b` keeps the records that match either pattern \
+                  (any other stage between two parses ends such a run). A regular expression \
+                  may hold only named groups: write `(?:…)` for the others. The xml form \
                   reads XML text with Sumo's XPath subset: absolute paths that only go deeper \
                   (no `//`, `..` or `axis::`), each step a name or `*` with predicates `[2]`, \
                   `[last()]`, `[@a]`, `[@a=v]` or `[child=v]`, ending in an element (its XML \
@@ -123,6 +147,7 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
                   not well-formed, or where no path matches, does not match.",
         examples: &[
             "* | parse \"user=* \" as user",
+            "* | parse \"GET * HTTP\" as url nodrop | parse \"POST * HTTP\" as url",
             "* | parse xml field=xml \"/users/user[@id=456]/first_name/text()\" as first_name",
             "* | parse xml field=event \"/Event/System/EventID/text()\", \"/Event/EventData/Data[@Name='TargetUserName']/text()\" as event_id, user",
             "* | parse regex \"src=(?<src_ip>\\d+\\.\\d+\\.\\d+\\.\\d+)\" nodrop",
@@ -195,11 +220,14 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         syntax: "timeslice [by] DURATION [as NAME]\ntimeslice N buckets [as NAME]",
         summary: "Sets `_timeslice` to the start of the slice of `_messageTime` the record falls \
                   in (epoch milliseconds), for grouping by time: `| timeslice 5m | count by \
-                  _timeslice`. `N buckets` picks a clock-aligned width that cuts the run's time \
-                  range (--from/--to, or --last) into at most N slices: the smallest width of \
-                  at least range / N among 1, 2, 3, 4, 5, 6, 10, 12, 15, 20 and 30 seconds or \
-                  minutes, 1, 2, 3, 4, 6, 8 and 12 hours, then whole days (so 150 buckets of an \
-                  hour are 30 s, 10 buckets 6 m). A run without a time range cannot use it.",
+                  _timeslice`. It also sets `_timeslice_end`, the slice's end (Sumo's page \
+                  spells it `__timeslice_end`), which the result shows only when a stage \
+                  names it, as `count by _timeslice, _timeslice_end` does. `N buckets` picks a \
+                  clock-aligned width that cuts the run's time range (--from/--to, or --last) \
+                  into at most N slices: the smallest width of at least range / N among 1, 2, \
+                  3, 4, 5, 6, 10, 12, 15, 20 and 30 seconds or minutes, 1, 2, 3, 4, 6, 8 and 12 \
+                  hours, then whole days (so 150 buckets of an hour are 30 s, 10 buckets 6 m). \
+                  A run without a time range cannot use it.",
         examples: &[
             "* | timeslice 1h | count by _timeslice, src_ip",
             "* | timeslice 10 buckets | count by _sourceCategory, _timeslice",
@@ -208,40 +236,56 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
     OperatorDoc {
         name: "top",
         aliases: &[],
-        syntax: "top N FIELD[, FIELD…] [by FIELD, …]",
-        summary: "Counts the records per value of the fields and keeps the N most frequent \
-                  (per `by` group), largest `_count` first.",
-        examples: &["* | top 10 dest_ip"],
+        syntax: "top N FIELD[, FIELD…] [by count]\ntop N FIELD[, FIELD…] by FIELD",
+        summary: "Counts the records per value (or combination) of the fields and keeps the N \
+                  most frequent, largest `_count` first, equal counts in ascending order of \
+                  the values. With `by FIELD`, ranks instead by the largest value of that field \
+                  for each value of the fields (`top 10 _sourceCategory by _messageTime`: the \
+                  categories with the latest messages), which it shows beside them; `by \
+                  _count` after an aggregation ranks by its count column.",
+        examples: &[
+            "* | top 10 dest_ip",
+            "* | top 3 _sourceCategory by _messageTime",
+            "* | count dest_ip | top 2 dest_ip by _count",
+        ],
     },
     OperatorDoc {
         name: "topk",
         aliases: &[],
         syntax: "topk(N, FIELD) [by FIELD, …]",
         summary: "Keeps the N rows with the largest value of a numeric field, per group with \
-                  `by`, and numbers them in `_rank`.",
+                  `by`, and numbers them in `_rank`; equal values keep the record order (over \
+                  log records, newest first).",
         examples: &["* | sum(bytes) as total by src_ip, dest_ip | topk(3, total) by src_ip"],
     },
     OperatorDoc {
         name: "dedup",
         aliases: &[],
         syntax: "dedup [consecutive] [N] [by FIELD[, FIELD…]]",
-        summary: "Keeps the first N records (1 by default) of each combination of the fields, in \
-                  input order; without `by`, records with the same `_raw`. With `consecutive`, \
-                  only runs of equal neighbours are reduced.",
+        summary: "Keeps the first N records (1 by default) of each combination of the fields; \
+                  without `by`, records with the same `_raw`. Over log records the order is \
+                  Sumo's, newest first (by `_messageTime`, equal times in input order), so \
+                  `dedup by f` keeps the most recent record of each value and emits them newest \
+                  first; it holds the records to order them. With `consecutive`, only runs of \
+                  equal neighbours in that order are reduced.",
         examples: &["* | dedup by src_ip, dest_ip", "* | dedup 3 by user"],
     },
     OperatorDoc {
         name: "fillmissing",
         aliases: &[],
-        syntax: "fillmissing values(\"A\", \"B\"…) in FIELD[, values(…) in FIELD]\n\
-                 fillmissing timeslice[(DURATION)] [in FIELD][, values(…) in FIELD]",
+        syntax: "fillmissing values(\"A\", \"B\"…) in FIELD[, values(…) in FIELD] [with VALUE for FIELD[, …]]\n\
+                 fillmissing timeslice[(DURATION)] [in FIELD][, values(…) in FIELD] [with …]",
         summary: "After an aggregation, adds a row at the end for every listed key value (or \
-                  combination) that has none, its other fields null. The `timeslice` \
+                  combination) that has none. Its other fields hold their `with` value, else, \
+                  as in Sumo, the zero of their type: 0 for a number (a count), false for a \
+                  boolean, null for text. The type is the one the other rows show; when no \
+                  row has a value, a count or distinct count is still 0. The `timeslice` \
                   generator lists every slice of the run's time range (--from/--to, or --last) \
                   in `_timeslice` (or the field after `in`), of the width given or else that \
                   of the last `timeslice`; at most 10,000 slices.",
         examples: &[
             "* | count by action | fillmissing values(\"allow\", \"deny\") in action",
+            "* | count by action | fillmissing values(\"allow\") in action with -1 for _count",
             "login | timeslice 15m | count by _timeslice | fillmissing timeslice | sort by _timeslice",
         ],
     },
@@ -249,14 +293,18 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         name: "accum",
         aliases: &[],
         syntax: "accum FIELD [as NAME] [by FIELD, …]",
-        summary: "A running sum of a numeric field over the rows, per group with `by`.",
+        summary: "A running sum of a numeric field over the rows, per group with `by`. Over log \
+                  records the rows run in Sumo's order, newest first (as for `diff`, `backshift` \
+                  and `total`), which means holding them to order them; after a `sort` or an \
+                  aggregation they run in that order.",
         examples: &["* | timeslice 1h | count by _timeslice | accum _count as running"],
     },
     OperatorDoc {
         name: "total",
         aliases: &[],
         syntax: "total FIELD [as NAME] [by FIELD, …]",
-        summary: "The sum of a numeric field over all rows (of the group), added to every row.",
+        summary: "The sum of a numeric field over all rows (of the group), added to every row; \
+                  over log records the rows come out newest first (see `accum`).",
         examples: &["* | count by action | total _count as all"],
     },
     OperatorDoc {
@@ -264,7 +312,8 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         aliases: &[],
         syntax: "diff FIELD [as NAME] [by FIELD, …]",
         summary: "The difference between a row's value and the previous row's; null on the first \
-                  row (of each group).",
+                  row (of each group). Rows come in the order `accum` describes: over log \
+                  records, newest first.",
         examples: &["* | timeslice 1h | count by _timeslice | diff _count as change"],
     },
     OperatorDoc {
@@ -338,7 +387,9 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         name: "backshift",
         aliases: &[],
         syntax: "backshift FIELD[, N] [as NAME] [by FIELD, …]",
-        summary: "The value of a field N rows earlier (1 by default); null while there is none.",
+        summary: "The value of a field N rows earlier (1 by default); null while there is none. \
+                  Rows come in the order `accum` describes: over log records, newest first, so \
+                  the row before is the next newer message.",
         examples: &["* | timeslice 1h | count by _timeslice | backshift _count as previous"],
     },
     OperatorDoc {
@@ -398,6 +449,38 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         ],
     },
     OperatorDoc {
+        name: "bin",
+        aliases: &[],
+        syntax: "bin FIELD width=W[, min=A][, max=B]",
+        summary: "Assigns each record to a histogram bin of a numeric field: `_bin_lower` and \
+                  `_bin_upper` are the bounds of the bin its value falls in and `_bin_label` \
+                  reads `[lower, upper)`. Bins are `W` wide, aligned to `min` (to 0 without \
+                  it); values below `min` fall in the first bin, and values at or above `max` \
+                  in the last, the one just below `max`. A value that is not a number gives \
+                  null bounds and counts a cast warning.",
+        examples: &[
+            "* | bin bytes_out width=1000 | count by _bin_label, _bin_lower | sort by _bin_lower",
+            "* | bin bytes_out width=100, min=0, max=1000 | count by _bin_upper",
+        ],
+    },
+    OperatorDoc {
+        name: "cat",
+        aliases: &[],
+        syntax: "cat path://\"NAME\" [| STAGE…]\ncat file://PATH.csv [| STAGE…]",
+        summary: "Written in place of the search scope, lists a table instead of searching \
+                  logs: each row of the CSV table (a header row naming the columns first) is a \
+                  record, its cells text, and the stages after it run over those records. \
+                  `path://\"NAME\"` names a table of the table folder as `lookup` and `save` \
+                  do (NAME.csv under --tables DIR, else $SUMOQL_TABLES, else \
+                  ~/.local/share/sumoql/tables), so a table `save` wrote lists back; \
+                  `file://` names a CSV file by its path. No logs are read, and a run given \
+                  log paths says they were not read.",
+        examples: &[
+            "cat path://\"/Library/Users/me/Users\"",
+            "cat file://examples/tables/assets.csv | count by site",
+        ],
+    },
+    OperatorDoc {
         name: "transpose",
         aliases: &[],
         syntax: "transpose row FIELD[, …] column FIELD[, …]",
@@ -425,6 +508,20 @@ mod tests {
         assert_eq!(operator_doc("kv").map(|d| d.name), Some("keyvalue"));
     }
 
+    /// Every example of the reference parses.
+    #[test]
+    fn every_example_parses() {
+        for doc in OPERATOR_DOCS {
+            for example in doc.examples {
+                assert!(
+                    crate::parse_query(example).is_ok(),
+                    "the {} example `{example}` does not parse",
+                    doc.name
+                );
+            }
+        }
+    }
+
     /// Every operator the parser runs is documented, and every documented one runs.
     #[test]
     fn the_catalog_covers_the_parser() {
@@ -432,9 +529,9 @@ mod tests {
             assert!(operator_doc(name).is_some(), "{name} has no doc");
         }
         for doc in OPERATOR_DOCS {
-            // `as` and `count` stand for Sumo's bare stages, which have no keyword; a subquery
-            // stands in brackets.
-            if !["as", "count", "subquery"].contains(&doc.name) {
+            // `as` and `count` stand for Sumo's bare stages, which have no keyword; `cat`
+            // stands in place of the scope and a subquery in brackets.
+            if !["as", "count", "cat", "subquery"].contains(&doc.name) {
                 assert!(
                     crate::OPERATORS.contains(&doc.name),
                     "{} is not run",

@@ -11,11 +11,22 @@ pub type SlotId = usize;
 /// The fields one query knows by name, each with a fixed slot.
 ///
 /// The planner builds it from every field the query mentions, so readers extract only those
-/// fields and stages address them by index, never by name.
+/// fields and stages address them by index, never by name. Names match without regard to case,
+/// as Sumo's do: `SrcIP` and `srcip` are one field, which keeps the spelling it was first given.
+///
+/// ```
+/// use sumoql_value::Schema;
+/// let mut schema = Schema::new();
+/// let slot = schema.intern("SrcIP");
+/// assert_eq!(schema.intern("srcip"), slot);
+/// assert_eq!(schema.slot("SRCIP"), Some(slot));
+/// assert_eq!(schema.name(slot), "SrcIP");
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Schema {
     names: Vec<Arc<str>>,
-    index: HashMap<Arc<str>, SlotId>,
+    /// Each slot by its name in lower case.
+    index: HashMap<Box<str>, SlotId>,
 }
 
 impl Schema {
@@ -24,21 +35,21 @@ impl Schema {
         Schema::default()
     }
 
-    /// The slot of `name`, adding it if it is new.
+    /// The slot of `name` (in any letter case), adding it if it is new.
     pub fn intern(&mut self, name: &str) -> SlotId {
-        if let Some(&slot) = self.index.get(name) {
+        let key = name.to_lowercase();
+        if let Some(&slot) = self.index.get(key.as_str()) {
             return slot;
         }
-        let name: Arc<str> = Arc::from(name);
         let slot = self.names.len();
-        self.names.push(name.clone());
-        self.index.insert(name, slot);
+        self.names.push(Arc::from(name));
+        self.index.insert(key.into_boxed_str(), slot);
         slot
     }
 
-    /// The slot of `name`, if the schema has it.
+    /// The slot of `name` (in any letter case), if the schema has it.
     pub fn slot(&self, name: &str) -> Option<SlotId> {
-        self.index.get(name).copied()
+        self.index.get(name.to_lowercase().as_str()).copied()
     }
 
     /// The name of `slot`.

@@ -277,15 +277,21 @@ fn is_cancelled(config: &RunConfig) -> bool {
 }
 
 /// Runs `query` over `sources`, writing rows to `writer` as they come (streaming queries) or
-/// at the end (aggregations and sorts). A query with subqueries reads its inputs once per
-/// query; standard input is then held in memory (up to [`REREAD_HOLD_BYTES`]) to be read
-/// again.
+/// at the end (aggregations and sorts). A query that lists a table (`cat`) reads none of them.
+/// A query with subqueries reads its inputs once per query; standard input is then held in
+/// memory (up to [`REREAD_HOLD_BYTES`]) to be read again.
 pub fn run(
     query: &Query,
     sources: &[InputSource],
     config: &RunConfig,
     writer: &mut dyn RowWriter,
 ) -> Result<RunSummary, RunError> {
+    // A query that lists a table (`cat`) reads no logs.
+    let sources = if query.plan.reads_logs() {
+        sources
+    } else {
+        &[]
+    };
     if !query.plan.subqueries.is_empty() && sources.contains(&InputSource::Stdin) {
         let mut logs = InMemoryLogs::default();
         return match logs.load(sources, REREAD_HOLD_BYTES)? {

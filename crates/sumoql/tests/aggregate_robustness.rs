@@ -79,7 +79,7 @@ fn a_filter_right_after_an_aggregation_gives_the_rows_and_warnings_of_a_later_on
         let judged = run(format!("* | {aggregation} | where {condition}"));
         // A `limit` between them makes the `where` a stage of its own.
         let staged = run(format!(
-            "* | {aggregation} | limit 100000 | where {condition}"
+            "* | {aggregation} | limit 10000 | where {condition}"
         ));
         assert_eq!(judged.0, staged.0, "{aggregation} | where {condition}");
         assert_eq!(judged.1, staged.1, "{aggregation} | where {condition}");

@@ -99,3 +99,25 @@ fn transpose_rows_all_carry_every_column() {
         ["r=1 a= b=1", "r=2 a=1 b="]
     );
 }
+
+/// `sort | limit` holds few records at a time, and the records it keeps are those a full sort
+/// would: the smallest keys, equal keys in arrival order, across the points where it cuts its
+/// buffer down.
+#[test]
+fn a_sort_before_a_limit_keeps_what_a_whole_sort_would() {
+    let lines: Vec<String> = (0..5000)
+        .map(|i| format!(r#"{{"n":"{}","id":"{i}"}}"#, (i * 7919) % 1000))
+        .collect();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let whole = rows("* | toLong(n) as k | sort by k asc, id | fields id", &lines);
+    let limited = rows(
+        "* | toLong(n) as k | sort by k asc, id | limit 7 | fields id",
+        &lines,
+    );
+    assert_eq!(limited, whole[..7]);
+    let equal_keys = rows(
+        "* | \"same\" as k | sort by k | limit 3 | fields id",
+        &lines,
+    );
+    assert_eq!(equal_keys, ["id=0", "id=1", "id=2"]);
+}

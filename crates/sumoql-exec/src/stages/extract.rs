@@ -20,9 +20,12 @@ pub(crate) struct ExtractStage {
     source: SlotId,
     extractor: Extractor,
     nodrop: bool,
-    /// The slots of every field the query names, for `json auto` and `kv auto`, whose keys are
-    /// known only at run time.
-    known: HashMap<Arc<str>, SlotId>,
+    /// The slot where a run of `nodrop` parses notes a match, for the parse that ends the run
+    /// (see [`sumoql_plan::Operator::Extract`]).
+    chain: Option<SlotId>,
+    /// The slots of every field the query names, by their names in lower case, for `json auto`
+    /// and `kv auto`, whose keys are known only at run time.
+    known: HashMap<Box<str>, SlotId>,
 }
 
 impl ExtractStage {
@@ -30,15 +33,17 @@ impl ExtractStage {
         source: SlotId,
         extractor: Extractor,
         nodrop: bool,
+        chain: Option<SlotId>,
         schema: &Schema,
     ) -> ExtractStage {
         ExtractStage {
             source,
             extractor,
             nodrop,
+            chain,
             known: schema
                 .iter()
-                .map(|(slot, name)| (Arc::from(name), slot))
+                .map(|(slot, name)| (name.to_lowercase().into_boxed_str(), slot))
                 .collect(),
         }
     }
@@ -164,10 +169,21 @@ impl ExtractStage {
         Ok(())
     }
 
+    /// The slot of a key found at run time, when the query names it (in any letter case).
+    fn known_slot(&self, key: &str) -> Option<SlotId> {
+        match self.known.get(key) {
+            Some(&slot) => Some(slot),
+            None if key.chars().any(char::is_uppercase) => {
+                self.known.get(key.to_lowercase().as_str()).copied()
+            }
+            None => None,
+        }
+    }
+
     /// Writes a key found at run time: into its slot when the query names it (and into the
     /// record's source fields, so whole records show it), else as an extra source field.
     fn write_dynamic(&self, record: &mut Record, key: &str, value: Value) {
-        if let Some(&slot) = self.known.get(key) {
+        if let Some(slot) = self.known_slot(key) {
             record.set(slot, value);
             if !record.source.contains(&SourceField::Slot(slot)) {
                 record.source.push(SourceField::Slot(slot));
@@ -191,14 +207,25 @@ impl Stage for ExtractStage {
     fn push(&mut self, record: Record, out: &mut Vec<Record>, _ctx: &mut CallContext) {
         // A clone of the value shares its text, which stays readable while the record changes.
         let value = record.get(self.source).clone();
+        let before = out.len();
         let unmatched = match value.to_text() {
             Some(text) => self.apply(&text, record, out).err(),
             None => Some(record),
         };
-        if let Some(record) = unmatched {
-            if self.nodrop {
-                out.push(record);
+        match (unmatched, self.chain) {
+            (None, Some(mark)) if self.nodrop => {
+                for matched in &mut out[before..] {
+                    matched.set(mark, Value::Bool(true));
+                }
             }
+            (Some(record), chain) => {
+                let matched_earlier =
+                    chain.is_some_and(|mark| record.get(mark).truth() == Some(true));
+                if self.nodrop || matched_earlier {
+                    out.push(record);
+                }
+            }
+            (None, _) => {}
         }
     }
 }

@@ -140,27 +140,28 @@ impl Stage for RemoveStage {
     }
 }
 
-/// `sort`: a stable sort under the order of D18, emitted at the end.
+/// `sort`: a stable sort under the order of D18, emitted at the end. Followed by `limit n`, it
+/// holds only the `n` first records in the sort's order (and as many again before it sorts
+/// them down), so `sort | limit` and `limit` over log records take bounded memory.
 pub(crate) struct SortStage {
     keys: Vec<SortSpec>,
+    /// How many records the sort's output is cut to, when a `limit` follows.
+    kept: Option<usize>,
     held: Vec<Record>,
 }
 
 impl SortStage {
-    pub(crate) fn new(keys: Vec<SortSpec>) -> SortStage {
+    pub(crate) fn new(keys: Vec<SortSpec>, kept: Option<u64>) -> SortStage {
         SortStage {
             keys,
+            kept: kept.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
             held: Vec::new(),
         }
     }
-}
 
-impl Stage for SortStage {
-    fn push(&mut self, record: Record, _out: &mut Vec<Record>, _ctx: &mut CallContext) {
-        self.held.push(record);
-    }
-
-    fn finish(&mut self, out: &mut Vec<Record>, _ctx: &mut CallContext) {
+    /// Sorts the records held (stably, so equal ones stay in arrival order) and keeps those a
+    /// following `limit` lets through.
+    fn sort_held(&mut self) {
         let keys = &self.keys;
         self.held.sort_by(|a, b| {
             for key in keys {
@@ -176,6 +177,28 @@ impl Stage for SortStage {
             }
             std::cmp::Ordering::Equal
         });
+        if let Some(kept) = self.kept {
+            self.held.truncate(kept);
+        }
+    }
+}
+
+impl Stage for SortStage {
+    fn push(&mut self, record: Record, _out: &mut Vec<Record>, _ctx: &mut CallContext) {
+        if self.kept == Some(0) {
+            return;
+        }
+        self.held.push(record);
+        if self
+            .kept
+            .is_some_and(|kept| self.held.len() >= kept.saturating_mul(2).max(1024))
+        {
+            self.sort_held();
+        }
+    }
+
+    fn finish(&mut self, out: &mut Vec<Record>, _ctx: &mut CallContext) {
+        self.sort_held();
         out.append(&mut self.held);
     }
 }

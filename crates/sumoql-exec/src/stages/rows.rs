@@ -1,11 +1,13 @@
 //! The stages of the row operators, one file each, and the shared grouping helper.
 
+mod bin;
 mod dedup;
 mod fill_missing;
 mod ip_lookup;
 mod lookup;
 mod save;
 mod sequence;
+mod table;
 mod timeslice;
 mod top;
 mod transpose;
@@ -24,8 +26,11 @@ pub(crate) fn row_stage(operator: &RowOperator, schema: &Schema) -> Box<dyn Stag
         RowOperator::Timeslice {
             time,
             output,
+            end,
             width_ms,
-        } => Box::new(timeslice::TimesliceStage::new(*time, *output, *width_ms)),
+        } => Box::new(timeslice::TimesliceStage::new(
+            *time, *output, *end, *width_ms,
+        )),
         RowOperator::Top {
             limit,
             ranked,
@@ -56,11 +61,20 @@ pub(crate) fn row_stage(operator: &RowOperator, schema: &Schema) -> Box<dyn Stag
             by.clone(),
         )),
         RowOperator::Lookup(table) => Box::new(lookup::LookupStage::new(Arc::clone(table))),
+        RowOperator::Bin(spec) => Box::new(bin::BinStage::new(spec.clone())),
+        RowOperator::Table(table) => Box::new(table::TableStage::new(Arc::clone(table), width)),
         RowOperator::IpLookup(lookup) => Box::new(ip_lookup::IpLookupStage::new(lookup.clone())),
         RowOperator::Save(table) => Box::new(save::SaveStage::new(table.clone(), schema)),
-        RowOperator::FillMissing { keys, values } => Box::new(fill_missing::FillMissingStage::new(
+        RowOperator::FillMissing {
+            keys,
+            values,
+            defaults,
+            empty,
+        } => Box::new(fill_missing::FillMissingStage::new(
             keys.clone(),
             values.clone(),
+            defaults,
+            empty,
             width,
         )),
         RowOperator::Transpose { row, column, value } => Box::new(transpose::TransposeStage::new(

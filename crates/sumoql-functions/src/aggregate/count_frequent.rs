@@ -4,7 +4,7 @@ use super::count::CountAccumulator;
 use crate::prelude::*;
 
 /// How many of the most frequent value combinations `count_frequent` keeps.
-const MOST_FREQUENT_ROWS: u64 = 100;
+const MOST_FREQUENT_ROWS: u64 = 10_000;
 
 /// `count_frequent(a, b…)`: the most frequent combinations of the values of its fields, one
 /// row each, with how many records have them in `_approxcount`.
@@ -22,7 +22,7 @@ impl AggregateFunction for CountFrequent {
 
     fn doc(&self) -> &'static str {
         "Counts the records of each combination of values of its fields (which must be plain \
-         field names) and returns the 100 most frequent combinations as rows: the fields, then \
+         field names) and returns the 10,000 most frequent combinations as rows, as Sumo does: the fields, then \
          `_approxcount`, sorted by count, descending, ties in ascending order of the values. \
          The count is exact. A null value forms its own combination, like a null group key. It \
          must be the only aggregate of its stage and takes no `by`."

@@ -1,11 +1,12 @@
-//! `first(x)` and `last(x)`, which follow the order records reach the stage.
+//! `first(x)` and `last(x)`: the ends of the record order, which over log records is Sumo's
+//! (newest first) and after a `sort` or an aggregation the order that stage made.
 
 use std::any::Any;
 
 use super::{first_argument, same_kind};
 use crate::prelude::*;
 
-/// `first(x)`: the first non-null value of `x` in the group, in input order.
+/// `first(x)`: the first non-null value of `x` in the group, in the record order.
 #[derive(Debug)]
 pub struct First;
 
@@ -19,10 +20,10 @@ impl AggregateFunction for First {
     }
 
     fn doc(&self) -> &'static str {
-        "Returns the first non-null value of its argument in the group, in the order records \
-         reach the stage: the order of the input, or of an earlier `sort`. Sumo's default order \
-         is newest first, so over raw logs read oldest first (as files usually are) `last` gives \
-         what Sumo's `first` gives; `most_recent` does not depend on order. The value keeps its \
+        "Returns the first non-null value of its argument in the group, in Sumo's order: over \
+         log records that is newest first (by `_messageTime`, equal times in input order), so \
+         `first` is the most recent value, as `most_recent` gives; after a `sort` (or over the \
+         rows of an earlier aggregation) it is the first in that order. The value keeps its \
          kind. Over no non-null values the result is null."
     }
 
@@ -43,6 +44,10 @@ impl AggregateFunction for First {
         )]
     }
 
+    fn in_message_order(&self) -> Option<&'static str> {
+        Some("most_recent")
+    }
+
     fn accumulator(&self) -> Box<dyn Accumulator> {
         Box::new(EndAccumulator::new(End::First))
     }
@@ -52,7 +57,7 @@ impl AggregateFunction for First {
     }
 }
 
-/// `last(x)`: the last non-null value of `x` in the group, in input order.
+/// `last(x)`: the last non-null value of `x` in the group, in the record order.
 #[derive(Debug)]
 pub struct Last;
 
@@ -66,9 +71,10 @@ impl AggregateFunction for Last {
     }
 
     fn doc(&self) -> &'static str {
-        "Returns the last non-null value of its argument in the group, in the order records \
-         reach the stage (the input's, or an earlier `sort`'s); see `first`. The value keeps \
-         its kind. Over no non-null values the result is null."
+        "Returns the last non-null value of its argument in the group, in Sumo's order: over \
+         log records the oldest value (the last in input order among equal times), as \
+         `least_recent` gives; after a `sort` the last in that order (see `first`). The value \
+         keeps its kind. Over no non-null values the result is null."
     }
 
     fn default_name(&self) -> &'static str {
@@ -83,6 +89,10 @@ impl AggregateFunction for Last {
         )]
     }
 
+    fn in_message_order(&self) -> Option<&'static str> {
+        Some("least_recent")
+    }
+
     fn accumulator(&self) -> Box<dyn Accumulator> {
         Box::new(EndAccumulator::new(End::Last))
     }
@@ -92,7 +102,8 @@ impl AggregateFunction for Last {
     }
 }
 
-/// Which end of the input order the accumulator keeps.
+/// Which end of the order records arrive in the accumulator keeps (after a `sort`, or over
+/// aggregated rows).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum End {
     First,

@@ -25,8 +25,9 @@ impl AggregateFunction for MostRecent {
     fn doc(&self) -> &'static str {
         "Returns the non-null value of its argument in the record of the group with the latest \
          `_messageTime` (records without a time are skipped); between records of the same time, \
-         the later one in input order. The value keeps its kind. Sumo takes a `withtime` field; \
-         here the record's own time is used directly. Over no values the result is null."
+         the earlier one in input order: the first in Sumo's newest-first order, as `first` \
+         gives over log records. The value keeps its kind. Sumo takes a `withtime` field; here \
+         the record's own time is used directly. Over no values the result is null."
     }
 
     fn default_name(&self) -> &'static str {
@@ -71,8 +72,8 @@ impl AggregateFunction for LeastRecent {
     fn doc(&self) -> &'static str {
         "Returns the non-null value of its argument in the record of the group with the earliest \
          `_messageTime` (records without a time are skipped); between records of the same time, \
-         the earlier one in input order. The value keeps its kind. Over no values the result is \
-         null."
+         the later one in input order: the last in Sumo's newest-first order, as `last` gives \
+         over log records. The value keeps its kind. Over no values the result is null."
     }
 
     fn default_name(&self) -> &'static str {
@@ -113,16 +114,17 @@ impl RecentAccumulator {
         RecentAccumulator { wanted, kept: None }
     }
 
-    /// Offers a value at `time`, from a record after every one seen so far: it wins a tie for
-    /// the newest, and loses one for the oldest.
+    /// Offers a value at `time`, from a record after every one seen so far: in Sumo's order
+    /// (newest first, equal times in input order) it loses a tie for the newest, and wins one
+    /// for the oldest.
     fn offer(&mut self, time: Number, position: u64, value: &Value) {
         let replaces = match &self.kept {
             None => true,
             Some((kept, kept_position, _)) => match time.total_cmp(*kept) {
                 // Equal times go by input position; at an equal position the offer is later.
                 Ordering::Equal => match self.wanted {
-                    Ordering::Greater => position >= *kept_position,
-                    _ => position < *kept_position,
+                    Ordering::Greater => position < *kept_position,
+                    _ => position >= *kept_position,
                 },
                 order => order == self.wanted,
             },
@@ -185,8 +187,8 @@ mod tests {
             ("e", Value::Int(1)),
             ("no time", Value::Null),
         ];
-        assert_eq!(run_timed(&MostRecent, &records), Value::text("c"));
-        assert_eq!(run_timed(&LeastRecent, &records), Value::text("d"));
+        assert_eq!(run_timed(&MostRecent, &records), Value::text("a"));
+        assert_eq!(run_timed(&LeastRecent, &records), Value::text("e"));
         assert_eq!(run_timed(&MostRecent, &[]), Value::Null);
     }
 
@@ -199,7 +201,7 @@ mod tests {
         ctx.position = 2;
         earlier.update(&[Value::text("earlier line"), Value::Int(7)], &mut ctx);
         merged.merge(earlier.as_ref()).expect("same function");
-        assert_eq!(merged.finish(&mut ctx), Value::text("later line"));
+        assert_eq!(merged.finish(&mut ctx), Value::text("earlier line"));
     }
 
     #[test]
@@ -209,6 +211,6 @@ mod tests {
         earlier.update(&[Value::text("old"), Value::Int(7)], &mut ctx);
         later.update(&[Value::text("new"), Value::Int(7)], &mut ctx);
         earlier.merge(later.as_ref()).expect("same function");
-        assert_eq!(earlier.finish(&mut ctx), Value::text("new"));
+        assert_eq!(earlier.finish(&mut ctx), Value::text("old"));
     }
 }

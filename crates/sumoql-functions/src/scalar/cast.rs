@@ -1,4 +1,5 @@
-//! Casts: `toLong`, `toInt`, `num` and `toString`.
+//! Casts: `toLong`, `toInt`, `num` (also `number`) and `toString`. Each also works as a bare
+//! stage that casts a field in place (`| toLong(x)`).
 
 use crate::prelude::*;
 
@@ -43,11 +44,16 @@ impl ScalarFunction for ToLong {
         Signature::exactly(1)
     }
 
+    fn casts_in_place(&self) -> bool {
+        true
+    }
+
     fn doc(&self) -> &'static str {
         "Returns the value as a 64-bit integer: an integer as it is, a float or decimal text \
          truncated toward zero (\"-2.7\" gives -2), integer text as its number. Null gives null. \
          Anything else (non-numeric text such as \"abc\", \"\" or \" 5\", a boolean, or a number \
-         outside the 64-bit range) gives null and counts a cast warning."
+         outside the 64-bit range) gives null and counts a cast warning. As a stage of its own, \
+         `| toLong(x)` casts the field x in place."
     }
 
     fn examples(&self) -> &'static [Example] {
@@ -77,10 +83,14 @@ impl ScalarFunction for ToInt {
         Signature::exactly(1)
     }
 
+    fn casts_in_place(&self) -> bool {
+        true
+    }
+
     fn doc(&self) -> &'static str {
         "The same cast as toLong, and like it 64-bit (no 32-bit wrap-around): an integer as it \
          is, a float or decimal text truncated toward zero, integer text as its number, null as \
-         null, and anything else null with a cast warning."
+         null, and anything else null with a cast warning. `| toInt(x)` casts x in place."
     }
 
     fn examples(&self) -> &'static [Example] {
@@ -110,10 +120,15 @@ impl ScalarFunction for Num {
         Signature::exactly(1)
     }
 
+    fn casts_in_place(&self) -> bool {
+        true
+    }
+
     fn doc(&self) -> &'static str {
         "Returns the value as a float: a number, or text that is clearly a number (\"1e3\", \
          \"-0.5\"); a whole result prints without a decimal point. Null gives null; anything else \
-         (non-numeric text, a boolean) gives null and counts a cast warning."
+         (non-numeric text, a boolean) gives null and counts a cast warning. `| num(x)` casts \
+         x in place."
     }
 
     fn examples(&self) -> &'static [Example] {
@@ -126,13 +141,54 @@ impl ScalarFunction for Num {
     }
 
     fn call(&self, args: &[Value], ctx: &mut CallContext) -> Result<Value, RecordDropped> {
-        let value = &args[0];
-        if value.is_null() {
-            return Ok(Value::Null);
-        }
-        Ok(value
-            .as_number()
-            .map_or_else(|| cast_failed(ctx), |n| Value::Float(n.as_f64())))
+        Ok(to_float(&args[0], ctx))
+    }
+}
+
+/// The `num` cast that `number` shares: a number or numeric text as a float, null as null,
+/// anything else null with a warning.
+fn to_float(value: &Value, ctx: &mut CallContext) -> Value {
+    if value.is_null() {
+        return Value::Null;
+    }
+    value
+        .as_number()
+        .map_or_else(|| cast_failed(ctx), |n| Value::Float(n.as_f64()))
+}
+
+/// `number(x)`: Sumo's other name for `num`.
+#[derive(Debug)]
+pub struct NumberFn;
+
+impl ScalarFunction for NumberFn {
+    fn name(&self) -> &'static str {
+        "number"
+    }
+
+    fn signature(&self) -> Signature {
+        Signature::exactly(1)
+    }
+
+    fn casts_in_place(&self) -> bool {
+        true
+    }
+
+    fn doc(&self) -> &'static str {
+        "The same cast as num, by the other name Sumo gives it: the value as a float, null as \
+         null, and anything else null with a cast warning. `| number(x)` casts x in place."
+    }
+
+    fn examples(&self) -> &'static [Example] {
+        const EXAMPLES: &[Example] = &[
+            example!("number(\"352.748\")", "352.748"),
+            example!("number(\"500\") + 1", "501"),
+            example!("number(\"n/a\")", "null"),
+        ];
+        EXAMPLES
+    }
+
+    fn call(&self, args: &[Value], ctx: &mut CallContext) -> Result<Value, RecordDropped> {
+        Ok(to_float(&args[0], ctx))
     }
 }
 
@@ -149,9 +205,14 @@ impl ScalarFunction for ToStringFn {
         Signature::exactly(1)
     }
 
+    fn casts_in_place(&self) -> bool {
+        true
+    }
+
     fn doc(&self) -> &'static str {
         "Returns the value as text, written as a table cell shows it: numbers without a needless \
-         decimal point, booleans as \"true\" or \"false\", text unchanged. Null gives null."
+         decimal point, booleans as \"true\" or \"false\", text unchanged. Null gives null. \
+         `| toString(x)` casts x in place."
     }
 
     fn examples(&self) -> &'static [Example] {

@@ -1,4 +1,4 @@
-//! `formatDate(epochMs, pattern[, zone])`.
+//! `formatDate(epochMs[, pattern[, zone]])`.
 
 use std::borrow::Cow;
 
@@ -34,7 +34,11 @@ pub(super) fn zone_argument(argument: Option<&Value>, ctx: &CallContext) -> Opti
     }
 }
 
-/// `formatDate(ms, pattern[, zone])`: an instant written with a Java date pattern.
+/// The pattern of `formatDate(ms)`: Sumo writes "a US-style date" without saying which; this
+/// is the one its result pages show times in.
+const US_STYLE_PATTERN: &str = "MM/dd/yyyy HH:mm:ss.SSS Z";
+
+/// `formatDate(ms[, pattern[, zone]])`: an instant written with a Java date pattern.
 #[derive(Debug)]
 pub struct FormatDate;
 
@@ -44,17 +48,18 @@ impl ScalarFunction for FormatDate {
     }
 
     fn signature(&self) -> Signature {
-        Signature::between(2, 3)
+        Signature::between(1, 3)
     }
 
     fn doc(&self) -> &'static str {
         "Writes the instant given in epoch milliseconds (a number or numeric text; a fraction is \
          truncated) as text, with a Java SimpleDateFormat pattern such as \"yyyy-MM-dd \
          HH:mm:ss\", in the zone of the third argument (UTC, an offset such as +05:30, or an IANA \
-         name such as America/New_York) or else the run's zone (a null zone also means the run's \
-         zone). A null or non-numeric instant, a null pattern, or a pattern or zone that turns out \
-         invalid at run time gives null; a literal pattern or zone that is invalid is reported \
-         before the query runs."
+         name such as America/New_York, in any letter case) or else the run's zone (a null zone \
+         also means the run's zone). Without a pattern, a US-style date, as Sumo gives: sumoql \
+         writes \"MM/dd/yyyy HH:mm:ss.SSS Z\". A null or non-numeric instant, a null pattern, \
+         or a pattern or zone that turns out invalid at run time gives null; a literal pattern \
+         or zone that is invalid is reported before the query runs."
     }
 
     fn examples(&self) -> &'static [Example] {
@@ -68,10 +73,13 @@ impl ScalarFunction for FormatDate {
                 "\"2024-03-04T15:45:02.123+05:30\""
             ),
             example!(
-                "formatDate(1709547302123, \"EEE d MMM h:mm a\", \"America/New_York\")",
+                "formatDate(1709547302123, \"EEE d MMM h:mm a\", \"america/new_york\")",
                 "\"Mon 4 Mar 5:15 AM\""
             ),
-            example!("formatDate(\"soon\", \"yyyy\")", "null"),
+            example!(
+                "formatDate(1709547302123)",
+                "\"03/04/2024 10:15:02.123 +0000\""
+            ),
         ];
         EXAMPLES
     }
@@ -91,7 +99,11 @@ impl ScalarFunction for FormatDate {
             Number::Int(i) => Some(i),
             Number::Float(f) => truncate_to_i64(f),
         });
-        let (Some(ms), Some(pattern)) = (ms, args[1].to_text()) else {
+        let pattern = match args.get(1) {
+            Some(pattern) => pattern.to_text(),
+            None => Some(Cow::Borrowed(US_STYLE_PATTERN)),
+        };
+        let (Some(ms), Some(pattern)) = (ms, pattern) else {
             return Ok(Value::Null);
         };
         let zone = zone_argument(args.get(2), ctx);

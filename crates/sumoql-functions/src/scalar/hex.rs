@@ -1,4 +1,4 @@
-//! Hexadecimal conversions: `hexToDec`, `decToHex` and `hexToAscii`.
+//! Hexadecimal conversions: `hexToDec` (and `parseHex`), `decToHex` and `hexToAscii`.
 
 use super::cast::{cast_failed, to_long};
 use super::text::with_text;
@@ -49,10 +49,51 @@ impl ScalarFunction for HexToDec {
     }
 
     fn call(&self, args: &[Value], ctx: &mut CallContext) -> Result<Value, RecordDropped> {
-        let Some(text) = args[0].to_text() else {
-            return Ok(Value::Null);
-        };
-        Ok(parse_hex(&text).map_or_else(|| cast_failed(ctx), Value::Int))
+        Ok(hex_to_long(&args[0], ctx))
+    }
+}
+
+/// The integer a hexadecimal text stands for, as `hexToDec` and `parseHex` read it: null for
+/// null, null with a warning for text that is not 1 to 16 hexadecimal digits.
+fn hex_to_long(value: &Value, ctx: &mut CallContext) -> Value {
+    let Some(text) = value.to_text() else {
+        return Value::Null;
+    };
+    parse_hex(&text).map_or_else(|| cast_failed(ctx), Value::Int)
+}
+
+/// `parseHex(x)`: Sumo's parse operator for hexadecimal text, the same reading as `hexToDec`.
+#[derive(Debug)]
+pub struct ParseHex;
+
+impl ScalarFunction for ParseHex {
+    fn name(&self) -> &'static str {
+        "parseHex"
+    }
+
+    fn signature(&self) -> Signature {
+        Signature::exactly(1)
+    }
+
+    fn doc(&self) -> &'static str {
+        "Returns the number that a hexadecimal text of 16 or fewer digits stands for, with or \
+         without 0x (\"ABCD\" and \"0xABCD\" are the same): the reading of hexToDec, so 16 \
+         digits are two's complement. Null gives null; anything else gives null and counts a \
+         cast warning."
+    }
+
+    fn examples(&self) -> &'static [Example] {
+        const EXAMPLES: &[Example] = &[
+            example!("parseHex(\"12D230\")", "1233456"),
+            example!("parseHex(\"0xABCD\")", "43981"),
+            example!("parseHex(\"ABCD\")", "43981"),
+            example!("parseHex(\"0xZZ\")", "null"),
+        ];
+        EXAMPLES
+    }
+
+    fn call(&self, args: &[Value], ctx: &mut CallContext) -> Result<Value, RecordDropped> {
+        Ok(hex_to_long(&args[0], ctx))
     }
 }
 

@@ -15,6 +15,7 @@ mod ip;
 mod ip_cidr;
 mod is_numeric;
 mod json_array;
+mod luhn;
 mod math;
 mod now;
 mod null_checks;
@@ -25,17 +26,18 @@ mod substring;
 mod text;
 mod trig;
 
-pub use cast::{Num, ToInt, ToLong, ToStringFn};
+pub use cast::{Num, NumberFn, ToInt, ToLong, ToStringFn};
 pub use conditional::If;
 pub use encoding::{Base64Decode, Base64Encode, UrlDecode, UrlEncode};
 pub use format::Format;
 pub use format_date::FormatDate;
 pub use hash::Hash;
-pub use hex::{DecToHex, HexToAscii, HexToDec};
+pub use hex::{DecToHex, HexToAscii, HexToDec, ParseHex};
 pub use ip::{IsPrivateIp, IsPublicIp, IsReservedIp, IsValidIp, IsValidIpv4, IsValidIpv6};
 pub use ip_cidr::{CidrMatch, CompareCidrPrefix, GetCidrPrefix, Ipv4ToNumber, MaskFromCidr};
 pub use is_numeric::IsNumeric;
 pub use json_array::{JsonArrayContains, JsonArraySize};
+pub use luhn::Luhn;
 pub use math::{
     Abs, Ceil, FloatFunction, Floor, Hypot, IsInfinity, IsNan, Max, Min, Pow, Round, CBRT, EXP,
     EXPM1, LOG, LOG10, LOG1P, SQRT,
@@ -67,6 +69,7 @@ pub fn all() -> Vec<Arc<dyn ScalarFunction>> {
         Arc::new(ToLong),
         Arc::new(ToInt),
         Arc::new(Num),
+        Arc::new(NumberFn),
         Arc::new(ToStringFn),
         Arc::new(FormatDate),
         Arc::new(Now),
@@ -126,9 +129,11 @@ pub fn all() -> Vec<Arc<dyn ScalarFunction>> {
         Arc::new(JsonArrayContains),
         Arc::new(JsonArraySize),
         Arc::new(HexToDec),
+        Arc::new(ParseHex),
         Arc::new(DecToHex),
         Arc::new(HexToAscii),
         Arc::new(IsNumeric),
+        Arc::new(Luhn),
     ]
 }
 

@@ -17,20 +17,21 @@ impl ScalarFunction for Concat {
     }
 
     fn signature(&self) -> Signature {
-        Signature::at_least(1)
+        Signature::between(2, 16)
     }
 
     fn doc(&self) -> &'static str {
         "Returns the text forms of all its arguments joined end to end, numbers written as a \
          table cell shows them. A null argument counts as empty text, so the result is never \
-         null."
+         null. As in Sumo it takes 2 to 16 values; nest it for more: \
+         `concat(concat(f1, …, f16), f17)`."
     }
 
     fn examples(&self) -> &'static [Example] {
         const EXAMPLES: &[Example] = &[
             example!("concat(\"user\", \"-\", 42)", "\"user-42\""),
             example!("concat(\"a\", null, \"b\")", "\"ab\""),
-            example!("concat(null)", "\"\""),
+            example!("concat(null, null)", "\"\""),
             example!(
                 "concat(\"2024\", \"-\", \"03\", \"-\", \"04\", \"T\", 12)",
                 "\"2024-03-04T12\""
@@ -176,7 +177,7 @@ impl ScalarFunction for Trim {
     }
 }
 
-/// `contains(text, part)`: whether `part` occurs in `text`.
+/// `contains(text, part)` or `text contains part`: whether `part` occurs in `text`.
 #[derive(Debug)]
 pub struct Contains;
 
@@ -191,14 +192,16 @@ impl ScalarFunction for Contains {
 
     fn doc(&self) -> &'static str {
         "Returns true when the second argument's text form occurs in the first's, comparing \
-         case-sensitively, and false otherwise; empty text occurs in any text. Null in either \
-         argument gives null."
+         case-sensitively, and false otherwise. As Sumo documents, empty text occurs only in \
+         empty text: two empty values give true, one empty value false. Null in either argument \
+         gives null. Also written infix: `address contains city`."
     }
 
     fn examples(&self) -> &'static [Example] {
         const EXAMPLES: &[Example] = &[
             example!("contains(\"connection refused\", \"refused\")", "true"),
             example!("contains(\"Error\", \"error\")", "false"),
+            example!("contains(\"abc\", \"\")", "false"),
             example!("contains(null, \"x\")", "null"),
         ];
         EXAMPLES
@@ -206,7 +209,13 @@ impl ScalarFunction for Contains {
 
     fn call(&self, args: &[Value], _ctx: &mut CallContext) -> Result<Value, RecordDropped> {
         Ok(with_text(&args[1], |part| {
-            with_text(&args[0], |text| Value::Bool(text.contains(part)))
+            with_text(&args[0], |text| {
+                Value::Bool(if part.is_empty() {
+                    text.is_empty()
+                } else {
+                    text.contains(part)
+                })
+            })
         }))
     }
 }
@@ -269,7 +278,7 @@ mod tests {
     }
 
     #[test]
-    fn contains_is_case_sensitive_and_null_aware() {
+    fn contains_is_case_sensitive_and_finds_empty_text_only_in_empty_text() {
         let check = |text: Value, part: Value| call(&Contains, &[text, part]);
         assert_eq!(
             check(Value::text("abc"), Value::text("bc")),
@@ -281,8 +290,9 @@ mod tests {
         );
         assert_eq!(
             check(Value::text("abc"), Value::text("")),
-            Value::Bool(true)
+            Value::Bool(false)
         );
+        assert_eq!(check(Value::text(""), Value::text("")), Value::Bool(true));
         assert_eq!(check(Value::Int(1234), Value::Int(23)), Value::Bool(true));
         assert_eq!(check(Value::text("abc"), Value::Null), Value::Null);
         assert_eq!(check(Value::Null, Value::text("a")), Value::Null);

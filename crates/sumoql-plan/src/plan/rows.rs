@@ -20,6 +20,9 @@ pub enum RowOperator {
         time: SlotId,
         /// `_timeslice` or the `as` name.
         output: SlotId,
+        /// `_timeslice_end`, the end of the slice (its first millisecond past), which the
+        /// result shows only when a stage names it.
+        end: SlotId,
         /// The slice width in milliseconds, positive.
         width_ms: i64,
     },
@@ -59,20 +62,31 @@ pub enum RowOperator {
     },
     /// Copies table columns to each record whose key fields match a row (`lookup`).
     Lookup(Arc<LookupTable>),
+    /// The rows of a table, which the query lists instead of log records (`cat
+    /// path://"t"`); it comes first and the run reads no logs.
+    Table(Arc<TableRows>),
     /// Sets fields from the database record of the address in a field (`geoip ip`,
     /// `lookup asn from asn://default on ip=src_ip`).
     IpLookup(IpLookup),
     /// Writes the rows to a table of the local table folder at the end, passing them on
     /// (`save [append] path://"NAME"`).
     Save(SaveTable),
-    /// Appends a row for every combination of the generated key values that no row has; its
-    /// other fields are null (`fillmissing values("a", "b") in f`).
+    /// Appends a row for every combination of the generated key values that no row has
+    /// (`fillmissing values("a", "b") in f`). Its other fields hold their `with` value, else a
+    /// value of their type as Sumo does: 0 for a number, false for a boolean, null for text.
     FillMissing {
         /// The key fields.
         keys: Vec<SlotId>,
         /// The values each key field must show, in the order of `keys`.
         values: Vec<Vec<Value>>,
+        /// The other fields' values given with `with ... for f`.
+        defaults: Vec<(SlotId, Value)>,
+        /// The other fields' values when no row shows their type: the value of their aggregate
+        /// over no records, when that is a number (`count` gives 0).
+        empty: Vec<(SlotId, Value)>,
     },
+    /// Assigns each record to a histogram bin of its field's value (`bin latency width=10`).
+    Bin(BinSpec),
     /// Pivots keyed rows into one row per `row` key with one cell per `column` value
     /// (`transpose row r column c`); the cells hold `value`.
     Transpose {
@@ -83,6 +97,65 @@ pub enum RowOperator {
         /// The field whose value fills the cells.
         value: SlotId,
     },
+}
+
+/// The bins of `bin f width=W[, min=A][, max=B]` and the fields they are written to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BinSpec {
+    /// The field binned.
+    pub field: SlotId,
+    /// The bins' width, positive.
+    pub width: f64,
+    /// Where the first bin starts: values below fall in it. Without it, bins are aligned to 0.
+    pub min: Option<f64>,
+    /// The upper bound: values at or above it fall in the last bin, the one holding the values
+    /// just below it.
+    pub max: Option<f64>,
+    /// `_bin_lower`, `_bin_upper` and `_bin_label` (`[lower, upper)`).
+    pub lower: SlotId,
+    /// `_bin_upper`.
+    pub upper: SlotId,
+    /// `_bin_label`.
+    pub label: SlotId,
+}
+
+impl BinSpec {
+    /// The bounds of the bin holding `value`.
+    ///
+    /// ```
+    /// # use sumoql_plan::BinSpec;
+    /// let spec = BinSpec { field: 0, width: 10.0, min: Some(0.0), max: Some(500.0), lower: 1, upper: 2, label: 3 };
+    /// assert_eq!(spec.bounds(17.5), (10.0, 20.0));
+    /// assert_eq!(spec.bounds(-4.0), (0.0, 10.0));
+    /// assert_eq!(spec.bounds(612.0), (490.0, 500.0));
+    /// ```
+    pub fn bounds(&self, value: f64) -> (f64, f64) {
+        let base = self.min.unwrap_or(0.0);
+        let index = match self.max {
+            // The last bin holds the values just below `max`.
+            Some(max) if value >= max => ((max - base) / self.width).ceil() - 1.0,
+            _ => ((value - base) / self.width).floor(),
+        };
+        // Values below `min` fall in the first bin.
+        let index = if self.min.is_some() {
+            index.max(0.0)
+        } else {
+            index
+        };
+        let lower = base + index * self.width;
+        (lower, lower + self.width)
+    }
+}
+
+/// A table that `cat` lists, read at plan time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableRows {
+    /// The path as written.
+    pub path: String,
+    /// The slots of its columns, in the header's order.
+    pub columns: Vec<SlotId>,
+    /// Its data rows, one text cell per column (missing cells are null).
+    pub rows: Vec<Vec<Value>>,
 }
 
 /// A lookup table read at plan time.
@@ -122,10 +195,12 @@ impl RowOperator {
     /// workers may run it on separate parts of the input.
     pub fn is_row_local(&self) -> bool {
         match self {
-            RowOperator::Timeslice { .. } | RowOperator::Lookup(_) | RowOperator::IpLookup(_) => {
-                true
-            }
+            RowOperator::Timeslice { .. }
+            | RowOperator::Lookup(_)
+            | RowOperator::IpLookup(_)
+            | RowOperator::Bin(_) => true,
             RowOperator::Top { .. }
+            | RowOperator::Table(_)
             | RowOperator::Dedup { .. }
             | RowOperator::Sequence { .. }
             | RowOperator::FillMissing { .. }
@@ -155,6 +230,7 @@ impl RowOperator {
                 time,
                 output,
                 width_ms,
+                ..
             } => format!(
                 "Timeslice {} = {width_ms} ms slice of {}",
                 schema.name(*output),
@@ -210,6 +286,12 @@ impl RowOperator {
                 names(&table.keys),
                 table.rows.len()
             ),
+            RowOperator::Table(table) => format!(
+                "Table {} ({} rows): {}",
+                table.path,
+                table.rows.len(),
+                names(&table.columns)
+            ),
             RowOperator::IpLookup(lookup) => {
                 let fields: Vec<String> = lookup
                     .outputs
@@ -234,7 +316,12 @@ impl RowOperator {
                 table.name,
                 table.file.display()
             ),
-            RowOperator::FillMissing { keys, values } => {
+            RowOperator::FillMissing {
+                keys,
+                values,
+                defaults,
+                ..
+            } => {
                 let generators: Vec<String> = keys
                     .iter()
                     .zip(values)
@@ -246,7 +333,38 @@ impl RowOperator {
                         format!("{} in ({})", schema.name(key), listed.join(", "))
                     })
                     .collect();
-                format!("FillMissing {}", generators.join(", "))
+                let given: Vec<String> = defaults
+                    .iter()
+                    .map(|(slot, value)| {
+                        let mut json = String::new();
+                        value.write_json(&mut json);
+                        format!("{json} for {}", schema.name(*slot))
+                    })
+                    .collect();
+                if given.is_empty() {
+                    format!("FillMissing {}", generators.join(", "))
+                } else {
+                    format!(
+                        "FillMissing {} with {}",
+                        generators.join(", "),
+                        given.join(", ")
+                    )
+                }
+            }
+            RowOperator::Bin(spec) => {
+                let bound = |name: &str, value: Option<f64>| {
+                    value.map_or(String::new(), |v| format!(", {name} {v}"))
+                };
+                format!(
+                    "Bin {} width {}{}{} into {}, {}, {}",
+                    schema.name(spec.field),
+                    spec.width,
+                    bound("min", spec.min),
+                    bound("max", spec.max),
+                    schema.name(spec.lower),
+                    schema.name(spec.upper),
+                    schema.name(spec.label)
+                )
             }
             RowOperator::Transpose { row, column, value } => format!(
                 "Transpose row {} column {} value {}",

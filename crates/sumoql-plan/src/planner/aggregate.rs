@@ -84,7 +84,7 @@ impl Planner<'_> {
         let specs = planned
             .into_iter()
             .map(|column| {
-                let output = self.schema.intern(&column.name);
+                let output = self.intern(&column.name);
                 if !columns.contains(&output) {
                     columns.push(output);
                 }
@@ -133,7 +133,7 @@ impl Planner<'_> {
         name: &str,
         operators: &mut Vec<Operator>,
     ) -> SlotId {
-        let output = self.schema.intern(name);
+        let output = self.intern(name);
         let mut columns = keys.clone();
         columns.push(output);
         self.set_columns(Columns::Exact(columns));
@@ -157,7 +157,10 @@ impl Planner<'_> {
         args: &[Expr],
     ) -> Vec<PlannedColumn> {
         let explicit: Vec<PlanExpr> = args.iter().map(|a| self.expr(a)).collect();
-        let implicit: Vec<PlanExpr> = function
+        let in_record_order = self.in_record_order(&function);
+        let implicit: Vec<PlanExpr> = in_record_order
+            .as_ref()
+            .unwrap_or(&function)
             .implicit_fields()
             .iter()
             .map(|&field| PlanExpr::Field(self.read_field(field, item.expr.span)))
@@ -201,7 +204,10 @@ impl Planner<'_> {
         columns
             .into_iter()
             .map(|column| PlannedColumn {
-                function: column.function.unwrap_or_else(|| Arc::clone(&function)),
+                function: column
+                    .function
+                    .or_else(|| in_record_order.clone())
+                    .unwrap_or_else(|| Arc::clone(&function)),
                 args: column
                     .arguments
                     .iter()
@@ -358,7 +364,7 @@ mod tests {
     #[test]
     fn count_frequent_groups_by_its_fields_then_sorts_and_limits() {
         let planned = operators("* | count_frequent(a, b)", &Registry::standard());
-        let [Operator::Aggregate { keys, aggregates }, Operator::Sort(sort), Operator::Limit(100)] =
+        let [Operator::Aggregate { keys, aggregates }, Operator::Sort(sort), Operator::Limit(10_000)] =
             planned.as_slice()
         else {
             panic!("aggregate, sort, limit")

@@ -38,13 +38,51 @@ impl Planner<'_> {
             ExtractKind::Delimited(spec) => self.delimited(spec),
         };
         match extractor {
-            Ok(extractor) => operators.push(Operator::Extract {
-                source,
-                extractor,
-                nodrop: extract.nodrop,
-            }),
+            Ok(extractor) => {
+                let chain = if extract.nodrop {
+                    None
+                } else {
+                    self.end_nodrop_run(operators)
+                };
+                operators.push(Operator::Extract {
+                    source,
+                    extractor,
+                    nodrop: extract.nodrop,
+                    chain,
+                });
+            }
             Err(error) => self.errors.push(error),
         }
+    }
+
+    /// When the operators end with `nodrop` parses, links them to the parse that follows them
+    /// without `nodrop`: Sumo keeps a record that any parse of such a run matched. Returns the
+    /// slot where the run notes a match. Only parses directly in a row form a run.
+    fn end_nodrop_run(&mut self, operators: &mut [Operator]) -> Option<SlotId> {
+        let run: Vec<usize> = (0..operators.len())
+            .rev()
+            .take_while(|&i| {
+                matches!(
+                    operators[i],
+                    Operator::Extract {
+                        nodrop: true,
+                        chain: None,
+                        ..
+                    }
+                )
+            })
+            .collect();
+        if run.is_empty() {
+            return None;
+        }
+        // A name no query can write (it holds a control character), so that no stage reads it.
+        let mark = self.intern(&format!("\u{1}nodrop run {}", operators.len()));
+        for i in run {
+            if let Operator::Extract { chain, .. } = &mut operators[i] {
+                *chain = Some(mark);
+            }
+        }
+        Some(mark)
     }
 
     fn anchor(
@@ -109,6 +147,21 @@ impl Planner<'_> {
             )
             .with_note("help: name each group to extract, as in `(?<user>\\w+)`"));
         }
+        // As in Sumo, every capture group is named: an unnamed one would extract nothing.
+        let unnamed = regex.captures_len() - 1 - named.len();
+        if unnamed > 0 {
+            return Err(bad_pattern(
+                pattern.span,
+                format!(
+                    "the regular expression has {unnamed} unnamed capture group{}; `parse regex` \
+                     takes only named ones",
+                    if unnamed == 1 { "" } else { "s" }
+                ),
+            )
+            .with_note(
+                "help: write `(?:...)` for a group that extracts nothing, or name it: `(?<name>...)`",
+            ));
+        }
         let groups = named
             .iter()
             .map(|(i, name)| (*i, self.write_field(name)))
@@ -161,17 +214,10 @@ impl Planner<'_> {
             )
             .with_note("help: e.g. `\\s(.*?)=(.*?),` or `=(.*?),`"));
         }
-        let keys = keys
-            .keys
-            .iter()
-            .enumerate()
-            .map(|(i, key)| {
-                let name = keys
-                    .names
-                    .get(i)
-                    .map_or_else(|| field_name_of_key(&key.node), |n| n.node.clone());
-                (key.node.clone(), self.write_field(&name))
-            })
+        let keys = self
+            .targets_named(keys, field_name_of_key)
+            .into_iter()
+            .map(|(key, slot)| (key.node.clone(), slot))
             .collect();
         Ok(Extractor::KeyValueRegex {
             written: pattern.node.clone(),
@@ -191,6 +237,15 @@ impl Planner<'_> {
 
     /// Each key with the slot it fills: its `as` name, else the key itself.
     fn targets<'k>(&mut self, keys: &'k KeyList) -> Vec<(&'k Spanned<String>, SlotId)> {
+        self.targets_named(keys, str::to_string)
+    }
+
+    /// Each key with the slot it fills: its `as` name, else the name `default_name` gives it.
+    fn targets_named<'k>(
+        &mut self,
+        keys: &'k KeyList,
+        default_name: impl Fn(&str) -> String,
+    ) -> Vec<(&'k Spanned<String>, SlotId)> {
         keys.keys
             .iter()
             .enumerate()
@@ -198,8 +253,8 @@ impl Planner<'_> {
                 let name = keys
                     .names
                     .get(i)
-                    .map_or(key.node.as_str(), |n| n.node.as_str());
-                (key, self.write_field(name))
+                    .map_or_else(|| default_name(&key.node), |n| n.node.clone());
+                (key, self.write_field(&name))
             })
             .collect()
     }
@@ -351,8 +406,8 @@ mod tests {
             lines[2..8],
             [
                 "1. Extract from _raw: parse \"a=*\" as a",
-                "2. Extract from a: regex \"(?<b>x)\" into b multi nodrop",
-                "3. Extract from _raw: json \"p[0]\" as c",
+                "2. Extract from a: regex \"(?<b>x)\" into b multi nodrop, noting a match for the parse that ends its run",
+                "3. Extract from _raw: json \"p[0]\" as c, keeping what an earlier nodrop parse matched",
                 "4. Extract from _raw: keyvalue auto",
                 "5. Extract from c: delimited delim=\":\" quote=\"\\\"\" escape=\"\\\\\" extract 2 as d",
                 "6. Filter d matches \"x*\"",

@@ -4,7 +4,7 @@
 
 use sumoql_value::SlotId;
 
-use super::Planner;
+use super::{Planner, RecordOrder};
 use crate::plan::Columns;
 
 /// The `_` fields that earlier `fields` allow-lists let through, readable though not shown.
@@ -26,6 +26,7 @@ impl Planner<'_> {
         self.columns = columns;
         self.passthrough = Passthrough::Nothing;
         self.end_join_scope();
+        self.order = RecordOrder::Arranged;
     }
 
     /// Applies `fields a, b`: the columns become exactly `kept`; the `_` fields available until
@@ -49,6 +50,20 @@ impl Planner<'_> {
         self.columns = Columns::Exact(kept);
         self.passthrough = passthrough;
         self.end_join_scope();
+    }
+
+    /// The slot for an internal field a stage writes beside its output (`_timeslice_end`): later
+    /// stages may read it, but the result shows it only when a stage names it as a column.
+    pub(super) fn write_internal_field(&mut self, name: &str) -> SlotId {
+        let slot = self.intern(name);
+        if !matches!(self.columns, Columns::Whole { .. }) && !self.columns.has(slot) {
+            match &mut self.passthrough {
+                Passthrough::AnyInternal => {}
+                Passthrough::These(slots) => slots.push(slot),
+                Passthrough::Nothing => self.passthrough = Passthrough::These(vec![slot]),
+            }
+        }
+        slot
     }
 
     /// Whether `name` (in `slot`) passed through an allow-list; a log record's `_` field must

@@ -51,9 +51,9 @@ impl Planner<'_> {
 }
 
 impl Planner<'_> {
-    /// The file of a `lookup` table: its path, or for `path://NAME` the file of the table in
-    /// the table folder, which must exist.
-    fn table_file(&mut self, path: &Spanned<String>) -> Option<String> {
+    /// The file of a `lookup` or `cat` table: its path, or for `path://NAME` the file of the
+    /// table in the table folder, which must exist.
+    pub(super) fn table_file(&mut self, path: &Spanned<String>) -> Option<String> {
         let Some(name) = path.node.strip_prefix("path://") else {
             return Some(path.node.clone());
         };
@@ -121,6 +121,77 @@ const TABLES_HELP: &str = "help: tables live in the folder of `--tables DIR`, el
 /// A table's output cells by the text of its key cells.
 type KeyedRows = HashMap<Vec<String>, Vec<Value>>;
 
+/// The error of a table that cannot be used, pointing at its path.
+pub(super) fn table_error(path: &Spanned<String>, message: String) -> Vec<Diagnostic> {
+    vec![Diagnostic::error(codes::LOOKUP_TABLE, message, path.span).with_label("this table")]
+}
+
+/// The CSV table at `path`, opened: a reader at its first data row, and its header's column
+/// names (trimmed), of which one at least is not empty.
+pub(super) fn open_table(
+    path: &Spanned<String>,
+) -> Result<(csv::Reader<std::fs::File>, Vec<String>), Vec<Diagnostic>> {
+    if std::path::Path::new(&path.node).is_dir() {
+        return Err(table_error(
+            path,
+            format!(
+                "the lookup table `{}` is a directory, not a CSV file",
+                path.node
+            ),
+        ));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(&path.node)
+        .map_err(|e| {
+            table_error(
+                path,
+                format!(
+                    "cannot read the lookup table `{}`: {}",
+                    path.node,
+                    describe(&e)
+                ),
+            )
+        })?;
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| {
+            table_error(
+                path,
+                format!(
+                    "cannot read the header of the lookup table `{}`: {}",
+                    path.node,
+                    describe(&e)
+                ),
+            )
+        })?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    if header.iter().all(String::is_empty) {
+        return Err(table_error(
+            path,
+            format!(
+                "the lookup table `{}` is empty: it needs a header row naming its columns",
+                path.node
+            ),
+        ));
+    }
+    Ok((reader, header))
+}
+
+/// The error of a data row of the table at `path` that cannot be read.
+pub(super) fn row_error(path: &Spanned<String>, error: &csv::Error) -> Vec<Diagnostic> {
+    table_error(
+        path,
+        format!(
+            "cannot read the lookup table `{}`: {}",
+            path.node,
+            describe(error)
+        ),
+    )
+}
+
 /// The rows of the CSV table at `path` (a header, then data), keyed by the text of the
 /// `key_columns` cells (in lower case with `fold_case`), each holding the `output_columns`
 /// cells; plus how many rows repeated a key (the last one wins).
@@ -130,43 +201,7 @@ fn read_table(
     output_columns: &[&Name],
     fold_case: bool,
 ) -> Result<(KeyedRows, u64), Vec<Diagnostic>> {
-    let table_error = |message: String| {
-        vec![Diagnostic::error(codes::LOOKUP_TABLE, message, path.span).with_label("this table")]
-    };
-    if std::path::Path::new(&path.node).is_dir() {
-        return Err(table_error(format!(
-            "the lookup table `{}` is a directory, not a CSV file",
-            path.node
-        )));
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(&path.node)
-        .map_err(|e| {
-            table_error(format!(
-                "cannot read the lookup table `{}`: {}",
-                path.node,
-                describe(&e)
-            ))
-        })?;
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| {
-            table_error(format!(
-                "cannot read the header of the lookup table `{}`: {}",
-                path.node,
-                describe(&e)
-            ))
-        })?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    if header.iter().all(String::is_empty) {
-        return Err(table_error(format!(
-            "the lookup table `{}` is empty: it needs a header row naming its columns",
-            path.node
-        )));
-    }
+    let (mut reader, header) = open_table(path)?;
     let mut missing = Vec::new();
     let mut position = |column: &Name| match header.iter().position(|h| *h == column.node) {
         Some(index) => index,
@@ -198,13 +233,7 @@ fn read_table(
     let mut rows = HashMap::new();
     let mut duplicate_keys = 0;
     for record in reader.records() {
-        let record = record.map_err(|e| {
-            table_error(format!(
-                "cannot read the lookup table `{}`: {}",
-                path.node,
-                describe(&e)
-            ))
-        })?;
+        let record = record.map_err(|e| row_error(path, &e))?;
         let cell = |index: usize| record.get(index).unwrap_or("");
         let key: Vec<String> = key_positions
             .iter()

@@ -21,14 +21,17 @@ mod fields;
 mod ip_lookup;
 mod join;
 mod lookup;
+mod order;
 mod regex;
 mod rows;
 mod slices;
 mod state;
 mod subquery;
+mod table;
 
 use fields::Passthrough;
 use join::JoinScope;
+use order::RecordOrder;
 
 /// Metadata fields every record may carry (D8, D9), filled by the readers.
 pub const METADATA_FIELDS: [&str; 10] = [
@@ -43,6 +46,15 @@ pub const METADATA_FIELDS: [&str; 10] = [
     "_index",
     "_messageCount",
 ];
+
+/// `name`, or the spelling of the metadata field it names in another letter case
+/// (`_messagetime` is `_messageTime`): the readers fill metadata fields by that spelling.
+fn canonical_field_name(name: &str) -> &str {
+    METADATA_FIELDS
+        .iter()
+        .find(|field| field.eq_ignore_ascii_case(name))
+        .map_or(name, |field| field)
+}
 
 /// Plans a parsed query against the functions of `registry`, knowing nothing of the run (no
 /// time range). Returns every error found.
@@ -70,13 +82,21 @@ pub fn plan_query_with(
         passthrough: Passthrough::Nothing,
         join_scope: JoinScope::default(),
         subqueries: Vec::new(),
+        order: RecordOrder::Input,
         errors: Vec::new(),
     };
+    let mut operators = Vec::new();
     let scope = match &query.scope {
+        Some(Spanned {
+            node: Scope::Table(path),
+            ..
+        }) => {
+            planner.listed_table(path, &mut operators);
+            ScopeFilter::All
+        }
         Some(scope) => planner.scope(scope),
         None => ScopeFilter::All,
     };
-    let mut operators = Vec::new();
     for stage in &query.stages {
         planner.stage(stage, &mut operators);
     }
@@ -120,14 +140,21 @@ struct Planner<'r> {
     join_scope: JoinScope,
     /// The subqueries planned so far.
     subqueries: Vec<crate::plan::Subquery>,
+    /// The order of the records the next stage receives.
+    order: RecordOrder,
     errors: Vec<Diagnostic>,
 }
 
 impl Planner<'_> {
+    /// The slot of the field `name`, in any letter case (added to the schema if new).
+    fn intern(&mut self, name: &str) -> SlotId {
+        self.schema.intern(canonical_field_name(name))
+    }
+
     /// The slot for a field that a stage reads. While records are whole, the readers must
     /// extract it; after an aggregation or `fields`, it must be one of the columns.
     fn read_field(&mut self, name: &str, span: Span) -> SlotId {
-        let slot = self.schema.intern(name);
+        let slot = self.intern(name);
         let hidden = match &self.columns {
             Columns::Whole { .. } => false,
             Columns::Exact(columns) | Columns::Dynamic { leading: columns } => {
@@ -171,7 +198,7 @@ impl Planner<'_> {
 
     /// The slot for a field a stage writes, added to the columns if new (D16).
     fn write_field(&mut self, name: &str) -> SlotId {
-        let slot = self.schema.intern(name);
+        let slot = self.intern(name);
         match &mut self.columns {
             Columns::Whole { added, removed } => {
                 if !self.reads.contains(&slot) {
@@ -212,6 +239,8 @@ impl Planner<'_> {
             Scope::And(a, b) => ScopeFilter::And(Box::new(self.scope(a)), Box::new(self.scope(b))),
             Scope::Or(a, b) => ScopeFilter::Or(Box::new(self.scope(a)), Box::new(self.scope(b))),
             Scope::Subquery(subquery) => self.scope_subquery(subquery, scope.span),
+            // The parser makes a table listing the whole scope, which `plan_query` takes first.
+            Scope::Table(_) => ScopeFilter::All,
         }
     }
 
@@ -237,6 +266,7 @@ impl Planner<'_> {
                 }
             }
             Stage::Stats(bare) => self.aggregate(bare, operators),
+            Stage::Fields { names, .. } if !self.named_once(names) => {}
             Stage::Fields {
                 remove: false,
                 names,
@@ -252,8 +282,7 @@ impl Planner<'_> {
                 remove: true,
                 names,
             } => {
-                let slots: Vec<SlotId> =
-                    names.iter().map(|n| self.schema.intern(&n.node)).collect();
+                let slots: Vec<SlotId> = names.iter().map(|n| self.intern(&n.node)).collect();
                 match &mut self.columns {
                     Columns::Whole { added, removed } => {
                         added.retain(|s| !slots.contains(s));
@@ -280,9 +309,13 @@ impl Planner<'_> {
                         ascending: k.ascending,
                     })
                     .collect();
+                let specs = self.sort_keys(specs, stage.span);
                 operators.push(Operator::Sort(specs));
             }
-            Stage::Limit(n) => operators.push(Operator::Limit(n.node)),
+            Stage::Limit(n) => {
+                self.in_message_order(n.span, operators);
+                operators.push(Operator::Limit(n.node));
+            }
             Stage::Extract(extract) => self.extract(extract, stage.span, operators),
             Stage::Rows(row) => self.row_stage(row, operators),
             Stage::Join(join) => self.join(join, stage.span, operators),
@@ -292,6 +325,12 @@ impl Planner<'_> {
 
     fn assignments(&mut self, bare: &Bare, operators: &mut Vec<Operator>) {
         for item in &bare.items {
+            if let (None, Some(field)) = (&item.alias, self.cast_in_place(&item.expr)) {
+                let expr = self.expr(&item.expr);
+                let slot = self.write_field(&field);
+                operators.push(Operator::Assign { slot, expr });
+                continue;
+            }
             let Some(alias) = &item.alias else {
                 let mut error = Diagnostic::error(
                     codes::INVALID_STAGE,
@@ -323,6 +362,47 @@ impl Planner<'_> {
             let slot = self.write_field(&alias.node);
             operators.push(Operator::Assign { slot, expr });
         }
+    }
+
+    /// Whether `fields` names each field once (in any letter case), as Sumo requires; reports
+    /// the first name given twice.
+    fn named_once(&mut self, names: &[Name]) -> bool {
+        for (i, name) in names.iter().enumerate() {
+            let Some(first) = names[..i]
+                .iter()
+                .find(|earlier| earlier.node.eq_ignore_ascii_case(&name.node))
+            else {
+                continue;
+            };
+            self.errors.push(
+                Diagnostic::error(
+                    codes::INVALID_STAGE,
+                    format!("`fields` names `{}` twice", name.node),
+                    name.span,
+                )
+                .with_label("named again here")
+                .with_secondary(first.span, "first named here")
+                .with_note("help: name each field once; Sumo refuses a repeated field"),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// The field a bare cast of one field writes back to (`| toLong(x)` casts `x` in place, as
+    /// Sumo's casts do), or `None` for any other expression.
+    fn cast_in_place(&self, expr: &Expr) -> Option<String> {
+        let ExprKind::Call { name, args } = &expr.node else {
+            return None;
+        };
+        let [argument] = &args[..] else {
+            return None;
+        };
+        let ExprKind::Field(field) = &argument.node else {
+            return None;
+        };
+        let function = self.registry.scalar(&name.node)?;
+        function.casts_in_place().then(|| field.clone())
     }
 
     fn expr(&mut self, expr: &Expr) -> PlanExpr {
@@ -476,11 +556,17 @@ fn literal_value(literal: &Literal) -> Value {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use sumoql_functions::Registry;
     use sumoql_syntax::parse_query;
 
     use super::plan_query;
+
+    /// The `explain` text of a query that parses and plans, for the planner's tests.
+    pub(crate) fn explain(text: &str) -> String {
+        let query = parse_query(text).unwrap();
+        plan_query(&query, &Registry::standard()).unwrap().explain()
+    }
 
     #[test]
     fn fields_minus_on_whole_records_reads_the_removed_fields() {

@@ -4,12 +4,15 @@
 use std::sync::Arc;
 
 use sumoql_syntax::ast::{Generator, Literal, Name, RowStage};
-use sumoql_syntax::{codes, Diagnostic, Span};
+use sumoql_syntax::{codes, Diagnostic, Span, Spanned};
 use sumoql_value::SlotId;
+
+use sumoql_functions::CallContext;
 
 use super::ip_lookup::ip_database_of;
 use super::{literal_value, Planner};
-use crate::plan::{Columns, Operator, RowOperator};
+use crate::expr::PlanExpr;
+use crate::plan::{AggregateSpec, BinSpec, Columns, Operator, RowOperator};
 use sumoql_value::Value;
 
 impl Planner<'_> {
@@ -22,6 +25,7 @@ impl Planner<'_> {
                 RowOperator::Timeslice {
                     time,
                     output,
+                    end: self.write_internal_field("_timeslice_end"),
                     width_ms: width.node,
                 }
             }
@@ -31,19 +35,17 @@ impl Planner<'_> {
                     None => return,
                 }
             }
-            RowStage::Top { limit, fields, by } => {
-                let by = self.top_grouping(by);
-                match self.top_counts(&by, fields, operators) {
-                    Some(count) => RowOperator::Top {
-                        limit: limit.node,
-                        ranked: vec![count],
-                        by,
-                        rank: None,
-                    },
-                    None => return,
-                }
-            }
+            RowStage::Top { limit, fields, by } => match self.top_ranking(fields, by, operators) {
+                Some(ranked) => RowOperator::Top {
+                    limit: limit.node,
+                    ranked,
+                    by: Vec::new(),
+                    rank: None,
+                },
+                None => return,
+            },
             RowStage::TopK { limit, fields, by } => {
+                self.in_message_order(limit.span, operators);
                 let ranked = self.read_fields(fields);
                 let by = self.read_fields(by);
                 RowOperator::Top {
@@ -59,7 +61,7 @@ impl Planner<'_> {
                 by,
             } => {
                 let by = if by.is_empty() {
-                    let raw = self.schema.intern("_raw");
+                    let raw = self.intern("_raw");
                     let readable = matches!(self.columns, Columns::Whole { .. })
                         || self.columns.has(raw)
                         || self.passes_through("_raw", raw);
@@ -79,6 +81,7 @@ impl Planner<'_> {
                 } else {
                     self.read_fields(by)
                 };
+                self.in_message_order(limit.span, operators);
                 RowOperator::Dedup {
                     consecutive: *consecutive,
                     limit: limit.node,
@@ -94,6 +97,7 @@ impl Planner<'_> {
             } => {
                 let field_slot = self.read_field(&field.node, field.span);
                 let by = self.read_fields(by);
+                self.in_message_order(field.span, operators);
                 let output_name = alias.as_ref().map_or(kind.default_output(), |a| &a.node);
                 RowOperator::Sequence {
                     kind: *kind,
@@ -121,12 +125,22 @@ impl Planner<'_> {
                 Some(operator) => operator,
                 None => return,
             },
-            RowStage::FillMissing { generators } => {
-                match self.fill_missing(generators, operators) {
-                    Some(operator) => operator,
-                    None => return,
-                }
-            }
+            RowStage::FillMissing {
+                generators,
+                defaults,
+            } => match self.fill_missing(generators, defaults, operators) {
+                Some(operator) => operator,
+                None => return,
+            },
+            RowStage::Bin {
+                field,
+                width,
+                min,
+                max,
+            } => match self.bin(field, width, min.as_ref(), max.as_ref()) {
+                Some(spec) => RowOperator::Bin(spec),
+                None => return,
+            },
             RowStage::Transpose { row, column } => match self.transpose(row, column) {
                 Some(operator) => operator,
                 None => return,
@@ -143,36 +157,78 @@ impl Planner<'_> {
             .collect()
     }
 
-    /// `top`'s `by`: `by count` (or `_count`) names the ranking Sumo already uses, not a group.
-    fn top_grouping(&mut self, by: &[Name]) -> Vec<SlotId> {
-        match by {
-            [only] if ["count", "_count"].contains(&only.node.to_ascii_lowercase().as_str()) => {
-                Vec::new()
+    /// `top`'s ranking: an aggregation by the top fields that gives each combination its
+    /// count (`top 5 f`, or Sumo's explicit `by count`), or the largest value of each `by`
+    /// field (`top 10 f by _messageTime`, `count f | top 2 f by _count`); returns the slots
+    /// ranked.
+    fn top_ranking(
+        &mut self,
+        fields: &[Name],
+        by: &[Name],
+        operators: &mut Vec<Operator>,
+    ) -> Option<Vec<SlotId>> {
+        let keys = self.read_fields(fields);
+        if self.ranks_by_count(by) {
+            let function = self.registry.aggregate("count")?;
+            let name = function.default_name();
+            return Some(vec![self.single_aggregate(
+                keys,
+                function,
+                Vec::new(),
+                name,
+                operators,
+            )]);
+        }
+        let largest = self.registry.aggregate("max")?;
+        let mut aggregates = Vec::new();
+        let mut ranked = Vec::new();
+        for field in by {
+            let slot = self.read_field(&field.node, field.span);
+            if keys.contains(&slot) || ranked.contains(&slot) {
+                self.errors.push(
+                    Diagnostic::error(
+                        codes::INVALID_STAGE,
+                        format!("`top` ranks by `{}`, which it also lists", field.node),
+                        field.span,
+                    )
+                    .with_label("named twice"),
+                );
+                return None;
             }
-            _ => self.read_fields(by),
+            ranked.push(slot);
+            aggregates.push(AggregateSpec {
+                function: Arc::clone(&largest),
+                args: vec![PlanExpr::Field(slot)],
+                output: slot,
+            });
+        }
+        let mut columns = keys.clone();
+        columns.extend(&ranked);
+        self.set_columns(Columns::Exact(columns));
+        operators.push(Operator::Aggregate { keys, aggregates });
+        Some(ranked)
+    }
+
+    /// Whether `top ... by` ranks by the number of records: without `by`, with Sumo's `by
+    /// count`, or with `by _count` when no earlier stage made a `_count` field.
+    fn ranks_by_count(&mut self, by: &[Name]) -> bool {
+        match by {
+            [] => true,
+            [only] if only.node.eq_ignore_ascii_case("count") => true,
+            [only] if only.node.eq_ignore_ascii_case("_count") => {
+                let slot = self.intern("_count");
+                !self.columns.has(slot) || matches!(self.columns, Columns::Whole { .. })
+            }
+            _ => false,
         }
     }
 
-    /// `top`'s counting: `count by <by>, <fields>`; returns the `_count` slot.
-    fn top_counts(
-        &mut self,
-        by: &[SlotId],
-        fields: &[Name],
-        operators: &mut Vec<Operator>,
-    ) -> Option<SlotId> {
-        let counted = self.read_fields(fields);
-        let function = self.registry.aggregate("count")?;
-        let mut keys = by.to_vec();
-        keys.extend(counted.iter().filter(|slot| !by.contains(slot)));
-        let name = function.default_name();
-        Some(self.single_aggregate(keys, function, Vec::new(), name, operators))
-    }
-
-    /// `fillmissing values(...) in f, timeslice(...), ...`: only after an aggregation, whose
-    /// rows it completes.
+    /// `fillmissing values(...) in f, timeslice(...), ... [with v for g]`: only after an
+    /// aggregation, whose rows it completes.
     fn fill_missing(
         &mut self,
         generators: &[Generator],
+        defaults: &[(Literal, Name)],
         operators: &[Operator],
     ) -> Option<RowOperator> {
         let span_of = |generator: &Generator| match generator {
@@ -208,7 +264,57 @@ impl Planner<'_> {
                 }
             }
         }
-        Some(RowOperator::FillMissing { keys, values })
+        let defaults = defaults
+            .iter()
+            .map(|(value, field)| {
+                (
+                    self.read_field(&field.node, field.span),
+                    literal_value(value),
+                )
+            })
+            .collect();
+        Some(RowOperator::FillMissing {
+            keys,
+            values,
+            defaults,
+            empty: empty_aggregates(operators),
+        })
+    }
+
+    /// `bin f width=W[, min=A][, max=B]`: the bounds checked, the three output fields named.
+    fn bin(
+        &mut self,
+        field: &Name,
+        width: &Spanned<f64>,
+        min: Option<&Spanned<f64>>,
+        max: Option<&Spanned<f64>>,
+    ) -> Option<BinSpec> {
+        let refuse = |planner: &mut Self, span: Span, message: &str| {
+            planner.errors.push(
+                Diagnostic::error(codes::BAD_ARGUMENT, message.to_string(), span)
+                    .with_label(message.to_string()),
+            );
+        };
+        if !(width.node.is_finite() && width.node > 0.0) {
+            refuse(self, width.span, "the bin width must be a positive number");
+            return None;
+        }
+        if let (Some(min), Some(max)) = (min, max) {
+            if min.node >= max.node {
+                refuse(self, max.span, "`max` must be above `min`");
+                return None;
+            }
+        }
+        let field = self.read_field(&field.node, field.span);
+        Some(BinSpec {
+            field,
+            width: width.node,
+            min: min.map(|m| m.node),
+            max: max.map(|m| m.node),
+            label: self.write_field("_bin_label"),
+            lower: self.write_field("_bin_lower"),
+            upper: self.write_field("_bin_upper"),
+        })
     }
 
     /// `transpose row r column c`: the cells hold the one other column of an aggregation.
@@ -259,6 +365,27 @@ impl Planner<'_> {
     }
 }
 
+/// The columns of the last aggregation whose aggregate over no records is a number (`count`
+/// and `count_distinct` give 0), with that number.
+fn empty_aggregates(operators: &[Operator]) -> Vec<(SlotId, Value)> {
+    let Some(aggregates) = operators.iter().rev().find_map(|operator| match operator {
+        Operator::Aggregate { aggregates, .. } => Some(aggregates),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    aggregates
+        .iter()
+        .filter_map(|spec| {
+            let value = spec
+                .function
+                .accumulator()
+                .finish(&mut CallContext::default());
+            value.as_number().is_some().then_some((spec.output, value))
+        })
+        .collect()
+}
+
 /// A `fillmissing` value as a key: text, as keys read from logs are (D6).
 fn generated_key(literal: &Literal) -> Value {
     match literal_value(literal) {
@@ -269,32 +396,25 @@ fn generated_key(literal: &Literal) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use sumoql_functions::Registry;
-    use sumoql_syntax::parse_query;
-
-    use crate::plan_query;
-
-    fn explain(text: &str) -> String {
-        let query = parse_query(text).unwrap();
-        plan_query(&query, &Registry::standard()).unwrap().explain()
-    }
+    use crate::planner::tests::explain;
 
     #[test]
     fn row_operators_explain_themselves() {
         let text = explain(
             "* | timeslice 5m | dedup 2 by host | accum bytes by host | backshift bytes, 3 as b \
-             | top 3 host by _timeslice | transpose row _timeslice column host",
+             | top 3 _timeslice, host | transpose row _timeslice column host",
         );
         let expected = "\
 Scope: *
 Read: _messageTime, host, bytes
 1. Timeslice _timeslice = 300000 ms slice of _messageTime
-2. Dedup 2 by host
-3. Accum _accum = accum(bytes) by host
-4. Backshift b = backshift(bytes, 3)
-5. Aggregate count() as _count by _timeslice, host
-6. Top 3 by _count desc per _timeslice
-7. Transpose row _timeslice column host value _count
+2. Sort _messageTime desc
+3. Dedup 2 by host
+4. Accum _accum = accum(bytes) by host
+5. Backshift b = backshift(bytes, 3)
+6. Aggregate count() as _count by _timeslice, host
+7. Top 3 by _count desc
+8. Transpose row _timeslice column host value _count
 Output: _timeslice, then the columns transpose makes
 ";
         assert_eq!(text, expected);
@@ -309,5 +429,10 @@ Output: _timeslice, then the columns transpose makes
         );
         assert!(text.contains("FillMissing a in (x)"), "{text}");
         assert!(text.ends_with("Output: a, _count, _rank\n"), "{text}");
+        let text = explain("* | count by a | fillmissing values(\"x\") in a with -1 for _count");
+        assert!(
+            text.contains("FillMissing a in (x) with -1 for _count"),
+            "{text}"
+        );
     }
 }

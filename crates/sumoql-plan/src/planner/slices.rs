@@ -24,6 +24,7 @@ impl Planner<'_> {
         Some(RowOperator::Timeslice {
             time,
             output,
+            end: self.write_internal_field("_timeslice_end"),
             width_ms: bucket_width_ms(end - start, buckets.node),
         })
     }

@@ -43,7 +43,7 @@ impl Planner<'_> {
     /// The slot of `_messageTime` for an operator that orders records by it; an error when
     /// an earlier stage removed it.
     pub(super) fn time_to_order_by(&mut self, operator: &str, span: Span) -> Option<SlotId> {
-        let slot = self.schema.intern("_messageTime");
+        let slot = self.intern("_messageTime");
         let readable = matches!(self.columns, Columns::Whole { .. })
             || self.columns.has(slot)
             || self.passes_through("_messageTime", slot);
@@ -114,7 +114,7 @@ impl Planner<'_> {
         };
         let mut columns = on.clone();
         let mut output = |planner: &mut Self, name: &str| {
-            let slot = planner.schema.intern(name);
+            let slot = planner.intern(name);
             columns.push(slot);
             slot
         };

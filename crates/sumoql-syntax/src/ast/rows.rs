@@ -23,14 +23,15 @@ pub enum RowStage {
         /// The output field; `_timeslice` when absent.
         alias: Option<Name>,
     },
-    /// The most frequent values (`top 5 src_ip, dest_ip by zone`): counts and keeps the `limit`
-    /// largest counts (per `by` group).
+    /// The top values (`top 5 src_ip, dest_ip`, `top 10 host by _messageTime`): the `limit`
+    /// combinations of the fields with the largest count, or with `by`, the largest value of
+    /// the `by` fields.
     Top {
         /// How many rows to keep.
         limit: Spanned<u64>,
-        /// The fields counted.
+        /// The fields whose values are ranked.
         fields: Vec<Name>,
-        /// The grouping fields, empty when there are none.
+        /// The fields that rank them, empty (or `count`) for the number of records.
         by: Vec<Name>,
     },
     /// The rows with the largest values (`topk(5, _count) by src_ip`), ranked in `_rank`.
@@ -92,12 +93,26 @@ pub enum RowStage {
         /// The table's name, after `path://`.
         table: Spanned<String>,
     },
-    /// Rows for missing keys (`fillmissing values("a", "b") in f, timeslice(15m)`): after an
-    /// aggregation, appends a row for every combination of the generated values that no row
-    /// has.
+    /// Rows for missing keys (`fillmissing values("a", "b") in f, timeslice(15m) with 0 for
+    /// n`): after an aggregation, appends a row for every combination of the generated values
+    /// that no row has.
     FillMissing {
         /// The generators, one per key field.
         generators: Vec<Generator>,
+        /// The `with` values of the other fields in the rows it adds (`with -1 for _count`).
+        defaults: Vec<(Literal, Name)>,
+    },
+    /// Histogram bins (`bin latency width=10, min=0, max=500`): `_bin_lower`, `_bin_upper` and
+    /// `_bin_label` of the bin the field's value falls in.
+    Bin {
+        /// The numeric field binned.
+        field: Name,
+        /// The bins' width, positive.
+        width: Spanned<f64>,
+        /// The lower bound: values below it fall in the first bin, which starts there.
+        min: Option<Spanned<f64>>,
+        /// The upper bound: values above it fall in the last bin.
+        max: Option<Spanned<f64>>,
     },
     /// A pivot (`transpose row _timeslice column status`): one row per distinct `row` key, one
     /// column per distinct `column` value, holding the remaining field.

@@ -1,6 +1,6 @@
 //! Expressions, by precedence from loosest to tightest:
-//! `c ? a : b`, `or`, `and`, comparisons and `in`, `+ -`, `* / %`, prefix `! not -`, then
-//! literals, names, calls and parentheses.
+//! `c ? a : b`, `or`, `and`, comparisons, `in`, `matches` and infix `contains`, `+ -`, `* / %`,
+//! prefix `! not -`, then literals, names, calls and parentheses.
 
 use nom::branch::alt;
 use nom::bytes::complete::tag;
@@ -123,6 +123,25 @@ fn comparison(input: Input<'_>) -> PResult<'_, Expr> {
         if let Ok((after, negated)) = matches_keyword(rest) {
             let (after, pattern) = match_pattern(after)?;
             left = matches(left, pattern, negated);
+            rest = after;
+            continue;
+        }
+        if let Ok((after_word, _)) = keyword("contains")(rest) {
+            // `a contains b` is Sumo's infix spelling of `contains(a, b)`.
+            let word_start = offset(&ws(rest)?.0);
+            let (after, right) = expected("the text to look for", additive)(after_word)?;
+            let name = Spanned::new(
+                "contains".to_string(),
+                Span::new(word_start, word_start + "contains".len()),
+            );
+            let span = left.span.join(right.span);
+            left = Spanned::new(
+                ExprKind::Call {
+                    name,
+                    args: vec![left, right],
+                },
+                span,
+            );
             rest = after;
             continue;
         }
@@ -455,6 +474,11 @@ mod tests {
         assert_eq!(show("x matches \"a*\" and y"), "(x matches \"a*\") and y");
         assert_eq!(show("not x matches /a\\/b/"), "x not matches /a\\/b/");
         assert_eq!(show("x not matches /\\d+/"), "x not matches /\\d+/");
+        assert_eq!(
+            show("address contains city and x"),
+            "contains(address, city) and x"
+        );
+        assert_eq!(show("a contains b + \"c\""), "contains(a, b + \"c\")");
     }
 
     #[test]

@@ -146,17 +146,22 @@ pub(crate) fn string_literal(input: Input<'_>) -> PResult<'_, String> {
     )
 }
 
-/// Suffixes of numeric literals (D19), longest first, with their multipliers.
-const SUFFIXES: [(&str, i64); 14] = [
+/// Suffixes of numeric literals (D19), longest first, with their multipliers. As Sumo's field
+/// expressions page lists them: `K` is `k`, and `B` (a billion) is `G`.
+const SUFFIXES: [(&str, i64); 18] = [
     ("Ki", 1 << 10),
     ("Mi", 1 << 20),
     ("Gi", 1 << 30),
     ("Ti", 1 << 40),
+    ("Pi", 1 << 50),
     ("ms", 1),
     ("k", 1_000),
+    ("K", 1_000),
     ("M", 1_000_000),
     ("G", 1_000_000_000),
+    ("B", 1_000_000_000),
     ("T", 1_000_000_000_000),
+    ("P", 1_000_000_000_000_000),
     ("s", 1_000),
     ("m", 60_000),
     ("h", 3_600_000),
@@ -165,7 +170,8 @@ const SUFFIXES: [(&str, i64); 14] = [
 ];
 
 /// A number: digits, an optional fraction and exponent, and an optional suffix (D19):
-/// `k M G T` (×1000ⁿ), `Ki Mi Gi Ti` (×1024ⁿ), or a time unit `ms s m h d w` in milliseconds.
+/// `k M G T P` (×1000ⁿ, also `K`, and `B` for `G`), `Ki Mi Gi Ti Pi` (×1024ⁿ), or a time unit
+/// `ms s m h d w` in milliseconds.
 pub(crate) fn number_literal(input: Input<'_>) -> PResult<'_, Literal> {
     let (input, ()) = ws(input)?;
     let text = input.fragment();
@@ -222,7 +228,7 @@ pub(crate) fn number_literal(input: Input<'_>) -> PResult<'_, Literal> {
         .map_err(|e| {
             e.map(|mut err| {
                 err.note = Some(
-                    "help: suffixes are k M G T, Ki Mi Gi Ti, and the time units ms s m h d w"
+                    "help: suffixes are k (or K) M G (or B) T P, Ki Mi Gi Ti Pi, and the time units ms s m h d w"
                         .to_string(),
                 );
                 err
@@ -273,6 +279,10 @@ mod tests {
         assert_eq!(num("1.5k"), Literal::Int(1_500));
         assert_eq!(num("2.5"), Literal::Float(2.5));
         assert_eq!(num("1e3"), Literal::Float(1000.0));
+        assert_eq!(num("2K"), Literal::Int(2_000));
+        assert_eq!(num("1B"), Literal::Int(1_000_000_000));
+        assert_eq!(num("3P"), Literal::Int(3_000_000_000_000_000));
+        assert_eq!(num("1Pi"), Literal::Int(1 << 50));
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! The row operators: `timeslice`, `top`, `topk`, `dedup`, `accum`, `total`, `diff`,
-//! `backshift`, `lookup` and `transpose`.
+//! `backshift`, `lookup`, `transpose`, `fillmissing` and `bin`.
 
 use nom::Slice;
 
-use super::error::{expected, fail};
+use super::error::{describe_next, expected, fail};
 use super::literal::{field_name, keyword, number_literal, string_literal, symbol, ws};
 use super::stage::name_list;
 use super::{offset, Input, PResult};
@@ -12,7 +12,7 @@ use crate::codes;
 use crate::span::{Span, Spanned};
 
 /// The row operators this file parses, as spelled after a pipe.
-pub(crate) const ROW_OPERATORS: [&str; 13] = [
+pub(crate) const ROW_OPERATORS: [&str; 14] = [
     "timeslice",
     "top",
     "topk",
@@ -24,6 +24,7 @@ pub(crate) const ROW_OPERATORS: [&str; 13] = [
     "lookup",
     "transpose",
     "fillmissing",
+    "bin",
     "save",
     "geoip",
 ];
@@ -41,6 +42,7 @@ pub(crate) fn row_stage<'a>(lower: &str, input: Input<'a>) -> PResult<'a, Stage>
         "backshift" => sequence(SequenceKind::Backshift, input)?,
         "lookup" => lookup(input)?,
         "fillmissing" => fill_missing(input)?,
+        "bin" => bin(input)?,
         "save" => save(input)?,
         "geoip" => geoip(input)?,
         _ => transpose(input)?,
@@ -267,10 +269,10 @@ fn save(input: Input<'_>) -> PResult<'_, RowStage> {
 }
 
 /// The scheme of a table in the local table folder.
-const TABLE_SCHEME: &str = "path://";
+pub(crate) const TABLE_SCHEME: &str = "path://";
 
 /// The quoted name after `path://` (Sumo writes the quotes; curly ones are taken too).
-fn table_name(input: Input<'_>) -> PResult<'_, String> {
+pub(crate) fn table_name(input: Input<'_>) -> PResult<'_, String> {
     let text = input.fragment();
     for (open, close) in [
         ('"', '"'),
@@ -343,8 +345,50 @@ fn fill_missing(input: Input<'_>) -> PResult<'_, RowStage> {
         generators.push(generator);
         match symbol(",")(after) {
             Ok((after_comma, _)) => rest = after_comma,
-            Err(_) => return Ok((after, RowStage::FillMissing { generators })),
+            Err(_) => {
+                let (after, defaults) = fill_defaults(after)?;
+                return Ok((
+                    after,
+                    RowStage::FillMissing {
+                        generators,
+                        defaults,
+                    },
+                ));
+            }
         }
+    }
+}
+
+/// The optional `with VALUE for FIELD[, VALUE for FIELD]` of `fillmissing`.
+fn fill_defaults(input: Input<'_>) -> PResult<'_, Vec<(Literal, Name)>> {
+    let Ok((mut rest, _)) = keyword("with")(input) else {
+        return Ok((input, Vec::new()));
+    };
+    let mut defaults = Vec::new();
+    loop {
+        let (after, value) = expected("a value such as `0` or `\"none\"`", default_value)(rest)?;
+        let (after, _) = expected("`for` and a field", keyword("for"))(after)?;
+        let (after, field) = expected("a field", field_name)(after)?;
+        defaults.push((value, field));
+        match symbol(",")(after) {
+            Ok((after_comma, _)) => rest = after_comma,
+            Err(_) => return Ok((after, defaults)),
+        }
+    }
+}
+
+/// A `with` value of `fillmissing`: a string, a number (possibly negative) or `null`.
+fn default_value(input: Input<'_>) -> PResult<'_, Literal> {
+    if let Ok((rest, _)) = keyword("null")(input) {
+        return Ok((rest, Literal::Null));
+    }
+    let Ok((after_minus, _)) = symbol("-")(input) else {
+        return generated_value(input);
+    };
+    match number_literal(after_minus)? {
+        (rest, Literal::Int(n)) => Ok((rest, Literal::Int(-n))),
+        (rest, Literal::Float(x)) => Ok((rest, Literal::Float(-x))),
+        (rest, other) => Ok((rest, other)),
     }
 }
 
@@ -399,6 +443,74 @@ fn generated_value(input: Input<'_>) -> PResult<'_, Literal> {
     }
 }
 
+/// `bin f width=10[, min=0][, max=500]`: the options in any order, `width` required.
+fn bin(input: Input<'_>) -> PResult<'_, RowStage> {
+    let (mut rest, field) = expected("a numeric field to bin", field_name)(input)?;
+    let (mut width, mut min, mut max) = (None, None, None);
+    loop {
+        let (after, ()) = ws(rest)?;
+        let option = ["width", "min", "max"]
+            .into_iter()
+            .find(|name| keyword(name)(after).is_ok());
+        let Some(option) = option else {
+            let Some(width) = width else {
+                return fail(
+                    &after,
+                    codes::SYNTAX,
+                    format!(
+                        "expected `width=` and the bin width, found {}",
+                        describe_next(&after)
+                    ),
+                );
+            };
+            let stage = RowStage::Bin {
+                field,
+                width,
+                min,
+                max,
+            };
+            return Ok((rest, stage));
+        };
+        let (after, _) = keyword(option)(after)?;
+        let (after, _) = expected("`=` and a number", symbol("="))(after)?;
+        let (after, value) = signed_number(after, option)?;
+        let slot = match option {
+            "width" => &mut width,
+            "min" => &mut min,
+            _ => &mut max,
+        };
+        *slot = Some(value);
+        rest = match symbol(",")(after) {
+            Ok((after_comma, _)) => after_comma,
+            Err(_) => after,
+        };
+    }
+}
+
+/// A number with an optional `-`, as a float, such as `bin`'s bounds take.
+fn signed_number<'a>(input: Input<'a>, what: &str) -> PResult<'a, Spanned<f64>> {
+    let (input, ()) = ws(input)?;
+    let start = offset(&input);
+    let (after_sign, negative) = match symbol("-")(input) {
+        Ok((rest, _)) => (rest, true),
+        Err(_) => (input, false),
+    };
+    let (rest, literal) = expected("a number", number_literal)(after_sign)?;
+    let value = match literal {
+        Literal::Int(n) => n as f64,
+        Literal::Float(x) => x,
+        _ => {
+            return fail(
+                &input,
+                codes::BAD_NUMBER,
+                format!("`{what}` takes a number"),
+            )
+        }
+    };
+    let value = if negative { -value } else { value };
+    Ok((rest, Spanned::new(value, Span::new(start, offset(&rest)))))
+}
+
 /// `transpose row r[, r2] column c[, c2]`.
 fn transpose(input: Input<'_>) -> PResult<'_, RowStage> {
     let (rest, _) = expected("`row` and the row fields", keyword("row"))(input)?;
@@ -451,7 +563,7 @@ mod tests {
         assert_eq!((buckets.node, alias.unwrap().node.as_str()), (30, "b"));
         let error = parse_stage(Input::new_extra(" timeslice 5m buckets", 1)).unwrap_err();
         assert_eq!(error.code, codes::BAD_NUMBER);
-        let RowStage::FillMissing { generators } =
+        let RowStage::FillMissing { generators, .. } =
             row_of(" fillmissing timeslice(15m), values(\"a\") in t, timeslice in s")
         else {
             panic!()
@@ -483,6 +595,29 @@ mod tests {
         assert_eq!(outputs.len(), 2);
         assert_eq!(path.node, "t/hosts.csv");
         assert_eq!(on[0].1.node, "hostname");
+    }
+
+    #[test]
+    fn bin_forms() {
+        let RowStage::Bin {
+            width, min, max, ..
+        } = row_of(" bin time width=10.0, min = -5, max = 500")
+        else {
+            panic!()
+        };
+        assert_eq!(width.node, 10.0);
+        assert_eq!(min.unwrap().node, -5.0);
+        assert_eq!(max.unwrap().node, 500.0);
+        let RowStage::Bin { width, min, .. } = row_of(" bin x max=9 width=3") else {
+            panic!()
+        };
+        assert_eq!((width.node, min), (3.0, None));
+        let error = parse_stage(Input::new_extra(" bin x min=1", 1)).unwrap_err();
+        assert!(
+            error.message.starts_with("expected `width=`"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use nom::Slice;
 
 use super::error::{describe_next, fail};
 use super::literal::{field_name, keyword, string_literal, symbol, ws};
+use super::rows::{table_name, TABLE_SCHEME};
 use super::subquery::{starts_subquery, subquery};
 use super::{offset, spanned, Input, PResult};
 use crate::ast::Scope;
@@ -19,7 +20,10 @@ pub(crate) fn parse_scope(input: Input<'_>) -> Result<Option<Spanned<Scope>>, su
         if input.fragment().is_empty() {
             return Ok((input, None));
         }
-        let (rest, scope) = or_scope(input)?;
+        let (rest, scope) = match table_listing(input)? {
+            Some(listing) => listing,
+            None => or_scope(input)?,
+        };
         let (rest, ()) = ws(rest)?;
         if !rest.fragment().is_empty() {
             return fail(
@@ -39,6 +43,58 @@ pub(crate) fn parse_scope(input: Input<'_>) -> Result<Option<Spanned<Scope>>, su
             Span::new(offset(&input), offset(&input)),
         )),
     }
+}
+
+/// `cat path://"NAME"` (a table of the table folder, as `lookup` and `save` name it) or `cat
+/// file://PATH.csv` (a file, the path quoted or not), when the scope is that; `cat` followed
+/// by anything else is a keyword. The path is kept as `lookup` keeps it: `path://NAME` with its
+/// scheme, a file's path without.
+fn table_listing(
+    input: Input<'_>,
+) -> Result<Option<(Input<'_>, Spanned<Scope>)>, nom::Err<super::SyntaxError>> {
+    let start = offset(&input);
+    let Ok((rest, _)) = keyword("cat")(input) else {
+        return Ok(None);
+    };
+    let (rest, ()) = ws(rest)?;
+    let path_start = offset(&rest);
+    let (rest, path) = if let Some(name) = rest.fragment().strip_prefix(TABLE_SCHEME) {
+        let (rest, name) = table_name(rest.slice(rest.fragment().len() - name.len()..))?;
+        (rest, format!("{TABLE_SCHEME}{name}"))
+    } else if let Some(file) = rest.fragment().strip_prefix(FILE_SCHEME) {
+        file_path(rest.slice(rest.fragment().len() - file.len()..))?
+    } else {
+        return Ok(None);
+    };
+    let path = Spanned::new(path, Span::new(path_start, offset(&rest)));
+    let span = Span::new(start, offset(&rest));
+    Ok(Some((rest, Spanned::new(Scope::Table(path), span))))
+}
+
+/// The scheme of a table file named by its path.
+const FILE_SCHEME: &str = "file://";
+
+/// The path after `cat file://`: a quoted string or a run of non-blank characters.
+fn file_path(input: Input<'_>) -> PResult<'_, String> {
+    let (rest, path) = if input.fragment().starts_with('"') {
+        string_literal(input)?
+    } else {
+        let (rest, word) = take_while1::<_, _, super::SyntaxError>(|c: char| !c.is_whitespace())(
+            input,
+        )
+        .or_else(|_| {
+            fail(
+                &input,
+                codes::SYNTAX,
+                format!("expected the table's path after `cat {FILE_SCHEME}`"),
+            )
+        })?;
+        (rest, word.fragment().to_string())
+    };
+    if path.is_empty() {
+        return fail(&input, codes::SYNTAX, "the table's path is empty");
+    }
+    Ok((rest, path))
 }
 
 fn join(left: Spanned<Scope>, right: Spanned<Scope>, or: bool) -> Spanned<Scope> {
@@ -238,6 +294,19 @@ mod tests {
             "NOT host=\"web 1\" AND \"failed login\""
         );
         assert_eq!(show("*"), "*");
+    }
+
+    #[test]
+    fn cat_with_a_table_path_lists_the_table_and_otherwise_is_a_keyword() {
+        assert_eq!(
+            show("cat path://\"/Library/Users/me/a b\""),
+            "cat path://\"/Library/Users/me/a b\""
+        );
+        assert_eq!(show("CAT file://t.csv"), "cat file://\"t.csv\"");
+        assert_eq!(show("cat file://\"t/a b.csv\""), "cat file://\"t/a b.csv\"");
+        assert_eq!(show("cat dog"), "cat AND dog");
+        assert!(parse_scope(Input::new_extra("cat path://t error", 0)).is_err());
+        assert!(parse_scope(Input::new_extra("cat file://t.csv error", 0)).is_err());
     }
 
     #[test]

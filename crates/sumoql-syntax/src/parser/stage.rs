@@ -11,13 +11,13 @@ use super::literal::{field_name, identifier, keyword, number_literal, peek_keywo
 use super::rows::{row_stage, ROW_OPERATORS};
 use super::state::{state_stage, STATE_OPERATORS};
 use super::{offset, Input, PResult, SyntaxError};
-use crate::ast::{Assignment, Bare, Item, Literal, Name, SortKey, Stage};
+use crate::ast::{Assignment, Bare, ExprKind, Item, Literal, Name, SortKey, Stage};
 use crate::codes;
 use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 29] = [
+pub const OPERATORS: [&str; 30] = [
     "where",
     "eval",
     "stats",
@@ -43,6 +43,7 @@ pub const OPERATORS: [&str; 29] = [
     "lookup",
     "transpose",
     "fillmissing",
+    "bin",
     "save",
     "geoip",
     "join",
@@ -72,7 +73,7 @@ const NOT_YET_SUPPORTED: [&str; 7] = [
 ];
 
 /// Splunk commands with the Sumo form to use instead.
-const SPLUNK_EQUIVALENTS: [(&str, &str); 10] = [
+const SPLUNK_EQUIVALENTS: [(&str, &str); 9] = [
     ("table", "`fields a, b` keeps and orders columns"),
     ("head", "`limit N` keeps the first rows"),
     ("rename", "`old as new` renames (or `eval new = old`)"),
@@ -89,7 +90,6 @@ const SPLUNK_EQUIVALENTS: [(&str, &str); 10] = [
         "eventstats",
         "aggregate with `count by ...`, then use the result",
     ),
-    ("bin", "`timeslice 5m` buckets time"),
     ("bucket", "`timeslice 5m` buckets time"),
     ("tail", "`sort` then `limit N`"),
 ];
@@ -174,6 +174,9 @@ fn stage(input: Input<'_>) -> PResult<'_, Stage> {
             "kv" | "keyvalue" => return extract::keyvalue(rest),
             "csv" => return extract::delimited(rest, false),
             "split" => return extract::delimited(rest, true),
+            "count" | "count_frequent" if starts_field_list(rest) => {
+                return counting(&lower, Spanned::new(word, span), rest);
+            }
             _ if NOT_YET_SUPPORTED.contains(&lower.as_str()) => {
                 return Err(nom::Err::Failure(
                     SyntaxError::new(
@@ -198,12 +201,26 @@ fn stage(input: Input<'_>) -> PResult<'_, Stage> {
                         .with_note(format!("help: in Sumo, {advice}")),
                     ));
                 }
+                if AGGREGATE_OPERATORS.contains(&lower.as_str()) && !starts_bare_item(rest) {
+                    let field = identifier(rest).map_or("field".to_string(), |(_, f)| f);
+                    return Err(nom::Err::Failure(
+                        SyntaxError::new(
+                            codes::MISPLACED_AGGREGATE,
+                            format!(
+                                "`{word}` is an aggregate function: its field goes in parentheses"
+                            ),
+                            span,
+                        )
+                        .with_note(format!("help: write `{word}({field})`")),
+                    ));
+                }
                 if !starts_bare_item(rest) {
                     let candidates = OPERATORS
                         .iter()
                         .chain(AGGREGATE_OPERATORS.iter())
                         .chain(NOT_YET_SUPPORTED.iter())
-                        .copied();
+                        .copied()
+                        .filter(|candidate| *candidate != lower);
                     let mut error = SyntaxError::new(
                         codes::UNKNOWN_OPERATOR,
                         format!("unknown operator `{word}`"),
@@ -218,6 +235,41 @@ fn stage(input: Input<'_>) -> PResult<'_, Stage> {
         }
     }
     let (rest, bare) = bare(input)?;
+    Ok((rest, Stage::Bare(bare)))
+}
+
+/// Whether a list of field names follows (`count user`, `count_frequent a, b`): a name that is
+/// not a keyword going on with a bare item (`as`, `by`, an operator...).
+fn starts_field_list(rest: Input<'_>) -> bool {
+    !starts_bare_item(rest) && field_name(rest).is_ok()
+}
+
+/// Sumo's counting forms without `by` or parentheses: `count f, g` counts by `f, g`, and
+/// `count_frequent f, g` is `count_frequent(f, g)`.
+fn counting<'a>(lower: &str, word: Name, rest: Input<'a>) -> PResult<'a, Stage> {
+    let (rest, fields) = name_list(rest, "a field name")?;
+    let bare = if lower == "count" {
+        Bare {
+            items: vec![Item {
+                expr: Spanned::new(ExprKind::Field(word.node), word.span),
+                alias: None,
+            }],
+            by: fields,
+        }
+    } else {
+        let span = word.span.join(fields.last().map_or(word.span, |f| f.span));
+        let args = fields
+            .into_iter()
+            .map(|field| Spanned::new(ExprKind::Field(field.node), field.span))
+            .collect();
+        Bare {
+            items: vec![Item {
+                expr: Spanned::new(ExprKind::Call { name: word, args }, span),
+                alias: None,
+            }],
+            by: Vec::new(),
+        }
+    };
     Ok((rest, Stage::Bare(bare)))
 }
 
@@ -250,6 +302,7 @@ fn starts_bare_item(rest: Input<'_>) -> bool {
         || peek_keyword(rest, "in")
         || peek_keyword(rest, "not")
         || peek_keyword(rest, "matches")
+        || peek_keyword(rest, "contains")
 }
 
 fn eval(input: Input<'_>) -> PResult<'_, Stage> {
@@ -361,11 +414,22 @@ fn sort(input: Input<'_>) -> PResult<'_, Stage> {
     }
 }
 
+/// The largest `limit` Sumo accepts.
+const MAX_LIMIT: i64 = 10_000;
+
 fn limit(input: Input<'_>) -> PResult<'_, Stage> {
     let (input, ()) = ws(input)?;
     let start = offset(&input);
     let (rest, literal) = expected("a row count after `limit`", number_literal)(input)?;
     match literal {
+        Literal::Int(n) if n > MAX_LIMIT => Err(nom::Err::Failure(
+            SyntaxError::new(
+                codes::BAD_NUMBER,
+                format!("`limit` keeps at most 10,000 rows, as in Sumo, not {n}"),
+                Span::new(start, offset(&rest)),
+            )
+            .with_note("help: leave `limit` out to keep every row"),
+        )),
         Literal::Int(n) if n >= 0 => Ok((
             rest,
             Stage::Limit(Spanned::new(n as u64, Span::new(start, offset(&rest)))),
@@ -402,6 +466,38 @@ mod tests {
             panic!()
         };
         assert!(bare.by.is_empty());
+    }
+
+    #[test]
+    fn counting_without_by_or_parentheses() {
+        let Stage::Bare(bare) = stage_of(" count user, host") else {
+            panic!()
+        };
+        assert_eq!(bare.items[0].expr.node.to_string(), "count");
+        assert_eq!(bare.by.len(), 2);
+        let Stage::Bare(bare) = stage_of(" count_frequent srcIP, url") else {
+            panic!()
+        };
+        assert_eq!(
+            bare.items[0].expr.node.to_string(),
+            "count_frequent(srcIP, url)"
+        );
+        assert!(bare.by.is_empty());
+        let Stage::Bare(bare) = stage_of(" count as n by user") else {
+            panic!()
+        };
+        assert_eq!(bare.items[0].alias.as_ref().unwrap().node, "n");
+    }
+
+    #[test]
+    fn an_aggregate_without_parentheses_is_not_called_unknown() {
+        let e = error_of(" sum bytes");
+        assert_eq!(e.code, codes::MISPLACED_AGGREGATE);
+        assert_eq!(e.note.as_deref(), Some("help: write `sum(bytes)`"));
+        assert_eq!(
+            error_of(" coun x").note.as_deref(),
+            Some("help: did you mean `count`?")
+        );
     }
 
     #[test]

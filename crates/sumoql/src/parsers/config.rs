@@ -203,8 +203,7 @@ mod tests {
         let path = folder.join("sumoql.toml");
         std::fs::write(&path, "[[source]]\npath = \"*.log\"\ncategroy = \"x\"\n").unwrap();
         let engine = Engine::new();
-        let error = ParserSet::builtin(&engine)
-            .unwrap()
+        let error = ParserSet::builtin()
             .load_config(&engine, &path)
             .unwrap_err();
         assert!(
@@ -212,8 +211,7 @@ mod tests {
             "{error}"
         );
         std::fs::write(&path, "[[source]]\npath = \"logs/{a\"\n").unwrap();
-        let error = ParserSet::builtin(&engine)
-            .unwrap()
+        let error = ParserSet::builtin()
             .load_config(&engine, &path)
             .unwrap_err();
         assert!(error.to_string().contains("logs/{a"), "{error}");

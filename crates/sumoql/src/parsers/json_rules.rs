@@ -13,7 +13,8 @@ use sumoql_io::read::{LineDecoder, MetadataOptions};
 use sumoql_value::{Record, SlotId, Value, Warnings};
 
 use super::overlay::Overlay;
-use super::ParserSet;
+use super::{ParserSet, Runners};
+use crate::engine::Query;
 
 /// One rule that reads JSON, ready to run in a worker.
 struct JsonRuleRunner {
@@ -24,12 +25,33 @@ struct JsonRuleRunner {
     copies: Vec<Option<SlotId>>,
 }
 
+impl JsonRuleRunner {
+    fn new(
+        query: &Query,
+        overlay: &Overlay,
+        metadata: &MetadataOptions,
+        options: &RunOptions,
+    ) -> Self {
+        let plan = &query.plan;
+        JsonRuleRunner {
+            decoder: LineDecoder::new(
+                &plan.read.fields,
+                plan.schema.len(),
+                false,
+                metadata.clone(),
+            ),
+            pipeline: Pipeline::new(plan, options.clone()),
+            copies: overlay.copies(&plan.schema),
+        }
+    }
+}
+
 /// The rules that read JSON, for the records of one query in one worker.
 pub(crate) struct JsonRules {
-    set: Arc<ParserSet>,
     overlay: Overlay,
-    /// By rule index: the runner of each rule that reads JSON.
-    runners: Vec<Option<JsonRuleRunner>>,
+    runners: Runners<JsonRuleRunner>,
+    metadata: MetadataOptions,
+    options: RunOptions,
     /// The user's `_sourceCategory` slot, for the rule's category.
     category: Option<SlotId>,
 }
@@ -42,34 +64,16 @@ impl JsonRules {
         metadata: &MetadataOptions,
         options: &RunOptions,
     ) -> JsonRules {
-        let runners = set
-            .rules
-            .iter()
-            .map(|rule| {
-                rule.reads_json.then(|| {
-                    let plan = &rule.query.plan;
-                    JsonRuleRunner {
-                        decoder: LineDecoder::new(
-                            &plan.read.fields,
-                            plan.schema.len(),
-                            false,
-                            metadata.clone(),
-                        ),
-                        pipeline: Pipeline::new(plan, options.clone()),
-                        copies: overlay.copies(&plan.schema),
-                    }
-                })
-            })
-            .collect();
         let category = overlay
             .fields
             .iter()
             .find(|(name, _)| name == "_sourceCategory")
             .map(|&(_, slot)| slot);
         JsonRules {
-            set,
+            runners: Runners::new(set),
             overlay,
-            runners,
+            metadata: metadata.clone(),
+            options: options.clone(),
             category,
         }
     }
@@ -83,7 +87,11 @@ impl JsonRules {
         source_name: &str,
         record: &mut Record,
     ) {
-        let Some(Some(runner)) = self.runners.get_mut(index) else {
+        let (overlay, metadata, options) = (&self.overlay, &self.metadata, &self.options);
+        let Some((rule, runner)) = self.runners.get(index, |rule, query| {
+            debug_assert!(rule.reads_json);
+            JsonRuleRunner::new(query, overlay, metadata, options)
+        }) else {
             return;
         };
         // The line decoded already as the query's record, so it is a JSON object; warnings
@@ -97,9 +105,11 @@ impl JsonRules {
         let Some(output) = runner.pipeline.take_output().into_iter().next() else {
             return;
         };
-        let rule = &self.set.rules[index];
+        let Ok(query) = rule.query() else {
+            return;
+        };
         self.overlay
-            .apply(&output, &rule.query.plan.schema, &runner.copies, record);
+            .apply(&output, &query.plan.schema, &runner.copies, record);
         if let (Some(slot), Some(category)) = (self.category, &rule.category) {
             if record.get(slot).is_null() {
                 record.set(slot, Value::text(category));

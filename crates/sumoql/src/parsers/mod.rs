@@ -15,9 +15,10 @@
 //! mapping, else the rule's own category (its `// category:` header line).
 //!
 //! The normalised schema every firewall rule fills: `src_ip`, `src_port`, `dest_ip`,
-//! `dest_port`, `protocol`, `action` (the vendor's word in lower case), `bytes_out`,
-//! `bytes_in`, `user`, `app`, `rule`, `process_name` (null on firewalls) and `_messageTime`
-//! when the vendor's own time is better than the syslog header's. Vendor fields keep their
+//! `dest_port`, `protocol`, `action` (the vendor's word in lower case), `action_class`
+//! (`allowed` or `blocked` as that word means, else null), `bytes_out`, `bytes_in`, `user`,
+//! `app`, `rule`, `process_name` (null on firewalls) and `_messageTime` when the vendor's own
+//! time is better than the syslog header's. Vendor fields keep their
 //! names. A line its rule cannot parse keeps only `_raw` and its metadata and is counted in
 //! the run's warnings, per input.
 
@@ -135,10 +136,64 @@ pub struct ExtractionRule {
     evidence: Vec<String>,
     detect: Vec<Regex>,
     reads_json: bool,
-    query: Query,
+    text: Arc<str>,
+    /// The compiled rule, made when first asked for and shared by the set's clones.
+    query: Arc<OnceLock<Result<Query, ParserError>>>,
+}
+
+/// Compiles rule `name` of `text`, which must be row-local.
+fn compile_rule(engine: &Engine, name: &str, text: &str) -> Result<Query, ParserError> {
+    let query = engine
+        .compile(text)
+        .map_err(|diagnostics| ParserError::Compile {
+            name: name.to_string(),
+            messages: diagnostics
+                .iter()
+                .map(|d| d.render(text, name, false))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        })?;
+    let split = Split::of(&query.plan);
+    if split.at != query.plan.operators.len() {
+        return Err(ParserError::NotRowLocal(name.to_string()));
+    }
+    Ok(query)
 }
 
 impl ExtractionRule {
+    /// The rule `name` of `text` as its header lines describe it, not yet compiled.
+    fn from_headers(name: &str, text: &str) -> Result<ExtractionRule, ParserError> {
+        let detect = header_values(text, "detect")
+            .map(|pattern| {
+                Regex::new(&pattern).map_err(|error| ParserError::Detect {
+                    name: name.to_string(),
+                    message: error.to_string(),
+                    pattern,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(ExtractionRule {
+            detect,
+            ..ExtractionRule::undetected(name, text)
+        })
+    }
+
+    /// The rule `name` of `text` without its `// detect:` lines.
+    fn undetected(name: &str, text: &str) -> ExtractionRule {
+        ExtractionRule {
+            name: name.to_string(),
+            category: header_values(text, "category").next(),
+            evidence: match header_values(text, "parsed when").next() {
+                Some(list) => list.split(',').map(|f| f.trim().to_string()).collect(),
+                None => PARSED_EVIDENCE.iter().map(|f| f.to_string()).collect(),
+            },
+            detect: Vec::new(),
+            reads_json: header_values(text, "reads").any(|value| value == "json"),
+            text: Arc::from(text),
+            query: Arc::default(),
+        }
+    }
+
     /// The rule's name (`--parser NAME`, `parser = "NAME"` in a mapping).
     pub fn name(&self) -> &str {
         &self.name
@@ -172,9 +227,12 @@ impl ExtractionRule {
         !self.detect.is_empty() && self.detect.iter().all(|pattern| pattern.is_match(message))
     }
 
-    /// The compiled rule.
-    pub fn query(&self) -> &Query {
-        &self.query
+    /// The compiled rule, compiled on the first call (a rule added with
+    /// [`ParserSet::add_rule`] was compiled then).
+    pub fn query(&self) -> Result<&Query, &ParserError> {
+        self.query
+            .get_or_init(|| compile_rule(&Engine::new(), &self.name, &self.text))
+            .as_ref()
     }
 }
 
@@ -195,64 +253,45 @@ pub struct ParserSet {
 }
 
 impl ParserSet {
-    /// The built-in rules ([`BUILTIN_RULES`]), without mappings.
-    pub fn builtin(engine: &Engine) -> Result<ParserSet, ParserError> {
+    /// The built-in rules ([`BUILTIN_RULES`]), without mappings. Each is compiled the first
+    /// time a line needs it, so a run over JSON alone pays for none.
+    pub fn builtin() -> ParserSet {
         let mut set = ParserSet::default();
         for (name, text) in BUILTIN_RULES {
-            set.add_rule(engine, name, text)?;
+            set.insert(
+                ExtractionRule::from_headers(name, text).unwrap_or_else(|_| {
+                    // The built-in headers always read (a unit test holds them to it); a rule
+                    // whose headers did not would be one that detection never chooses.
+                    ExtractionRule::undetected(name, text)
+                }),
+            );
         }
-        Ok(set)
+        set
     }
 
-    /// The built-in rules, compiled once per process and shared.
+    /// The built-in rules, shared by every run of the process that gives no others.
     pub fn shared_builtin() -> Arc<ParserSet> {
         static BUILTIN: OnceLock<Arc<ParserSet>> = OnceLock::new();
-        // The built-in rules always compile (a unit test holds them to it).
-        let set = || Arc::new(ParserSet::builtin(&Engine::new()).unwrap_or_default());
-        BUILTIN.get_or_init(set).clone()
+        BUILTIN
+            .get_or_init(|| Arc::new(ParserSet::builtin()))
+            .clone()
     }
 
-    /// Adds (or replaces) the rule `name` written in `text`.
+    /// Adds (or replaces) the rule `name` written in `text`, compiled now so that its errors
+    /// show before any line is read.
     pub fn add_rule(&mut self, engine: &Engine, name: &str, text: &str) -> Result<(), ParserError> {
-        let query = engine
-            .compile(text)
-            .map_err(|diagnostics| ParserError::Compile {
-                name: name.to_string(),
-                messages: diagnostics
-                    .iter()
-                    .map(|d| d.render(text, name, false))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            })?;
-        let split = Split::of(&query.plan);
-        if split.at != query.plan.operators.len() {
-            return Err(ParserError::NotRowLocal(name.to_string()));
-        }
-        let detect = header_values(text, "detect")
-            .map(|pattern| {
-                Regex::new(&pattern).map_err(|error| ParserError::Detect {
-                    name: name.to_string(),
-                    message: error.to_string(),
-                    pattern,
-                })
-            })
-            .collect::<Result<_, _>>()?;
-        let rule = ExtractionRule {
-            name: name.to_string(),
-            category: header_values(text, "category").next(),
-            evidence: match header_values(text, "parsed when").next() {
-                Some(list) => list.split(',').map(|f| f.trim().to_string()).collect(),
-                None => PARSED_EVIDENCE.iter().map(|f| f.to_string()).collect(),
-            },
-            detect,
-            reads_json: header_values(text, "reads").any(|value| value == "json"),
-            query,
-        };
-        match self.rules.iter_mut().find(|r| r.name == name) {
+        let rule = ExtractionRule::from_headers(name, text)?;
+        let query = compile_rule(engine, name, text)?;
+        let _ = rule.query.set(Ok(query));
+        self.insert(rule);
+        Ok(())
+    }
+
+    fn insert(&mut self, rule: ExtractionRule) {
+        match self.rules.iter_mut().find(|r| r.name == rule.name) {
             Some(existing) => *existing = rule,
             None => self.rules.push(rule),
         }
-        Ok(())
     }
 
     /// The rules, in detection order.
@@ -391,6 +430,35 @@ impl Extraction {
     }
 }
 
+/// A worker's runners of a set's rules, each made the first time a line needs its rule (and
+/// the rule compiled then, when it was not before).
+pub(super) struct Runners<R> {
+    set: Arc<ParserSet>,
+    made: Vec<Option<R>>,
+}
+
+impl<R> Runners<R> {
+    fn new(set: Arc<ParserSet>) -> Runners<R> {
+        let made = set.rules.iter().map(|_| None).collect();
+        Runners { set, made }
+    }
+
+    /// The runner of rule `index`, made by `make` from the rule and its compiled query on the
+    /// first call; `None` when there is no such rule or it does not compile.
+    fn get(
+        &mut self,
+        index: usize,
+        make: impl FnOnce(&ExtractionRule, &Query) -> R,
+    ) -> Option<(&ExtractionRule, &mut R)> {
+        let rule = self.set.rules.get(index)?;
+        let slot = self.made.get_mut(index)?;
+        if slot.is_none() {
+            *slot = Some(make(rule, rule.query().ok()?));
+        }
+        Some((rule, slot.as_mut()?))
+    }
+}
+
 /// The values of the `// key: value` lines in a rule's leading comments, in order.
 fn header_values<'t>(text: &'t str, key: &'t str) -> impl Iterator<Item = String> + 't {
     text.lines()
@@ -406,7 +474,7 @@ mod tests {
     use super::*;
 
     fn detected(message: &str) -> Option<&'static str> {
-        let set = ParserSet::builtin(&Engine::new()).unwrap();
+        let set = ParserSet::builtin();
         let index = set.detect(message)?;
         BUILTIN_RULES.get(index).map(|(name, _)| *name)
     }
@@ -420,6 +488,18 @@ mod tests {
         assert_eq!(
             detected("%ASA-session-5-106100: access-list acl_in permitted"),
             Some("cisco_asa")
+        );
+        assert_eq!(
+            detected(
+                "%FTD-6-302013: Built inbound TCP connection 1 for a:10.0.0.1/5 to b:10.0.0.2/6"
+            ),
+            Some("cisco_asa")
+        );
+        assert_eq!(
+            detected(
+                "931201168,2021-10-22T16:10:10.000000Z,no-serial,GLOBALPROTECT,globalprotect,9.1"
+            ),
+            Some("paloalto")
         );
         assert_eq!(
             detected("date=2020-04-23 time=01:16:08 devname=\"x\" devid=\"y\""),
@@ -440,6 +520,10 @@ mod tests {
         assert_eq!(detected("date= desc=\"x\""), None);
         assert_eq!(detected("user=x date=1 devidx=2"), None);
         assert_eq!(detected("%ASA-x"), None);
+        assert_eq!(
+            detected("%FDT-6-113004: AAA user accounting Successful"),
+            None
+        );
         assert_eq!(detected("1,2,3,4"), None);
         assert_eq!(detected("GET /index.html HTTP/1.1"), None);
         assert_eq!(detected(""), None);
@@ -473,7 +557,15 @@ mod tests {
 
     #[test]
     fn every_builtin_rule_compiles_and_is_row_local() {
-        let set = ParserSet::builtin(&Engine::new()).unwrap();
+        let set = ParserSet::builtin();
+        for rule in set.rules() {
+            assert!(
+                rule.query().is_ok(),
+                "{}: {:?}",
+                rule.name(),
+                rule.query().err()
+            );
+        }
         assert_eq!(
             set.rule_names(),
             [

@@ -9,11 +9,12 @@ use sumoql_io::read::{is_raw_line, text_of_line, MetadataOptions, RawLineDecoder
 use sumoql_value::{Record, Sample, SlotId, Value, WarningKind, Warnings};
 
 use super::overlay::{rule_field, Overlay};
-use super::{ParserSet, SourceChoice};
+use super::{ExtractionRule, ParserSet, Runners, SourceChoice};
+use crate::engine::Query;
 
 /// One rule, ready to run in a worker: its decoder, pipeline and which of its fields go to
 /// which slot of the user's record.
-struct RuleRunner {
+pub(super) struct RuleRunner {
     decoder: RawLineDecoder,
     pipeline: Pipeline,
     /// For each of the user's fields, the rule's slot of the same name, if any.
@@ -22,6 +23,30 @@ struct RuleRunner {
     /// `_messageTime`.
     evidence: Vec<(String, Option<SlotId>)>,
     time: Option<SlotId>,
+}
+
+impl RuleRunner {
+    fn new(
+        rule: &ExtractionRule,
+        query: &Query,
+        overlay: &Overlay,
+        metadata: &MetadataOptions,
+        options: &RunOptions,
+    ) -> RuleRunner {
+        let plan = &query.plan;
+        let schema = &plan.schema;
+        RuleRunner {
+            decoder: RawLineDecoder::new(&plan.read.fields, schema.len(), metadata.clone()),
+            pipeline: Pipeline::new(plan, options.clone()),
+            copies: overlay.copies(schema),
+            evidence: rule
+                .evidence
+                .iter()
+                .map(|name| (name.clone(), schema.slot(name)))
+                .collect(),
+            time: schema.slot("_messageTime"),
+        }
+    }
 }
 
 /// Lines of the current chunk their rule did not parse, by rule: count, first line, and the
@@ -34,7 +59,8 @@ pub(crate) struct RawLines {
     set: Arc<ParserSet>,
     decoder: RawLineDecoder,
     overlay: Overlay,
-    runners: Vec<RuleRunner>,
+    runners: Runners<RuleRunner>,
+    options: RunOptions,
     choice: Option<(String, SourceChoice)>,
     unparsed: Unparsed,
     /// Records left out for their time since the last report.
@@ -51,34 +77,12 @@ impl RawLines {
         metadata: &MetadataOptions,
         options: &RunOptions,
     ) -> RawLines {
-        let runners = set
-            .rules
-            .iter()
-            .map(|rule| {
-                let rule_plan = &rule.query.plan;
-                let schema = &rule_plan.schema;
-                RuleRunner {
-                    decoder: RawLineDecoder::new(
-                        &rule_plan.read.fields,
-                        schema.len(),
-                        metadata.clone(),
-                    ),
-                    pipeline: Pipeline::new(rule_plan, options.clone()),
-                    copies: overlay.copies(schema),
-                    evidence: rule
-                        .evidence
-                        .iter()
-                        .map(|name| (name.clone(), schema.slot(name)))
-                        .collect(),
-                    time: schema.slot("_messageTime"),
-                }
-            })
-            .collect();
         RawLines {
             decoder: RawLineDecoder::new(&overlay.fields, width, metadata.clone()),
+            runners: Runners::new(set.clone()),
+            options: options.clone(),
             set,
             overlay,
-            runners,
             choice: None,
             unparsed: Unparsed::new(),
             outside_window: 0,
@@ -167,7 +171,10 @@ impl RawLines {
         category: Option<String>,
         record: &mut Record,
     ) -> Option<Option<i64>> {
-        let runner = self.runners.get_mut(index)?;
+        let (overlay, metadata, options) = (&self.overlay, self.decoder.metadata(), &self.options);
+        let (rule, runner) = self.runners.get(index, |rule, query| {
+            RuleRunner::new(rule, query, overlay, metadata, options)
+        })?;
         let input = runner
             .decoder
             .decode(text, header, source_name, category.as_deref());
@@ -182,7 +189,7 @@ impl RawLines {
         if !parsed {
             return None;
         }
-        let schema = &self.set.rules[index].query.plan.schema;
+        let schema = &rule.query().ok()?.plan.schema;
         self.overlay.apply(&output, schema, &runner.copies, record);
         let time = runner.time.and_then(|slot| match output.get(slot) {
             Value::Int(ms) => Some(*ms),
@@ -226,6 +233,8 @@ mod tests {
         let samples = [
             "<166>Mar 10 2026 10:00:00 asa : %ASA-6-302013: Built outbound TCP connection 1 for o:203.0.113.50/445 (203.0.113.50/445) to i:10.2.2.7/5 (198.51.100.7/5)(LOCAL\\bö)",
             "Nov 30 16:09:08 PA-220 1,2018/11/30 16:09:07,0128,TRAFFIC,end,2049,2018/11/30 16:09:07,192.168.15.207,175.16.199.1,,,r,ü,,app",
+            "May  5 17:51:17 dev01: %FTD-4-106023: Deny udp src v1:outside:2a02:cf40::6fc6/54864(LOCAL\\ö, 1) dst v2:in:sïde:172.16.1.3/53 by access-group \"a\"",
+            "1,2021/10/25 20:25:39,,CONFIG,0,2561,2021/10/25 20:25:39,81.2.69.193,,set,admin,Web,Succeeded, \"a,\"\"b\"\"\",é",
             "<189>date=2020-04-23 time=01:16:08 devid=\"x\" logid=\"1\" srcip=10.0.0.1 msg=\"a \\\"q\\\" é\" tz=\"-0500\"",
             "<34>1 2024-03-04T10:15:02.123Z h a p m [x y=\"\\]\"] Mär 10 ☃",
         ];

@@ -1,4 +1,4 @@
-//! `timeslice 5m`: the start of the time slice holding `_messageTime`.
+//! `timeslice 5m`: the start (and end) of the time slice holding `_messageTime`.
 
 use sumoql_functions::CallContext;
 use sumoql_value::time::slice_start;
@@ -6,18 +6,21 @@ use sumoql_value::{Number, Record, SlotId, Value};
 
 use crate::stages::Stage;
 
-/// Sets the output to the slice start in epoch milliseconds, or null without a time.
+/// Sets the output to the slice start in epoch milliseconds and `end` to the slice end (the
+/// start plus the width), or both to null without a time.
 pub(crate) struct TimesliceStage {
     time: SlotId,
     output: SlotId,
+    end: SlotId,
     width_ms: i64,
 }
 
 impl TimesliceStage {
-    pub(crate) fn new(time: SlotId, output: SlotId, width_ms: i64) -> TimesliceStage {
+    pub(crate) fn new(time: SlotId, output: SlotId, end: SlotId, width_ms: i64) -> TimesliceStage {
         TimesliceStage {
             time,
             output,
+            end,
             width_ms,
         }
     }
@@ -31,7 +34,9 @@ impl Stage for TimesliceStage {
             _ => None,
         };
         let start = time.and_then(|ms| slice_start(ms, self.width_ms, &ctx.zone));
+        let end = start.and_then(|start| start.checked_add(self.width_ms));
         record.set(self.output, start.map_or(Value::Null, Value::Int));
+        record.set(self.end, end.map_or(Value::Null, Value::Int));
         out.push(record);
     }
 }
