@@ -16,7 +16,9 @@ mod state;
 mod subquery;
 
 pub use join::{Join, JoinKey, JoinTable};
-pub use rows::{BinSpec, LookupTable, RowOperator, SaveTable, TableRows};
+pub use rows::{
+    BinSpec, LookupTable, OutlierFields, OutlierSpec, RowOperator, SaveTable, TableRows,
+};
 pub use state::{
     Fringe, StateCheck, StateOperator, Transaction, TransactionRows, TRANSACTION_GROUPS,
 };

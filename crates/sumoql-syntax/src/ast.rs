@@ -9,7 +9,7 @@ mod rows;
 mod state;
 
 pub use join::{Join, JoinCondition, JoinTable, Subquery, TableField};
-pub use rows::{Generator, RowStage, SequenceKind};
+pub use rows::{Generator, Outlier, OutlierDirection, RowStage, SequenceKind};
 pub use state::{
     Boundary, MergeField, MergeStrategy, SessionPattern, StateStage, StateTest, Trace, Transaction,
     TransactionResults, TransactionState, Transactionize,

@@ -393,6 +393,53 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         examples: &["* | timeslice 1h | count by _timeslice | backshift _count as previous"],
     },
     OperatorDoc {
+        name: "smooth",
+        aliases: &[],
+        syntax: "smooth FIELD[, N] [as NAME] [by FIELD, …]",
+        summary: "The moving average of a numeric field: the average of this row's value and \
+                  the N − 1 before it (10 rows by default, at most 1,000), of as many as there \
+                  are on the first rows, in `_smooth` unless named. With `by`, each group has \
+                  its own window. Rows whose field is not a number are left out, with a \
+                  warning. Rows come in the order `accum` describes, so sort by `_timeslice` \
+                  first, as Sumo's examples do.",
+        examples: &[
+            "* | timeslice 1m | sum(bytes) as bytes by _timeslice | sort _timeslice | smooth bytes, 5",
+        ],
+    },
+    OperatorDoc {
+        name: "rollingstd",
+        aliases: &[],
+        syntax: "rollingstd FIELD[, N] [as NAME] [by FIELD, …]",
+        summary: "The rolling standard deviation of a numeric field over the same window as \
+                  `smooth` (10 rows by default, at most 1,000), in `_rollingstd` unless named: \
+                  the sample deviation (divided by n − 1) of the values in the window, 0 while \
+                  it holds a single value. Rows whose field is not a number are left out, with \
+                  a warning.",
+        examples: &[
+            "* | timeslice 1m | sum(bytes) as bytes by _timeslice | sort _timeslice | rollingstd bytes, 5",
+        ],
+    },
+    OperatorDoc {
+        name: "outlier",
+        aliases: &[],
+        syntax: "outlier FIELD [by FIELD, …] [window=N, threshold=T, consecutive=C, direction=+-|+|-]",
+        summary: "Marks unexpected points of a numeric series, such as `_count` per `_timeslice`. \
+                  Each series (one per `by` key) is taken in `_timeslice` order, which the rows \
+                  then keep. A point is measured against the mean and sample standard deviation \
+                  of the `window` points before it (10 by default): `FIELD_error` is the value \
+                  minus the mean, `FIELD_lower` and `FIELD_upper` the mean minus and plus \
+                  `threshold` deviations (3 by default), `FIELD_indicator` is 1 when the value \
+                  is outside the band on the `direction` side (`+-` both, the default; `+` \
+                  above; `-` below) and `FIELD_violation` is 1 once `consecutive` points in a \
+                  row (1 by default) are outliers. The band needs two earlier points: before \
+                  that its fields are null and the indicator 0. A row whose field is not a \
+                  number keeps null fields, with a warning.",
+        examples: &[
+            "* | timeslice 1m | count by _timeslice | outlier _count window=5, threshold=3, consecutive=2, direction=+",
+            "* | timeslice 1m | count by _timeslice, src_ip | outlier _count by src_ip | where _count_violation = 1",
+        ],
+    },
+    OperatorDoc {
         name: "lookup",
         aliases: &[],
         syntax: "lookup COLUMN [as NAME][, …] from file://PATH.csv on FIELD=COLUMN[, FIELD=COLUMN]\n\

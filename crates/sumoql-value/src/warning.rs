@@ -19,9 +19,12 @@ pub enum WarningKind {
     BadTimestamp,
     /// A record carried no `_sourceCategory` and none was given.
     MissingSourceCategory,
-    /// `accum`, `diff` or `total` met a row whose field is not a number: `accum` and `diff` drop
-    /// the row, `total` leaves it out of the sum.
+    /// `accum`, `diff`, `total`, `smooth` or `rollingstd` met a row whose field is not a
+    /// number: `total` leaves it out of the sum, the others drop the row.
     NonNumericSkipped,
+    /// `outlier` met a row whose field is not a number: the row is kept with null fields and
+    /// its series goes on without it.
+    NonNumericUnmeasured,
     /// A lookup table repeats a key; the last row with that key is used.
     LookupDuplicateKeys,
     /// A raw (non-JSON) line that no extraction rule could parse was kept with only `_raw`
@@ -55,7 +58,10 @@ impl WarningKind {
                 format!("{count} record(s) have no _sourceCategory (set one with --source-category)")
             }
             WarningKind::NonNumericSkipped => format!(
-                "{count} row(s) skipped by accum, diff or total: the field is not a number"
+                "{count} row(s) skipped by accum, diff, total, smooth or rollingstd: the field is not a number"
+            ),
+            WarningKind::NonNumericUnmeasured => format!(
+                "{count} row(s) kept unmeasured by outlier: the field is not a number"
             ),
             WarningKind::LookupDuplicateKeys => format!(
                 "{count} lookup table(s) repeat a key; the last row of each key is used"

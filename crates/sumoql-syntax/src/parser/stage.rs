@@ -17,7 +17,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 30] = [
+pub const OPERATORS: [&str; 33] = [
     "where",
     "eval",
     "stats",
@@ -40,6 +40,9 @@ pub const OPERATORS: [&str; 30] = [
     "total",
     "diff",
     "backshift",
+    "smooth",
+    "rollingstd",
+    "outlier",
     "lookup",
     "transpose",
     "fillmissing",
@@ -62,12 +65,11 @@ pub const AGGREGATE_OPERATORS: [&str; 7] = [
 ];
 
 /// Sumo operators that sumoql parses by name but does not run yet.
-const NOT_YET_SUPPORTED: [&str; 7] = [
+const NOT_YET_SUPPORTED: [&str; 6] = [
     "merge",
     "logreduce",
     "logcompare",
     "threatip",
-    "outlier",
     "predict",
     "filter",
 ];
