@@ -66,6 +66,15 @@ impl Planner<'_> {
         slot
     }
 
+    /// Whether a stage may still read `name`: the records are whole, it is one of the columns,
+    /// or an allow-list let it through.
+    pub(super) fn can_read(&mut self, name: &str) -> bool {
+        let slot = self.intern(name);
+        matches!(self.columns, Columns::Whole { .. })
+            || self.columns.has(slot)
+            || self.passes_through(name, slot)
+    }
+
     /// Whether `name` (in `slot`) passed through an allow-list; a log record's `_` field must
     /// then be extracted by the readers.
     pub(super) fn passes_through(&mut self, name: &str, slot: SlotId) -> bool {

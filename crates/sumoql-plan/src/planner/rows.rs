@@ -64,10 +64,7 @@ impl Planner<'_> {
                 by,
             } => {
                 let by = if by.is_empty() {
-                    let raw = self.intern("_raw");
-                    let readable = matches!(self.columns, Columns::Whole { .. })
-                        || self.columns.has(raw)
-                        || self.passes_through("_raw", raw);
+                    let readable = self.can_read("_raw");
                     if !readable {
                         self.errors.push(
                             Diagnostic::error(

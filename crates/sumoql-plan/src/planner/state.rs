@@ -43,10 +43,7 @@ impl Planner<'_> {
     /// The slot of `_messageTime` for an operator that orders records by it; an error when
     /// an earlier stage removed it.
     pub(super) fn time_to_order_by(&mut self, operator: &str, span: Span) -> Option<SlotId> {
-        let slot = self.intern("_messageTime");
-        let readable = matches!(self.columns, Columns::Whole { .. })
-            || self.columns.has(slot)
-            || self.passes_through("_messageTime", slot);
+        let readable = self.can_read("_messageTime");
         if !readable {
             self.errors.push(
                 Diagnostic::error(
