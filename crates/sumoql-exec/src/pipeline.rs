@@ -3,15 +3,15 @@
 use sumoql_functions::CallContext;
 use sumoql_plan::{Operator, Plan};
 use sumoql_value::time::Zone;
-use sumoql_value::{Record, Warnings};
+use sumoql_value::{Record, Schema, Warnings};
 
 use sumoql_plan::{PlanExpr, ScopeFilter};
 use sumoql_value::SlotId;
 
 use crate::guard::EarlyGuard;
 use crate::stages::{
-    holds, row_stage, AggregateStage, AssignStage, ExtractStage, FilterStage, GroupFilter,
-    KeepStage, LimitStage, RemoveStage, SortStage, Stage,
+    holds, row_stage, state_stage, AggregateStage, AssignStage, ExtractStage, FilterStage,
+    GroupFilter, JoinStage, KeepStage, LimitStage, RemoveStage, SortStage, Stage,
 };
 
 /// What to do with records whose group-by key is null (D2).
@@ -162,7 +162,7 @@ impl Pipeline {
         let (early, taken) = EarlyFilter::of(plan);
         Pipeline::build(
             early,
-            stages_for(plan, &plan.operators[taken..], &options),
+            stages_for(&plan.schema, &plan.operators[taken..], &options),
             None,
             options,
         )
@@ -174,7 +174,7 @@ impl Pipeline {
         let split = Split::of(plan);
         let (early, taken) = EarlyFilter::of(plan);
         let stages = stages_for(
-            plan,
+            &plan.schema,
             &plan.operators[taken.min(split.at)..split.at],
             &options,
         );
@@ -206,7 +206,7 @@ impl Pipeline {
         };
         let mut tail = Pipeline::build(
             early,
-            stages_for(plan, &plan.operators[from..], &options),
+            stages_for(&plan.schema, &plan.operators[from..], &options),
             None,
             options,
         );
@@ -373,9 +373,13 @@ impl Pipeline {
     }
 }
 
-/// The physical stages of `operators`, in order.
-fn stages_for(plan: &Plan, operators: &[Operator], options: &RunOptions) -> Vec<Box<dyn Stage>> {
-    let width = plan.schema.len();
+/// The physical stages of `operators` over records of `schema`, in order.
+pub(crate) fn stages_for(
+    schema: &Schema,
+    operators: &[Operator],
+    options: &RunOptions,
+) -> Vec<Box<dyn Stage>> {
+    let width = schema.len();
     operators
         .iter()
         .enumerate()
@@ -389,7 +393,7 @@ fn stages_for(plan: &Plan, operators: &[Operator], options: &RunOptions) -> Vec<
                     width,
                     options.null_groups,
                 )),
-                Operator::Keep(slots) => Box::new(KeepStage::new(slots.clone(), &plan.schema)),
+                Operator::Keep(slots) => Box::new(KeepStage::new(slots.clone(), schema)),
                 Operator::Remove(slots) => Box::new(RemoveStage::new(slots.clone())),
                 Operator::Sort(keys) => {
                     let limit = match operators.get(index + 1) {
@@ -409,9 +413,11 @@ fn stages_for(plan: &Plan, operators: &[Operator], options: &RunOptions) -> Vec<
                     extractor.clone(),
                     *nodrop,
                     *chain,
-                    &plan.schema,
+                    schema,
                 )),
-                Operator::Rows(row) => row_stage(row, &plan.schema),
+                Operator::Rows(row) => row_stage(row, schema),
+                Operator::Join(join) => Box::new(JoinStage::new(join, schema, options)),
+                Operator::State(state) => state_stage(state, schema),
             }
         })
         .collect()

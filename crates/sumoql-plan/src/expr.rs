@@ -73,6 +73,9 @@ pub enum PlanExpr {
         /// The value otherwise (also when it is null, D5).
         otherwise: Box<PlanExpr>,
     },
+    /// The rows of the plan's subquery of this index as a condition, until the run replaces
+    /// it by the condition; unreplaced, it is null.
+    Subquery(usize),
 }
 
 impl PlanExpr {
@@ -96,7 +99,10 @@ impl PlanExpr {
     /// Calls `visit` on each direct operand of the expression, in order.
     fn for_each_operand<'e>(&'e self, visit: &mut dyn FnMut(&'e PlanExpr)) {
         match self {
-            PlanExpr::Literal(_) | PlanExpr::Regex(_) | PlanExpr::Field(_) => {}
+            PlanExpr::Literal(_)
+            | PlanExpr::Regex(_)
+            | PlanExpr::Field(_)
+            | PlanExpr::Subquery(_) => {}
             PlanExpr::Call { args, .. } => args.iter().for_each(visit),
             PlanExpr::Unary { operand, .. } | PlanExpr::Matches { value: operand, .. } => {
                 visit(operand)
@@ -200,6 +206,7 @@ impl PlanExpr {
                     b
                 }
             }
+            PlanExpr::Subquery(_) => Value::Null,
         })
     }
 
@@ -430,6 +437,7 @@ impl fmt::Display for Shown<'_> {
                 f.write_str(" : ")?;
                 self.paren(otherwise, f)
             }
+            PlanExpr::Subquery(index) => write!(f, "[subquery {}]", index + 1),
         }
     }
 }

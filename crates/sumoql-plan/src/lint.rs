@@ -48,7 +48,8 @@ pub fn lint_query(
 /// Calls every function call in `expr` (itself included) with its name, arguments and span.
 fn visit_calls(expr: &Expr, on: &mut dyn FnMut(&str, &[Expr], Span)) {
     match &expr.node {
-        ExprKind::Literal(_) | ExprKind::Field(_) => {}
+        // A subquery's child is a query of its own, linted on its own terms.
+        ExprKind::Literal(_) | ExprKind::Field(_) | ExprKind::Subquery(_) => {}
         ExprKind::Call { name, args } => {
             on(&name.node, args, expr.span);
             for arg in args {

@@ -9,9 +9,21 @@ use crate::expr::PlanExpr;
 use crate::extract::Extractor;
 use crate::scope::ScopeFilter;
 
+mod join;
+mod resolve;
 mod rows;
+mod state;
+mod subquery;
 
-pub use rows::{BinSpec, LogReduceSpec, LookupTable, RowOperator, SaveTable, TableRows};
+pub use join::{Join, JoinKey, JoinTable};
+pub use rows::{
+    BinSpec, LogReduceSpec, LookupTable, OutlierFields, OutlierSpec, RowOperator, SaveTable,
+    TableRows,
+};
+pub use state::{
+    Fringe, StateCheck, StateOperator, Transaction, TransactionRows, TRANSACTION_GROUPS,
+};
+pub use subquery::{Subquery, SubqueryTarget, DEFAULT_SUBQUERY_ROWS};
 
 /// A query ready to run: its schema, scope filter, operators and output columns.
 #[derive(Clone)]
@@ -26,6 +38,9 @@ pub struct Plan {
     pub operators: Vec<Operator>,
     /// The columns of the result.
     pub output: Columns,
+    /// The subqueries, run before the query; the placeholders
+    /// [`ScopeFilter::Subquery`] and [`PlanExpr::Subquery`] name them by index.
+    pub subqueries: Vec<Subquery>,
 }
 
 impl Plan {
@@ -168,6 +183,10 @@ pub enum Operator {
     /// A row operator (`timeslice`, `top`, `topk`, `dedup`, `accum`, `total`, `diff`,
     /// `backshift`, `lookup`, `transpose`).
     Rows(RowOperator),
+    /// A join of tables made from the records (`join (…) as t1, (…) as t2 on t1.a = t2.b`).
+    Join(Join),
+    /// An operator that follows records through time and state (`transaction`, `merge`…).
+    State(StateOperator),
 }
 
 impl Operator {
@@ -181,9 +200,22 @@ impl Operator {
             | Operator::Remove(_)
             | Operator::Extract { .. } => true,
             Operator::Rows(row) => row.is_row_local(),
-            Operator::Aggregate { .. } | Operator::Sort(_) | Operator::Limit(_) => false,
+            Operator::Aggregate { .. }
+            | Operator::Sort(_)
+            | Operator::Limit(_)
+            | Operator::Join(_)
+            | Operator::State(_) => false,
         }
     }
+}
+
+/// The names of `slots`, joined with commas, for `explain`.
+pub(crate) fn slot_names(schema: &Schema, slots: &[SlotId]) -> String {
+    slots
+        .iter()
+        .map(|&slot| schema.name(slot))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One aggregate of an [`Operator::Aggregate`]: `sum(BytesSent) as TotalBytesSent`.

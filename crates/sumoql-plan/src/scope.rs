@@ -29,6 +29,9 @@ pub enum ScopeFilter {
     And(Box<ScopeFilter>, Box<ScopeFilter>),
     /// Either.
     Or(Box<ScopeFilter>, Box<ScopeFilter>),
+    /// The rows of the plan's subquery of this index, until the run replaces it by its terms;
+    /// unreplaced, it matches nothing.
+    Subquery(usize),
 }
 
 impl ScopeFilter {
@@ -64,6 +67,7 @@ impl ScopeFilter {
                 (Some(false), Some(false)) => Some(false),
                 _ => None,
             },
+            ScopeFilter::Subquery(_) => Some(false),
         }
     }
 
@@ -75,7 +79,7 @@ impl ScopeFilter {
             }
         };
         match self {
-            ScopeFilter::All => {}
+            ScopeFilter::All | ScopeFilter::Subquery(_) => {}
             ScopeFilter::FieldMatch { slot, .. } => add(slot),
             ScopeFilter::Term { raw, .. } => add(raw),
             ScopeFilter::Not(inner) => inner.collect_slots(slots),
@@ -101,6 +105,7 @@ impl ScopeFilter {
             ScopeFilter::Not(inner) => format!("NOT {}", wrap(inner)),
             ScopeFilter::And(a, b) => format!("{} AND {}", wrap(a), wrap(b)),
             ScopeFilter::Or(a, b) => format!("{} OR {}", wrap(a), wrap(b)),
+            ScopeFilter::Subquery(index) => format!("[subquery {}]", index + 1),
         }
     }
 }

@@ -158,6 +158,7 @@ impl ExprWriter<'_> {
                 let otherwise = self.write(otherwise)?;
                 Ok(self.conditional(&condition, &then, &otherwise))
             }
+            PlanExpr::Subquery(_) => Err(crate::refused::subquery()),
         }
     }
 

@@ -9,6 +9,7 @@ use sumoql_value::SlotId;
 
 use crate::dialect::{escape_regex, SqlDialect};
 use crate::expr::{ExprWriter, Kind, Sql};
+use crate::refused;
 use crate::{Input, SqlError, SqlOptions};
 
 /// The hidden column that carries row order from stage to stage (input order, then the order
@@ -54,6 +55,9 @@ struct Generator<'a> {
 
 impl Generator<'_> {
     fn generate(&mut self) -> Result<String, SqlError> {
+        if !self.plan.subqueries.is_empty() {
+            return Err(refused::subquery());
+        }
         let output = match &self.plan.output {
             Columns::Exact(columns) => columns.clone(),
             Columns::Whole { .. } => {
@@ -229,6 +233,8 @@ impl Generator<'_> {
             ScopeFilter::Not(inner) => format!("(NOT {})", self.scope(inner)),
             ScopeFilter::And(a, b) => format!("({} AND {})", self.scope(a), self.scope(b)),
             ScopeFilter::Or(a, b) => format!("({} OR {})", self.scope(a), self.scope(b)),
+            // Refused before the walk: a plan with subqueries has no SQL form.
+            ScopeFilter::Subquery(_) => "FALSE".to_string(),
         }
     }
 
@@ -291,6 +297,8 @@ impl Generator<'_> {
                 chain: None,
             } => self.extract(*source, extractor, *nodrop)?,
             Operator::Rows(row) => self.row_operator(row)?,
+            Operator::Join(_) => return Err(refused::join()),
+            Operator::State(state) => return Err(refused::state(state)),
         }
         Ok(())
     }
@@ -563,6 +571,10 @@ impl Generator<'_> {
             ),
             RowOperator::FillMissing { .. } => ("fillmissing", "not translated to SQL yet"),
             RowOperator::Bin(_) => ("bin", "not translated to SQL yet"),
+            RowOperator::Outlier(_) => (
+                "outlier",
+                "each point is measured against a trailing window of the points before it in its series",
+            ),
             RowOperator::Table(_) => (
                 "cat",
                 "the table is a local file read at plan time; load it into the engine and query it",

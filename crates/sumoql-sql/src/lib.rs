@@ -24,6 +24,7 @@ mod dialect;
 mod duckdb;
 mod expr;
 mod generate;
+mod refused;
 mod spark;
 
 use std::fmt;
@@ -180,5 +181,33 @@ mod tests {
             Input::Source("x.ndjson".into()),
         );
         assert_eq!(raw.unwrap_err().construct, "keywords and _raw");
+    }
+
+    #[test]
+    fn joins_subqueries_and_state_are_refused_by_name() {
+        let table = || Input::Table("logs".into());
+        for (query, construct) in [
+            (
+                "* | join (x as a) as t1, (y as a) as t2 on t1.a = t2.a | fields t1_a",
+                "join",
+            ),
+            ("x [subquery: y | compose h] | count by h", "subquery"),
+            (
+                "* | where [subquery: y | compose h] | count by h",
+                "subquery",
+            ),
+            (
+                "* | transaction on ip with states a, b in page",
+                "transaction",
+            ),
+            (
+                "* | timeslice 1m | count by _timeslice | outlier _count",
+                "outlier",
+            ),
+            ("* | count by h | smooth _count, 5", "smooth"),
+        ] {
+            let error = compile(query, Dialect::DuckDb, table()).unwrap_err();
+            assert_eq!(error.construct, construct, "{query}");
+        }
     }
 }

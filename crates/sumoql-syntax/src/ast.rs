@@ -4,9 +4,16 @@ use std::fmt;
 
 use crate::span::Spanned;
 
+mod join;
 mod rows;
+mod state;
 
-pub use rows::{Generator, ReduceCriteria, RowStage, SequenceKind};
+pub use join::{Join, JoinCondition, JoinTable, Subquery, TableField};
+pub use rows::{Generator, Outlier, OutlierDirection, ReduceCriteria, RowStage, SequenceKind};
+pub use state::{
+    Boundary, MergeField, MergeStrategy, SessionPattern, StateStage, StateTest, Trace, Transaction,
+    TransactionResults, TransactionState, Transactionize,
+};
 
 /// A name as written in the query (a field, a function, an alias), with its span.
 pub type Name = Spanned<String>;
@@ -44,6 +51,8 @@ pub enum Scope {
     And(Box<Spanned<Scope>>, Box<Spanned<Scope>>),
     /// `a OR b`.
     Or(Box<Spanned<Scope>>, Box<Spanned<Scope>>),
+    /// `[subquery: … | compose f]`: the child query's rows, as `field=value` terms or keywords.
+    Subquery(Box<Subquery>),
     /// `cat path://"/Library/Users/me/Users"` or `cat file://tables/users.csv`: the query lists
     /// a table instead of searching logs. As in `lookup`, a table of the table folder keeps its
     /// `path://` scheme, a file's path is written without `file://`.
@@ -81,6 +90,11 @@ pub enum Stage {
     /// A row operator (`timeslice 5m`, `top 10 src_ip`, `dedup by user`, `accum n`, `lookup`,
     /// `transpose`).
     Rows(RowStage),
+    /// A join of sub-streams (`join (parse "a=*" as a) as t1, (…) as t2 on t1.a = t2.b`).
+    Join(Join),
+    /// An operator that follows records through time and state (`transaction`,
+    /// `transactionize`, `merge`, `sessionize`, `trace`, `withtime`).
+    State(StateStage),
 }
 
 /// The items and grouping of a [`Stage::Bare`] or [`Stage::Stats`].
@@ -179,6 +193,9 @@ pub enum ExprKind {
         /// The value otherwise.
         otherwise: Box<Expr>,
     },
+    /// `[subquery: … | compose f, g]` as a condition: true when the record's fields equal one
+    /// of the child query's rows.
+    Subquery(Box<Subquery>),
 }
 
 /// The right side of `matches`.
@@ -383,6 +400,7 @@ impl fmt::Display for ExprKind {
                 Paren(then),
                 Paren(otherwise)
             ),
+            ExprKind::Subquery(subquery) => subquery.fmt(f),
         }
     }
 }
@@ -427,6 +445,7 @@ impl fmt::Display for Scope {
             Scope::Not(inner) => write!(f, "NOT {}", ScopeParen(inner)),
             Scope::And(a, b) => write!(f, "{} AND {}", ScopeParen(a), ScopeParen(b)),
             Scope::Or(a, b) => write!(f, "{} OR {}", ScopeParen(a), ScopeParen(b)),
+            Scope::Subquery(subquery) => subquery.fmt(f),
             Scope::Table(path) => match path.node.strip_prefix("path://") {
                 Some(name) => write!(f, "cat path://{}", quote(name)),
                 None => write!(f, "cat file://{}", quote(&path.node)),

@@ -318,6 +318,73 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         examples: &["* | timeslice 1h | count by _timeslice | diff _count as change"],
     },
     OperatorDoc {
+        name: "join",
+        aliases: &[],
+        syntax: "join (STAGES) as T1, (STAGES) as T2[, …] on T1.F = T2.G [and …] [timewindow DURATION]",
+        summary: "An inner join of tables made from the same records: each table's stages (no \
+                  scope of their own) run on every record reaching the join; a row of the \
+                  result is one row of each table meeting every `on` equality (null never \
+                  equals) and, with `timewindow` (also written `[timewindow 10m]`), no two rows \
+                  further apart in `_messageTime`. The result's fields are the tables' fields \
+                  prefixed with the table's name, `t1_a` (`t1__timeslice` for a `_timeslice` \
+                  made before the join); a later stage may name any field `f` of a table that \
+                  keeps whole records as `t1_f`. Rows come table by table, each table's rows \
+                  newest first. A table holds at most 1,000,000 rows and a join makes at most \
+                  10,000,000 (Sumo's limit); past either, a warning says the result is \
+                  incomplete. Only `a.f = b.g` conditions joined by `and` are allowed, as in Sumo.",
+        examples: &[
+            "* | join (where action = \"allow\") as a, (where action = \"deny\") as d on a.src_ip = d.src_ip | count by a_src_ip",
+            "* | join (count by src_ip) as c, (sum(bytes_out) as total by src_ip) as b on c.src_ip = b.src_ip | fields c_src_ip, c__count, b_total",
+        ],
+    },
+    OperatorDoc {
+        name: "subquery",
+        aliases: &[],
+        syntax: "SCOPE [subquery [from=(TIME)] [to=(TIME)]: QUERY | compose FIELD[, …] [maxresults=N] [keywords]] | …\n\
+                 | where [subquery: QUERY | compose FIELD[, …] [maxresults=N]]\n\
+                 | if([subquery: QUERY | compose FIELD[, …]], THEN, ELSE) as NAME",
+        summary: "A child query, in square brackets, run before the query that holds it over \
+                  the same inputs (on its own time range with `from=(…)`/`to=(…)`: `-15m`, `now`, \
+                  epoch milliseconds or ISO-8601, else the run's). Its distinct rows of the \
+                  composed fields (2,500 unless `maxresults`, at most 10,000; a row with a null \
+                  field is left out, with a warning) become a condition: one row is all of its \
+                  values, and a record passes when it meets any row. In the scope each value is \
+                  a `field=value` term (whole value, case-insensitive, `*` a wildcard), or with \
+                  `keywords` a keyword of `_raw`; in `where` and `if` it is `field = \"value\"` \
+                  (case-sensitive). No rows match nothing, with a warning. Subqueries nest. \
+                  Standard input is held in memory to be read again, up to 1 GiB.",
+        examples: &[
+            "_sourceCategory=network/* [subquery: action=deny | count by src_ip | topk(3, _count) | compose src_ip] | count by src_ip",
+            "* | where [subquery: action=deny | compose dest_ip] | count by dest_ip",
+            "* | if([subquery: action=deny | compose src_ip], \"denied before\", \"clean\") as history | count by history",
+        ],
+    },
+    OperatorDoc {
+        name: "transaction",
+        aliases: &[],
+        syntax: "transaction on FIELD[, …] [fringe=DURATION] with \"MATCH\" [in FIELD] as STATE[, with …] [results by transactions|flow]\n\
+                 transaction on FIELD[, …] with states VALUE [as STATE][, …] in FIELD [results by transactions|flow]",
+        summary: "Follows transactions: the records whose `on` fields are equal (a record missing \
+                  one takes no part). A record is in the first state whose test it passes, in the \
+                  order written: `\"MATCH\"` matches the whole of `_raw` (or the `in` field), `*` \
+                  standing for any run of characters; `states a, b in f` is in state `a` when \
+                  `f` is `a`. Records in no state take no part. `results by transactions` (the \
+                  default) makes one row per transaction, in the order of its IDs: the IDs, \
+                  `_start_time` and `_end_time` (its first and last record's `_messageTime`, in \
+                  milliseconds) and each state's count of records. `results by flow` takes each \
+                  transaction's records in time order (ties in input order) and makes one row per \
+                  change of state: the IDs, `fromstate`, `tostate` and `latency`, the milliseconds \
+                  between the two records. `fringe=10m` leaves out transactions that end within \
+                  10 minutes of the run's start or start within 10 minutes of its end (it needs \
+                  `--from`/`--to` or `--last`). At most 10,000 transactions are followed (Sumo's \
+                  limit); records of later ones are left out, with a warning. `results by \
+                  states` and `showing` are refused.",
+        examples: &[
+            "* | transaction on src_ip with states allow, deny in action | where deny > 0",
+            "* | transaction on src_ip with states allow, deny in action results by flow | count, max(latency) by fromstate, tostate",
+        ],
+    },
+    OperatorDoc {
         name: "backshift",
         aliases: &[],
         syntax: "backshift FIELD[, N] [as NAME] [by FIELD, …]",
@@ -325,6 +392,53 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
                   Rows come in the order `accum` describes: over log records, newest first, so \
                   the row before is the next newer message.",
         examples: &["* | timeslice 1h | count by _timeslice | backshift _count as previous"],
+    },
+    OperatorDoc {
+        name: "smooth",
+        aliases: &[],
+        syntax: "smooth FIELD[, N] [as NAME] [by FIELD, …]",
+        summary: "The moving average of a numeric field: the average of this row's value and \
+                  the N − 1 before it (10 rows by default, at most 1,000), of as many as there \
+                  are on the first rows, in `_smooth` unless named. With `by`, each group has \
+                  its own window. Rows whose field is not a number are left out, with a \
+                  warning. Rows come in the order `accum` describes, so sort by `_timeslice` \
+                  first, as Sumo's examples do.",
+        examples: &[
+            "* | timeslice 1m | sum(bytes) as bytes by _timeslice | sort _timeslice | smooth bytes, 5",
+        ],
+    },
+    OperatorDoc {
+        name: "rollingstd",
+        aliases: &[],
+        syntax: "rollingstd FIELD[, N] [as NAME] [by FIELD, …]",
+        summary: "The rolling standard deviation of a numeric field over the same window as \
+                  `smooth` (10 rows by default, at most 1,000), in `_rollingstd` unless named: \
+                  the sample deviation (divided by n − 1) of the values in the window, 0 while \
+                  it holds a single value. Rows whose field is not a number are left out, with \
+                  a warning.",
+        examples: &[
+            "* | timeslice 1m | sum(bytes) as bytes by _timeslice | sort _timeslice | rollingstd bytes, 5",
+        ],
+    },
+    OperatorDoc {
+        name: "outlier",
+        aliases: &[],
+        syntax: "outlier FIELD [by FIELD, …] [window=N, threshold=T, consecutive=C, direction=+-|+|-]",
+        summary: "Marks unexpected points of a numeric series, such as `_count` per `_timeslice`. \
+                  Each series (one per `by` key) is taken in `_timeslice` order, which the rows \
+                  then keep. A point is measured against the mean and sample standard deviation \
+                  of the `window` points before it (10 by default): `FIELD_error` is the value \
+                  minus the mean, `FIELD_lower` and `FIELD_upper` the mean minus and plus \
+                  `threshold` deviations (3 by default), `FIELD_indicator` is 1 when the value \
+                  is outside the band on the `direction` side (`+-` both, the default; `+` \
+                  above; `-` below) and `FIELD_violation` is 1 once `consecutive` points in a \
+                  row (1 by default) are outliers. The band needs two earlier points: before \
+                  that its fields are null and the indicator 0. A row whose field is not a \
+                  number keeps null fields, with a warning.",
+        examples: &[
+            "* | timeslice 1m | count by _timeslice | outlier _count window=5, threshold=3, consecutive=2, direction=+",
+            "* | timeslice 1m | count by _timeslice, src_ip | outlier _count by src_ip | where _count_violation = 1",
+        ],
     },
     OperatorDoc {
         name: "lookup",
@@ -553,8 +667,9 @@ mod tests {
         }
         for doc in OPERATOR_DOCS {
             // `as` and `count` stand for Sumo's bare stages, which have no keyword; `cat`
-            // stands in place of the scope; `lookupContains` is an expression.
-            if !["as", "count", "cat", "lookupContains"].contains(&doc.name) {
+            // stands in place of the scope and a subquery in brackets; `lookupContains` is an
+            // expression.
+            if !["as", "count", "cat", "subquery", "lookupContains"].contains(&doc.name) {
                 assert!(
                     crate::OPERATORS.contains(&doc.name),
                     "{} is not run",

@@ -23,9 +23,12 @@ pub enum WarningKind {
     BadTimestamp,
     /// A record carried no `_sourceCategory` and none was given.
     MissingSourceCategory,
-    /// `accum`, `diff` or `total` met a row whose field is not a number: `accum` and `diff` drop
-    /// the row, `total` leaves it out of the sum.
+    /// `accum`, `diff`, `total`, `smooth` or `rollingstd` met a row whose field is not a
+    /// number: `total` leaves it out of the sum, the others drop the row.
     NonNumericSkipped,
+    /// `outlier` met a row whose field is not a number: the row is kept with null fields and
+    /// its series goes on without it.
+    NonNumericUnmeasured,
     /// A lookup table repeats a key; the last row with that key is used.
     LookupDuplicateKeys,
     /// A raw (non-JSON) line that no extraction rule could parse was kept with only `_raw`
@@ -39,6 +42,13 @@ pub enum WarningKind {
     /// A `logreduce` group reached its 10,000 signatures; the messages that joined none went
     /// to `Others`.
     SignaturesCapped,
+    /// An operator reached a limit it holds to (rows of a join table, transactions…); its
+    /// sample names the limit. The results miss what came past it.
+    OperatorLimit,
+    /// A subquery returned no rows, so the condition it stands for matches nothing.
+    SubqueryEmpty,
+    /// A subquery's rows were left out: past its `maxresults`, or with a null field.
+    SubqueryRowsLeftOut,
 }
 
 impl WarningKind {
@@ -63,7 +73,10 @@ impl WarningKind {
                 format!("{count} record(s) have no _sourceCategory (set one with --source-category)")
             }
             WarningKind::NonNumericSkipped => format!(
-                "{count} row(s) skipped by accum, diff or total: the field is not a number"
+                "{count} row(s) skipped by accum, diff, total, smooth or rollingstd: the field is not a number"
+            ),
+            WarningKind::NonNumericUnmeasured => format!(
+                "{count} row(s) kept unmeasured by outlier: the field is not a number"
             ),
             WarningKind::LookupDuplicateKeys => format!(
                 "{count} lookup table(s) repeat a key; the last row of each key is used"
@@ -78,6 +91,15 @@ impl WarningKind {
             WarningKind::ThreatIndicatorSkipped => format!(
                 "{count} indicator file(s) hold STIX patterns other than `=` comparisons joined by OR; those indicators were left out"
             ),
+            WarningKind::OperatorLimit => {
+                format!("{count} time(s) an operator reached its limit; its results are incomplete")
+            }
+            WarningKind::SubqueryEmpty => format!(
+                "{count} subquery(ies) returned no rows: the condition each stands for matches nothing"
+            ),
+            WarningKind::SubqueryRowsLeftOut => {
+                format!("{count} subquery row(s) left out")
+            }
         }
     }
 }

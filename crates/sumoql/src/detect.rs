@@ -206,6 +206,13 @@ struct RuleTail<'q> {
     output: OutputColumns,
 }
 
+/// Why `query` cannot share the pass of a detection run: a subquery reads the inputs again.
+fn needs_own_run(query: &Query) -> Option<String> {
+    (!query.plan.subqueries.is_empty()).then(|| {
+        "a rule runs in the shared pass of `sumoql detect`, but a subquery reads the logs once more: run this query with `sumoql run`".to_string()
+    })
+}
+
 /// Runs every query of `queries` over `sources` in one pass (on `config.threads` threads),
 /// calling `sink` with each alert. Each rule's alerts come in the order and with the rows of
 /// a run of that rule alone.
@@ -215,6 +222,11 @@ pub fn detect(
     config: &RunConfig,
     sink: &mut AlertSink<'_>,
 ) -> Result<DetectSummary, RunError> {
+    for query in queries {
+        if let Some(why) = needs_own_run(query) {
+            return Err(RunError::NeedsOwnRun(why));
+        }
+    }
     let options = RunOptions {
         null_groups: config.null_groups,
         zone: config.zone,

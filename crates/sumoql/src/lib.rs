@@ -37,6 +37,7 @@ mod engine;
 mod memory;
 mod output;
 mod parsers;
+mod passes;
 mod progress;
 mod rule;
 mod run;
@@ -51,6 +52,7 @@ pub use output::{ColumnNames, OutputColumns, Row};
 pub use parsers::{
     glob_matches_path, ExtractionRule, ParserError, ParserSet, BUILTIN_RULES, CONFIG_FILE_NAME,
 };
+pub use passes::REREAD_HOLD_BYTES;
 pub use progress::Progress;
 pub use rule::{
     find_rule_files, load_rules, Confidence, Mitre, MitreEntry, Rule, RuleError, RuleFile,

@@ -132,7 +132,7 @@ pub fn run_in_memory(
     config: &RunConfig,
     writer: &mut dyn RowWriter,
 ) -> Result<RunSummary, RunError> {
-    execute_into(query, config, writer, |threads, make_worker, take| {
+    execute_into(query, config, writer, &|threads, make_worker, take| {
         scan_held(logs, &config.parsers, threads, make_worker, take)
     })
 }

@@ -12,13 +12,32 @@ use sumoql_value::{Record, Value, Warnings};
 use thiserror::Error;
 
 use crate::engine::Query;
+use crate::memory::{run_in_memory, Held, InMemoryLogs};
 use crate::output::{ColumnNames, OutputColumns, Row};
 use crate::parsers::{Extraction, ParserSet};
+use crate::passes::{resolve_subqueries, REREAD_HOLD_BYTES};
 use crate::progress::Progress;
 use crate::scan::{scan_parallel, Chunk, ChunkResult, Worker, CHUNK_BYTES};
 
 /// Where a run hands its rows.
 pub(crate) type RowSink<'s> = dyn FnMut(ColumnNames, Vec<Value>) -> Result<(), RunError> + 's;
+
+/// One read of a run's inputs: workers made by the first argument process the chunks, whose
+/// results go in input order to the second; the workers' partial aggregations come back. A
+/// query with subqueries reads its inputs once per query, so the scan can be run again.
+pub(crate) type Scan<'a> = dyn Fn(
+        &(dyn Fn() -> Worker + Sync),
+        &mut dyn FnMut(ChunkResult) -> Result<(), RunError>,
+    ) -> Result<Vec<AggregateStage>, RunError>
+    + 'a;
+
+/// A [`Scan`] on a number of worker threads, given first.
+pub(crate) type ThreadedScan<'a> = dyn Fn(
+        usize,
+        &(dyn Fn() -> Worker + Sync),
+        &mut dyn FnMut(ChunkResult) -> Result<(), RunError>,
+    ) -> Result<Vec<AggregateStage>, RunError>
+    + 'a;
 
 /// How a query runs.
 #[derive(Clone, Debug)]
@@ -129,6 +148,21 @@ pub enum RunError {
     /// The run was cancelled through [`RunConfig::cancel`].
     #[error("query cancelled")]
     Cancelled,
+    /// The query reads its inputs more than once, and standard input is too large to hold.
+    #[error(
+        "this query reads its input more than once (it has a subquery); standard input is held \
+         in memory for that, up to {limit} bytes, and it is larger: pass the logs as files"
+    )]
+    InputTooLargeToReread {
+        /// The limit, [`REREAD_HOLD_BYTES`](crate::REREAD_HOLD_BYTES).
+        limit: usize,
+    },
+    /// A query that a shared pass cannot run (a rule of `sumoql detect`).
+    #[error("{0}")]
+    NeedsOwnRun(String),
+    /// A subquery's `from=` or `to=` is not a time.
+    #[error("subquery time `{0}` is not a time")]
+    SubqueryTime(String),
 }
 
 /// Turns finished records into rows for a sink, counting them.
@@ -150,17 +184,28 @@ impl Emitter<'_, '_> {
     }
 }
 
-/// Runs `query` over the chunks `scan` produces: each chunk's result, taken in input order,
-/// goes through the tail of the query; at the end the partial aggregations are merged. The
-/// cancel flag is checked before each chunk's result is taken.
+/// Runs `query` over the chunks `scan` produces, after its subqueries (each a run of its own
+/// over the same inputs, see [`crate::passes`]).
 pub(crate) fn execute(
     query: &Query,
     config: &RunConfig,
     sink: &mut RowSink<'_>,
-    scan: impl FnOnce(
-        &(dyn Fn() -> Worker + Sync),
-        &mut dyn FnMut(ChunkResult) -> Result<(), RunError>,
-    ) -> Result<Vec<AggregateStage>, RunError>,
+    scan: &Scan<'_>,
+) -> Result<RunSummary, RunError> {
+    let (resolved, warnings) = resolve_subqueries(query, config, scan)?;
+    let mut summary = execute_pass(&resolved, config, sink, scan)?;
+    summary.warnings.merge(warnings);
+    Ok(summary)
+}
+
+/// One read of the inputs for `query`, whose subqueries are resolved: each chunk's result,
+/// taken in input order, goes through the tail of the query; at the end the partial
+/// aggregations are merged. The cancel flag is checked before each chunk's result is taken.
+fn execute_pass(
+    query: &Query,
+    config: &RunConfig,
+    sink: &mut RowSink<'_>,
+    scan: &Scan<'_>,
 ) -> Result<RunSummary, RunError> {
     let plan = &query.plan;
     let options = RunOptions {
@@ -239,6 +284,8 @@ fn is_cancelled(config: &RunConfig) -> bool {
 
 /// Runs `query` over `sources`, writing rows to `writer` as they come (streaming queries) or
 /// at the end (aggregations and sorts). A query that lists a table (`cat`) reads none of them.
+/// A query with subqueries reads its inputs once per query; standard input is then held in
+/// memory (up to [`REREAD_HOLD_BYTES`]) to be read again.
 pub fn run(
     query: &Query,
     sources: &[InputSource],
@@ -251,13 +298,21 @@ pub fn run(
     } else {
         &[]
     };
-    execute_into(query, config, writer, |threads, make_worker, take| {
-        let chunk_bytes = config.chunk_bytes;
+    if !query.plan.subqueries.is_empty() && sources.contains(&InputSource::Stdin) {
+        let mut logs = InMemoryLogs::default();
+        return match logs.load(sources, REREAD_HOLD_BYTES)? {
+            Held::All => run_in_memory(query, &logs, config, writer),
+            Held::OverBudget => Err(RunError::InputTooLargeToReread {
+                limit: REREAD_HOLD_BYTES,
+            }),
+        };
+    }
+    execute_into(query, config, writer, &|threads, make_worker, take| {
         scan_parallel(
             sources,
             &config.parsers,
             threads,
-            chunk_bytes,
+            config.chunk_bytes,
             make_worker,
             take,
         )
@@ -271,17 +326,13 @@ pub(crate) fn execute_into(
     query: &Query,
     config: &RunConfig,
     writer: &mut dyn RowWriter,
-    scan: impl FnOnce(
-        usize,
-        &(dyn Fn() -> Worker + Sync),
-        &mut dyn FnMut(ChunkResult) -> Result<(), RunError>,
-    ) -> Result<Vec<AggregateStage>, RunError>,
+    scan: &ThreadedScan<'_>,
 ) -> Result<RunSummary, RunError> {
     let mut sink = |names: ColumnNames, values: Vec<Value>| {
         writer.row(&names, &values).map_err(RunError::Write)
     };
     let threads = config.threads.unwrap_or_else(default_threads);
-    let summary = execute(query, config, &mut sink, |make_worker, take| {
+    let summary = execute(query, config, &mut sink, &|make_worker, take| {
         scan(threads, make_worker, take)
     })?;
     writer.finish().map_err(RunError::Write)?;
@@ -314,7 +365,7 @@ pub fn run_lines(
         rows.push((names, values));
         Ok(())
     };
-    let summary = execute(query, config, &mut sink, |make_worker, take| {
+    let summary = execute(query, config, &mut sink, &|make_worker, take| {
         let mut worker = make_worker();
         let chunk = Chunk::of_lines(0, 0, lines);
         let json_rule = config.parsers.json_rule_for("<lines>", chunk.bytes());

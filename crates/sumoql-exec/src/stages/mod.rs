@@ -5,14 +5,21 @@ use sumoql_plan::{PlanExpr, SortSpec};
 use sumoql_value::{Record, Schema, SlotId, SourceField, Value};
 
 mod aggregate;
+mod chain;
 mod extract;
 mod group_table;
+mod join;
+mod order;
 mod rows;
+mod state;
 
 pub use aggregate::AggregateStage;
 pub(crate) use aggregate::GroupFilter;
 pub(crate) use extract::ExtractStage;
+pub(crate) use join::JoinStage;
+pub use join::{JOIN_OUTPUT_ROWS, JOIN_TABLE_ROWS};
 pub(crate) use rows::row_stage;
+pub(crate) use state::state_stage;
 
 /// One step of a running pipeline. Streaming stages emit from `push`; blocking stages hold
 /// records and emit from `finish`.

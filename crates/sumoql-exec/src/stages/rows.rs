@@ -6,6 +6,7 @@ mod fill_missing;
 mod ip_lookup;
 mod log_reduce;
 mod lookup;
+mod outlier;
 mod save;
 mod sequence;
 mod table;
@@ -62,6 +63,7 @@ pub(crate) fn row_stage(operator: &RowOperator, schema: &Schema) -> Box<dyn Stag
             *output,
             by.clone(),
         )),
+        RowOperator::Outlier(spec) => Box::new(outlier::OutlierStage::new(spec.clone())),
         RowOperator::Lookup(table) => Box::new(lookup::LookupStage::new(Arc::clone(table))),
         RowOperator::Bin(spec) => Box::new(bin::BinStage::new(spec.clone())),
         RowOperator::Table(table) => Box::new(table::TableStage::new(Arc::clone(table), width)),

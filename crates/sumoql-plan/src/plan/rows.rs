@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use sumoql_syntax::ast::{ReduceCriteria, SequenceKind};
+use sumoql_syntax::ast::{OutlierDirection, ReduceCriteria, SequenceKind};
 use sumoql_value::{Schema, SlotId, Value};
 
 use crate::ip_lookup::IpLookup;
@@ -48,19 +48,22 @@ pub enum RowOperator {
         /// The key fields.
         by: Vec<SlotId>,
     },
-    /// A row-sequence operator (`accum`, `total`, `diff`, `backshift`).
+    /// A row-sequence operator (`accum`, `total`, `diff`, `backshift`, `smooth`, `rollingstd`).
     Sequence {
         /// Which one.
         kind: SequenceKind,
         /// The field read.
         field: SlotId,
-        /// How many rows back `backshift` looks (1 for the others, unused).
+        /// How many rows back `backshift` looks, or the window of `smooth` and `rollingstd`
+        /// (1 for the others, unused).
         shift: u64,
         /// The field written.
         output: SlotId,
         /// The grouping fields.
         by: Vec<SlotId>,
     },
+    /// Marks the points of each series far from the mean of the points before it (`outlier`).
+    Outlier(OutlierSpec),
     /// Copies table columns to each record whose key fields match a row (`lookup`).
     Lookup(Arc<LookupTable>),
     /// The rows of a table, which the query lists instead of log records (`cat
@@ -215,6 +218,43 @@ pub struct SaveTable {
     pub columns: Vec<SlotId>,
 }
 
+/// `outlier`: each series (one per `by` key) taken in `_timeslice` order; each point is
+/// measured against the mean and sample standard deviation of the `window` points before it.
+#[derive(Clone, Debug)]
+pub struct OutlierSpec {
+    /// The numeric field followed.
+    pub field: OutlierFields,
+    /// `_timeslice`, which orders each series.
+    pub timeslice: SlotId,
+    /// The fields whose values make separate series.
+    pub by: Vec<SlotId>,
+    /// How many earlier points make the mean and deviation.
+    pub window: usize,
+    /// How many standard deviations from the mean the band reaches.
+    pub threshold: f64,
+    /// How many outliers in a row make a violation.
+    pub consecutive: usize,
+    /// Which side of the band counts.
+    pub direction: OutlierDirection,
+}
+
+/// The fields `outlier` writes, named after the field followed (`_count_error`…).
+#[derive(Clone, Copy, Debug)]
+pub struct OutlierFields {
+    /// The field followed.
+    pub value: SlotId,
+    /// `<field>_error`: the value minus the mean.
+    pub error: SlotId,
+    /// `<field>_lower`: the mean minus `threshold` deviations.
+    pub lower: SlotId,
+    /// `<field>_upper`: the mean plus `threshold` deviations.
+    pub upper: SlotId,
+    /// `<field>_indicator`: 1 for a point outside the band on the counted side.
+    pub indicator: SlotId,
+    /// `<field>_violation`: 1 once `consecutive` points in a row are outliers.
+    pub violation: SlotId,
+}
+
 impl RowOperator {
     /// Whether the operator handles each record on its own (`timeslice`, `lookup`), so that
     /// workers may run it on separate parts of the input.
@@ -229,6 +269,7 @@ impl RowOperator {
             | RowOperator::Table(_)
             | RowOperator::Dedup { .. }
             | RowOperator::Sequence { .. }
+            | RowOperator::Outlier(_)
             | RowOperator::FillMissing { .. }
             | RowOperator::Save(_)
             | RowOperator::LogReduce(_)
@@ -299,12 +340,21 @@ impl RowOperator {
                 schema.name(*output),
                 kind.name(),
                 schema.name(*field),
-                if *kind == SequenceKind::Backshift {
+                if kind.takes_count() {
                     format!(", {shift}")
                 } else {
                     String::new()
                 },
                 by(keys)
+            ),
+            RowOperator::Outlier(spec) => format!(
+                "Outlier {} window {} threshold {} consecutive {} direction {} in _timeslice order{}",
+                schema.name(spec.field.value),
+                spec.window,
+                spec.threshold,
+                spec.consecutive,
+                spec.direction.written(),
+                by(&spec.by)
             ),
             RowOperator::Lookup(table) => format!(
                 "Lookup {} from {} on {} ({} rows)",

@@ -370,7 +370,7 @@ fn field_name_of_key(key: &str) -> String {
         .collect()
 }
 
-fn bad_pattern(span: Span, why: String) -> Diagnostic {
+pub(super) fn bad_pattern(span: Span, why: String) -> Diagnostic {
     Diagnostic::error(codes::BAD_PATTERN, why, span).with_label("this pattern")
 }
 

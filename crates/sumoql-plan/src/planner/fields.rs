@@ -25,6 +25,7 @@ impl Planner<'_> {
     pub(super) fn set_columns(&mut self, columns: Columns) {
         self.columns = columns;
         self.passthrough = Passthrough::Nothing;
+        self.end_join_scope();
         self.order = RecordOrder::Arranged;
     }
 
@@ -48,6 +49,7 @@ impl Planner<'_> {
         };
         self.columns = Columns::Exact(kept);
         self.passthrough = passthrough;
+        self.end_join_scope();
     }
 
     /// The slot for an internal field a stage writes beside its output (`_timeslice_end`): later
@@ -62,6 +64,15 @@ impl Planner<'_> {
             }
         }
         slot
+    }
+
+    /// Whether a stage may still read `name`: the records are whole, it is one of the columns,
+    /// or an allow-list let it through.
+    pub(super) fn can_read(&mut self, name: &str) -> bool {
+        let slot = self.intern(name);
+        matches!(self.columns, Columns::Whole { .. })
+            || self.columns.has(slot)
+            || self.passes_through(name, slot)
     }
 
     /// Whether `name` (in `slot`) passed through an allow-list; a log record's `_` field must

@@ -19,16 +19,20 @@ use crate::scope::{ScopeFilter, Wildcard};
 mod aggregate;
 mod fields;
 mod ip_lookup;
+mod join;
 mod lookup;
 mod lookup_contains;
 mod order;
 mod regex;
 mod rows;
 mod slices;
+mod state;
+mod subquery;
 mod table;
 mod threat;
 
 use fields::Passthrough;
+use join::JoinScope;
 use order::RecordOrder;
 
 /// Metadata fields every record may carry (D8, D9), filled by the readers.
@@ -78,6 +82,8 @@ pub fn plan_query_with(
         reads: Vec::new(),
         written_first: Vec::new(),
         passthrough: Passthrough::Nothing,
+        join_scope: JoinScope::default(),
+        subqueries: Vec::new(),
         order: RecordOrder::Input,
         errors: Vec::new(),
     };
@@ -96,6 +102,7 @@ pub fn plan_query_with(
     for stage in &query.stages {
         planner.stage(stage, &mut operators);
     }
+    planner.add_late_join_columns(&mut operators);
     if !planner.errors.is_empty() {
         return Err(planner.errors);
     }
@@ -115,6 +122,7 @@ pub fn plan_query_with(
         scope,
         operators,
         output: planner.columns,
+        subqueries: planner.subqueries,
     })
 }
 
@@ -130,6 +138,10 @@ struct Planner<'r> {
     written_first: Vec<SlotId>,
     /// The `_` fields a `fields` allow-list let through.
     passthrough: Passthrough,
+    /// The join whose columns are the current ones, which may still gain columns.
+    join_scope: JoinScope,
+    /// The subqueries planned so far.
+    subqueries: Vec<crate::plan::Subquery>,
     /// The order of the records the next stage receives.
     order: RecordOrder,
     errors: Vec<Diagnostic>,
@@ -152,6 +164,9 @@ impl Planner<'_> {
             }
         };
         if hidden && self.passes_through(name, slot) {
+            return slot;
+        }
+        if hidden && self.late_join_column(name, slot) {
             return slot;
         }
         match &self.columns {
@@ -225,12 +240,14 @@ impl Planner<'_> {
             Scope::Not(inner) => ScopeFilter::Not(Box::new(self.scope(inner))),
             Scope::And(a, b) => ScopeFilter::And(Box::new(self.scope(a)), Box::new(self.scope(b))),
             Scope::Or(a, b) => ScopeFilter::Or(Box::new(self.scope(a)), Box::new(self.scope(b))),
+            Scope::Subquery(subquery) => self.scope_subquery(subquery, scope.span),
             // The parser makes a table listing the whole scope, which `plan_query` takes first.
             Scope::Table(_) => ScopeFilter::All,
         }
     }
 
     fn stage(&mut self, stage: &Spanned<Stage>, operators: &mut Vec<Operator>) {
+        self.add_late_join_columns(operators);
         match &stage.node {
             Stage::Where(condition) => {
                 let condition = self.expr(condition);
@@ -303,6 +320,8 @@ impl Planner<'_> {
             }
             Stage::Extract(extract) => self.extract(extract, stage.span, operators),
             Stage::Rows(row) => self.row_stage(row, operators),
+            Stage::Join(join) => self.join(join, stage.span, operators),
+            Stage::State(state) => self.state_stage(state, stage.span, operators),
         }
     }
 
@@ -426,6 +445,7 @@ impl Planner<'_> {
                 then: Box::new(self.expr(then)),
                 otherwise: Box::new(self.expr(otherwise)),
             },
+            ExprKind::Subquery(subquery) => self.condition_subquery(subquery, expr.span),
         }
     }
 

@@ -3,16 +3,20 @@
 
 use std::sync::Arc;
 
-use sumoql_syntax::ast::{Generator, Literal, Name, RowStage};
+use sumoql_syntax::ast::{Generator, Literal, Name, Outlier, RowStage};
 use sumoql_syntax::{codes, Diagnostic, Span, Spanned};
 use sumoql_value::SlotId;
 
 use sumoql_functions::CallContext;
 
 use super::ip_lookup::ip_database_of;
+use super::order::RecordOrder;
 use super::{literal_value, Planner};
 use crate::expr::PlanExpr;
-use crate::plan::{AggregateSpec, BinSpec, Columns, LogReduceSpec, Operator, RowOperator};
+use crate::plan::{
+    AggregateSpec, BinSpec, Columns, LogReduceSpec, Operator, OutlierFields, OutlierSpec,
+    RowOperator,
+};
 use sumoql_value::Value;
 
 impl Planner<'_> {
@@ -61,10 +65,7 @@ impl Planner<'_> {
                 by,
             } => {
                 let by = if by.is_empty() {
-                    let raw = self.intern("_raw");
-                    let readable = matches!(self.columns, Columns::Whole { .. })
-                        || self.columns.has(raw)
-                        || self.passes_through("_raw", raw);
+                    let readable = self.can_read("_raw");
                     if !readable {
                         self.errors.push(
                             Diagnostic::error(
@@ -102,7 +103,7 @@ impl Planner<'_> {
                 RowOperator::Sequence {
                     kind: *kind,
                     field: field_slot,
-                    shift: shift.as_ref().map_or(1, |s| s.node),
+                    shift: shift.as_ref().map_or(kind.default_count(), |s| s.node),
                     output: self.write_field(output_name),
                     by,
                 }
@@ -179,6 +180,7 @@ impl Planner<'_> {
                 Some(spec) => RowOperator::Bin(spec),
                 None => return,
             },
+            RowStage::Outlier(outlier) => self.outlier(outlier),
             RowStage::Transpose { row, column } => match self.transpose(row, column) {
                 Some(operator) => operator,
                 None => return,
@@ -316,6 +318,40 @@ impl Planner<'_> {
             values,
             defaults,
             empty: empty_aggregates(operators),
+        })
+    }
+
+    /// `outlier f [by k] [options]`: Sumo's defaults are a window of 10 points, 3 deviations,
+    /// one outlier for a violation and both sides of the band. Its rows come in `_timeslice`
+    /// order.
+    fn outlier(&mut self, outlier: &Outlier) -> RowOperator {
+        let value = self.read_field(&outlier.field.node, outlier.field.span);
+        let timeslice = self.read_field("_timeslice", outlier.field.span);
+        let by = self.read_fields(&outlier.by);
+        let mut output =
+            |suffix: &str| self.write_field(&format!("{}_{suffix}", outlier.field.node));
+        let field = OutlierFields {
+            value,
+            error: output("error"),
+            lower: output("lower"),
+            upper: output("upper"),
+            indicator: output("indicator"),
+            violation: output("violation"),
+        };
+        let count = |option: &Option<Spanned<u64>>, default: usize| {
+            option
+                .as_ref()
+                .map_or(default, |n| usize::try_from(n.node).unwrap_or(usize::MAX))
+        };
+        self.order = RecordOrder::Arranged;
+        RowOperator::Outlier(OutlierSpec {
+            field,
+            timeslice,
+            by,
+            window: count(&outlier.window, 10),
+            threshold: outlier.threshold.as_ref().map_or(3.0, |t| t.node),
+            consecutive: count(&outlier.consecutive, 1),
+            direction: outlier.direction,
         })
     }
 

@@ -58,7 +58,8 @@ pub enum RowStage {
         kind: SequenceKind,
         /// The field it reads.
         field: Name,
-        /// How many rows back `backshift` looks (1 unless given); `None` for the others.
+        /// How many rows back `backshift` looks, or the window of `smooth` and `rollingstd`;
+        /// `None` when not written.
         shift: Option<Spanned<u64>>,
         /// The output field; the kind's default name when absent.
         alias: Option<Name>,
@@ -146,6 +147,8 @@ pub enum RowStage {
         /// The upper bound: values above it fall in the last bin.
         max: Option<Spanned<f64>>,
     },
+    /// Outliers of a numeric series (`outlier _count by host window=5, threshold=2`).
+    Outlier(Outlier),
     /// A pivot (`transpose row _timeslice column status`): one row per distinct `row` key, one
     /// column per distinct `column` value, holding the remaining field.
     Transpose {
@@ -195,6 +198,10 @@ pub enum SequenceKind {
     Diff,
     /// `backshift`: the value of an earlier row.
     Backshift,
+    /// `smooth`: the average of the last rows' values (a moving average).
+    Smooth,
+    /// `rollingstd`: the standard deviation of the last rows' values.
+    RollingStd,
 }
 
 impl SequenceKind {
@@ -205,6 +212,8 @@ impl SequenceKind {
             SequenceKind::Total => "total",
             SequenceKind::Diff => "diff",
             SequenceKind::Backshift => "backshift",
+            SequenceKind::Smooth => "smooth",
+            SequenceKind::RollingStd => "rollingstd",
         }
     }
 
@@ -215,6 +224,64 @@ impl SequenceKind {
             SequenceKind::Total => "_total",
             SequenceKind::Diff => "_diff",
             SequenceKind::Backshift => "_backshift",
+            SequenceKind::Smooth => "_smooth",
+            SequenceKind::RollingStd => "_rollingstd",
+        }
+    }
+
+    /// The number after the field when none is written: how many rows back `backshift`
+    /// looks, or how many rows `smooth` and `rollingstd` take (Sumo's default window, 10).
+    pub fn default_count(self) -> u64 {
+        match self {
+            SequenceKind::Smooth | SequenceKind::RollingStd => 10,
+            _ => 1,
+        }
+    }
+
+    /// Whether a number may follow the field (`backshift f, 2`, `smooth f, 5`).
+    pub fn takes_count(self) -> bool {
+        matches!(
+            self,
+            SequenceKind::Backshift | SequenceKind::Smooth | SequenceKind::RollingStd
+        )
+    }
+}
+
+/// `outlier f [by k] [window=N, threshold=T, consecutive=C, direction=+-]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outlier {
+    /// The numeric field followed.
+    pub field: Name,
+    /// The fields whose values make separate series; empty for one series.
+    pub by: Vec<Name>,
+    /// `window=`: how many earlier points make the mean and deviation.
+    pub window: Option<Spanned<u64>>,
+    /// `threshold=`: how many standard deviations from the mean the band reaches.
+    pub threshold: Option<Spanned<f64>>,
+    /// `consecutive=`: how many outliers in a row make a violation.
+    pub consecutive: Option<Spanned<u64>>,
+    /// `direction=`: which side of the band counts.
+    pub direction: OutlierDirection,
+}
+
+/// Which side of `outlier`'s band makes a point an outlier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutlierDirection {
+    /// `+-` (the default): either side.
+    Both,
+    /// `+`: above the band.
+    Above,
+    /// `-`: below the band.
+    Below,
+}
+
+impl OutlierDirection {
+    /// The direction as written after `direction=`.
+    pub fn written(self) -> &'static str {
+        match self {
+            OutlierDirection::Both => "+-",
+            OutlierDirection::Above => "+",
+            OutlierDirection::Below => "-",
         }
     }
 }

@@ -133,6 +133,20 @@ pub(crate) fn fail<'a, T>(
     )))
 }
 
+/// Fails unless nothing but white space and comments is left of `input`, which ends `place`
+/// ("the stage", "`compose`"); returns where the text ends.
+pub(crate) fn at_end<'a>(input: Input<'a>, place: &str) -> PResult<'a, ()> {
+    let (rest, ()) = super::literal::ws(input)?;
+    if !rest.fragment().is_empty() {
+        return fail(
+            &rest,
+            codes::SYNTAX,
+            format!("unexpected {} at the end of {place}", describe_next(&rest)),
+        );
+    }
+    Ok((rest, ()))
+}
+
 /// Runs `parser`; if it fails without consuming anything specific, fails fatally with
 /// "expected `what`, found ...".
 pub(crate) fn expected<'a, T>(

@@ -10,6 +10,7 @@ use nom::sequence::preceded;
 use super::error::{describe_next, expected, fail};
 use super::literal::{field_name, identifier, keyword, number_literal, string_literal, symbol, ws};
 use super::regex::regex_literal;
+use super::subquery::{starts_subquery, subquery};
 use super::{offset, Input, PResult};
 use nom::Slice;
 
@@ -336,6 +337,13 @@ fn primary(input: Input<'_>) -> PResult<'_, Expr> {
     let start = offset(&input);
     let text = input.fragment();
     let at_end = |rest: &Input<'_>| Span::new(start, offset(rest));
+    if starts_subquery(input) {
+        let (rest, child) = subquery(input)?;
+        return Ok((
+            rest,
+            Spanned::new(ExprKind::Subquery(Box::new(child.node)), child.span),
+        ));
+    }
     if text.starts_with('(') {
         let (rest, _) = symbol("(")(input)?;
         let (rest, inner) = expected("an expression", expression)(rest)?;

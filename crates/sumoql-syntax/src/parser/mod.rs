@@ -9,12 +9,17 @@
 mod error;
 mod expr;
 mod extract;
+mod join;
 mod literal;
+mod nested;
+mod options;
 mod regex;
 mod rows;
 mod scope;
 mod split;
 mod stage;
+mod state;
+mod subquery;
 
 use nom_locate::LocatedSpan;
 

@@ -6,14 +6,18 @@ use nom::Slice;
 
 use super::error::{describe_next, expected, fail};
 use super::literal::{field_name, identifier, keyword, number_literal, string_literal, symbol, ws};
+use super::options::{option_name, unknown_option, whole_number};
 use super::stage::name_list;
 use super::{offset, Input, PResult};
-use crate::ast::{Generator, Literal, Name, ReduceCriteria, RowStage, SequenceKind, Stage};
+use crate::ast::{
+    Generator, Literal, Name, Outlier, OutlierDirection, ReduceCriteria, RowStage, SequenceKind,
+    Stage,
+};
 use crate::codes;
 use crate::span::{Span, Spanned};
 
 /// The row operators this file parses, as spelled after a pipe.
-pub(crate) const ROW_OPERATORS: [&str; 17] = [
+pub(crate) const ROW_OPERATORS: [&str; 20] = [
     "timeslice",
     "top",
     "topk",
@@ -22,6 +26,9 @@ pub(crate) const ROW_OPERATORS: [&str; 17] = [
     "total",
     "diff",
     "backshift",
+    "smooth",
+    "rollingstd",
+    "outlier",
     "lookup",
     "transpose",
     "fillmissing",
@@ -44,6 +51,9 @@ pub(crate) fn row_stage<'a>(lower: &str, input: Input<'a>) -> PResult<'a, Stage>
         "total" => sequence(SequenceKind::Total, input)?,
         "diff" => sequence(SequenceKind::Diff, input)?,
         "backshift" => sequence(SequenceKind::Backshift, input)?,
+        "smooth" => sequence(SequenceKind::Smooth, input)?,
+        "rollingstd" => sequence(SequenceKind::RollingStd, input)?,
+        "outlier" => outlier(input)?,
         "lookup" => lookup(input)?,
         "fillmissing" => fill_missing(input)?,
         "bin" => bin(input)?,
@@ -187,13 +197,32 @@ fn dedup(input: Input<'_>) -> PResult<'_, RowStage> {
     ))
 }
 
-/// `accum f [as g] [by k]`, and the same for `total`, `diff` and `backshift f[, N]`.
+/// The widest window of `smooth` and `rollingstd` (Sumo's limit).
+const MAX_ROLLING_WINDOW: u64 = 1000;
+
+/// `accum f [as g] [by k]`, and the same for `total`, `diff`, `backshift f[, N]`, `smooth f[, N]`
+/// and `rollingstd f[, N]`.
 fn sequence(kind: SequenceKind, input: Input<'_>) -> PResult<'_, RowStage> {
     let (rest, field) = expected("a field name", field_name)(input)?;
-    let (rest, shift) = match (kind, symbol(",")(rest)) {
-        (SequenceKind::Backshift, Ok((after_comma, _))) => {
-            let (rest, shift) = row_count(after_comma, "how many rows to shift")?;
-            (rest, Some(shift))
+    let (rest, shift) = match symbol(",")(rest) {
+        Ok((after_comma, _)) if kind.takes_count() => {
+            let (rest, count) = if kind == SequenceKind::Backshift {
+                row_count(after_comma, "how many rows to shift")?
+            } else {
+                let (rest, window) = row_count(after_comma, "the window, a number of rows")?;
+                if !(1..=MAX_ROLLING_WINDOW).contains(&window.node) {
+                    return fail(
+                        &after_comma,
+                        codes::BAD_NUMBER,
+                        format!(
+                            "the window of `{}` is from 1 to {MAX_ROLLING_WINDOW} rows",
+                            kind.name()
+                        ),
+                    );
+                }
+                (rest, window)
+            };
+            (rest, Some(count))
         }
         _ => (rest, None),
     };
@@ -209,6 +238,94 @@ fn sequence(kind: SequenceKind, input: Input<'_>) -> PResult<'_, RowStage> {
             by,
         },
     ))
+}
+
+/// `outlier f [by k] [window=N, threshold=T, consecutive=C, direction=+-]`: the options in any
+/// order, before or after `by`, separated by commas or spaces.
+fn outlier(input: Input<'_>) -> PResult<'_, RowStage> {
+    let (mut rest, field) = expected("a numeric field", field_name)(input)?;
+    let mut stage = Outlier {
+        field,
+        by: Vec::new(),
+        window: None,
+        threshold: None,
+        consecutive: None,
+        direction: OutlierDirection::Both,
+    };
+    loop {
+        if stage.by.is_empty() {
+            if let Ok((after, _)) = keyword("by")(rest) {
+                let (after, by) = name_list(after, "a field name after `by`")?;
+                stage.by = by;
+                rest = after;
+                continue;
+            }
+        }
+        let Some((after, name)) = option_name(rest) else {
+            return Ok((rest, RowStage::Outlier(stage)));
+        };
+        rest = match name.node.as_str() {
+            "window" => {
+                let (after, window) = whole_number(after, "the window, a number of points", 1)?;
+                stage.window = Some(window);
+                after
+            }
+            "threshold" => {
+                let (value_at, ()) = ws(after)?;
+                let (after, threshold) = signed_number(value_at, "threshold")?;
+                if threshold.node <= 0.0 {
+                    return fail(
+                        &value_at,
+                        codes::BAD_NUMBER,
+                        "the threshold is a positive number of standard deviations",
+                    );
+                }
+                stage.threshold = Some(threshold);
+                after
+            }
+            "consecutive" => {
+                let (after, count) =
+                    whole_number(after, "how many outliers in a row make a violation", 1)?;
+                stage.consecutive = Some(count);
+                after
+            }
+            "direction" => {
+                let (after, direction) = outlier_direction(after)?;
+                stage.direction = direction;
+                after
+            }
+            _ => {
+                return unknown_option(
+                    &name,
+                    "outlier",
+                    "`window`, `threshold`, `consecutive` and `direction`",
+                )
+            }
+        };
+    }
+}
+
+/// `+-` (or `-+`), `+` or `-` after `direction=`.
+fn outlier_direction(input: Input<'_>) -> PResult<'_, OutlierDirection> {
+    for (written, direction) in [
+        ("+-", OutlierDirection::Both),
+        ("-+", OutlierDirection::Both),
+        ("+", OutlierDirection::Above),
+        ("-", OutlierDirection::Below),
+    ] {
+        if let Ok((rest, _)) = symbol(written)(input) {
+            return Ok((rest, direction));
+        }
+    }
+    let (at, ()) = ws(input)?;
+    fail(
+        &at,
+        codes::SYNTAX,
+        format!(
+            "expected `+-`, `+` or `-` after `direction=`, found {}",
+            describe_next(&at)
+        ),
+    )
 }
 
 /// `lookup a [as x], b from file://path on f=c[, f2=c2]`.

@@ -7,6 +7,7 @@ use nom::Slice;
 use super::error::{describe_next, fail};
 use super::literal::{field_name, keyword, string_literal, symbol, ws};
 use super::rows::{table_name, TABLE_SCHEME};
+use super::subquery::{starts_subquery, subquery};
 use super::{offset, spanned, Input, PResult};
 use crate::ast::Scope;
 use crate::codes;
@@ -179,6 +180,13 @@ fn primary_scope(input: Input<'_>) -> PResult<'_, Spanned<Scope>> {
     let (input, ()) = ws(input)?;
     let start = offset(&input);
     let text = input.fragment();
+    if starts_subquery(input) {
+        let (rest, child) = subquery(input)?;
+        return Ok((
+            rest,
+            Spanned::new(Scope::Subquery(Box::new(child.node)), child.span),
+        ));
+    }
     if text.starts_with('(') {
         let (rest, _) = symbol("(")(input)?;
         let (rest, inner) = term_or_fail(rest, or_scope)?;

@@ -24,7 +24,96 @@ pub(crate) enum Piece {
 
 /// Walks `source`, reporting each top-level pipe and each literal or comment to `on`. Fails on
 /// a string or block comment left open, since then no pipe after it can be told apart.
+///
+/// A pipe inside a pair of brackets that close (`(...)` or `[...]`) is not top-level: it belongs
+/// to a nested pipeline, such as a `join` table or a `[subquery: ...]`. A bracket that never
+/// closes nests nothing, so an unclosed `(` is reported where it stands by the stage's parser.
 pub(crate) fn walk(source: &str, mut on: impl FnMut(Piece)) -> Result<(), SyntaxError> {
+    let mut pipes = Vec::new();
+    let mut brackets = Vec::new();
+    let mut literals = Vec::new();
+    scan(source, |token| match token {
+        Token::Pipe(at) => pipes.push(at),
+        Token::Bracket(at, byte) => brackets.push((at, byte)),
+        Token::Literal {
+            start,
+            end,
+            comment,
+        } => literals.push((start, end, comment)),
+    })?;
+    let nested = matched_pairs(&brackets);
+    let top_level = pipes
+        .into_iter()
+        .filter(|&at| !nested.iter().any(|&(open, close)| open < at && at < close));
+    let mut pieces: Vec<(usize, Piece)> = top_level.map(|at| (at, Piece::Pipe(at))).collect();
+    pieces.extend(literals.into_iter().map(|(start, end, comment)| {
+        (
+            start,
+            Piece::Literal {
+                start,
+                end,
+                comment,
+            },
+        )
+    }));
+    pieces.sort_by_key(|(at, _)| *at);
+    for (_, piece) in pieces {
+        on(piece);
+    }
+    Ok(())
+}
+
+/// Where the bracket that opens `text` (its first byte) is closed, if it is: strings,
+/// comments and nested brackets inside are skipped.
+pub(crate) fn closing_bracket(text: &str) -> Result<Option<usize>, SyntaxError> {
+    let mut brackets = Vec::new();
+    scan(text, |token| {
+        if let Token::Bracket(at, byte) = token {
+            brackets.push((at, byte));
+        }
+    })?;
+    Ok(matched_pairs(&brackets)
+        .into_iter()
+        .find(|&(open, _)| open == 0)
+        .map(|(_, close)| close))
+}
+
+/// The pairs of brackets that match, as `(open, close)` byte offsets. A closing bracket that
+/// does not match the innermost open one is ignored, and so is an open one never closed.
+fn matched_pairs(brackets: &[(usize, u8)]) -> Vec<(usize, usize)> {
+    let mut open: Vec<(usize, u8)> = Vec::new();
+    let mut pairs = Vec::new();
+    for &(at, byte) in brackets {
+        match byte {
+            b'(' | b'[' => open.push((at, byte)),
+            _ => {
+                let opener = if byte == b')' { b'(' } else { b'[' };
+                if let Some(index) = open.iter().rposition(|&(_, b)| b == opener) {
+                    pairs.push((open[index].0, at));
+                    open.truncate(index);
+                }
+            }
+        }
+    }
+    pairs
+}
+
+/// What [`scan`] finds outside literals, besides the literals themselves.
+enum Token {
+    /// A `|`.
+    Pipe(usize),
+    /// One of `( ) [ ]`.
+    Bracket(usize, u8),
+    /// A string, regular expression, quoted character or comment, from `start` to `end`.
+    Literal {
+        start: usize,
+        end: usize,
+        comment: bool,
+    },
+}
+
+/// Reads `source` once, reporting pipes, brackets and literals in order.
+fn scan(source: &str, mut on: impl FnMut(Token)) -> Result<(), SyntaxError> {
     let bytes = source.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -53,7 +142,12 @@ pub(crate) fn walk(source: &str, mut on: impl FnMut(Piece)) -> Result<(), Syntax
                 }
             }
             b'|' => {
-                on(Piece::Pipe(i));
+                on(Token::Pipe(i));
+                i += 1;
+                continue;
+            }
+            byte @ (b'(' | b')' | b'[' | b']') => {
+                on(Token::Bracket(i, byte));
                 i += 1;
                 continue;
             }
@@ -62,7 +156,7 @@ pub(crate) fn walk(source: &str, mut on: impl FnMut(Piece)) -> Result<(), Syntax
                 continue;
             }
         }
-        on(Piece::Literal {
+        on(Token::Literal {
             start,
             end: i.min(bytes.len()),
             comment,
@@ -71,18 +165,28 @@ pub(crate) fn walk(source: &str, mut on: impl FnMut(Piece)) -> Result<(), Syntax
     Ok(())
 }
 
-/// Splits `source` at every `|` outside strings and comments. The first segment is the scope;
-/// each later one is a stage.
+/// Splits `source` at every top-level `|` outside strings and comments. The first segment is
+/// the scope; each later one is a stage.
 pub(crate) fn split_stages(source: &str) -> Result<Vec<Input<'_>>, SyntaxError> {
+    split_stages_at(source, 0)
+}
+
+/// [`split_stages`] of a part of the query that starts at byte `base` of the whole (a nested
+/// pipeline), so the segments carry their offsets in the whole query.
+pub(crate) fn split_stages_at(source: &str, base: usize) -> Result<Vec<Input<'_>>, SyntaxError> {
     let mut segments = Vec::new();
     let mut start = 0;
     walk(source, |piece| {
         if let Piece::Pipe(at) = piece {
-            segments.push(Input::new_extra(&source[start..at], start));
+            segments.push(Input::new_extra(&source[start..at], base + start));
             start = at + 1;
         }
+    })
+    .map_err(|mut error| {
+        error.span = Span::new(error.span.start + base, error.span.end + base);
+        error
     })?;
-    segments.push(Input::new_extra(&source[start..], start));
+    segments.push(Input::new_extra(&source[start..], base + start));
     Ok(segments)
 }
 
@@ -173,6 +277,28 @@ mod tests {
             parts("_sourceCategory=fw/* | b"),
             vec!["_sourceCategory=fw/* ", " b"]
         );
+    }
+
+    #[test]
+    fn pipes_inside_closed_brackets_belong_to_a_nested_pipeline() {
+        assert_eq!(
+            parts("* | join (parse \"a=*\" as a | count by a) as t1, (x) as t2 | fields t1_a"),
+            [
+                "* ",
+                " join (parse \"a=*\" as a | count by a) as t1, (x) as t2 ",
+                " fields t1_a"
+            ]
+        );
+        assert_eq!(
+            parts("a [subquery: b | compose c] | d"),
+            ["a [subquery: b | compose c] ", " d"]
+        );
+        // A bracket that never closes nests nothing.
+        assert_eq!(
+            parts("* | where (a | count"),
+            ["* ", " where (a ", " count"]
+        );
+        assert_eq!(parts("* | where a] | b"), ["* ", " where a] ", " b"]);
     }
 
     #[test]

@@ -3,11 +3,13 @@
 
 use nom::Slice;
 
-use super::error::{describe_next, expected, fail};
+use super::error::{at_end, expected, fail};
 use super::expr::expression;
 use super::extract;
+use super::join::join;
 use super::literal::{field_name, identifier, keyword, number_literal, peek_keyword, symbol, ws};
 use super::rows::{row_stage, ROW_OPERATORS};
+use super::state::{state_stage, STATE_OPERATORS};
 use super::{offset, Input, PResult, SyntaxError};
 use crate::ast::{Assignment, Bare, ExprKind, Item, Literal, Name, SortKey, Stage};
 use crate::codes;
@@ -15,7 +17,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 31] = [
+pub const OPERATORS: [&str; 36] = [
     "where",
     "eval",
     "stats",
@@ -38,6 +40,9 @@ pub const OPERATORS: [&str; 31] = [
     "total",
     "diff",
     "backshift",
+    "smooth",
+    "rollingstd",
+    "outlier",
     "lookup",
     "transpose",
     "fillmissing",
@@ -47,6 +52,8 @@ pub const OPERATORS: [&str; 31] = [
     "threatip",
     "threatlookup",
     "logreduce",
+    "join",
+    "transaction",
 ];
 
 /// Aggregate functions that may start a bare stage (`| count by x`), for suggestions.
@@ -61,17 +68,7 @@ pub const AGGREGATE_OPERATORS: [&str; 7] = [
 ];
 
 /// Sumo operators that sumoql parses by name but does not run yet.
-const NOT_YET_SUPPORTED: [&str; 9] = [
-    "join",
-    "transaction",
-    "logcompare",
-    "logexplain",
-    "outlier",
-    "predict",
-    "merge",
-    "subquery",
-    "filter",
-];
+const NOT_YET_SUPPORTED: [&str; 5] = ["merge", "logcompare", "logexplain", "predict", "filter"];
 
 /// Splunk commands with the Sumo form to use instead.
 const SPLUNK_EQUIVALENTS: [(&str, &str); 9] = [
@@ -109,17 +106,7 @@ pub(crate) fn parse_stage(input: Input<'_>) -> Result<Spanned<Stage>, SyntaxErro
             )));
         }
         let (rest, stage) = stage(input)?;
-        let (rest, ()) = ws(rest)?;
-        if !rest.fragment().is_empty() {
-            return fail(
-                &rest,
-                codes::SYNTAX,
-                format!(
-                    "unexpected {} at the end of the stage",
-                    describe_next(&rest)
-                ),
-            );
-        }
+        let (rest, ()) = at_end(rest, "the stage")?;
         let end = offset(&rest);
         let trimmed_end = start + input.fragment().trim_end().len();
         Ok((
@@ -161,6 +148,23 @@ fn stage(input: Input<'_>) -> PResult<'_, Stage> {
             "limit" => return limit(rest),
             _ if ROW_OPERATORS.contains(&lower.as_str()) && !reads_as_bare_item(rest) => {
                 return row_stage(&lower, rest);
+            }
+            _ if STATE_OPERATORS.contains(&lower.as_str())
+                && !NOT_YET_SUPPORTED.contains(&lower.as_str())
+                && !reads_as_bare_item(rest) =>
+            {
+                return state_stage(&lower, rest);
+            }
+            "join" if !reads_as_bare_item(rest) => return join(rest),
+            "subquery" => {
+                return Err(nom::Err::Failure(
+                    SyntaxError::new(
+                        codes::UNSUPPORTED_OPERATOR,
+                        "a subquery is not a stage of its own: it stands in brackets in the scope, in `where` or in `if`",
+                        span,
+                    )
+                    .with_note("help: `_sourceCategory=x [subquery: _sourceCategory=y | count by ip | compose ip]`"),
+                ));
             }
             "parse" => return extract::parse_operator(rest, false),
             "extract" => return extract::parse_operator(rest, true),
@@ -508,10 +512,7 @@ mod tests {
         let e = error_of(" wher x > 1");
         assert_eq!(e.code, codes::UNKNOWN_OPERATOR);
         assert_eq!(e.note.as_deref(), Some("help: did you mean `where`?"));
-        assert_eq!(
-            error_of(" transaction on x").code,
-            codes::UNSUPPORTED_OPERATOR
-        );
+        assert_eq!(error_of(" logcompare").code, codes::UNSUPPORTED_OPERATOR);
         assert_eq!(error_of(" head 10").code, codes::SPLUNK_ONLY);
         assert_eq!(error_of("  ").code, codes::EMPTY_STAGE);
         assert_eq!(

@@ -1,5 +1,5 @@
-//! `accum`, `total`, `diff` and `backshift`: values computed along the rows of each group, in
-//! input order.
+//! `accum`, `total`, `diff`, `backshift`, `smooth` and `rollingstd`: values computed along the
+//! rows of each group, in input order.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -19,7 +19,7 @@ pub(crate) struct SequenceStage {
     output: SlotId,
     by: Vec<SlotId>,
     /// Per group: the running sum (`accum`, `total`), the previous number (`diff`), or the
-    /// last `shift` values (`backshift`).
+    /// last `shift` values (`backshift`, and the window of `smooth` and `rollingstd`).
     state: HashMap<GroupKey, VecDeque<Value>>,
     /// `total`: the records and their group keys, in input order.
     held: Vec<(GroupKey, Record)>,
@@ -82,6 +82,21 @@ impl Stage for SequenceStage {
                     Value::Null
                 }
             }
+            SequenceKind::Smooth | SequenceKind::RollingStd => {
+                state.push_back(value);
+                if state.len() > self.shift {
+                    state.pop_front();
+                }
+                let window: Vec<f64> = state
+                    .iter()
+                    .filter_map(|v| v.as_number().map(|n| n.as_f64()))
+                    .collect();
+                Value::Float(if self.kind == SequenceKind::Smooth {
+                    mean(&window)
+                } else {
+                    sample_deviation(&window)
+                })
+            }
         };
         if self.kind == SequenceKind::Total {
             self.held.push((key, record));
@@ -103,4 +118,20 @@ impl Stage for SequenceStage {
             out.push(record);
         }
     }
+}
+
+/// The average of `values`, which are never empty.
+pub(super) fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
+/// The sample standard deviation of `values` (divided by n − 1); 0 for a single value, as
+/// Sumo's `rollingstd` gives.
+pub(super) fn sample_deviation(values: &[f64]) -> f64 {
+    if values.len() < 2 {
+        return 0.0;
+    }
+    let average = mean(values);
+    let squares: f64 = values.iter().map(|v| (v - average).powi(2)).sum();
+    (squares / (values.len() - 1) as f64).sqrt()
 }

@@ -1,0 +1,50 @@
+//! A pipeline inside a stage: the tables of a `join`, the lanes of `compare`, the stages run on
+//! each transaction of `transactionize`.
+
+use sumoql_functions::CallContext;
+use sumoql_value::Record;
+
+use super::Stage;
+
+/// Stages that records go through in turn, as in a whole pipeline.
+pub(crate) struct StageChain {
+    stages: Vec<Box<dyn Stage>>,
+}
+
+impl StageChain {
+    /// The chain of `stages`, in order.
+    pub(crate) fn new(stages: Vec<Box<dyn Stage>>) -> StageChain {
+        StageChain { stages }
+    }
+
+    /// Pushes `record` through every stage; what comes out of the last goes to `out`.
+    pub(crate) fn push(&mut self, record: Record, out: &mut Vec<Record>, ctx: &mut CallContext) {
+        self.run_from(0, vec![record], out, ctx);
+    }
+
+    /// Ends the input: each stage in turn emits what it held into the stages after it.
+    pub(crate) fn finish(&mut self, out: &mut Vec<Record>, ctx: &mut CallContext) {
+        for index in 0..self.stages.len() {
+            let mut emitted = Vec::new();
+            self.stages[index].finish(&mut emitted, ctx);
+            self.run_from(index + 1, emitted, out, ctx);
+        }
+    }
+
+    fn run_from(
+        &mut self,
+        first: usize,
+        mut batch: Vec<Record>,
+        out: &mut Vec<Record>,
+        ctx: &mut CallContext,
+    ) {
+        let mut next = Vec::new();
+        for stage in &mut self.stages[first..] {
+            for record in batch.drain(..) {
+                stage.push(record, &mut next, ctx);
+            }
+            std::mem::swap(&mut batch, &mut next);
+        }
+        out.append(&mut batch);
+    }
+}

@@ -1,0 +1,34 @@
+//! The operators that hold state across records, nest pipelines or run the query more than
+//! once, refused with their reasons: their SQL would need engine-specific windows, recursion
+//! or several queries.
+
+use sumoql_plan::StateOperator;
+
+use crate::SqlError;
+
+/// A subquery: its child runs first and its rows become a condition.
+pub(crate) fn subquery() -> SqlError {
+    SqlError::new(
+        "subquery",
+        "its child query runs first and its rows become the condition; run the child on its own and put its rows in the query",
+    )
+}
+
+/// `join`: each table is a pipeline of its own.
+pub(crate) fn join() -> SqlError {
+    SqlError::new(
+        "join",
+        "each table is a pipeline of its own made from the same records, joined in Sumo's record order",
+    )
+}
+
+/// An operator that follows records through time and state.
+pub(crate) fn state(operator: &StateOperator) -> SqlError {
+    let (construct, why) = match operator {
+        StateOperator::Transaction(_) => (
+            "transaction",
+            "it follows each transaction's records in time order from state to state",
+        ),
+    };
+    SqlError::new(construct, why)
+}
