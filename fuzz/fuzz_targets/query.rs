@@ -2,16 +2,9 @@
 //! formatter writes parses again to the same formatting.
 #![no_main]
 
-use std::sync::OnceLock;
-
 use libfuzzer_sys::fuzz_target;
-use sumoql::{format_query, Engine};
-
-/// One engine for every input: building its registry is costlier than most runs.
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(Engine::new)
-}
+use sumoql::format_query;
+use sumoql_fuzz::engine;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

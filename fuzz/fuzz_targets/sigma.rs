@@ -1,16 +1,9 @@
 //! Sigma rule text to the converter: no panic, and a rule it converts compiles.
 #![no_main]
 
-use std::sync::OnceLock;
-
 use libfuzzer_sys::fuzz_target;
-use sumoql::{sigma_to_rule, Engine, Rule, SigmaMapping};
-
-/// One engine for every input: building its registry is costlier than most runs.
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(Engine::new)
-}
+use sumoql::{sigma_to_rule, Rule, SigmaMapping};
+use sumoql_fuzz::engine;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
