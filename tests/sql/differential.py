@@ -7,6 +7,11 @@ Queries: the reference detection on examples/logs and on generated data, every g
 (those whose query compiles to SQL and whose args are empty or --null-groups), and every
 fixture of the detections in queries/.
 
+Output: one summary line per part (the reference detection, the detections in queries/, the
+golden cases); every query's own line (same, n/a, DIFF, FAIL) goes to the details file
+(--details, target/sql-differential.txt by default), and to the terminal as well with --verbose
+or when a required check (the reference detection) differs.
+
 Exit status: 1 when the reference detection differs on an engine, or when fewer than 80% of the
 SQL-expressible golden cases give identical rows on both engines.
 """
@@ -75,8 +80,10 @@ def normalise_rows(columns, rows):
 
 
 class Harness:
-    def __init__(self, sumoql):
+    def __init__(self, sumoql, details, verbose):
         self.sumoql = sumoql
+        self.details = details
+        self.verbose = verbose
         self.spark = None
         import duckdb
 
@@ -134,30 +141,36 @@ class Harness:
         rows = [[row[i] for i in range(len(columns))] for row in frame.collect()]
         return normalise_rows(columns, rows)
 
-    def check(self, label, query, source, args):
+    def report(self, line, required=False):
+        """Writes one query's line to the details file, and to the terminal when asked."""
+        self.details.write(line + "\n")
+        if required or self.verbose:
+            print(line)
+
+    def check(self, label, query, source, args, required=False):
         """Runs one query three ways; returns (expressible, duckdb_same, spark_same)."""
         expected = self.native(query, source, args)
         if expected is None:
-            print("  skip  %s: the native run failed" % label)
+            self.report("  skip  %s: the native run failed" % label, required)
             return None
         results = {}
         for dialect, runner in (("duckdb", self.run_duckdb), ("spark", self.run_spark)):
             statements, reason = self.sql(dialect, query, source, args)
             if statements is None:
-                print("  n/a   %s: %s" % (label, reason))
+                self.report("  n/a   %s: %s" % (label, reason), required)
                 return (False, False, False)
             try:
                 actual = runner(statements)
                 results[dialect] = actual == expected
                 if actual != expected:
-                    print("  DIFF  %s on %s:\n        native %s\n        %s %s"
-                          % (label, dialect, expected[:3], dialect, actual[:3]))
+                    self.report("  DIFF  %s on %s:\n        native %s\n        %s %s"
+                                % (label, dialect, expected[:3], dialect, actual[:3]), required)
             except Exception as error:  # an engine's error is a difference, reported
                 results[dialect] = False
                 message = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-                print("  FAIL  %s on %s: %s" % (label, dialect, message[:300]))
+                self.report("  FAIL  %s on %s: %s" % (label, dialect, message[:300]), required)
         if results["duckdb"] and results["spark"]:
-            print("  same  %s" % label)
+            self.report("  same  %s" % label)
         return (True, results["duckdb"], results["spark"])
 
 
@@ -165,12 +178,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sumoql", default="target/debug/sumoql")
     parser.add_argument("--only", help="run only golden cases whose name contains this")
+    parser.add_argument("--details", default="target/sql-differential.txt",
+                        help="the file that gets every query's line")
+    parser.add_argument("--verbose", action="store_true",
+                        help="print every query's line, not only the summaries")
     options = parser.parse_args()
-    harness = Harness(options.sumoql)
+    os.makedirs(os.path.dirname(options.details) or ".", exist_ok=True)
+    harness = Harness(options.sumoql, open(options.details, "w", encoding="utf-8"),
+                      options.verbose)
     work = tempfile.mkdtemp(prefix="sumoql-sql-")
     failed = False
 
-    print("reference detection on examples/logs")
     reference_input = os.path.join(work, "reference.ndjson")
     with open(reference_input, "w", encoding="utf-8") as out:
         for path in sorted(glob.glob("examples/logs/*.ndjson")):
@@ -178,7 +196,8 @@ def main():
                 out.write(handle.read())
     with open(REFERENCE, encoding="utf-8") as handle:
         reference = handle.read()
-    outcome = harness.check("reference", reference, reference_input, [])
+    reference_checks = 1
+    outcome = harness.check("reference", reference, reference_input, [], required=True)
     if not outcome or not (outcome[1] and outcome[2]):
         failed = True
 
@@ -190,23 +209,32 @@ def main():
         with open(generated, "w", encoding="utf-8") as out:
             subprocess.run([loggen, "bench", "--records", "30000", "--seed", "11"],
                            stdout=out, check=True)
-        print("reference detection on 30,000 generated records")
         for label, text in [("generated", reference),
                             ("generated, every group",
                              reference.replace("where ConnectionCount > 3", "where ConnectionCount > 0"))]:
-            outcome = harness.check(label, text, generated, [])
+            reference_checks += 1
+            outcome = harness.check(label, text, generated, [], required=True)
             if not outcome or not (outcome[1] and outcome[2]):
                 failed = True
     else:
         print("no sumoql-loggen beside %s: generated data skipped" % options.sumoql)
 
-    print("detections in queries/")
+    print("reference detection: %d check(s) (examples/logs and generated records), %s"
+          % (reference_checks, "differs" if failed else "same on duckdb and spark"))
+
+    fixtures = [0, 0, 0, 0]
     for fixture in sorted(glob.glob("queries/*.tests/*/input.ndjson")):
         rule = fixture.split(".tests/")[0] + ".sumo"
         with open(rule, encoding="utf-8") as handle:
-            harness.check(fixture, handle.read(), fixture, [])
+            outcome = harness.check(fixture, handle.read(), fixture, [])
+        fixtures[3] += 1
+        if outcome and outcome[0]:
+            fixtures[0] += 1
+            fixtures[1] += outcome[1]
+            fixtures[2] += outcome[2]
+    print("detections in queries/: %d fixtures, %d expressible, %d identical on duckdb, %d on spark"
+          % (fixtures[3], fixtures[0], fixtures[1], fixtures[2]))
 
-    print("golden cases")
     counts = [0, 0, 0, 0]
     for path in sorted(glob.glob("tests/cases/*.case")):
         for index, case in enumerate(parse_cases(path)):
@@ -229,8 +257,10 @@ def main():
                 counts[1] += outcome[1]
                 counts[2] += outcome[2]
     expressible, on_duckdb, on_spark = counts[:3]
-    print("summary: %d golden cases tried, %d expressible, %d identical on duckdb, %d identical on spark"
+    print("golden cases: %d tried, %d expressible, %d identical on duckdb, %d on spark"
           % (counts[3], expressible, on_duckdb, on_spark))
+    print("details: %s" % options.details)
+    harness.details.close()
     if expressible and min(on_duckdb, on_spark) < THRESHOLD * expressible:
         print("fewer than %d%% of the expressible golden cases are identical" % (THRESHOLD * 100))
         failed = True
