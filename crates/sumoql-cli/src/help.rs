@@ -66,13 +66,13 @@ pub fn overview(engine: &Engine) -> String {
 /// `sumoql help limits`: every limit a run keeps, and what it does when one is hit.
 pub fn limits() -> String {
     let mut out = String::from(
-        "Limits of a run (each is reported on stderr when hit):
+        "Limits of a run (what each does when it is hit):
 ",
     );
     for limit in sumoql::LIMITS {
         let _ = writeln!(
             out,
-            "  {:<20} {:>7}  {}",
+            "  {:<20} {:>8}  {}",
             limit.name, limit.value, limit.when_hit
         );
     }

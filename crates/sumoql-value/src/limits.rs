@@ -13,6 +13,27 @@ pub const MATCHES_PER_RECORD: usize = 10_000;
 /// combinations a generator enumerates); a query that would make more is an error.
 pub const GENERATED_SLICES: usize = 10_000;
 
+/// How many of the most frequent value combinations `count_frequent` keeps (Sumo's limit).
+pub const MOST_FREQUENT_ROWS: usize = 10_000;
+
+/// How many transactions `transaction` follows at once (Sumo's group limit); records of later
+/// transactions are left out, with a warning.
+pub const TRANSACTION_GROUPS: usize = 10_000;
+
+/// The rows a subquery returns when it names no `maxresults`.
+pub const DEFAULT_SUBQUERY_ROWS: usize = 2_500;
+
+/// How many rows one join table holds at most; past it, rows are left out with a warning.
+pub const JOIN_TABLE_ROWS: usize = 1_000_000;
+
+/// How many rows a join makes at most (Sumo's limit); past it, the rest are left out with a
+/// warning.
+pub const JOIN_OUTPUT_ROWS: usize = 10_000_000;
+
+/// The most signatures a `logreduce` group makes; past them, a message that joins none goes
+/// to the signature `Others`, and the run warns.
+pub const LOGREDUCE_SIGNATURES: usize = 10_000;
+
 /// How many sample messages (such as `file:line`) a warning shows.
 pub const WARNING_SAMPLES: usize = 5;
 
@@ -43,6 +64,36 @@ pub const LIMITS: &[Limit] = &[
         name: "generated slices",
         value: GENERATED_SLICES,
         when_hit: "a fillmissing timeslice generator that would make more slices is an error",
+    },
+    Limit {
+        name: "count_frequent rows",
+        value: MOST_FREQUENT_ROWS,
+        when_hit: "count_frequent keeps the most frequent combinations only, as Sumo does (no warning)",
+    },
+    Limit {
+        name: "transactions",
+        value: TRANSACTION_GROUPS,
+        when_hit: "transaction leaves out the records of later transactions and warns on stderr",
+    },
+    Limit {
+        name: "subquery rows",
+        value: DEFAULT_SUBQUERY_ROWS,
+        when_hit: "a subquery without maxresults returns this many rows and warns on stderr when it leaves rows out",
+    },
+    Limit {
+        name: "join table rows",
+        value: JOIN_TABLE_ROWS,
+        when_hit: "a join table leaves out later rows and warns on stderr",
+    },
+    Limit {
+        name: "join rows",
+        value: JOIN_OUTPUT_ROWS,
+        when_hit: "join leaves out the rows past it and warns on stderr",
+    },
+    Limit {
+        name: "logreduce signatures",
+        value: LOGREDUCE_SIGNATURES,
+        when_hit: "logreduce counts the messages that fit no signature under Others and warns on stderr",
     },
     Limit {
         name: "warning samples",

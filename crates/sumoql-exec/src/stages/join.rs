@@ -11,12 +11,7 @@ use super::order::{newest_first, time_of};
 use super::Stage;
 use crate::pipeline::{stages_for, RunOptions};
 
-/// How many rows one join table holds at most; past it, rows are left out with a warning.
-pub const JOIN_TABLE_ROWS: usize = 1_000_000;
-
-/// How many rows a join makes at most (Sumo's limit); past it, the rest are left out with a
-/// warning.
-pub const JOIN_OUTPUT_ROWS: usize = 10_000_000;
+pub use sumoql_value::limits::{JOIN_OUTPUT_ROWS, JOIN_TABLE_ROWS};
 
 /// Holds every table's rows until the input ends, then joins them (an inner join, table by
 /// table, each table's rows newest first).

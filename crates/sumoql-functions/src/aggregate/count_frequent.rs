@@ -3,8 +3,7 @@
 use super::count::CountAccumulator;
 use crate::prelude::*;
 
-/// How many of the most frequent value combinations `count_frequent` keeps.
-const MOST_FREQUENT_ROWS: u64 = 10_000;
+use sumoql_value::limits::MOST_FREQUENT_ROWS;
 
 /// `count_frequent(a, b…)`: the most frequent combinations of the values of its fields, one
 /// row each, with how many records have them in `_approxcount`.
@@ -48,7 +47,7 @@ impl AggregateFunction for CountFrequent {
     }
 
     fn most_frequent_rows(&self) -> Option<u64> {
-        Some(MOST_FREQUENT_ROWS)
+        Some(MOST_FREQUENT_ROWS as u64)
     }
 
     fn accumulator(&self) -> Box<dyn Accumulator> {

@@ -5,9 +5,7 @@ use sumoql_value::{Schema, SlotId};
 use crate::pattern::TextPattern;
 use crate::plan::slot_names;
 
-/// How many transactions `transaction` follows at once (Sumo's group limit); records of later
-/// transactions are left out, with a warning.
-pub const TRANSACTION_GROUPS: usize = 10_000;
+pub use sumoql_value::limits::TRANSACTION_GROUPS;
 
 /// An operator that groups or follows records through time.
 #[derive(Clone, Debug)]

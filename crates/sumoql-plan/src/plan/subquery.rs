@@ -33,8 +33,7 @@ pub enum SubqueryTarget {
     Condition(Vec<SlotId>),
 }
 
-/// The rows a subquery returns by default.
-pub const DEFAULT_SUBQUERY_ROWS: usize = 2_500;
+pub use sumoql_value::limits::DEFAULT_SUBQUERY_ROWS;
 
 impl Subquery {
     /// How its rows are used, for `explain`, with the fields named from the schema of the

@@ -22,6 +22,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use sumoql_functions::CallContext;
 use sumoql_plan::{LogReduceSpec, ReduceCriteria};
+use sumoql_value::limits::LOGREDUCE_SIGNATURES;
 use sumoql_value::{compare_group_keys, GroupKey, Record, Value, WarningKind};
 
 use super::key_of;
@@ -33,12 +34,7 @@ const WILDCARD: &str = "**********";
 /// The share of agreeing positions a message needs to join a signature.
 const SIMILARITY: f64 = 0.5;
 
-/// The most signatures a `by` group makes; past them, a message that joins none goes to the
-/// signature `Others`, as Sumo's page calls the messages it cannot readily group, and the run
-/// warns.
-const MAX_SIGNATURES: usize = 10_000;
-
-/// The signature of the messages past [`MAX_SIGNATURES`].
+/// The signature of the messages past [`LOGREDUCE_SIGNATURES`].
 const OTHERS: &str = "Others";
 
 /// Dates and times of day at the start of a word.
@@ -122,7 +118,7 @@ pub(crate) struct LogReduceStage {
     width: usize,
     /// Each group's signatures by their number of words.
     groups: HashMap<GroupKey, Group>,
-    /// The most signatures a group makes ([`MAX_SIGNATURES`]).
+    /// The most signatures a group makes ([`LOGREDUCE_SIGNATURES`]).
     cap: usize,
 }
 
@@ -140,7 +136,7 @@ impl LogReduceStage {
             spec,
             width,
             groups: HashMap::new(),
-            cap: MAX_SIGNATURES,
+            cap: LOGREDUCE_SIGNATURES,
         }
     }
 }
