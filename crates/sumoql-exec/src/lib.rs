@@ -29,4 +29,4 @@ mod stages;
 
 pub use guard::EarlyGuard;
 pub use pipeline::{EarlyFilter, NullGroups, Pipeline, RunOptions, Split};
-pub use stages::{AggregateStage, Stage, JOIN_OUTPUT_ROWS, JOIN_TABLE_ROWS};
+pub use stages::{AggregateStage, Stage};

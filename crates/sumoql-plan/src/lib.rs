@@ -37,7 +37,6 @@ pub use plan::{
     AggregateSpec, BinSpec, Columns, Fringe, Join, JoinKey, JoinTable, LogReduceSpec, LookupTable,
     Operator, OutlierFields, OutlierSpec, Plan, ReadSpec, RowOperator, SaveTable, SortSpec,
     StateCheck, StateOperator, Subquery, SubqueryTarget, TableRows, Transaction, TransactionRows,
-    DEFAULT_SUBQUERY_ROWS, TRANSACTION_GROUPS,
 };
 pub use planner::{plan_query, plan_query_with, METADATA_FIELDS};
 pub use scope::{matches_stars, ScopeFilter, Wildcard};

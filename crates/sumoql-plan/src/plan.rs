@@ -20,10 +20,8 @@ pub use rows::{
     BinSpec, LogReduceSpec, LookupTable, OutlierFields, OutlierSpec, RowOperator, SaveTable,
     TableRows,
 };
-pub use state::{
-    Fringe, StateCheck, StateOperator, Transaction, TransactionRows, TRANSACTION_GROUPS,
-};
-pub use subquery::{Subquery, SubqueryTarget, DEFAULT_SUBQUERY_ROWS};
+pub use state::{Fringe, StateCheck, StateOperator, Transaction, TransactionRows};
+pub use subquery::{Subquery, SubqueryTarget};
 
 /// A query ready to run: its schema, scope filter, operators and output columns.
 #[derive(Clone)]

@@ -11,7 +11,7 @@ use super::order::{newest_first, time_of};
 use super::Stage;
 use crate::pipeline::{stages_for, RunOptions};
 
-pub use sumoql_value::limits::{JOIN_OUTPUT_ROWS, JOIN_TABLE_ROWS};
+use sumoql_value::limits::{JOIN_OUTPUT_ROWS, JOIN_TABLE_ROWS};
 
 /// Holds every table's rows until the input ends, then joins them (an inner join, table by
 /// table, each table's rows newest first).

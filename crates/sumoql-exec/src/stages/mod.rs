@@ -17,7 +17,6 @@ pub use aggregate::AggregateStage;
 pub(crate) use aggregate::GroupFilter;
 pub(crate) use extract::ExtractStage;
 pub(crate) use join::JoinStage;
-pub use join::{JOIN_OUTPUT_ROWS, JOIN_TABLE_ROWS};
 pub(crate) use rows::row_stage;
 pub(crate) use state::state_stage;
 

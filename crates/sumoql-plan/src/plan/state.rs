@@ -5,8 +5,6 @@ use sumoql_value::{Schema, SlotId};
 use crate::pattern::TextPattern;
 use crate::plan::slot_names;
 
-pub use sumoql_value::limits::TRANSACTION_GROUPS;
-
 /// An operator that groups or follows records through time.
 #[derive(Clone, Debug)]
 pub enum StateOperator {

@@ -33,8 +33,6 @@ pub enum SubqueryTarget {
     Condition(Vec<SlotId>),
 }
 
-pub use sumoql_value::limits::DEFAULT_SUBQUERY_ROWS;
-
 impl Subquery {
     /// How its rows are used, for `explain`, with the fields named from the schema of the
     /// query that holds it.

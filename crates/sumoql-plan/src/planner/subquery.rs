@@ -4,11 +4,12 @@
 
 use sumoql_syntax::ast::{Stage, Subquery};
 use sumoql_syntax::{codes, Diagnostic, Span, Spanned};
+use sumoql_value::limits::DEFAULT_SUBQUERY_ROWS;
 use sumoql_value::time::{parse_time_arg, Zone};
 
 use super::{plan_query_with, Planner};
 use crate::expr::PlanExpr;
-use crate::plan::{self, SubqueryTarget, DEFAULT_SUBQUERY_ROWS};
+use crate::plan::{self, SubqueryTarget};
 use crate::scope::ScopeFilter;
 
 impl Planner<'_> {

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use sumoql_functions::CallContext;
-use sumoql_plan::{StateCheck, Transaction, TransactionRows, TRANSACTION_GROUPS};
+use sumoql_plan::{StateCheck, Transaction, TransactionRows};
+use sumoql_value::limits::TRANSACTION_GROUPS;
 use sumoql_value::{GroupKey, Record, Value, WarningKind};
 
 use crate::stages::order::time_of;
