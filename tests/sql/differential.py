@@ -79,6 +79,26 @@ def normalise_rows(columns, rows):
     return [list(zip(columns, [normalise(v) for v in row])) for row in rows]
 
 
+class Tally:
+    """Counts of a part's queries: tried, expressible in SQL, identical on each engine."""
+
+    def __init__(self):
+        self.tried = self.expressible = self.on_duckdb = self.on_spark = 0
+
+    def add(self, outcome):
+        """Counts one query by what Harness.check returned for it."""
+        self.tried += 1
+        if outcome and outcome[0]:
+            self.expressible += 1
+            self.on_duckdb += outcome[1]
+            self.on_spark += outcome[2]
+
+    def summary(self, what):
+        """The part's summary line."""
+        return "%s: %d tried, %d expressible, %d identical on duckdb, %d on spark" % (
+            what, self.tried, self.expressible, self.on_duckdb, self.on_spark)
+
+
 class Harness:
     def __init__(self, sumoql, details, verbose):
         self.sumoql = sumoql
@@ -222,20 +242,14 @@ def main():
     print("reference detection: %d check(s) (examples/logs and generated records), %s"
           % (reference_checks, "differs" if failed else "same on duckdb and spark"))
 
-    fixtures = [0, 0, 0, 0]
+    fixtures = Tally()
     for fixture in sorted(glob.glob("queries/*.tests/*/input.ndjson")):
         rule = fixture.split(".tests/")[0] + ".sumo"
         with open(rule, encoding="utf-8") as handle:
-            outcome = harness.check(fixture, handle.read(), fixture, [])
-        fixtures[3] += 1
-        if outcome and outcome[0]:
-            fixtures[0] += 1
-            fixtures[1] += outcome[1]
-            fixtures[2] += outcome[2]
-    print("detections in queries/: %d fixtures, %d expressible, %d identical on duckdb, %d on spark"
-          % (fixtures[3], fixtures[0], fixtures[1], fixtures[2]))
+            fixtures.add(harness.check(fixture, handle.read(), fixture, []))
+    print(fixtures.summary("detections in queries/"))
 
-    counts = [0, 0, 0, 0]
+    golden = Tally()
     for path in sorted(glob.glob("tests/cases/*.case")):
         for index, case in enumerate(parse_cases(path)):
             label = "%s: %s" % (case["file"], case["name"])
@@ -246,19 +260,13 @@ def main():
                 continue
             if case.get("exit", "0").strip() not in ("", "0") or "query" not in case:
                 continue
-            source = os.path.join(work, "case%d_%d.ndjson" % (len(counts) + counts[3], index))
-            counts[3] += 1
+            source = os.path.join(work, "case%d_%d.ndjson" % (golden.tried, index))
             with open(source, "w", encoding="utf-8") as out:
                 text = case.get("input", "")
                 out.write(text + ("\n" if text else ""))
-            outcome = harness.check(label, case["query"], source, args)
-            if outcome and outcome[0]:
-                counts[0] += 1
-                counts[1] += outcome[1]
-                counts[2] += outcome[2]
-    expressible, on_duckdb, on_spark = counts[:3]
-    print("golden cases: %d tried, %d expressible, %d identical on duckdb, %d on spark"
-          % (counts[3], expressible, on_duckdb, on_spark))
+            golden.add(harness.check(label, case["query"], source, args))
+    expressible, on_duckdb, on_spark = golden.expressible, golden.on_duckdb, golden.on_spark
+    print(golden.summary("golden cases"))
     print("details: %s" % options.details)
     harness.details.close()
     if expressible and min(on_duckdb, on_spark) < THRESHOLD * expressible:
