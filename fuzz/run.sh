@@ -2,9 +2,11 @@
 # Runs the fuzz targets, each for SECONDS (default 60), after making the seed corpora.
 #   fuzz/run.sh                 every target, 60 s each
 #   fuzz/run.sh 600 wildcard    one target, ten minutes
-# Needs a nightly toolchain and cargo-fuzz (cargo install cargo-fuzz --locked). A crash stops
-# the run with a failure; its input is kept under fuzz/artifacts/<target>/. The last line per
-# target gives the executions it made.
+#   FUZZ_SEED=1 fuzz/run.sh 25  the same mutations on every run (CI); 0 or unset: random
+# Needs a nightly toolchain and cargo-fuzz (cargo install cargo-fuzz --locked). Inputs that
+# once failed, under fuzz/regressions/<target>/, are run first. A crash stops the run with a
+# failure and its panic message; its input is kept under fuzz/artifacts/<target>/. The last
+# line per target gives the executions it made.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -21,10 +23,15 @@ cargo +nightly fuzz build
 summary=()
 for target in "${targets[@]}"; do
     log="$(mktemp)"
-    if ! cargo +nightly fuzz run "$target" "corpus/$target" -- \
+    corpora=("corpus/$target")
+    if [ -d "regressions/$target" ]; then
+        corpora+=("regressions/$target")
+    fi
+    if ! cargo +nightly fuzz run "$target" "${corpora[@]}" -- \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        >"$log" 2>&1; then
-        tail -n 40 "$log" >&2
+        -seed="${FUZZ_SEED:-0}" >"$log" 2>&1; then
+        grep -m 1 -A 8 -E 'panicked at|ERROR: libFuzzer|ERROR: AddressSanitizer' "$log" >&2 || true
+        tail -n 30 "$log" >&2
         echo "fuzz target $target failed: see fuzz/artifacts/$target/" >&2
         exit 1
     fi

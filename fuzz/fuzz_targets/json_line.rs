@@ -25,7 +25,12 @@ fuzz_target!(|data: &[u8]| {
     let mut warnings = Warnings::new();
     let decoded = decoder.decode(data, "fuzz", &mut warnings);
     let line = std::str::from_utf8(data).ok();
-    let parsed = line.and_then(|text| serde_json::from_str::<Map<String, Json>>(text).ok());
+    let serde = line.map(serde_json::from_str::<Map<String, Json>>);
+    // JSON's grammar allows any number; serde_json refuses those beyond f64's range
+    // (`1e400`), where the decoder keeps the number's text, so such lines are objects too.
+    let out_of_range = matches!(&serde, Some(Err(error))
+        if error.to_string().starts_with("number out of range"));
+    let parsed = serde.and_then(Result::ok);
     // A blank line is white space as `str::trim` reads it (vertical tabs and Unicode spaces too).
     let blank = line.is_some_and(|text| text.trim().is_empty());
     match (&decoded, &parsed) {
@@ -43,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
             // A line that is not a JSON object may still be a record: a raw line of text.
             let starts_object = line.is_some_and(|text| text.trim_start().starts_with('{'));
             assert!(
-                !starts_object,
+                !starts_object || out_of_range,
                 "the decoder read a broken object as a record"
             );
         }

@@ -310,13 +310,16 @@ fn place_segment(out: &mut Vec<String>, lines: Vec<Line>, scope: bool) {
     let last_code = lines
         .iter()
         .rposition(|line| line.kind != LineKind::Blank && line.kind != LineKind::Comment);
+    let last_text = lines.iter().rposition(|line| line.kind != LineKind::Blank);
     let mut seen_code = false;
     for (index, line) in lines.into_iter().enumerate() {
         let trailing = last_code.is_none_or(|last| index > last);
         match line.kind {
             LineKind::Blank => {
-                // Blank lines stay only in the leading comment block, one at a time.
-                if scope && !seen_code && out.last().is_some_and(|l| !l.is_empty()) {
+                // Blank lines stay only inside the leading comment block, one at a time: not
+                // after its last line, where the next pass would find them again.
+                let inside = last_text.is_some_and(|last| index < last);
+                if scope && inside && !seen_code && out.last().is_some_and(|l| !l.is_empty()) {
                     out.push(String::new());
                 }
             }
@@ -365,6 +368,15 @@ mod tests {
             formatted,
             "// id: x\n//   - item\n\n* // all\n// before where\n| where a = \"one\n  two\" // keep\n    and b = \"2\"\n"
         );
+        assert_eq!(format_query(&formatted).unwrap(), formatted);
+    }
+
+    #[test]
+    fn a_scope_of_only_a_comment_keeps_its_layout() {
+        // Found by the `query` fuzz target: the blank line before the first pipe was kept, and
+        // each pass added one.
+        let formatted = format_query("/** | where a matches |x)\\/.*/ | fields id").unwrap();
+        assert_eq!(formatted, "/** | where a matches |x)\\/.*/\n| fields id\n");
         assert_eq!(format_query(&formatted).unwrap(), formatted);
     }
 
