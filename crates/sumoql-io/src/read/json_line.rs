@@ -569,18 +569,64 @@ pub fn text_of_line(line: &[u8]) -> Result<&str, std::str::Utf8Error> {
 pub(crate) fn key_text<'t>(text: &'t str, member: &Member) -> Cow<'t, str> {
     let key = member.key(text);
     if member.key_escaped {
-        // The scanner validated the escapes; decoding cannot fail but would leave the key as
-        // written if it did.
-        decode_string(&text[member.key_start - 1..member.key_end + 1])
-            .map_or(Cow::Borrowed(key), Cow::Owned)
+        Cow::Owned(decode_string(
+            &text[member.key_start - 1..member.key_end + 1],
+        ))
     } else {
         Cow::Borrowed(key)
     }
 }
 
-/// The text of a JSON string written with its quotes and escapes.
-pub(crate) fn decode_string(quoted: &str) -> Option<String> {
-    serde_json::from_str::<String>(quoted).ok()
+/// The text of a JSON string written with its quotes and escapes, which the scanner has
+/// validated. JSON's grammar allows a `\u` escape of half a surrogate pair on its own, which
+/// no Rust string can hold: it becomes U+FFFD, as a lossy UTF-16 decoder gives, rather than
+/// losing the whole value.
+pub(crate) fn decode_string(quoted: &str) -> String {
+    let inner = quoted
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or(quoted);
+    let mut out = String::with_capacity(inner.len());
+    let mut units: Vec<u16> = Vec::new();
+    let mut rest = inner;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        // A run of `\u` escapes is decoded together, so that surrogate pairs join.
+        units.clear();
+        while let Some(unit) = unicode_escape(rest) {
+            units.push(unit);
+            rest = &rest[6..];
+        }
+        if !units.is_empty() {
+            let chars = char::decode_utf16(units.iter().copied());
+            out.extend(chars.map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)));
+            continue;
+        }
+        let mut chars = rest[1..].chars();
+        let decoded = match chars.next() {
+            Some('b') => '\u{8}',
+            Some('f') => '\u{c}',
+            Some('n') => '\n',
+            Some('r') => '\r',
+            Some('t') => '\t',
+            Some(other) => other,
+            None => break,
+        };
+        out.push(decoded);
+        rest = chars.as_str();
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The UTF-16 unit of the `\uXXXX` escape that `text` starts with, if it does.
+fn unicode_escape(text: &str) -> Option<u16> {
+    let hex = text.strip_prefix("\\u")?.get(..4)?;
+    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u16::from_str_radix(hex, 16).ok()
 }
 
 /// The raw value of `name` among the `members` of `text`: the key itself (the last one wins
@@ -638,7 +684,7 @@ pub(crate) fn raw_to_value(text: &str) -> Value {
     match text.as_bytes().first() {
         Some(b'"') => {
             if text.contains('\\') {
-                serde_json::from_str::<String>(text).map_or(Value::Null, Value::text)
+                Value::text(decode_string(text))
             } else {
                 Value::text(&text[1..text.len() - 1])
             }
@@ -692,6 +738,28 @@ mod tests {
 
     fn decode(d: &mut LineDecoder, line: &str) -> Result<Option<Record>, LineError> {
         d.decode(line.as_bytes(), "test", &mut Warnings::new())
+    }
+
+    #[test]
+    fn escapes_decode_as_serde_json_does_and_lone_surrogates_are_kept_as_u_fffd() {
+        for quoted in [
+            r#""plain""#,
+            r#""a\"b\\c\/d\b\f\n\r\te""#,
+            r#""\u00e9\u20AC \ud83d\ude00 x""#,
+            r#""\\u0041""#,
+        ] {
+            let serde: String = serde_json::from_str(quoted).unwrap();
+            assert_eq!(decode_string(quoted), serde, "{quoted}");
+        }
+        // serde_json refuses these; JSON's grammar allows them.
+        assert_eq!(decode_string(r#""x\udff5y""#), "x\u{fffd}y");
+        assert_eq!(decode_string(r#""\ud800\u0041""#), "\u{fffd}A");
+        assert_eq!(decode_string(r#""\udc00\ud800""#), "\u{fffd}\u{fffd}");
+        let mut d = decoder(&["a", "k\u{fffd}"], false);
+        let r = decode(&mut d, r#"{"a":"x\uDFF5y","k\udfff":"v"}"#)
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.slots, vec![Value::text("x\u{fffd}y"), Value::text("v")]);
     }
 
     #[test]

@@ -110,10 +110,7 @@ impl Key {
     fn is_decoded(&self, member: &Member, bytes: &[u8]) -> bool {
         // The key's quotes are ASCII, so the slice is UTF-8 when the line is.
         let quoted = &bytes[member.key_start - 1..member.key_end + 1];
-        std::str::from_utf8(quoted)
-            .ok()
-            .and_then(decode_string)
-            .is_some_and(|key| key == *self.name)
+        std::str::from_utf8(quoted).is_ok_and(|quoted| decode_string(quoted) == *self.name)
     }
 }
 
