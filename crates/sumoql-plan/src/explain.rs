@@ -119,6 +119,7 @@ impl Operator {
                 format!("Sort {}", keys.join(", "))
             }
             Operator::Limit(n) => format!("Limit {n}"),
+            Operator::Compare(compare) => compare.describe(schema),
             Operator::Extract {
                 source,
                 extractor,

@@ -22,6 +22,14 @@ pub(crate) fn join() -> SqlError {
     )
 }
 
+/// `compare`, whose lanes are the query run again over earlier time ranges.
+pub(crate) fn compare() -> SqlError {
+    SqlError::new(
+        "compare",
+        "each earlier time range is the query run once more over other records; run one SQL query per range and join them",
+    )
+}
+
 /// An operator that follows records through time and state.
 pub(crate) fn state(operator: &StateOperator) -> SqlError {
     let (construct, why) = match operator {

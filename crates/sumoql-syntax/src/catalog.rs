@@ -441,6 +441,27 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         ],
     },
     OperatorDoc {
+        name: "compare",
+        aliases: &[],
+        syntax: "compare [with] timeshift DURATION [N] [avg|min|max] [as NAME][, [with] timeshift …]",
+        summary: "After an aggregation, runs the query up to `compare` again over the run's time \
+                  range moved back by the shift (N times, each a shift further back; at most 7 \
+                  runs in all, as in Sumo) and sets the earlier values beside each row: \
+                  `_count_1d` for `timeshift 1d`, `_count_1d` … `_count_3d` for `timeshift 1d \
+                  3`, `_count_7d_avg` for `timeshift 1d 7 avg` (the average, smallest or \
+                  largest of the numbers the earlier ranges give), `_count_NAME` with `as \
+                  NAME`. Rows match on the aggregation's group fields, an earlier range's \
+                  `_timeslice` moved forward by its shift; a key found in only one range has \
+                  nulls in the others, and rows come out in ascending key order. The run needs \
+                  a time range (`--from`/`--to` or `--last`), and records outside it are read \
+                  for the earlier ranges.",
+        examples: &[
+            "* | timeslice 1h | count by _timeslice | compare with timeshift 1d",
+            "* | timeslice 30m | count by _timeslice | compare timeshift 1d 7 avg | where _count > 2 * _count_7d_avg",
+            "* | count by src_ip | compare timeshift 1d as yesterday, timeshift 1w 3 max",
+        ],
+    },
+    OperatorDoc {
         name: "lookup",
         aliases: &[],
         syntax: "lookup COLUMN [as NAME][, …] from file://PATH.csv on FIELD=COLUMN[, FIELD=COLUMN]\n\

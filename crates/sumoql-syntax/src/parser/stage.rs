@@ -3,6 +3,7 @@
 
 use nom::Slice;
 
+use super::compare::compare;
 use super::error::{at_end, expected, fail};
 use super::expr::expression;
 use super::extract;
@@ -17,7 +18,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 36] = [
+pub const OPERATORS: [&str; 37] = [
     "where",
     "eval",
     "stats",
@@ -54,6 +55,7 @@ pub const OPERATORS: [&str; 36] = [
     "logreduce",
     "join",
     "transaction",
+    "compare",
 ];
 
 /// Aggregate functions that may start a bare stage (`| count by x`), for suggestions.
@@ -156,6 +158,7 @@ fn stage(input: Input<'_>) -> PResult<'_, Stage> {
                 return state_stage(&lower, rest);
             }
             "join" if !reads_as_bare_item(rest) => return join(rest),
+            "compare" if !reads_as_bare_item(rest) => return compare(rest),
             "subquery" => {
                 return Err(nom::Err::Failure(
                     SyntaxError::new(
