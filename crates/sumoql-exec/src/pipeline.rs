@@ -417,7 +417,7 @@ pub(crate) fn stages_for(
                 )),
                 Operator::Rows(row) => row_stage(row, schema),
                 Operator::Join(join) => Box::new(JoinStage::new(join, schema, options)),
-                Operator::State(state) => state_stage(state, schema),
+                Operator::State(state) => state_stage(state, schema, options),
                 Operator::Compare(compare) => Box::new(CompareStage::new(compare.clone(), width)),
             }
         })

@@ -22,7 +22,10 @@ pub use rows::{
     BinSpec, LogReduceSpec, LookupTable, OutlierFields, OutlierSpec, RowOperator, SaveTable,
     TableRows,
 };
-pub use state::{Fringe, StateCheck, StateOperator, Transaction, TransactionRows};
+pub use state::{
+    BoundaryCheck, Fringe, GroupFields, Merge, MergeSpec, StateCheck, StateOperator, Transaction,
+    TransactionRows, Transactionize,
+};
 pub use subquery::{Subquery, SubqueryTarget};
 
 /// A query ready to run: its schema, scope filter, operators and output columns.

@@ -37,6 +37,14 @@ pub(crate) fn state(operator: &StateOperator) -> SqlError {
             "transaction",
             "it follows each transaction's records in time order from state to state",
         ),
+        StateOperator::Transactionize(_) => (
+            "transactionize",
+            "its groups grow record by record in time order through any shared value, which SQL does not express",
+        ),
+        StateOperator::Merge(_) => (
+            "merge",
+            "not translated to SQL yet",
+        ),
     };
     SqlError::new(construct, why)
 }

@@ -18,7 +18,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 37] = [
+pub const OPERATORS: [&str; 39] = [
     "where",
     "eval",
     "stats",
@@ -55,6 +55,8 @@ pub const OPERATORS: [&str; 37] = [
     "logreduce",
     "join",
     "transaction",
+    "transactionize",
+    "merge",
     "compare",
 ];
 
@@ -70,7 +72,7 @@ pub const AGGREGATE_OPERATORS: [&str; 7] = [
 ];
 
 /// Sumo operators that sumoql parses by name but does not run yet.
-const NOT_YET_SUPPORTED: [&str; 5] = ["merge", "logcompare", "logexplain", "predict", "filter"];
+const NOT_YET_SUPPORTED: [&str; 4] = ["logcompare", "logexplain", "predict", "filter"];
 
 /// Splunk commands with the Sumo form to use instead.
 const SPLUNK_EQUIVALENTS: [(&str, &str); 9] = [
