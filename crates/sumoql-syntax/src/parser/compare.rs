@@ -1,8 +1,8 @@
 //! `compare [with] timeshift D [N] [avg|min|max] [as name][, [with] timeshift …]`.
 
 use super::error::{expected, fail};
-use super::literal::{field_name, keyword, symbol, ws};
-use super::options::{duration, whole_number};
+use super::literal::{field_name, keyword, ws};
+use super::options::{comma_separated, duration, whole_number};
 use super::{offset, Input, PResult};
 use crate::ast::{CompareCombine, Comparison, Stage};
 use crate::codes;
@@ -10,16 +10,8 @@ use crate::span::Span;
 
 /// Parses the rest of a `compare` stage, after its name.
 pub(crate) fn compare(input: Input<'_>) -> PResult<'_, Stage> {
-    let mut comparisons = Vec::new();
-    let mut rest = input;
-    loop {
-        let (after, comparison) = comparison(rest)?;
-        comparisons.push(comparison);
-        match symbol(",")(after) {
-            Ok((after_comma, _)) => rest = after_comma,
-            Err(_) => return Ok((after, Stage::Compare(comparisons))),
-        }
-    }
+    let (rest, comparisons) = comma_separated(input, comparison)?;
+    Ok((rest, Stage::Compare(comparisons)))
 }
 
 /// One `[with] timeshift D [N] [avg|min|max] [as name]`.
