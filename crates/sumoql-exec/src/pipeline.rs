@@ -10,8 +10,8 @@ use sumoql_value::SlotId;
 
 use crate::guard::EarlyGuard;
 use crate::stages::{
-    holds, row_stage, state_stage, AggregateStage, AssignStage, ExtractStage, FilterStage,
-    GroupFilter, JoinStage, KeepStage, LimitStage, RemoveStage, SortStage, Stage,
+    holds, row_stage, state_stage, AggregateStage, AssignStage, CompareStage, ExtractStage,
+    FilterStage, GroupFilter, JoinStage, KeepStage, LimitStage, RemoveStage, SortStage, Stage,
 };
 
 /// What to do with records whose group-by key is null (D2).
@@ -417,7 +417,8 @@ pub(crate) fn stages_for(
                 )),
                 Operator::Rows(row) => row_stage(row, schema),
                 Operator::Join(join) => Box::new(JoinStage::new(join, schema, options)),
-                Operator::State(state) => state_stage(state, schema),
+                Operator::State(state) => state_stage(state, schema, options),
+                Operator::Compare(compare) => Box::new(CompareStage::new(compare.clone(), width)),
             }
         })
         .collect()

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use sumoql_value::Schema;
 
-use crate::plan::{slot_names, Columns, Operator, Plan};
+use crate::plan::{slot_names, Columns, Operator, Plan, StateOperator};
 
 impl Plan {
     /// The plan as stable text: the scope, the fields read, each operator, and the output.
@@ -119,6 +119,7 @@ impl Operator {
                 format!("Sort {}", keys.join(", "))
             }
             Operator::Limit(n) => format!("Limit {n}"),
+            Operator::Compare(compare) => compare.describe(schema),
             Operator::Extract {
                 source,
                 extractor,
@@ -136,6 +137,13 @@ impl Operator {
                 }
             ),
             Operator::Rows(row) => row.describe(schema),
+            Operator::State(state @ StateOperator::Transactionize(group))
+                if !group.stages.is_empty() =>
+            {
+                let mut lines = vec![state.describe(schema)];
+                nested(&mut lines, "group", &group.stages, schema);
+                return lines;
+            }
             Operator::State(state) => state.describe(schema),
             Operator::Join(join) => {
                 let mut lines = vec![join.describe(schema)];

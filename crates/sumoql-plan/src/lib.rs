@@ -34,13 +34,17 @@ pub use ip_lookup::{IpDatabase, IpDatabaseKind, IpLookup, ASN_VARIABLE, GEOIP_VA
 pub use lint::lint_query;
 pub use pattern::{anchor_regex, TextPattern};
 pub use plan::{
-    AggregateSpec, BinSpec, Columns, Fringe, Join, JoinKey, JoinTable, LogReduceSpec, LookupTable,
-    Operator, OutlierFields, OutlierSpec, Plan, ReadSpec, RowOperator, SaveTable, SortSpec,
-    StateCheck, StateOperator, Subquery, SubqueryTarget, TableRows, Transaction, TransactionRows,
+    AggregateSpec, BinSpec, BoundaryCheck, Columns, Compare, CompareLane, CompareOutput, Fringe,
+    GroupFields, Join, JoinKey, JoinTable, LogReduceSpec, LookupTable, Merge, MergeSpec, Operator,
+    OutlierFields, OutlierSpec, Plan, ReadSpec, RowOperator, SaveTable, SortSpec, StateCheck,
+    StateOperator, Subquery, SubqueryTarget, TableRows, Transaction, TransactionRows,
+    Transactionize,
 };
 pub use planner::{plan_query, plan_query_with, METADATA_FIELDS};
 pub use scope::{matches_stars, ScopeFilter, Wildcard};
 /// The syntax types that plan operators carry.
-pub use sumoql_syntax::ast::{BinaryOp, OutlierDirection, ReduceCriteria, SequenceKind};
+pub use sumoql_syntax::ast::{
+    BinaryOp, CompareCombine, MergeStrategy, OutlierDirection, ReduceCriteria, SequenceKind,
+};
 pub use tables::{Tables, TABLES_VARIABLE};
 pub use threat_intel::{ThreatField, ThreatIntel, ThreatLookup, ThreatMode};

@@ -9,18 +9,23 @@ use crate::expr::PlanExpr;
 use crate::extract::Extractor;
 use crate::scope::ScopeFilter;
 
+mod compare;
 mod join;
 mod resolve;
 mod rows;
 mod state;
 mod subquery;
 
+pub use compare::{Compare, CompareLane, CompareOutput};
 pub use join::{Join, JoinKey, JoinTable};
 pub use rows::{
     BinSpec, LogReduceSpec, LookupTable, OutlierFields, OutlierSpec, RowOperator, SaveTable,
     TableRows,
 };
-pub use state::{Fringe, StateCheck, StateOperator, Transaction, TransactionRows};
+pub use state::{
+    BoundaryCheck, Fringe, GroupFields, Merge, MergeSpec, StateCheck, StateOperator, Transaction,
+    TransactionRows, Transactionize,
+};
 pub use subquery::{Subquery, SubqueryTarget};
 
 /// A query ready to run: its schema, scope filter, operators and output columns.
@@ -49,6 +54,12 @@ impl Plan {
             self.operators.first(),
             Some(Operator::Rows(RowOperator::Table(_)))
         )
+    }
+
+    /// Whether running the query reads its inputs more than once: once per subquery and per
+    /// lane of `compare`, before the query itself.
+    pub fn reads_inputs_again(&self) -> bool {
+        !self.subqueries.is_empty() || self.compare().is_some()
     }
 
     /// Warnings about the query itself, known before any record is read: a lookup table whose
@@ -185,6 +196,9 @@ pub enum Operator {
     Join(Join),
     /// An operator that follows records through time and state (`transaction`, `merge`…).
     State(StateOperator),
+    /// The aggregation's rows beside the same query's rows over earlier time ranges
+    /// (`compare with timeshift 1d`).
+    Compare(Compare),
 }
 
 impl Operator {
@@ -202,7 +216,8 @@ impl Operator {
             | Operator::Sort(_)
             | Operator::Limit(_)
             | Operator::Join(_)
-            | Operator::State(_) => false,
+            | Operator::State(_)
+            | Operator::Compare(_) => false,
         }
     }
 }

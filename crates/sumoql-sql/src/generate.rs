@@ -299,6 +299,7 @@ impl Generator<'_> {
             Operator::Rows(row) => self.row_operator(row)?,
             Operator::Join(_) => return Err(refused::join()),
             Operator::State(state) => return Err(refused::state(state)),
+            Operator::Compare(_) => return Err(refused::compare()),
         }
         Ok(())
     }

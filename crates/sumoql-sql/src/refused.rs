@@ -22,12 +22,28 @@ pub(crate) fn join() -> SqlError {
     )
 }
 
+/// `compare`, whose lanes are the query run again over earlier time ranges.
+pub(crate) fn compare() -> SqlError {
+    SqlError::new(
+        "compare",
+        "each earlier time range is the query run once more over other records; run one SQL query per range and join them",
+    )
+}
+
 /// An operator that follows records through time and state.
 pub(crate) fn state(operator: &StateOperator) -> SqlError {
     let (construct, why) = match operator {
         StateOperator::Transaction(_) => (
             "transaction",
             "it follows each transaction's records in time order from state to state",
+        ),
+        StateOperator::Transactionize(_) => (
+            "transactionize",
+            "its groups grow record by record in time order through any shared value, which SQL does not express",
+        ),
+        StateOperator::Merge(_) => (
+            "merge",
+            "not translated to SQL yet",
         ),
     };
     SqlError::new(construct, why)

@@ -4,10 +4,12 @@ use std::fmt;
 
 use crate::span::Spanned;
 
+mod compare;
 mod join;
 mod rows;
 mod state;
 
+pub use compare::{CompareCombine, Comparison};
 pub use join::{Join, JoinCondition, JoinTable, Subquery, TableField};
 pub use rows::{Generator, Outlier, OutlierDirection, ReduceCriteria, RowStage, SequenceKind};
 pub use state::{
@@ -92,6 +94,9 @@ pub enum Stage {
     Rows(RowStage),
     /// A join of sub-streams (`join (parse "a=*" as a) as t1, (…) as t2 on t1.a = t2.b`).
     Join(Join),
+    /// The aggregation beside itself over earlier time ranges (`compare with timeshift 1d`,
+    /// `compare timeshift 1d 7 avg, timeshift 1w as last_week`).
+    Compare(Vec<Comparison>),
     /// An operator that follows records through time and state (`transaction`,
     /// `transactionize`, `merge`, `sessionize`, `trace`, `withtime`).
     State(StateStage),

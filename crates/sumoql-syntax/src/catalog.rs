@@ -441,6 +441,67 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         ],
     },
     OperatorDoc {
+        name: "transactionize",
+        aliases: &[],
+        syntax: "transactionize FIELD[, FIELD…] [as PREFIX] [maxSpan=D] [maxPause=D] [maxLogs=N] \
+                 [startsWith=\"TEXT\"[;strict]] [endsWith=\"TEXT\"[;strict]] \
+                 [keepOrphans=true|false] [(STAGE | …)]",
+        summary: "Groups records that share a value of any one of the fields, transitively (A, then \
+                  A and B, then B and C are one group), taking them in `_messageTime` order. A \
+                  record starts a new group when it holds `startsWith`'s text (anywhere in \
+                  `_raw`, `*` a wildcard) or when joining would make the group last longer than \
+                  `maxSpan`, pause longer than `maxPause` or hold more than `maxLogs` records; a \
+                  record holding `endsWith`'s text ends its group; `;strict` leaves out the \
+                  groups that do not start (or end) so. Every record passes on, group by group \
+                  (numbered from 1 in the order of their first records), with `_group`, \
+                  `_group_duration` (milliseconds from first to last record), `_group_size` and \
+                  `_group_orphaned` (`PREFIX`, `PREFIX_duration`… with `as`); a record with none \
+                  of the fields is a group of its own marked orphaned, or is dropped with \
+                  `keepOrphans=false`. Stages in parentheses (such as `merge`) run on each \
+                  group's records apart, and their rows get the group's fields.",
+        examples: &[
+            "* | transactionize src_ip, user as session maxSpan=10m, maxLogs=100 | fields session, session_size, src_ip, user",
+            "* | transactionize src_ip (merge src_ip takeFirst, _raw join with \"\\n\\n\")",
+        ],
+    },
+    OperatorDoc {
+        name: "merge",
+        aliases: &[],
+        syntax: "merge\nmerge FIELD [takeFirst|takeLast|takeDistinct|join [with \"SEP\"]] [as NAME][, …]",
+        summary: "Reduces all the records it receives (or, inside `transactionize (…)`, a \
+                  group's) to one, taken in `_messageTime` order: `takeFirst` and `takeLast` keep \
+                  the earliest and latest value (nulls skipped), `takeDistinct` joins each \
+                  distinct value once with new lines, and `join [with \"SEP\"]` (the default) \
+                  joins every value with SEP, a new line unless given. A bare `merge` joins \
+                  `_raw` with new lines and keeps the earliest `_messageTime`, which takes only \
+                  `takeFirst` or `takeLast`.",
+        examples: &[
+            "* | merge dest_port join with \"--\", _messageTime takeLast",
+            "* | merge src_ip takeDistinct as sources, _raw",
+        ],
+    },
+    OperatorDoc {
+        name: "compare",
+        aliases: &[],
+        syntax: "compare [with] timeshift DURATION [N] [avg|min|max] [as NAME][, [with] timeshift …]",
+        summary: "After an aggregation, runs the query up to `compare` again over the run's time \
+                  range moved back by the shift (N times, each a shift further back; at most 7 \
+                  runs in all, as in Sumo) and sets the earlier values beside each row: \
+                  `_count_1d` for `timeshift 1d`, `_count_1d` … `_count_3d` for `timeshift 1d \
+                  3`, `_count_7d_avg` for `timeshift 1d 7 avg` (the average, smallest or \
+                  largest of the numbers the earlier ranges give), `_count_NAME` with `as \
+                  NAME`. Rows match on the aggregation's group fields, an earlier range's \
+                  `_timeslice` moved forward by its shift; a key found in only one range has \
+                  nulls in the others, and rows come out in ascending key order. The run needs \
+                  a time range (`--from`/`--to` or `--last`), and records outside it are read \
+                  for the earlier ranges.",
+        examples: &[
+            "* | timeslice 1h | count by _timeslice | compare with timeshift 1d",
+            "* | timeslice 30m | count by _timeslice | compare timeshift 1d 7 avg | where _count > 2 * _count_7d_avg",
+            "* | count by src_ip | compare timeshift 1d as yesterday, timeshift 1w 3 max",
+        ],
+    },
+    OperatorDoc {
         name: "lookup",
         aliases: &[],
         syntax: "lookup COLUMN [as NAME][, …] from file://PATH.csv on FIELD=COLUMN[, FIELD=COLUMN]\n\

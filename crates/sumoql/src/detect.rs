@@ -206,10 +206,11 @@ struct RuleTail<'q> {
     output: OutputColumns,
 }
 
-/// Why `query` cannot share the pass of a detection run: a subquery reads the inputs again.
+/// Why `query` cannot share the pass of a detection run: a subquery or `compare` reads the
+/// inputs again.
 fn needs_own_run(query: &Query) -> Option<String> {
-    (!query.plan.subqueries.is_empty()).then(|| {
-        "a rule runs in the shared pass of `sumoql detect`, but a subquery reads the logs once more: run this query with `sumoql run`".to_string()
+    query.plan.reads_inputs_again().then(|| {
+        "a rule runs in the shared pass of `sumoql detect`, but a subquery or `compare` reads the logs once more: run this query with `sumoql run`".to_string()
     })
 }
 

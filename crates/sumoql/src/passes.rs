@@ -1,6 +1,8 @@
 //! Queries that read their inputs more than once: each subquery's child query is a run of its
 //! own over the same inputs (on its own time range when it gives one), made before the query
-//! that holds it; its distinct rows then replace the subquery's placeholder in the plan.
+//! that holds it; its distinct rows then replace the subquery's placeholder in the plan. So is
+//! each lane of `compare`: the query up to `compare` over an earlier time range, whose rows
+//! `compare` sets beside the run's.
 
 use std::collections::HashSet;
 
@@ -70,6 +72,40 @@ pub(crate) fn resolve_subqueries(
             });
         }
         resolved.plan.resolve_subquery(index, &rows);
+    }
+    Ok((resolved, warnings))
+}
+
+/// `query` with the rows of each lane of its `compare` in place (each lane a run of the query
+/// up to `compare` over the run's time range moved back), and the warnings of those runs.
+pub(crate) fn resolve_compare_lanes(
+    query: &Query,
+    config: &RunConfig,
+    scan: &Scan<'_>,
+) -> Result<(Query, Warnings), RunError> {
+    let mut resolved = query.clone();
+    let mut warnings = Warnings::new();
+    let (Some(compare), Some(before)) = (query.plan.compare(), query.plan.before_compare()) else {
+        return Ok((resolved, warnings));
+    };
+    let child = Query {
+        text: String::new(),
+        plan: before,
+    };
+    for lane in 0..compare.lanes.len() {
+        let (start, end) = compare.lane_range(lane);
+        let child_config = RunConfig {
+            window: Some((Some(start), Some(end))),
+            ..config.clone()
+        };
+        let mut rows: Vec<Vec<Value>> = Vec::new();
+        let mut sink = |_: ColumnNames, values: Vec<Value>| {
+            rows.push(values);
+            Ok(())
+        };
+        let summary = execute(&child, &child_config, &mut sink, scan)?;
+        warnings.merge(summary.warnings);
+        resolved.plan.resolve_compare_lane(lane, rows);
     }
     Ok((resolved, warnings))
 }

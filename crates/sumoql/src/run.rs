@@ -15,7 +15,7 @@ use crate::engine::Query;
 use crate::memory::{run_in_memory, Held, InMemoryLogs};
 use crate::output::{ColumnNames, OutputColumns, Row};
 use crate::parsers::{Extraction, ParserSet};
-use crate::passes::{resolve_subqueries, REREAD_HOLD_BYTES};
+use crate::passes::{resolve_compare_lanes, resolve_subqueries, REREAD_HOLD_BYTES};
 use crate::progress::Progress;
 use crate::scan::{scan_parallel, Chunk, ChunkResult, Worker, CHUNK_BYTES};
 
@@ -150,8 +150,9 @@ pub enum RunError {
     Cancelled,
     /// The query reads its inputs more than once, and standard input is too large to hold.
     #[error(
-        "this query reads its input more than once (it has a subquery); standard input is held \
-         in memory for that, up to {limit} bytes, and it is larger: pass the logs as files"
+        "this query reads its input more than once (it has a subquery or a `compare`); standard \
+         input is held in memory for that, up to {limit} bytes, and it is larger: pass the logs \
+         as files"
     )]
     InputTooLargeToReread {
         /// The limit, [`REREAD_HOLD_BYTES`](crate::REREAD_HOLD_BYTES).
@@ -184,16 +185,18 @@ impl Emitter<'_, '_> {
     }
 }
 
-/// Runs `query` over the chunks `scan` produces, after its subqueries (each a run of its own
-/// over the same inputs, see [`crate::passes`]).
+/// Runs `query` over the chunks `scan` produces, after its `compare` lanes and subqueries (each
+/// a run of its own over the same inputs, see [`crate::passes`]).
 pub(crate) fn execute(
     query: &Query,
     config: &RunConfig,
     sink: &mut RowSink<'_>,
     scan: &Scan<'_>,
 ) -> Result<RunSummary, RunError> {
-    let (resolved, warnings) = resolve_subqueries(query, config, scan)?;
+    let (with_lanes, lane_warnings) = resolve_compare_lanes(query, config, scan)?;
+    let (resolved, warnings) = resolve_subqueries(&with_lanes, config, scan)?;
     let mut summary = execute_pass(&resolved, config, sink, scan)?;
+    summary.warnings.merge(lane_warnings);
     summary.warnings.merge(warnings);
     Ok(summary)
 }
@@ -284,8 +287,8 @@ fn is_cancelled(config: &RunConfig) -> bool {
 
 /// Runs `query` over `sources`, writing rows to `writer` as they come (streaming queries) or
 /// at the end (aggregations and sorts). A query that lists a table (`cat`) reads none of them.
-/// A query with subqueries reads its inputs once per query; standard input is then held in
-/// memory (up to [`REREAD_HOLD_BYTES`]) to be read again.
+/// A query with subqueries or `compare` reads its inputs once per query; standard input is
+/// then held in memory (up to [`REREAD_HOLD_BYTES`]) to be read again.
 pub fn run(
     query: &Query,
     sources: &[InputSource],
@@ -298,7 +301,7 @@ pub fn run(
     } else {
         &[]
     };
-    if !query.plan.subqueries.is_empty() && sources.contains(&InputSource::Stdin) {
+    if query.plan.reads_inputs_again() && sources.contains(&InputSource::Stdin) {
         let mut logs = InMemoryLogs::default();
         return match logs.load(sources, REREAD_HOLD_BYTES)? {
             Held::All => run_in_memory(query, &logs, config, writer),

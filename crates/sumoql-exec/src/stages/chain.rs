@@ -1,5 +1,5 @@
-//! A pipeline inside a stage: the tables of a `join`, the lanes of `compare`, the stages run on
-//! each transaction of `transactionize`.
+//! A pipeline inside a stage: the tables of a `join`, the stages run on each group of
+//! `transactionize`. (The lanes of `compare` are runs of their own, before the query.)
 
 use sumoql_functions::CallContext;
 use sumoql_value::Record;

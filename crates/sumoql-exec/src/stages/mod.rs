@@ -6,6 +6,7 @@ use sumoql_value::{Record, Schema, SlotId, SourceField, Value};
 
 mod aggregate;
 mod chain;
+mod compare;
 mod extract;
 mod group_table;
 mod join;
@@ -15,6 +16,7 @@ mod state;
 
 pub use aggregate::AggregateStage;
 pub(crate) use aggregate::GroupFilter;
+pub(crate) use compare::CompareStage;
 pub(crate) use extract::ExtractStage;
 pub(crate) use join::JoinStage;
 pub(crate) use rows::row_stage;

@@ -11,6 +11,12 @@ pub(crate) fn newest_first(records: &mut [Record], time: SlotId) {
     records.sort_by(|a, b| by_time(a, b, time).reverse());
 }
 
+/// Sorts `records` oldest first by `time`; records of the same time keep their order, and
+/// records without a time come first (D18's ascending order).
+pub(crate) fn oldest_first(records: &mut [Record], time: SlotId) {
+    records.sort_by(|a, b| by_time(a, b, time));
+}
+
 fn by_time(a: &Record, b: &Record, time: SlotId) -> Ordering {
     a.get(time).sort_cmp(b.get(time))
 }

@@ -4,7 +4,7 @@
 use sumoql_value::Value;
 
 use crate::expr::PlanExpr;
-use crate::plan::{Operator, Plan, SubqueryTarget};
+use crate::plan::{Operator, Plan, StateOperator, SubqueryTarget};
 use crate::scope::{ScopeFilter, Wildcard};
 use crate::BinaryOp;
 
@@ -53,6 +53,7 @@ impl Plan {
 fn nested(operator: &Operator) -> Vec<&[Operator]> {
     match operator {
         Operator::Join(join) => join.tables.iter().map(|t| t.operators.as_slice()).collect(),
+        Operator::State(StateOperator::Transactionize(group)) => vec![group.stages.as_slice()],
         _ => Vec::new(),
     }
 }
@@ -71,6 +72,7 @@ fn each_operator_mut(operators: &mut [Operator], visit: &mut dyn FnMut(&mut Oper
         visit(operator);
         let inner: Vec<&mut Vec<Operator>> = match operator {
             Operator::Join(join) => join.tables.iter_mut().map(|t| &mut t.operators).collect(),
+            Operator::State(StateOperator::Transactionize(group)) => vec![&mut group.stages],
             _ => Vec::new(),
         };
         for operators in inner {

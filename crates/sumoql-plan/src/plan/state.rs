@@ -1,15 +1,101 @@
 //! The plan of the operators that follow records through time and state.
 
+use sumoql_syntax::ast::MergeStrategy;
 use sumoql_value::{Schema, SlotId};
 
 use crate::pattern::TextPattern;
-use crate::plan::slot_names;
+use crate::plan::{slot_names, Operator};
 
 /// An operator that groups or follows records through time.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub enum StateOperator {
     /// `transaction on f with … [results by transactions|flow]`.
     Transaction(Transaction),
+    /// `transactionize f, g [as t] [maxSpan=…] [(stages)]`.
+    Transactionize(Transactionize),
+    /// `merge f takeFirst, _raw join with "--"`.
+    Merge(Merge),
+}
+
+/// Groups records that share a value of any of the fields, transitively
+/// (`transactionize ip, user [as t] [maxSpan=10m, maxPause=1m, maxLogs=10, startsWith="login",
+/// endsWith="logout";strict, keepOrphans=false] [(merge _raw)]`).
+///
+/// Records are taken in time order. A record joins the open group holding one of its values (two
+/// or more such groups become one); it starts a new group instead when it matches `startsWith`,
+/// or when joining would make the group longer than `maxSpan`, its pause longer than
+/// `maxPause` or its size larger than `maxLogs`; a record matching `endsWith` closes its group.
+/// A record with none of the fields (an orphan) is a group of its own, marked orphaned, or left
+/// out with `keepOrphans=false`. Groups are numbered from 1 in the order of their first record.
+#[derive(Clone)]
+pub struct Transactionize {
+    /// The fields that link records.
+    pub fields: Vec<SlotId>,
+    /// `_messageTime`, which orders the records and measures spans and pauses.
+    pub time: SlotId,
+    /// `maxSpan`, in milliseconds.
+    pub max_span_ms: Option<i64>,
+    /// `maxPause`, in milliseconds.
+    pub max_pause_ms: Option<i64>,
+    /// `maxLogs`.
+    pub max_logs: Option<u64>,
+    /// `startsWith`.
+    pub starts_with: Option<BoundaryCheck>,
+    /// `endsWith`.
+    pub ends_with: Option<BoundaryCheck>,
+    /// `keepOrphans` (true by default).
+    pub keep_orphans: bool,
+    /// The stages run on each group's records apart, in time order; empty when none, and then
+    /// every record passes on with its group's fields.
+    pub stages: Vec<Operator>,
+    /// Where each row's group fields go.
+    pub group: GroupFields,
+}
+
+/// The text of `startsWith` or `endsWith` and how strictly groups must meet it.
+#[derive(Clone, Debug)]
+pub struct BoundaryCheck {
+    /// `_raw`, which the pattern is looked for in.
+    pub raw: SlotId,
+    /// The text, `*` standing for any run of characters, found anywhere in `_raw`.
+    pub pattern: TextPattern,
+    /// `;strict`: groups that do not start (or end) with a matching record are left out.
+    pub strict: bool,
+}
+
+/// The fields `transactionize` adds (`_group` unless named with `as`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GroupFields {
+    /// `_group`: the group's number.
+    pub id: SlotId,
+    /// `_group_duration`: milliseconds from its first record to its last.
+    pub duration: SlotId,
+    /// `_group_size`: its number of records.
+    pub size: SlotId,
+    /// `_group_orphaned`: whether it is a record with none of the fields.
+    pub orphaned: SlotId,
+}
+
+/// Reduces the records to one (`merge f takeLast as g, _raw join with "--"`), the records taken
+/// in time order; a bare `merge` joins `_raw` with new lines and keeps the earliest
+/// `_messageTime`.
+#[derive(Clone, Debug)]
+pub struct Merge {
+    /// `_messageTime`, which orders the records.
+    pub time: SlotId,
+    /// Each field merged.
+    pub fields: Vec<MergeSpec>,
+}
+
+/// One field of `merge`.
+#[derive(Clone, Debug)]
+pub struct MergeSpec {
+    /// The field read.
+    pub source: SlotId,
+    /// How its values become one.
+    pub strategy: MergeStrategy,
+    /// The field written.
+    pub output: SlotId,
 }
 
 /// Groups the records of each transaction (equal `on` values) and reports their states
@@ -91,6 +177,66 @@ impl StateOperator {
     /// The operator as one line of `explain`.
     pub fn describe(&self, schema: &Schema) -> String {
         match self {
+            StateOperator::Transactionize(group) => {
+                let mut options = Vec::new();
+                if let Some(ms) = group.max_span_ms {
+                    options.push(format!("max span {ms} ms"));
+                }
+                if let Some(ms) = group.max_pause_ms {
+                    options.push(format!("max pause {ms} ms"));
+                }
+                if let Some(n) = group.max_logs {
+                    options.push(format!("max {n} records"));
+                }
+                for (name, boundary) in [("starts", &group.starts_with), ("ends", &group.ends_with)]
+                {
+                    if let Some(boundary) = boundary {
+                        options.push(format!(
+                            "{name} with {}{}",
+                            boundary.pattern.written,
+                            if boundary.strict { " (strict)" } else { "" }
+                        ));
+                    }
+                }
+                if !group.keep_orphans {
+                    options.push("orphans dropped".to_string());
+                }
+                format!(
+                    "Transactionize {} into {}{}{}",
+                    slot_names(schema, &group.fields),
+                    schema.name(group.group.id),
+                    if options.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {}", options.join(", "))
+                    },
+                    if group.stages.is_empty() {
+                        ""
+                    } else {
+                        ", stages per group:"
+                    }
+                )
+            }
+            StateOperator::Merge(merge) => {
+                let fields: Vec<String> = merge
+                    .fields
+                    .iter()
+                    .map(|field| {
+                        let how = match &field.strategy {
+                            MergeStrategy::TakeFirst => "takeFirst".to_string(),
+                            MergeStrategy::TakeLast => "takeLast".to_string(),
+                            MergeStrategy::TakeDistinct => "takeDistinct".to_string(),
+                            MergeStrategy::Join(separator) => format!("join with {separator:?}"),
+                        };
+                        format!(
+                            "{} {how} as {}",
+                            schema.name(field.source),
+                            schema.name(field.output)
+                        )
+                    })
+                    .collect();
+                format!("Merge {}", fields.join(", "))
+            }
             StateOperator::Transaction(transaction) => {
                 let states: Vec<String> = transaction
                     .states

@@ -17,6 +17,7 @@ use crate::plan::{Columns, Operator, Plan, ReadSpec, SortSpec};
 use crate::scope::{ScopeFilter, Wildcard};
 
 mod aggregate;
+mod compare;
 mod fields;
 mod ip_lookup;
 mod join;
@@ -321,6 +322,7 @@ impl Planner<'_> {
             Stage::Extract(extract) => self.extract(extract, stage.span, operators),
             Stage::Rows(row) => self.row_stage(row, operators),
             Stage::Join(join) => self.join(join, stage.span, operators),
+            Stage::Compare(comparisons) => self.compare(comparisons, stage.span, operators),
             Stage::State(state) => self.state_stage(state, stage.span, operators),
         }
     }

@@ -87,7 +87,7 @@ impl Planner<'_> {
     }
 
     /// The run's time range, or an error at `span` saying that `what` needs one.
-    fn time_range(&mut self, span: Span, what: &str) -> Option<(i64, i64)> {
+    pub(super) fn time_range(&mut self, span: Span, what: &str) -> Option<(i64, i64)> {
         match self.context.time_range {
             Some((start, end)) if start < end => Some((start, end)),
             Some(_) => {

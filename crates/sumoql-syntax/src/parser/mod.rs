@@ -6,6 +6,7 @@
 //! first pipe), [`stage`] (the operators), [`expr`] (expressions) and [`literal`] (strings,
 //! numbers, names).
 
+mod compare;
 mod error;
 mod expr;
 mod extract;

@@ -3,6 +3,7 @@
 
 use nom::Slice;
 
+use super::compare::compare;
 use super::error::{at_end, expected, fail};
 use super::expr::expression;
 use super::extract;
@@ -17,7 +18,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 36] = [
+pub const OPERATORS: [&str; 39] = [
     "where",
     "eval",
     "stats",
@@ -54,6 +55,9 @@ pub const OPERATORS: [&str; 36] = [
     "logreduce",
     "join",
     "transaction",
+    "transactionize",
+    "merge",
+    "compare",
 ];
 
 /// Aggregate functions that may start a bare stage (`| count by x`), for suggestions.
@@ -68,7 +72,7 @@ pub const AGGREGATE_OPERATORS: [&str; 7] = [
 ];
 
 /// Sumo operators that sumoql parses by name but does not run yet.
-const NOT_YET_SUPPORTED: [&str; 5] = ["merge", "logcompare", "logexplain", "predict", "filter"];
+const NOT_YET_SUPPORTED: [&str; 4] = ["logcompare", "logexplain", "predict", "filter"];
 
 /// Splunk commands with the Sumo form to use instead.
 const SPLUNK_EQUIVALENTS: [(&str, &str); 9] = [
@@ -156,6 +160,7 @@ fn stage(input: Input<'_>) -> PResult<'_, Stage> {
                 return state_stage(&lower, rest);
             }
             "join" if !reads_as_bare_item(rest) => return join(rest),
+            "compare" if !reads_as_bare_item(rest) => return compare(rest),
             "subquery" => {
                 return Err(nom::Err::Failure(
                     SyntaxError::new(

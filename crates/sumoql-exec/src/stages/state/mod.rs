@@ -1,15 +1,30 @@
 //! The stages of the operators that follow records through time and state, one file each.
 
+mod merge;
 mod transaction;
+mod transactionize;
 
 use sumoql_plan::StateOperator;
 use sumoql_value::Schema;
 
 use super::Stage;
+use crate::pipeline::RunOptions;
 
 /// The stage that runs `operator` over records of `schema`.
-pub(crate) fn state_stage(operator: &StateOperator, schema: &Schema) -> Box<dyn Stage> {
+pub(crate) fn state_stage(
+    operator: &StateOperator,
+    schema: &Schema,
+    options: &RunOptions,
+) -> Box<dyn Stage> {
     match operator {
+        StateOperator::Transactionize(group) => Box::new(transactionize::TransactionizeStage::new(
+            group.clone(),
+            schema,
+            options,
+        )),
+        StateOperator::Merge(merge) => {
+            Box::new(merge::MergeStage::new(merge.clone(), schema.len()))
+        }
         StateOperator::Transaction(transaction) => Box::new(transaction::TransactionStage::new(
             transaction.clone(),
             schema.len(),
