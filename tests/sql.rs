@@ -1,19 +1,19 @@
 //! The differential SQL harness (tests/sql/differential.py): runs every SQL-expressible query
-//! natively, on DuckDB and on Spark, and compares rows. Skipped when the Python modules
-//! `duckdb` and `pyspark` are not installed.
+//! natively, on DuckDB, on Spark and on ClickHouse, and compares rows. Skipped when the Python modules
+//! `duckdb`, `pyspark` and `chdb` are not installed.
 
 use std::path::Path;
 use std::process::Command;
 
 #[test]
-fn sql_matches_native_engine_on_duckdb_and_spark() {
+fn sql_matches_native_engine_on_duckdb_spark_and_clickhouse() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let available = Command::new("python3")
-        .args(["-c", "import duckdb, pyspark"])
+        .args(["-c", "import duckdb, pyspark, chdb"])
         .output()
         .is_ok_and(|output| output.status.success());
     if !available {
-        println!("skipped: python3 with duckdb and pyspark is not available");
+        println!("skipped: python3 with duckdb, pyspark and chdb is not available");
         return;
     }
     let status = Command::new("python3")

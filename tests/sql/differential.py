@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Differential harness for `sumoql sql`: runs each query natively (`sumoql run --format
-ndjson`), on DuckDB and on Spark (local mode) over the same NDJSON, and compares the rows,
-order included, with numbers normalised (2, 2.0 and "2" are equal).
+ndjson`), on DuckDB, on Spark (local mode) and on ClickHouse (chdb, embedded) over the same log
+lines, with the same fixed "now", and compares the rows, order included, with numbers
+normalised (2, 2.0 and "2" are equal).
 
 Queries: the reference detection on examples/logs and on generated data, every golden case in tests/cases/*.case
 (those whose query compiles to SQL and whose args are empty or --null-groups), and every
@@ -12,8 +13,8 @@ golden cases); every query's own line (same, n/a, DIFF, FAIL) goes to the detail
 (--details, target/sql-differential.txt by default), and to the terminal as well with --verbose
 or when a required check (the reference detection) differs.
 
-Exit status: 1 when the reference detection differs on an engine, or when fewer than 80% of the
-SQL-expressible golden cases give identical rows on both engines.
+Exit status: 1 when the reference detection differs on an engine, or when, on any engine, fewer
+than THRESHOLD of the SQL-expressible golden cases give identical rows.
 """
 
 import argparse
@@ -27,6 +28,9 @@ import tempfile
 
 REFERENCE = "queries/t1071_002_file_transfer_protocols.sumo"
 THRESHOLD = 0.8
+ENGINES = ("duckdb", "spark", "clickhouse")
+# "Now" for native and SQL runs alike: the receipt time of records without a time of their own.
+NOW = "2024-06-01T00:00:00Z"
 
 
 def parse_cases(path):
@@ -83,20 +87,24 @@ class Tally:
     """Counts of a part's queries: tried, expressible in SQL, identical on each engine."""
 
     def __init__(self):
-        self.tried = self.expressible = self.on_duckdb = self.on_spark = 0
+        self.tried = self.expressible = 0
+        self.identical = {engine: 0 for engine in ENGINES}
 
     def add(self, outcome):
-        """Counts one query by what Harness.check returned for it."""
+        """Counts one query by what Harness.check returned for it: None when the native run
+        failed, else a dict of engine to whether its rows were identical, empty when the query
+        has no SQL form."""
         self.tried += 1
-        if outcome and outcome[0]:
+        if outcome:
             self.expressible += 1
-            self.on_duckdb += outcome[1]
-            self.on_spark += outcome[2]
+            for engine, same in outcome.items():
+                self.identical[engine] += same
 
     def summary(self, what):
         """The part's summary line."""
-        return "%s: %d tried, %d expressible, %d identical on duckdb, %d on spark" % (
-            what, self.tried, self.expressible, self.on_duckdb, self.on_spark)
+        return "%s: %d tried, %d expressible, identical: %s" % (
+            what, self.tried, self.expressible,
+            ", ".join("%s %d" % (engine, self.identical[engine]) for engine in ENGINES))
 
 
 class Harness:
@@ -125,7 +133,8 @@ class Harness:
         self.spark.sparkContext.setLogLevel("ERROR")
 
     def sql(self, dialect, query, source, args):
-        command = [self.sumoql, "sql", "--dialect", dialect, "--source", source, "-e", query]
+        command = [self.sumoql, "sql", "--dialect", dialect, "--source", source, "--now", NOW,
+                   "-e", query]
         command += args
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
@@ -133,7 +142,8 @@ class Harness:
         return [s for s in result.stdout.split(";\n") if s.strip()], None
 
     def native(self, query, source, args):
-        command = [self.sumoql, "run", "-e", query, "--format", "ndjson"] + args + [source]
+        command = [self.sumoql, "run", "-e", query, "--format", "ndjson", "--now", NOW]
+        command += args + [source]
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             return None
@@ -161,6 +171,19 @@ class Harness:
         rows = [[row[i] for i in range(len(columns))] for row in frame.collect()]
         return normalise_rows(columns, rows)
 
+    def run_clickhouse(self, statements):
+        import chdb.session
+
+        session = chdb.session.Session()
+        try:
+            for statement in statements[:-1]:
+                session.query(statement)
+            result = json.loads(session.query(statements[-1], "JSONCompact").bytes())
+            columns = [column["name"] for column in result["meta"]]
+            return normalise_rows(columns, result["data"])
+        finally:
+            session.close()
+
     def report(self, line, required=False):
         """Writes one query's line to the details file, and to the terminal when asked."""
         self.details.write(line + "\n")
@@ -168,19 +191,23 @@ class Harness:
             print(line)
 
     def check(self, label, query, source, args, required=False):
-        """Runs one query three ways; returns (expressible, duckdb_same, spark_same)."""
+        """Runs one query natively and on each engine; returns None when the native run fails,
+        else a dict of engine to whether its rows were identical (empty when the query has no
+        SQL form)."""
         expected = self.native(query, source, args)
         if expected is None:
             self.report("  skip  %s: the native run failed" % label, required)
             return None
+        runners = {"duckdb": self.run_duckdb, "spark": self.run_spark,
+                   "clickhouse": self.run_clickhouse}
         results = {}
-        for dialect, runner in (("duckdb", self.run_duckdb), ("spark", self.run_spark)):
+        for dialect in ENGINES:
             statements, reason = self.sql(dialect, query, source, args)
             if statements is None:
                 self.report("  n/a   %s: %s" % (label, reason), required)
-                return (False, False, False)
+                return {}
             try:
-                actual = runner(statements)
+                actual = runners[dialect](statements)
                 results[dialect] = actual == expected
                 if actual != expected:
                     self.report("  DIFF  %s on %s:\n        native %s\n        %s %s"
@@ -189,9 +216,9 @@ class Harness:
                 results[dialect] = False
                 message = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
                 self.report("  FAIL  %s on %s: %s" % (label, dialect, message[:300]), required)
-        if results["duckdb"] and results["spark"]:
+        if all(results.values()):
             self.report("  same  %s" % label)
-        return (True, results["duckdb"], results["spark"])
+        return results
 
 
 def main():
@@ -218,7 +245,7 @@ def main():
         reference = handle.read()
     reference_checks = 1
     outcome = harness.check("reference", reference, reference_input, [], required=True)
-    if not outcome or not (outcome[1] and outcome[2]):
+    if not outcome or not all(outcome.values()):
         failed = True
 
     # Generated firewall data: the detection as written (its threshold leaves few groups on
@@ -234,13 +261,13 @@ def main():
                              reference.replace("where ConnectionCount > 3", "where ConnectionCount > 0"))]:
             reference_checks += 1
             outcome = harness.check(label, text, generated, [], required=True)
-            if not outcome or not (outcome[1] and outcome[2]):
+            if not outcome or not all(outcome.values()):
                 failed = True
     else:
         print("no sumoql-loggen beside %s: generated data skipped" % options.sumoql)
 
     print("reference detection: %d check(s) (examples/logs and generated records), %s"
-          % (reference_checks, "differs" if failed else "same on duckdb and spark"))
+          % (reference_checks, "differs" if failed else "same on " + ", ".join(ENGINES)))
 
     fixtures = Tally()
     for fixture in sorted(glob.glob("queries/*.tests/*/input.ndjson")):
@@ -265,13 +292,15 @@ def main():
                 text = case.get("input", "")
                 out.write(text + ("\n" if text else ""))
             golden.add(harness.check(label, case["query"], source, args))
-    expressible, on_duckdb, on_spark = golden.expressible, golden.on_duckdb, golden.on_spark
     print(golden.summary("golden cases"))
     print("details: %s" % options.details)
     harness.details.close()
-    if expressible and min(on_duckdb, on_spark) < THRESHOLD * expressible:
-        print("fewer than %d%% of the expressible golden cases are identical" % (THRESHOLD * 100))
-        failed = True
+    if golden.expressible:
+        for engine in ENGINES:
+            if golden.identical[engine] < THRESHOLD * golden.expressible:
+                print("fewer than %d%% of the expressible golden cases are identical on %s"
+                      % (THRESHOLD * 100, engine))
+                failed = True
     if failed:
         print("reference detection or golden coverage differs")
     if harness.spark is not None:

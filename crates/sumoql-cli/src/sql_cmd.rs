@@ -1,12 +1,12 @@
 //! `sumoql sql`: prints the SQL of a query for Spark, DuckDB or ClickHouse.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use sumoql::Engine;
+use sumoql::{parse_time_arg, Engine, Zone};
 use sumoql_sql::{to_sql, Dialect, Input, SqlOptions};
 
-use crate::{compile, query_text, usage_error, Exit, NullGroupsArg};
+use crate::{compile, now_ms, query_text, usage_error, Exit, NullGroupsArg};
 
 /// The arguments of `sumoql sql`.
 #[derive(Args)]
@@ -19,10 +19,15 @@ pub struct SqlArgs {
     /// The SQL dialect written.
     #[arg(long, value_enum)]
     dialect: DialectArg,
-    /// Read this NDJSON file or folder (the SQL starts with the engine's reader, every column
-    /// read as text).
+    /// Read the log lines of this file, glob or folder as `sumoql run` does (the SQL starts with
+    /// the engine's text reader): a JSON object's members are fields, any other line a record
+    /// with `_raw`; every record keeps `_raw` and `_sourceName`.
     #[arg(long, value_name = "PATH", conflicts_with = "table")]
     source: Option<String>,
+    /// Take TIME as now (ISO-8601, epoch, or `-2h` from the clock): the receipt time, and so
+    /// the _messageTime of records without a time [default: the engine's clock when it runs].
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
     /// Read this existing table, whose columns are strings [default: logs].
     #[arg(long, value_name = "NAME")]
     table: Option<String>,
@@ -44,7 +49,10 @@ pub fn sql_command(args: SqlArgs) -> Result<(), Exit> {
     let (text, origin) = query_text(args.file.as_deref(), args.expression)?;
     let query = compile(&Engine::new(), &text, &origin)?;
     let input = match (args.source, args.table) {
-        (Some(path), _) => Input::Source(path),
+        (Some(path), _) => Input::Lines {
+            folder: Path::new(&path).is_dir(),
+            path,
+        },
         (None, table) => Input::Table(table.unwrap_or_else(|| "logs".to_string())),
     };
     let options = SqlOptions {
@@ -55,6 +63,13 @@ pub fn sql_command(args: SqlArgs) -> Result<(), Exit> {
         },
         input,
         drop_null_groups: matches!(args.null_groups, NullGroupsArg::Drop),
+        now_ms: args
+            .now
+            .map(|now| {
+                parse_time_arg(&now, now_ms(), &Zone::utc())
+                    .map_err(|e| usage_error(format!("--now: {e}")))
+            })
+            .transpose()?,
     };
     let sql = to_sql(&query.plan, &options).map_err(usage_error)?;
     print!("{sql}");

@@ -1,6 +1,6 @@
 //! ClickHouse.
 
-use crate::dialect::{java_to_strftime, SqlDialect};
+use crate::dialect::{java_to_strftime, Directives, SqlDialect, FILE, LINE};
 use crate::SqlError;
 
 /// ClickHouse: backquoted names, RE2 regular expressions, `formatDateTime`.
@@ -29,7 +29,14 @@ impl SqlDialect for ClickHouse {
         format!("arraySlice(arraySort(groupUniqArray({text})), 1, 100)")
     }
     fn format_date(&self, millis: &str, pattern: &str) -> Result<String, SqlError> {
-        let format = java_to_strftime(pattern, "%f")?;
+        // ClickHouse spells minutes `%i` (its `%M` is the month's name).
+        let format = java_to_strftime(
+            pattern,
+            &Directives {
+                millis: "%f",
+                minutes: "%i",
+            },
+        )?;
         Ok(format!(
             "formatDateTime(fromUnixTimestamp64Milli(CAST({millis} AS Int64), 'UTC'), {}, 'UTC')",
             self.string(&format)
@@ -41,18 +48,39 @@ impl SqlDialect for ClickHouse {
     fn input_order(&self) -> &'static str {
         "rowNumberInAllBlocks()"
     }
-    fn reader(&self, path: &str, columns: &[String]) -> (Vec<String>, String) {
-        let columns: Vec<String> = columns
-            .iter()
-            .map(|c| format!("{} Nullable(String)", self.identifier(c)))
-            .collect();
+    fn settings(&self) -> Vec<String> {
+        // A cast of a null stays null (ClickHouse refuses it otherwise), and the deep chain of
+        // stages a detection compiles to is allowed.
+        vec![
+            "SET cast_keep_nullable = 1".to_string(),
+            "SET max_subquery_depth = 1000".to_string(),
+        ]
+    }
+    fn line_reader(&self, path: &str, folder: bool) -> (Vec<String>, String) {
+        let path = if folder {
+            format!("{}/**", path.trim_end_matches('/'))
+        } else {
+            path.to_string()
+        };
         (
             Vec::new(),
             format!(
-                "file({}, JSONEachRow, {})",
-                self.string(path),
-                self.string(&columns.join(", "))
+                "(SELECT line AS {LINE}, _path AS {FILE} FROM file({}, LineAsString))",
+                self.string(&path)
             ),
         )
+    }
+    fn json_member(&self, line: &str, path: &[&str]) -> String {
+        let keys: Vec<String> = path.iter().map(|key| self.string(key)).collect();
+        format!(
+            "JSONExtract({line}, {}, 'Nullable(String)')",
+            keys.join(", ")
+        )
+    }
+    fn json_valid(&self, line: &str) -> String {
+        format!("(isValidJSON({line}) = 1)")
+    }
+    fn now_millis(&self) -> &'static str {
+        "toUnixTimestamp64Milli(now64(3))"
     }
 }

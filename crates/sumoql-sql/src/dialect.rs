@@ -47,14 +47,43 @@ pub(crate) trait SqlDialect {
     fn iso_millis(&self, text: &str) -> String;
     /// The number of the row in input order, for the reader.
     fn input_order(&self) -> &'static str;
-    /// Statements to run first, and the relation to read, for an NDJSON source whose
-    /// `columns` are all read as text.
-    fn reader(&self, path: &str, columns: &[String]) -> (Vec<String>, String);
+    /// The session settings the SQL relies on, as statements run first.
+    fn settings(&self) -> Vec<String>;
+    /// Statements to run first, and the relation to read, for the log lines of `path` (a
+    /// file, a glob, or a folder read with every file in it): one row per line, with the line
+    /// in [`LINE`] and its file's name in [`FILE`].
+    fn line_reader(&self, path: &str, folder: bool) -> (Vec<String>, String);
+    /// The member at `path` (keys from the top) of the JSON object `line`, as text: a string
+    /// as its value, a number, boolean, object or array as JSON text, null when absent or
+    /// JSON null.
+    fn json_member(&self, line: &str, path: &[&str]) -> String;
+    /// Whether the text `line` is valid JSON.
+    fn json_valid(&self, line: &str) -> String;
+    /// The current time in epoch milliseconds, when the engine runs the query.
+    fn now_millis(&self) -> &'static str;
 }
 
-/// Translates a Java `SimpleDateFormat` pattern to `strftime` directives; `millis` is the
-/// directive for milliseconds, which differs between engines.
-pub(crate) fn java_to_strftime(pattern: &str, millis: &str) -> Result<String, SqlError> {
+/// The column of a line reader that holds the line.
+pub(crate) const LINE: &str = "sumoql_line";
+
+/// The column of a line reader that holds the name of the line's file.
+pub(crate) const FILE: &str = "sumoql_file";
+
+/// The longest line a reader that needs a bound takes (DuckDB's CSV reader), in bytes; a
+/// longer line is the engine's error, not a silent cut.
+pub(crate) const MAX_LINE_BYTES: usize = 64 << 20;
+
+/// The `strftime` directives that differ between engines.
+pub(crate) struct Directives {
+    /// Milliseconds (three digits).
+    pub millis: &'static str,
+    /// Minutes (two digits).
+    pub minutes: &'static str,
+}
+
+/// Translates a Java `SimpleDateFormat` pattern to `strftime` directives, in the engine's
+/// spelling of the `directives` that differ.
+pub(crate) fn java_to_strftime(pattern: &str, directives: &Directives) -> Result<String, SqlError> {
     let unsupported = |letter: char| {
         SqlError::new(
             format!("formatDate pattern letter `{letter}`"),
@@ -105,9 +134,9 @@ pub(crate) fn java_to_strftime(pattern: &str, millis: &str) -> Result<String, Sq
             ('d', 2) => "%d",
             ('H', 2) => "%H",
             ('h', 2) => "%I",
-            ('m', 2) => "%M",
+            ('m', 2) => directives.minutes,
             ('s', 2) => "%S",
-            ('S', 3) => millis,
+            ('S', 3) => directives.millis,
             ('a', _) => "%p",
             ('E', 3) => "%a",
             ('E', n) if n >= 4 => "%A",
@@ -137,12 +166,16 @@ mod tests {
 
     #[test]
     fn java_patterns_become_strftime() {
+        let duckdb = Directives {
+            millis: "%g",
+            minutes: "%M",
+        };
         assert_eq!(
-            java_to_strftime("yyyy-MM-dd HH:mm:ss.SSS", "%g").unwrap(),
+            java_to_strftime("yyyy-MM-dd HH:mm:ss.SSS", &duckdb).unwrap(),
             "%Y-%m-%d %H:%M:%S.%g"
         );
-        assert_eq!(java_to_strftime("'at' HH", "%g").unwrap(), "at %H");
-        assert!(java_to_strftime("Z", "%g").is_err());
+        assert_eq!(java_to_strftime("'at' HH", &duckdb).unwrap(), "at %H");
+        assert!(java_to_strftime("Z", &duckdb).is_err());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! DuckDB.
 
-use crate::dialect::{java_to_strftime, SqlDialect};
+use crate::dialect::{java_to_strftime, Directives, SqlDialect, FILE, LINE, MAX_LINE_BYTES};
 use crate::SqlError;
 
 /// DuckDB: double-quoted names, standard literals, RE2 regular expressions, `strftime`.
@@ -35,7 +35,13 @@ impl SqlDialect for DuckDb {
         format!("list_sort(list_distinct(list({text})))[1:100]")
     }
     fn format_date(&self, millis: &str, pattern: &str) -> Result<String, SqlError> {
-        let format = java_to_strftime(pattern, "%g")?;
+        let format = java_to_strftime(
+            pattern,
+            &Directives {
+                millis: "%g",
+                minutes: "%M",
+            },
+        )?;
         Ok(format!(
             "strftime(make_timestamp(CAST({millis} AS BIGINT) * 1000), {})",
             self.string(&format)
@@ -47,19 +53,41 @@ impl SqlDialect for DuckDb {
     fn input_order(&self) -> &'static str {
         "row_number() OVER ()"
     }
-    fn reader(&self, path: &str, columns: &[String]) -> (Vec<String>, String) {
-        let columns: Vec<String> = columns
-            .iter()
-            .map(|c| format!("{}: 'VARCHAR'", self.string(c)))
-            .collect();
+    fn settings(&self) -> Vec<String> {
+        Vec::new()
+    }
+    fn line_reader(&self, path: &str, folder: bool) -> (Vec<String>, String) {
+        // One VARCHAR column and no delimiter, quote or escape: each line whole, as written.
+        let path = if folder {
+            format!("{}/**", path.trim_end_matches('/'))
+        } else {
+            path.to_string()
+        };
         (
             Vec::new(),
             format!(
-                "read_ndjson({}, columns = {{{}}}, records = true, ignore_errors = true)",
-                self.string(path),
-                columns.join(", ")
+                "(SELECT {LINE}, filename AS {FILE} FROM read_csv({}, columns = {{'{LINE}': 'VARCHAR'}}, \
+                 header = false, delim = chr(0), quote = '', escape = '', auto_detect = false, \
+                 filename = true, max_line_size = {MAX_LINE_BYTES}))",
+                self.string(&path)
             ),
         )
+    }
+    fn json_member(&self, line: &str, path: &[&str]) -> String {
+        let path: Vec<String> = path
+            .iter()
+            .map(|key| format!("\"{}\"", key.replace('\\', "\\\\").replace('"', "\\\"")))
+            .collect();
+        format!(
+            "json_extract_string({line}, {})",
+            self.string(&format!("$.{}", path.join(".")))
+        )
+    }
+    fn json_valid(&self, line: &str) -> String {
+        format!("json_valid({line})")
+    }
+    fn now_millis(&self) -> &'static str {
+        "epoch_ms(now())"
     }
 }
 

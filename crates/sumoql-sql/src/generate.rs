@@ -7,7 +7,7 @@ use sumoql_plan::{
 };
 use sumoql_value::SlotId;
 
-use crate::dialect::{escape_regex, SqlDialect};
+use crate::dialect::{escape_regex, SqlDialect, FILE, LINE};
 use crate::expr::{ExprWriter, Kind, Sql};
 use crate::refused;
 use crate::{Input, SqlError, SqlOptions};
@@ -16,8 +16,17 @@ use crate::{Input, SqlError, SqlOptions};
 /// aggregation and `sort` give).
 const ORDER: &str = "sumoql_row_order";
 
-/// The column read when a query reads no field, for readers that need one.
-const UNUSED_COLUMN: &str = "sumoql_no_field";
+/// The hidden column that numbers rows within their group (`top`, `dedup`).
+const RANK: &str = "sumoql_rank";
+
+/// The hidden column that tells runs of one key apart (`dedup consecutive`).
+const RUN: &str = "sumoql_run";
+
+/// The hidden column of the line reader that says whether a line is a JSON object.
+const IS_JSON: &str = "sumoql_is_json";
+
+/// The prefix of the hidden columns that hold the members a line's time may come from.
+const TIME_MEMBER: &str = "sumoql_time_member";
 
 /// The time of a record (D9).
 const MESSAGE_TIME: &str = "_messageTime";
@@ -73,60 +82,26 @@ impl Generator<'_> {
                 ))
             }
         };
-        let mut statements = Vec::new();
-        let names: Vec<String> = self
-            .plan
-            .read
-            .fields
-            .iter()
-            .map(|(name, _)| name.clone())
-            .collect();
-        let mut select: Vec<String> = names.iter().map(|n| self.dialect.identifier(n)).collect();
-        let relation = match &self.options.input {
-            Input::Table(table) => table.clone(),
-            Input::Source(path) => {
-                if names.iter().any(|name| name == "_raw") {
-                    return Err(SqlError::new(
-                        "keywords and _raw",
-                        "the JSON readers of SQL engines do not keep the raw line; load it into a table column `_raw` and use --table",
-                    ));
-                }
-                if let Some(name) = names.iter().find(|n| n.contains('.')) {
-                    return Err(SqlError::new(
-                        format!("nested field `{name}`"),
-                        "a dotted path reaches into nested JSON, which the SQL readers give as structs of another shape; flatten the logs into a table and use --table",
-                    ));
-                }
-                let mut read = names.clone();
-                if let Some(index) = names.iter().position(|n| n == MESSAGE_TIME) {
-                    // D9: the `_messageTime` key, else the first timestamp key present.
-                    for key in TIMESTAMP_KEYS {
-                        if !read.iter().any(|n| n == key) {
-                            read.push(key.to_string());
-                        }
-                    }
-                    let times: Vec<String> = std::iter::once(MESSAGE_TIME)
-                        .chain(TIMESTAMP_KEYS)
-                        .map(|key| self.time_of(&self.dialect.identifier(key)))
-                        .collect();
-                    select[index] = format!(
-                        "COALESCE({}) AS {}",
-                        times.join(", "),
-                        self.dialect.identifier(MESSAGE_TIME)
-                    );
-                    if let Some(slot) = self.plan.schema.slot(MESSAGE_TIME) {
-                        self.kinds.insert(slot, Kind::Integer);
-                    }
-                }
-                if read.is_empty() {
-                    // Readers need a column; one no log has reads as null.
-                    read.push(UNUSED_COLUMN.to_string());
-                }
-                let (setup, relation) = self.dialect.reader(path, &read);
-                statements.extend(setup);
-                relation
+        let mut statements = self.dialect.settings();
+        match &self.options.input {
+            Input::Table(table) => {
+                let mut select: Vec<String> = self
+                    .plan
+                    .read
+                    .fields
+                    .iter()
+                    .map(|(name, _)| self.dialect.identifier(name))
+                    .collect();
+                select.push(format!("{} AS {ORDER}", self.dialect.input_order()));
+                self.stages
+                    .push(format!("SELECT {} FROM {table}", select.join(", ")));
             }
-        };
+            Input::Lines { path, folder } => {
+                let (setup, relation) = self.dialect.line_reader(path, *folder);
+                statements.extend(setup);
+                self.read_lines(&relation);
+            }
+        }
         self.columns = self
             .plan
             .read
@@ -134,14 +109,6 @@ impl Generator<'_> {
             .iter()
             .map(|(_, slot)| *slot)
             .collect();
-        let mut select = select.join(", ");
-        if !select.is_empty() {
-            select.push_str(", ");
-        }
-        self.stages.push(format!(
-            "SELECT {select}{} AS {ORDER} FROM {relation}",
-            self.dialect.input_order()
-        ));
         if self.plan.scope != ScopeFilter::All {
             let condition = self.scope(&self.plan.scope);
             let previous = self.previous();
@@ -168,6 +135,102 @@ impl Generator<'_> {
             .iter()
             .map(|statement| format!("{statement};\n"))
             .collect())
+    }
+
+    /// The stages that read log lines as `sumoql run` does: blank lines are skipped, a line
+    /// whose first non-blank character is `{` is a JSON object (or a malformed line, left out),
+    /// any other line is text; then one column per field the plan reads.
+    fn read_lines(&mut self, relation: &str) {
+        let json = self.dialect.regex_match(LINE, r"^[ \t\n\f\r]*[{]");
+        let blank = self.dialect.regex_match(LINE, r"^\s*$");
+        self.stages.push(format!(
+            "SELECT {LINE}, {FILE}, COALESCE({json}, FALSE) AS {IS_JSON}, {} AS {ORDER} \
+             FROM {relation} WHERE {LINE} IS NOT NULL AND NOT COALESCE({blank}, FALSE)",
+            self.dialect.input_order()
+        ));
+        let receipt = match self.options.now_ms {
+            Some(now) => format!("CAST({now} AS BIGINT)"),
+            None => format!("CAST({} AS BIGINT)", self.dialect.now_millis()),
+        };
+        let names: Vec<&str> = self
+            .plan
+            .read
+            .fields
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
+        let reads_time = names.contains(&MESSAGE_TIME);
+        // The members that may hold the time (D9), in the order they are tried.
+        let time_keys: Vec<&str> = if reads_time {
+            std::iter::once(MESSAGE_TIME)
+                .chain(TIMESTAMP_KEYS)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut select: Vec<String> = Vec::new();
+        for name in names.iter().filter(|n| **n != MESSAGE_TIME) {
+            let value = match *name {
+                "_raw" => LINE.to_string(),
+                "_sourceName" => FILE.to_string(),
+                "_receiptTime" => receipt.clone(),
+                _ => self.member_of_line(name),
+            };
+            select.push(format!("{value} AS {}", self.dialect.identifier(name)));
+        }
+        for (index, key) in time_keys.iter().enumerate() {
+            select.push(format!(
+                "{} AS {TIME_MEMBER}{index}",
+                self.member_of_line(key)
+            ));
+        }
+        select.push(ORDER.to_string());
+        let previous = self.previous();
+        self.stages.push(format!(
+            "SELECT {} FROM {previous} WHERE NOT {IS_JSON} OR {}",
+            select.join(", "),
+            self.dialect.json_valid(LINE)
+        ));
+        if reads_time {
+            let times: Vec<String> = (0..time_keys.len())
+                .map(|index| self.time_of(&format!("{TIME_MEMBER}{index}")))
+                .collect();
+            let select: Vec<String> = names
+                .iter()
+                .map(|name| {
+                    let name = self.dialect.identifier(name);
+                    if name == self.dialect.identifier(MESSAGE_TIME) {
+                        format!("COALESCE({}, {receipt}) AS {name}", times.join(", "))
+                    } else {
+                        name
+                    }
+                })
+                .collect();
+            let previous = self.previous();
+            self.stages.push(format!(
+                "SELECT {}, {ORDER} FROM {previous}",
+                select.join(", ")
+            ));
+            if let Some(slot) = self.plan.schema.slot(MESSAGE_TIME) {
+                self.kinds.insert(slot, Kind::Integer);
+            }
+        }
+    }
+
+    /// The JSON member `name` of a line, as text, null on a text line: a dotted name is the
+    /// member so named, else the path through nested objects.
+    fn member_of_line(&self, name: &str) -> String {
+        let whole = self.dialect.json_member(LINE, &[name]);
+        let member = if name.contains('.') {
+            let path: Vec<&str> = name.split('.').collect();
+            format!(
+                "COALESCE({whole}, {})",
+                self.dialect.json_member(LINE, &path)
+            )
+        } else {
+            whole
+        };
+        format!("CASE WHEN {IS_JSON} THEN {member} END")
     }
 
     /// Epoch milliseconds of a time column (D9): a whole number is seconds, milliseconds,
@@ -535,6 +598,178 @@ impl Generator<'_> {
         Ok(())
     }
 
+    /// `PARTITION BY` over `by`, or nothing for one group.
+    fn partition(&self, by: &[SlotId]) -> String {
+        if by.is_empty() {
+            return String::new();
+        }
+        let names: Vec<String> = by.iter().map(|slot| self.name(*slot)).collect();
+        format!("PARTITION BY {} ", names.join(", "))
+    }
+
+    /// `accum`, `total`, `diff` and `backshift` as window functions over each group's rows in
+    /// row order. `accum` and `diff` leave out the rows whose value is not a number, as the
+    /// native stage does; `total` gives every row its group's sum of numbers.
+    fn sequence(
+        &mut self,
+        kind: SequenceKind,
+        field: SlotId,
+        shift: u64,
+        output: SlotId,
+        by: &[SlotId],
+    ) -> Result<(), SqlError> {
+        let writer = self.writer();
+        let value = writer.column(field);
+        let number = writer.number(&value);
+        let partition = self.partition(by);
+        let in_order = format!("OVER ({partition}ORDER BY {ORDER})");
+        let (sql, conditions) = match kind {
+            SequenceKind::Accum => (
+                Sql {
+                    text: format!(
+                        "SUM({}) OVER ({partition}ORDER BY {ORDER} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)",
+                        number.text
+                    ),
+                    kind: number.kind,
+                },
+                vec![format!("{} IS NOT NULL", number.text)],
+            ),
+            SequenceKind::Diff => (
+                Sql {
+                    text: format!("({0} - LAG({0}, 1) {in_order})", number.text),
+                    kind: number.kind,
+                },
+                vec![format!("{} IS NOT NULL", number.text)],
+            ),
+            SequenceKind::Total => (
+                Sql {
+                    text: format!("SUM({}) OVER ({})", number.text, partition.trim_end()),
+                    kind: number.kind,
+                },
+                Vec::new(),
+            ),
+            SequenceKind::Backshift => (
+                Sql {
+                    text: format!("LAG({}, {shift}) {in_order}", value.text),
+                    kind: value.kind,
+                },
+                Vec::new(),
+            ),
+            SequenceKind::Smooth | SequenceKind::RollingStd => {
+                return Err(SqlError::new(
+                    kind.name(),
+                    "its window of earlier points per series is not translated to SQL",
+                ))
+            }
+        };
+        self.assign(output, sql, &conditions);
+        Ok(())
+    }
+
+    /// `topk` and the ranking half of `top`: the `limit` rows with the largest `ranked`
+    /// values of each group (numbers by value, ties in row order); groups in ascending key
+    /// order, each largest first.
+    fn top(
+        &mut self,
+        limit: u64,
+        ranked: &[SlotId],
+        by: &[SlotId],
+        rank: Option<SlotId>,
+    ) -> Result<(), SqlError> {
+        let writer = self.writer();
+        let mut order = Vec::new();
+        for slot in ranked {
+            let value = writer.column(*slot);
+            match value.kind {
+                Kind::Integer | Kind::Float => {
+                    order.push(format!("{} DESC NULLS LAST", value.text))
+                }
+                Kind::Text => {
+                    let number = writer.number(&value);
+                    order.push(format!("{} DESC NULLS LAST", number.text));
+                    order.push(format!(
+                        "CASE WHEN {} IS NULL THEN {} END DESC NULLS LAST",
+                        number.text, value.text
+                    ));
+                }
+                Kind::Bool => order.push(format!("{} DESC NULLS LAST", writer.text(&value))),
+                Kind::List => {
+                    return Err(SqlError::new(
+                        "top of a list",
+                        "list order (D18) has no portable SQL form",
+                    ))
+                }
+            }
+        }
+        order.push(ORDER.to_string());
+        let shown: Vec<SlotId> = self
+            .columns
+            .iter()
+            .copied()
+            .filter(|slot| Some(*slot) != rank)
+            .collect();
+        let mut select: Vec<String> = shown.iter().map(|slot| self.name(*slot)).collect();
+        let previous = self.previous();
+        self.stages.push(format!(
+            "SELECT {}, ROW_NUMBER() OVER ({}ORDER BY {}) AS {RANK} FROM {previous}",
+            select.join(", "),
+            self.partition(by),
+            order.join(", ")
+        ));
+        let mut group_order: Vec<String> = by
+            .iter()
+            .map(|slot| format!("{} ASC NULLS FIRST", self.name(*slot)))
+            .collect();
+        group_order.push(RANK.to_string());
+        if let Some(slot) = rank {
+            select.push(format!("{RANK} AS {}", self.name(slot)));
+        }
+        let previous = self.previous();
+        self.stages.push(format!(
+            "SELECT {}, ROW_NUMBER() OVER (ORDER BY {}) AS {ORDER} FROM {previous} WHERE {RANK} <= {limit}",
+            select.join(", "),
+            group_order.join(", ")
+        ));
+        self.columns = shown;
+        if let Some(slot) = rank {
+            self.columns.push(slot);
+            self.kinds.insert(slot, Kind::Integer);
+        }
+        Ok(())
+    }
+
+    /// `dedup [consecutive] N by k`: the first N rows of each key in row order; with
+    /// `consecutive`, of each run of rows with the same key.
+    fn dedup(&mut self, consecutive: bool, limit: u64, by: &[SlotId]) {
+        let select: Vec<String> = self.columns.iter().map(|slot| self.name(*slot)).collect();
+        let select = select.join(", ");
+        let partition = self.partition(by);
+        let previous = self.previous();
+        let run = if consecutive {
+            // A run is a stretch of rows of one key: the gap between a row's place overall
+            // and its place among its key's rows stays the same along the run.
+            self.stages.push(format!(
+                "SELECT {select}, ROW_NUMBER() OVER (ORDER BY {ORDER}) - ROW_NUMBER() OVER ({partition}ORDER BY {ORDER}) AS {RUN}, {ORDER} FROM {previous}"
+            ));
+            let keys: Vec<String> = by
+                .iter()
+                .map(|slot| self.name(*slot))
+                .chain(std::iter::once(RUN.to_string()))
+                .collect();
+            format!("PARTITION BY {} ", keys.join(", "))
+        } else {
+            partition
+        };
+        let previous = self.previous();
+        self.stages.push(format!(
+            "SELECT {select}, ROW_NUMBER() OVER ({run}ORDER BY {ORDER}) AS {RANK}, {ORDER} FROM {previous}"
+        ));
+        let previous = self.previous();
+        self.stages.push(format!(
+            "SELECT {select}, {ORDER} FROM {previous} WHERE {RANK} <= {limit}"
+        ));
+    }
+
     fn row_operator(&mut self, row: &RowOperator) -> Result<(), SqlError> {
         let (construct, reason) = match row {
             RowOperator::Timeslice {
@@ -557,15 +792,27 @@ impl Generator<'_> {
                 self.assign_all(vec![(*output, slice_start), (*end, slice_end)], &[]);
                 return Ok(());
             }
-            RowOperator::Top { .. } => ("top", "not translated to SQL yet"),
-            RowOperator::Dedup { .. } => ("dedup", "not translated to SQL yet"),
-            RowOperator::Sequence { kind, .. } => {
-                let reason = match kind {
-                    SequenceKind::Total => "not translated to SQL yet (a window sum would do)",
-                    _ => "it depends on the order rows arrive in, which SQL does not keep without a sort key",
-                };
-                return Err(SqlError::new(kind.name(), reason));
+            RowOperator::Top {
+                limit,
+                ranked,
+                by,
+                rank,
+            } => return self.top(*limit, ranked, by, *rank),
+            RowOperator::Dedup {
+                consecutive,
+                limit,
+                by,
+            } => {
+                self.dedup(*consecutive, *limit, by);
+                return Ok(());
             }
+            RowOperator::Sequence {
+                kind,
+                field,
+                shift,
+                output,
+                by,
+            } => return self.sequence(*kind, *field, *shift, *output, by),
             RowOperator::Lookup(_) => (
                 "lookup",
                 "the table is a local file read at plan time; load it into the engine and join",
