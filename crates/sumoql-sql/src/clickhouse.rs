@@ -1,6 +1,8 @@
 //! ClickHouse.
 
-use crate::dialect::{java_to_strftime, Directives, SqlDialect, FILE, LINE};
+use crate::dialect::{java_to_strftime, unnamed_groups, Directives, SqlDialect, FILE, LINE};
+use sumoql_plan::JsonStep;
+
 use crate::SqlError;
 
 /// ClickHouse: backquoted names, RE2 regular expressions, `formatDateTime`.
@@ -17,10 +19,21 @@ impl SqlDialect for ClickHouse {
         "Nullable(String)"
     }
     fn regex_match(&self, text: &str, pattern: &str) -> String {
-        format!("match({text}, {})", self.string(pattern))
+        format!("match({text}, {})", self.string(&unnamed_groups(pattern)))
     }
     fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String {
-        format!("extractGroups({text}, {})[{group}]", self.string(pattern))
+        format!(
+            "extractGroups({text}, {})[{group}]",
+            self.string(&unnamed_groups(pattern))
+        )
+    }
+    fn regex_replace_all(&self, text: &str, pattern: &str, groups: &[usize]) -> String {
+        let replacement: String = groups.iter().map(|g| format!("\\{g}")).collect();
+        format!(
+            "replaceRegexpAll({text}, {}, {})",
+            self.string(&unnamed_groups(pattern)),
+            self.string(&replacement)
+        )
     }
     fn truncate_to_long(&self, number: &str) -> String {
         format!("toInt64OrNull(toString(trunc({number})))")
@@ -48,12 +61,17 @@ impl SqlDialect for ClickHouse {
     fn input_order(&self) -> &'static str {
         "rowNumberInAllBlocks()"
     }
+    fn boolean_result(&self, column: &str) -> String {
+        format!("CAST({column} AS Nullable(Bool))")
+    }
     fn settings(&self) -> Vec<String> {
-        // A cast of a null stays null (ClickHouse refuses it otherwise), and the deep chain of
-        // stages a detection compiles to is allowed.
+        // A cast of a null stays null (ClickHouse refuses it otherwise), the deep chain of
+        // stages a detection compiles to is allowed, and `%f` prints milliseconds as three
+        // digits.
         vec![
             "SET cast_keep_nullable = 1".to_string(),
             "SET max_subquery_depth = 1000".to_string(),
+            "SET formatdatetime_f_prints_scale_number_of_digits = 1".to_string(),
         ]
     }
     fn line_reader(&self, path: &str, folder: bool) -> (Vec<String>, String) {
@@ -70,11 +88,19 @@ impl SqlDialect for ClickHouse {
             ),
         )
     }
-    fn json_member(&self, line: &str, path: &[&str]) -> String {
-        let keys: Vec<String> = path.iter().map(|key| self.string(key)).collect();
+    fn json_member(&self, line: &str, path: &[JsonStep]) -> String {
+        // ClickHouse counts array elements from 1.
+        let steps: Vec<String> = path
+            .iter()
+            .map(|step| match step {
+                JsonStep::Key(key) => self.string(key),
+                JsonStep::Index(index) => (index + 1).to_string(),
+                JsonStep::Wildcard => "'*'".to_string(),
+            })
+            .collect();
         format!(
             "JSONExtract({line}, {}, 'Nullable(String)')",
-            keys.join(", ")
+            steps.join(", ")
         )
     }
     fn json_valid(&self, line: &str) -> String {

@@ -1,6 +1,8 @@
 //! What differs between the SQL dialects: quoting, regular expressions, casts, arrays, dates
 //! and readers.
 
+use sumoql_plan::JsonStep;
+
 use crate::{clickhouse::ClickHouse, duckdb::DuckDb, spark::Spark, SqlError};
 
 /// A SQL dialect sumoql writes.
@@ -37,6 +39,9 @@ pub(crate) trait SqlDialect {
     fn regex_match(&self, text: &str, pattern: &str) -> String;
     /// Capture group `group` of the first match of `pattern` in `text`.
     fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String;
+    /// `text` with every match of `pattern` replaced by the text of capture `groups` in turn
+    /// (a group that takes no part gives nothing).
+    fn regex_replace_all(&self, text: &str, pattern: &str, groups: &[usize]) -> String;
     /// `number` (SQL, a double) truncated toward zero to a 64-bit integer.
     fn truncate_to_long(&self, number: &str) -> String;
     /// The sorted distinct non-null values of `text`, at most 100, as an array (D14).
@@ -47,16 +52,21 @@ pub(crate) trait SqlDialect {
     fn iso_millis(&self, text: &str) -> String;
     /// The number of the row in input order, for the reader.
     fn input_order(&self) -> &'static str;
+    /// A boolean column as the result shows it (ClickHouse's comparisons give 0 and 1).
+    fn boolean_result(&self, column: &str) -> String {
+        column.to_string()
+    }
     /// The session settings the SQL relies on, as statements run first.
     fn settings(&self) -> Vec<String>;
     /// Statements to run first, and the relation to read, for the log lines of `path` (a
     /// file, a glob, or a folder read with every file in it): one row per line, with the line
     /// in [`LINE`] and its file's name in [`FILE`].
     fn line_reader(&self, path: &str, folder: bool) -> (Vec<String>, String);
-    /// The member at `path` (keys from the top) of the JSON object `line`, as text: a string
+    /// The value at `path` (keys and array indexes from the top, no wildcard) of the JSON text
+    /// `line`, as text: a string
     /// as its value, a number, boolean, object or array as JSON text, null when absent or
     /// JSON null.
-    fn json_member(&self, line: &str, path: &[&str]) -> String;
+    fn json_member(&self, line: &str, path: &[JsonStep]) -> String;
     /// Whether the text `line` is valid JSON.
     fn json_valid(&self, line: &str) -> String;
     /// The current time in epoch milliseconds, when the engine runs the query.
@@ -160,9 +170,55 @@ pub(crate) fn escape_regex(text: &str) -> String {
     out
 }
 
+/// The pattern with its named groups unnamed, as every engine reads it: Java names allow only
+/// letters and digits (`src_ip` is refused), ClickHouse's RE2 does not take `(?<name>`, and
+/// groups are read by number, which naming does not change.
+pub(crate) fn unnamed_groups(pattern: &str) -> String {
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(index) = rest.find("(?<") {
+        let after = &rest[index + 3..];
+        out.push_str(&rest[..index]);
+        let escaped = rest[..index]
+            .chars()
+            .rev()
+            .take_while(|c| *c == '\\')
+            .count()
+            % 2
+            == 1;
+        let name_end = after.find('>');
+        match name_end {
+            Some(end)
+                if !escaped
+                    && end > 0
+                    && after[..end]
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '_') =>
+            {
+                out.push('(');
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push_str("(?<");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn named_groups_lose_their_names_and_lookbehinds_stay() {
+        assert_eq!(
+            unnamed_groups(r"(?<src_ip>\d+) (?<=x)(?<!y) \(?<a>"),
+            r"(\d+) (?<=x)(?<!y) \(?<a>"
+        );
+    }
 
     #[test]
     fn java_patterns_become_strftime() {

@@ -1,6 +1,10 @@
 //! DuckDB.
 
-use crate::dialect::{java_to_strftime, Directives, SqlDialect, FILE, LINE, MAX_LINE_BYTES};
+use crate::dialect::{
+    java_to_strftime, unnamed_groups, Directives, SqlDialect, FILE, LINE, MAX_LINE_BYTES,
+};
+use sumoql_plan::JsonStep;
+
 use crate::SqlError;
 
 /// DuckDB: double-quoted names, standard literals, RE2 regular expressions, `strftime`.
@@ -19,13 +23,21 @@ impl SqlDialect for DuckDb {
     fn regex_match(&self, text: &str, pattern: &str) -> String {
         format!(
             "regexp_matches({text}, {})",
-            self.string(&re2_groups(pattern))
+            self.string(&unnamed_groups(pattern))
         )
     }
     fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String {
         format!(
             "regexp_extract({text}, {}, {group})",
-            self.string(&re2_groups(pattern))
+            self.string(&unnamed_groups(pattern))
+        )
+    }
+    fn regex_replace_all(&self, text: &str, pattern: &str, groups: &[usize]) -> String {
+        let replacement: String = groups.iter().map(|g| format!("\\{g}")).collect();
+        format!(
+            "regexp_replace({text}, {}, {}, 'g')",
+            self.string(&unnamed_groups(pattern)),
+            self.string(&replacement)
         )
     }
     fn truncate_to_long(&self, number: &str) -> String {
@@ -73,49 +85,26 @@ impl SqlDialect for DuckDb {
             ),
         )
     }
-    fn json_member(&self, line: &str, path: &[&str]) -> String {
-        let path: Vec<String> = path
-            .iter()
-            .map(|key| format!("\"{}\"", key.replace('\\', "\\\\").replace('"', "\\\"")))
-            .collect();
-        format!(
-            "json_extract_string({line}, {})",
-            self.string(&format!("$.{}", path.join(".")))
-        )
+    fn json_member(&self, line: &str, path: &[JsonStep]) -> String {
+        let mut text = String::from("$");
+        for step in path {
+            match step {
+                JsonStep::Key(key) => {
+                    text.push_str(&format!(
+                        ".\"{}\"",
+                        key.replace('\\', "\\\\").replace('"', "\\\"")
+                    ));
+                }
+                JsonStep::Index(index) => text.push_str(&format!("[{index}]")),
+                JsonStep::Wildcard => text.push_str("[*]"),
+            }
+        }
+        format!("json_extract_string({line}, {})", self.string(&text))
     }
     fn json_valid(&self, line: &str) -> String {
         format!("json_valid({line})")
     }
     fn now_millis(&self) -> &'static str {
         "epoch_ms(now())"
-    }
-}
-
-/// The pattern with named groups written `(?P<name>...)`, the form DuckDB's RE2 accepts.
-fn re2_groups(pattern: &str) -> String {
-    let mut out = String::new();
-    let mut rest = pattern;
-    while let Some(index) = rest.find("(?<") {
-        let after = &rest[index + 3..];
-        out.push_str(&rest[..index]);
-        let escaped = rest[..index].ends_with('\\');
-        if !escaped && after.starts_with(|c: char| c.is_alphabetic() || c == '_') {
-            out.push_str("(?P<");
-        } else {
-            out.push_str("(?<");
-        }
-        rest = after;
-    }
-    out.push_str(rest);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::re2_groups;
-
-    #[test]
-    fn named_groups_take_the_re2_form() {
-        assert_eq!(re2_groups(r"(?<user>\w+) (?<=x)"), r"(?P<user>\w+) (?<=x)");
     }
 }

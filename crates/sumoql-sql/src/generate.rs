@@ -3,13 +3,15 @@
 use std::collections::HashMap;
 
 use sumoql_plan::{
-    Columns, Extractor, Operator, Plan, RowOperator, ScopeFilter, SequenceKind, SortSpec, Wildcard,
+    Columns, JsonStep, Operator, Plan, RowOperator, ScopeFilter, SequenceKind, SortSpec, Wildcard,
 };
 use sumoql_value::SlotId;
 
 use crate::dialect::{escape_regex, SqlDialect, FILE, LINE};
 use crate::expr::{ExprWriter, Kind, Sql};
 use crate::refused;
+
+mod extract;
 use crate::{Input, SqlError, SqlOptions};
 
 /// The hidden column that carries row order from stage to stage (input order, then the order
@@ -30,6 +32,9 @@ const TIME_MEMBER: &str = "sumoql_time_member";
 
 /// The time of a record (D9).
 const MESSAGE_TIME: &str = "_messageTime";
+
+/// The time a record was read: the run's "now".
+const RECEIPT_TIME: &str = "_receiptTime";
 
 /// Keys tried, in order, for a record's time when it has no `_messageTime` key (as the native
 /// reader does).
@@ -118,7 +123,17 @@ impl Generator<'_> {
         for operator in &self.plan.operators {
             self.operator(operator)?;
         }
-        let shown: Vec<String> = output.iter().map(|slot| self.name(*slot)).collect();
+        let shown: Vec<String> = output
+            .iter()
+            .map(|slot| {
+                let name = self.name(*slot);
+                if self.kinds.get(slot) == Some(&Kind::Bool) {
+                    format!("{} AS {name}", self.dialect.boolean_result(&name))
+                } else {
+                    name
+                }
+            })
+            .collect();
         let ctes: Vec<String> = self
             .stages
             .iter()
@@ -173,7 +188,7 @@ impl Generator<'_> {
             let value = match *name {
                 "_raw" => LINE.to_string(),
                 "_sourceName" => FILE.to_string(),
-                "_receiptTime" => receipt.clone(),
+                RECEIPT_TIME => receipt.clone(),
                 _ => self.member_of_line(name),
             };
             select.push(format!("{value} AS {}", self.dialect.identifier(name)));
@@ -211,7 +226,9 @@ impl Generator<'_> {
                 "SELECT {}, {ORDER} FROM {previous}",
                 select.join(", ")
             ));
-            if let Some(slot) = self.plan.schema.slot(MESSAGE_TIME) {
+        }
+        for time in [MESSAGE_TIME, RECEIPT_TIME] {
+            if let Some(slot) = self.plan.schema.slot(time) {
                 self.kinds.insert(slot, Kind::Integer);
             }
         }
@@ -220,9 +237,14 @@ impl Generator<'_> {
     /// The JSON member `name` of a line, as text, null on a text line: a dotted name is the
     /// member so named, else the path through nested objects.
     fn member_of_line(&self, name: &str) -> String {
-        let whole = self.dialect.json_member(LINE, &[name]);
+        let whole = self
+            .dialect
+            .json_member(LINE, &[JsonStep::Key(name.to_string())]);
         let member = if name.contains('.') {
-            let path: Vec<&str> = name.split('.').collect();
+            let path: Vec<JsonStep> = name
+                .split('.')
+                .map(|key| JsonStep::Key(key.to_string()))
+                .collect();
             format!(
                 "COALESCE({whole}, {})",
                 self.dialect.json_member(LINE, &path)
@@ -346,19 +368,11 @@ impl Generator<'_> {
                 ));
             }
             Operator::Extract {
-                chain: Some(_), ..
-            } => {
-                return Err(SqlError::new(
-                    "parse ... nodrop | parse ...",
-                    "a run of nodrop parses keeps what any of them matched, which is not translated to SQL yet",
-                ))
-            }
-            Operator::Extract {
                 source,
                 extractor,
                 nodrop,
-                chain: None,
-            } => self.extract(*source, extractor, *nodrop)?,
+                chain,
+            } => self.extract(*source, extractor, *nodrop, *chain)?,
             Operator::Rows(row) => self.row_operator(row)?,
             Operator::Join(_) => return Err(refused::join()),
             Operator::State(state) => return Err(refused::state(state)),
@@ -403,73 +417,6 @@ impl Generator<'_> {
             "SELECT {}, {ORDER} FROM {previous}{filter}",
             select.join(", ")
         ));
-    }
-
-    /// `parse "a=*" as a` and `parse regex` (one match per record): each group fills its
-    /// field; a record the pattern does not match is dropped, or kept unchanged with `nodrop`.
-    fn extract(
-        &mut self,
-        source: SlotId,
-        extractor: &Extractor,
-        nodrop: bool,
-    ) -> Result<(), SqlError> {
-        let (regex, groups) = match extractor {
-            Extractor::Regex {
-                regex,
-                groups,
-                multi: false,
-                ..
-            } => (regex.as_str(), groups),
-            Extractor::Regex { multi: true, .. } => return Err(SqlError::new(
-                "parse regex multi",
-                "it makes one row per match, which needs an engine-specific explode of all matches",
-            )),
-            Extractor::Json(_) => return Err(SqlError::new("json", "not translated to SQL yet")),
-            Extractor::KeyValue(_) => return Err(SqlError::new("kv", "not translated to SQL yet")),
-            Extractor::Xml(_) => {
-                return Err(SqlError::new(
-                    "parse xml",
-                    "XPath over XML text has no portable SQL function",
-                ))
-            }
-            Extractor::KeyValueRegex { .. } => {
-                return Err(SqlError::new(
-                    "keyvalue regex",
-                    "a key's value is the match nearest after the key, which SQL regular expressions cannot express",
-                ))
-            }
-            Extractor::Delimited { .. } => {
-                return Err(SqlError::new(
-                    "csv and split",
-                    "quoted and escaped columns have no portable SQL splitter",
-                ))
-            }
-        };
-        let writer = self.writer();
-        let text = writer.text(&writer.column(source));
-        let matched = format!(
-            "COALESCE({}, FALSE)",
-            self.dialect.regex_match(&text, regex)
-        );
-        let mut values = Vec::new();
-        for (group, slot) in groups {
-            let extracted = self.dialect.regex_extract(&text, regex, *group);
-            let otherwise = if self.columns.contains(slot) {
-                writer.text(&writer.column(*slot))
-            } else {
-                format!("CAST(NULL AS {})", self.dialect.text_type())
-            };
-            values.push((
-                *slot,
-                Sql {
-                    text: format!("(CASE WHEN {matched} THEN {extracted} ELSE {otherwise} END)"),
-                    kind: Kind::Text,
-                },
-            ));
-        }
-        let conditions = if nodrop { Vec::new() } else { vec![matched] };
-        self.assign_all(values, &conditions);
-        Ok(())
     }
 
     /// A stage that keeps the current columns only.

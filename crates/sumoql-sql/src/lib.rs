@@ -24,6 +24,7 @@ mod dialect;
 mod duckdb;
 mod expr;
 mod generate;
+mod patterns;
 mod refused;
 mod spark;
 

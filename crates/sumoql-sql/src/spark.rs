@@ -1,6 +1,8 @@
 //! Spark SQL.
 
-use crate::dialect::{SqlDialect, FILE, LINE};
+use crate::dialect::{unnamed_groups, SqlDialect, FILE, LINE};
+use sumoql_plan::JsonStep;
+
 use crate::SqlError;
 
 /// Spark SQL: backquoted names, backslash escapes in literals, Java regular expressions and
@@ -24,6 +26,14 @@ impl SqlDialect for Spark {
         format!(
             "regexp_extract({text}, {}, {group})",
             self.string(&unnamed_groups(pattern))
+        )
+    }
+    fn regex_replace_all(&self, text: &str, pattern: &str, groups: &[usize]) -> String {
+        let replacement: String = groups.iter().map(|g| format!("${g}")).collect();
+        format!(
+            "regexp_replace({text}, {}, {})",
+            self.string(&unnamed_groups(pattern)),
+            self.string(&replacement)
         )
     }
     fn truncate_to_long(&self, number: &str) -> String {
@@ -62,10 +72,16 @@ impl SqlDialect for Spark {
             format!("(SELECT value AS {LINE}, input_file_name() AS {FILE} FROM sumoql_lines)"),
         )
     }
-    fn json_member(&self, line: &str, path: &[&str]) -> String {
+    fn json_member(&self, line: &str, path: &[JsonStep]) -> String {
         let path: String = path
             .iter()
-            .map(|key| format!("['{}']", key.replace('\\', "\\\\").replace('\'', "\\'")))
+            .map(|step| match step {
+                JsonStep::Key(key) => {
+                    format!("['{}']", key.replace('\\', "\\\\").replace('\'', "\\'"))
+                }
+                JsonStep::Index(index) => format!("[{index}]"),
+                JsonStep::Wildcard => "[*]".to_string(),
+            })
             .collect();
         format!(
             "get_json_object({line}, {})",
@@ -77,55 +93,5 @@ impl SqlDialect for Spark {
     }
     fn now_millis(&self) -> &'static str {
         "unix_millis(current_timestamp())"
-    }
-}
-
-/// The pattern with its named groups unnamed: Java names allow only letters and digits
-/// (`src_ip` is refused), and groups are read by number, which naming does not change.
-fn unnamed_groups(pattern: &str) -> String {
-    let mut out = String::new();
-    let mut rest = pattern;
-    while let Some(index) = rest.find("(?<") {
-        let after = &rest[index + 3..];
-        out.push_str(&rest[..index]);
-        let escaped = rest[..index]
-            .chars()
-            .rev()
-            .take_while(|c| *c == '\\')
-            .count()
-            % 2
-            == 1;
-        let name_end = after.find('>');
-        match name_end {
-            Some(end)
-                if !escaped
-                    && end > 0
-                    && after[..end]
-                        .chars()
-                        .all(|c| c.is_alphanumeric() || c == '_') =>
-            {
-                out.push('(');
-                rest = &after[end + 1..];
-            }
-            _ => {
-                out.push_str("(?<");
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::unnamed_groups;
-
-    #[test]
-    fn named_groups_lose_their_names_and_lookbehinds_stay() {
-        assert_eq!(
-            unnamed_groups(r"(?<src_ip>\d+) (?<=x)(?<!y) \(?<a>"),
-            r"(\d+) (?<=x)(?<!y) \(?<a>"
-        );
     }
 }

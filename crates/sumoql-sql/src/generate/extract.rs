@@ -1,0 +1,279 @@
+//! The extraction stage in SQL: `parse` and `parse regex`, `json`, `kv` and `csv`/`split`, each
+//! a stage that sets its fields where the text matches and, without `nodrop`, keeps only the
+//! rows that matched, as the native stage does.
+
+use sumoql_plan::{Extractor, JsonPath, JsonStep};
+use sumoql_value::SlotId;
+
+use super::Generator;
+use crate::expr::{Kind, Sql};
+use crate::patterns::{
+    any_pair, cell_marks, delimited_cell, group_never_empty, pair_value, quoted_content,
+    Occurrence, BACKSLASH_ESCAPE,
+};
+use crate::SqlError;
+
+/// What an extraction gives a row: whether it matched, and per field the value and whether
+/// this row has one (a field without keeps its earlier value).
+struct Extraction {
+    /// Whether the row matched (never null).
+    matched: String,
+    /// Each field set, its value, and when it is set (`None`: whenever the row matched).
+    fields: Vec<(SlotId, String, Option<String>)>,
+}
+
+impl Generator<'_> {
+    /// One extraction stage. In a run of `nodrop` parses ended by one without (`chain`), the
+    /// run's parses note a match in the chain's field, and its last parse keeps a row its own
+    /// pattern does not match when one of them did.
+    pub(super) fn extract(
+        &mut self,
+        source: SlotId,
+        extractor: &Extractor,
+        nodrop: bool,
+        chain: Option<SlotId>,
+    ) -> Result<(), SqlError> {
+        let writer = self.writer();
+        let text = writer.text(&writer.column(source));
+        let extraction = match extractor {
+            Extractor::Regex {
+                regex,
+                groups,
+                multi: false,
+                ..
+            } => self.regex_extraction(&text, regex.as_str(), groups),
+            Extractor::Regex { multi: true, .. } => {
+                return Err(SqlError::new(
+                    "parse regex multi",
+                    "it makes one row per match, which needs an engine-specific explode of all matches",
+                ))
+            }
+            Extractor::Json(paths) => self.json_extraction(&text, paths)?,
+            Extractor::KeyValue(keys) => self.key_value_extraction(&text, keys),
+            Extractor::Delimited {
+                delimiter,
+                quote,
+                escape,
+                columns,
+            } => self.delimited_extraction(&text, *delimiter, *quote, *escape, columns)?,
+            Extractor::Xml(_) => {
+                return Err(SqlError::new(
+                    "parse xml",
+                    "XPath over XML text has no portable SQL function",
+                ))
+            }
+            Extractor::KeyValueRegex { .. } => {
+                return Err(SqlError::new(
+                    "keyvalue regex",
+                    "a key's value is the match nearest after the key, which SQL regular expressions cannot express",
+                ))
+            }
+        };
+        let matched = format!(
+            "COALESCE({} AND {text} IS NOT NULL, FALSE)",
+            extraction.matched
+        );
+        let mut values = Vec::new();
+        for (slot, value, present) in extraction.fields {
+            let when = match present {
+                Some(present) => format!("{matched} AND COALESCE({present}, FALSE)"),
+                None => matched.clone(),
+            };
+            let otherwise = self.earlier_text(slot);
+            values.push((
+                slot,
+                Sql {
+                    text: format!("(CASE WHEN {when} THEN {value} ELSE {otherwise} END)"),
+                    kind: Kind::Text,
+                },
+            ));
+        }
+        let mark = chain.map(|mark| (mark, self.earlier_truth(mark)));
+        let conditions = match (nodrop, &mark) {
+            (true, _) => Vec::new(),
+            (false, Some((_, earlier))) => vec![format!("({matched} OR {earlier})")],
+            (false, None) => vec![matched.clone()],
+        };
+        if let (true, Some((slot, earlier))) = (nodrop, mark) {
+            values.push((
+                slot,
+                Sql {
+                    text: format!("({matched} OR {earlier})"),
+                    kind: Kind::Bool,
+                },
+            ));
+        }
+        self.assign_all(values, &conditions);
+        Ok(())
+    }
+
+    /// The text a field holds before this stage, null when no stage has set it.
+    fn earlier_text(&self, slot: SlotId) -> String {
+        if self.columns.contains(&slot) {
+            let writer = self.writer();
+            writer.text(&writer.column(slot))
+        } else {
+            format!("CAST(NULL AS {})", self.dialect.text_type())
+        }
+    }
+
+    /// Whether a field holds true before this stage (false when no stage has set it).
+    fn earlier_truth(&self, slot: SlotId) -> String {
+        if self.columns.contains(&slot) {
+            let writer = self.writer();
+            format!("COALESCE({}, FALSE)", writer.truth(&writer.column(slot)))
+        } else {
+            "FALSE".to_string()
+        }
+    }
+
+    /// `parse` and `parse regex`: each group's text. A group that takes no part in the match
+    /// is null natively; SQL engines give `""`, which is read as null where the group cannot
+    /// match empty text.
+    fn regex_extraction(&self, text: &str, regex: &str, groups: &[(usize, SlotId)]) -> Extraction {
+        let fields = groups
+            .iter()
+            .map(|&(group, slot)| {
+                let extracted = self.dialect.regex_extract(text, regex, group);
+                let value = if group_never_empty(regex, group) {
+                    format!("NULLIF({extracted}, '')")
+                } else {
+                    extracted
+                };
+                (slot, value, None)
+            })
+            .collect();
+        Extraction {
+            matched: self.dialect.regex_match(text, regex),
+            fields,
+        }
+    }
+
+    /// `json "a.b[0]" as x`: the value at each path, where there is one; the row matched when
+    /// any path has a value. `json auto` sets each field of the query named like a top-level
+    /// key of the object.
+    fn json_extraction(
+        &self,
+        text: &str,
+        paths: &[(JsonPath, SlotId)],
+    ) -> Result<Extraction, SqlError> {
+        let valid = format!("COALESCE({}, FALSE)", self.dialect.json_valid(text));
+        let mut fields = Vec::new();
+        if paths.is_empty() {
+            for (slot, name) in self.plan.schema.iter() {
+                let member = self
+                    .dialect
+                    .json_member(text, &[JsonStep::Key(name.to_string())]);
+                let value = format!("(CASE WHEN {valid} THEN {member} END)");
+                fields.push((slot, value.clone(), Some(format!("{value} IS NOT NULL"))));
+            }
+            let object = self.dialect.regex_match(text, r"^\s*[{]");
+            return Ok(Extraction {
+                matched: format!("({valid} AND {object})"),
+                fields,
+            });
+        }
+        for (path, slot) in paths {
+            if path.steps.contains(&JsonStep::Wildcard) {
+                return Err(SqlError::new(
+                    format!("json \"{}\"", path.written),
+                    "a wildcard path gives the JSON array of every value it reaches, which is not translated to SQL",
+                ));
+            }
+            let member = self.dialect.json_member(text, &path.steps);
+            let value = format!("(CASE WHEN {valid} THEN {member} END)");
+            fields.push((*slot, value.clone(), Some(format!("{value} IS NOT NULL"))));
+        }
+        let any: Vec<String> = fields
+            .iter()
+            .filter_map(|(_, _, present)| present.clone())
+            .collect();
+        Ok(Extraction {
+            matched: format!("({})", any.join(" OR ")),
+            fields,
+        })
+    }
+
+    /// `kv "k" as x` (the first pair of each key) and `kv auto` (every field of the query named
+    /// like a key in any letter case, the last pair winning); pairs read as the native scanner
+    /// reads them.
+    fn key_value_extraction(&self, text: &str, keys: &[(String, SlotId)]) -> Extraction {
+        let wanted: Vec<(String, SlotId, bool, Occurrence)> = if keys.is_empty() {
+            self.plan
+                .schema
+                .iter()
+                .map(|(slot, name)| (name.to_string(), slot, true, Occurrence::Last))
+                .collect()
+        } else {
+            keys.iter()
+                .map(|(key, slot)| (key.clone(), *slot, false, Occurrence::First))
+                .collect()
+        };
+        let mut fields = Vec::new();
+        for (key, slot, any_case, occurrence) in wanted {
+            let pattern = pair_value(&key, any_case, occurrence);
+            let token = self.dialect.regex_extract(text, &pattern, 1);
+            let present = self.dialect.regex_match(text, &pattern);
+            fields.push((slot, self.unquoted(&token), Some(present)));
+        }
+        let matched = if keys.is_empty() {
+            self.dialect.regex_match(text, &any_pair())
+        } else {
+            let any: Vec<String> = fields
+                .iter()
+                .filter_map(|(_, _, present)| present.clone())
+                .map(|present| format!("COALESCE({present}, FALSE)"))
+                .collect();
+            format!("({})", any.join(" OR "))
+        };
+        Extraction { matched, fields }
+    }
+
+    /// A `kv` value token without its quotes and backslash escapes.
+    fn unquoted(&self, token: &str) -> String {
+        let mut cases = String::new();
+        for quote in ['"', '\''] {
+            let starts = self.dialect.regex_match(
+                token,
+                &format!("^{}", crate::dialect::escape_regex(&quote.to_string())),
+            );
+            let content = self.dialect.regex_extract(token, &quoted_content(quote), 1);
+            let unescaped = self
+                .dialect
+                .regex_replace_all(&content, BACKSLASH_ESCAPE, &[1]);
+            cases.push_str(&format!(" WHEN {starts} THEN {unescaped}"));
+        }
+        format!("(CASE{cases} ELSE {token} END)")
+    }
+
+    /// `csv` and `split`: the cell at each position, its quotes and escapes read as the native
+    /// splitter reads them; null past the last cell.
+    fn delimited_extraction(
+        &self,
+        text: &str,
+        delimiter: char,
+        quote: char,
+        escape: char,
+        columns: &[(usize, SlotId)],
+    ) -> Result<Extraction, SqlError> {
+        let mut fields = Vec::new();
+        for &(position, slot) in columns {
+            let Some(pattern) = delimited_cell(position, delimiter, quote, escape) else {
+                return Err(SqlError::new(
+                    "csv and split",
+                    "the delimiter, quote and escape characters must differ for SQL to tell them apart",
+                ));
+            };
+            let cell = self.dialect.regex_extract(text, &pattern, 1);
+            let kept = self
+                .dialect
+                .regex_replace_all(&cell, &cell_marks(quote, escape), &[1, 2]);
+            let matches = self.dialect.regex_match(text, &pattern);
+            fields.push((slot, format!("(CASE WHEN {matches} THEN {kept} END)"), None));
+        }
+        Ok(Extraction {
+            matched: "TRUE".to_string(),
+            fields,
+        })
+    }
+}
