@@ -4,9 +4,10 @@ ndjson`), on DuckDB, on Spark (local mode) and on ClickHouse (chdb, embedded) ov
 lines, with the same fixed "now", and compares the rows, order included, with numbers
 normalised (2, 2.0 and "2" are equal).
 
-Queries: the reference detection on examples/logs and on generated data, every golden case in tests/cases/*.case
-(those whose query compiles to SQL and whose args are empty or --null-groups), and every
-fixture of the detections in queries/.
+Queries: the reference detection on examples/logs and on generated data, every fixture of the
+detections in queries/, every detection over the raw vendor syslog of tests/data (read through
+the extraction rules), and every golden case in tests/cases/*.case (those whose query compiles
+to SQL and whose args are empty or --null-groups).
 
 Output: one summary line per part (the reference detection, the detections in queries/, the
 golden cases); every query's own line (same, n/a, DIFF, FAIL) goes to the details file
@@ -108,8 +109,9 @@ class Tally:
 
 
 class Harness:
-    def __init__(self, sumoql, details, verbose):
+    def __init__(self, sumoql, details, verbose, spark_master="local[1]"):
         self.sumoql = sumoql
+        self.spark_master = spark_master
         self.details = details
         self.verbose = verbose
         self.spark = None
@@ -121,7 +123,7 @@ class Harness:
         from pyspark.sql import SparkSession
 
         self.spark = (
-            SparkSession.builder.master("local[1]")
+            SparkSession.builder.master(self.spark_master)
             .appName("sumoql-differential")
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
@@ -275,6 +277,20 @@ def main():
         with open(rule, encoding="utf-8") as handle:
             fixtures.add(harness.check(fixture, handle.read(), fixture, []))
     print(fixtures.summary("detections in queries/"))
+
+    # Raw mixed-vendor syslog (PAN-OS, Cisco ASA/FTD, FortiGate, Linux auth, BIND): every
+    # shipped rule over the vendor lines of tests/data, in one file that both sides read.
+    raw_input = os.path.join(work, "raw.log")
+    with open(raw_input, "w", encoding="utf-8") as out:
+        for path in sorted(glob.glob("tests/data/raw/*.log") + glob.glob("tests/data/firewall/*.log")):
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+            out.write(text + ("" if text.endswith("\n") else "\n"))
+    raw = Tally()
+    for rule in sorted(glob.glob("queries/*.sumo")):
+        with open(rule, encoding="utf-8") as handle:
+            raw.add(harness.check("raw syslog: " + rule, handle.read(), raw_input, []))
+    print(raw.summary("detections on raw syslog"))
 
     golden = Tally()
     for path in sorted(glob.glob("tests/cases/*.case")):

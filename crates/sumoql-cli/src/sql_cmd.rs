@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use sumoql::{parse_time_arg, Engine, Zone};
-use sumoql_sql::{to_sql, Dialect, Input, SqlOptions};
+use sumoql::{parse_time_arg, Engine, ParserSet, Zone};
+use sumoql_sql::{to_sql, Dialect, Input, RawRule, SqlOptions};
 
 use crate::{compile, now_ms, query_text, usage_error, Exit, NullGroupsArg};
 
@@ -43,6 +43,23 @@ enum DialectArg {
     Clickhouse,
 }
 
+/// The built-in extraction rules for raw lines, in detection order, as the SQL applies them.
+fn raw_rules() -> Result<Vec<RawRule>, Exit> {
+    let set = ParserSet::shared_builtin();
+    let mut rules = Vec::new();
+    for rule in set.rules().iter().filter(|rule| !rule.reads_json()) {
+        let query = rule.query().map_err(|e| usage_error(e.to_string()))?;
+        rules.push(RawRule {
+            name: rule.name().to_string(),
+            category: rule.category().map(str::to_string),
+            detect: rule.detect_patterns().map(str::to_string).collect(),
+            evidence: rule.evidence().to_vec(),
+            plan: query.plan.clone(),
+        });
+    }
+    Ok(rules)
+}
+
 /// Prints the SQL of the query; exit 2 when the query does not compile or has a construct with
 /// no SQL form.
 pub fn sql_command(args: SqlArgs) -> Result<(), Exit> {
@@ -63,6 +80,7 @@ pub fn sql_command(args: SqlArgs) -> Result<(), Exit> {
         },
         input,
         drop_null_groups: matches!(args.null_groups, NullGroupsArg::Drop),
+        raw_rules: raw_rules()?,
         now_ms: args
             .now
             .map(|now| {
@@ -71,7 +89,10 @@ pub fn sql_command(args: SqlArgs) -> Result<(), Exit> {
             })
             .transpose()?,
     };
-    let sql = to_sql(&query.plan, &options).map_err(usage_error)?;
-    print!("{sql}");
+    let translation = to_sql(&query.plan, &options).map_err(usage_error)?;
+    for warning in &translation.warnings {
+        eprintln!("warning: {warning}");
+    }
+    print!("{}", translation.sql);
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! ClickHouse.
 
-use crate::dialect::{java_to_strftime, unnamed_groups, Directives, SqlDialect, FILE, LINE};
+use crate::dialect::{java_to_strftime, unnamed_groups, Directives, SqlDialect, FILE, LINE, ORDER};
 use sumoql_plan::JsonStep;
 
 use crate::SqlError;
@@ -35,6 +35,11 @@ impl SqlDialect for ClickHouse {
             self.string(&replacement)
         )
     }
+    fn text_to_double(&self, text: &str) -> String {
+        // ClickHouse may evaluate a CASE branch on rows the condition excludes, where a cast
+        // of other text fails.
+        format!("toFloat64OrNull({text})")
+    }
     fn truncate_to_long(&self, number: &str) -> String {
         format!("toInt64OrNull(toString(trunc({number})))")
     }
@@ -61,6 +66,12 @@ impl SqlDialect for ClickHouse {
     fn input_order(&self) -> &'static str {
         "rowNumberInAllBlocks()"
     }
+    fn stage(&self, body: &str) -> String {
+        // A limit no stage reaches keeps ClickHouse from moving a later stage's filter into
+        // this one, which copies every earlier stage's expressions into the filter and makes
+        // planning a detection take minutes.
+        format!("SELECT * FROM ({body}) LIMIT 9223372036854775807")
+    }
     fn boolean_result(&self, column: &str) -> String {
         format!("CAST({column} AS Nullable(Bool))")
     }
@@ -72,6 +83,11 @@ impl SqlDialect for ClickHouse {
             "SET cast_keep_nullable = 1".to_string(),
             "SET max_subquery_depth = 1000".to_string(),
             "SET formatdatetime_f_prints_scale_number_of_digits = 1".to_string(),
+            // Pushing filters down the chain of stages repeats the stages' expressions, which
+            // makes planning a detection over the extraction rules take seconds to minutes.
+            "SET query_plan_filter_push_down = 0".to_string(),
+            // A row a LEFT JOIN finds no match for gets nulls, as in standard SQL.
+            "SET join_use_nulls = 1".to_string(),
         ]
     }
     fn line_reader(&self, path: &str, folder: bool) -> (Vec<String>, String) {
@@ -83,7 +99,8 @@ impl SqlDialect for ClickHouse {
         (
             Vec::new(),
             format!(
-                "(SELECT line AS {LINE}, _path AS {FILE} FROM file({}, LineAsString))",
+                "(SELECT line AS {LINE}, _path AS {FILE}, (_path, _row_number) AS {ORDER} \
+                 FROM file({}, LineAsString))",
                 self.string(&path)
             ),
         )

@@ -42,6 +42,10 @@ pub(crate) trait SqlDialect {
     /// `text` with every match of `pattern` replaced by the text of capture `groups` in turn
     /// (a group that takes no part gives nothing).
     fn regex_replace_all(&self, text: &str, pattern: &str, groups: &[usize]) -> String;
+    /// Numeric text (SQL, text already known to be numeric) as a double.
+    fn text_to_double(&self, text: &str) -> String {
+        format!("CAST({text} AS DOUBLE)")
+    }
     /// `number` (SQL, a double) truncated toward zero to a 64-bit integer.
     fn truncate_to_long(&self, number: &str) -> String;
     /// The sorted distinct non-null values of `text`, at most 100, as an array (D14).
@@ -52,6 +56,10 @@ pub(crate) trait SqlDialect {
     fn iso_millis(&self, text: &str) -> String;
     /// The number of the row in input order, for the reader.
     fn input_order(&self) -> &'static str;
+    /// The body of one stage's common table expression as the engine should read it.
+    fn stage(&self, body: &str) -> String {
+        body.to_string()
+    }
     /// A boolean column as the result shows it (ClickHouse's comparisons give 0 and 1).
     fn boolean_result(&self, column: &str) -> String {
         column.to_string()
@@ -60,7 +68,8 @@ pub(crate) trait SqlDialect {
     fn settings(&self) -> Vec<String>;
     /// Statements to run first, and the relation to read, for the log lines of `path` (a
     /// file, a glob, or a folder read with every file in it): one row per line, with the line
-    /// in [`LINE`] and its file's name in [`FILE`].
+    /// in [`LINE`], its file's name in [`FILE`] and its place in [`ORDER`], the same however
+    /// often the relation is read.
     fn line_reader(&self, path: &str, folder: bool) -> (Vec<String>, String);
     /// The value at `path` (keys and array indexes from the top, no wildcard) of the JSON text
     /// `line`, as text: a string
@@ -75,6 +84,10 @@ pub(crate) trait SqlDialect {
 
 /// The column of a line reader that holds the line.
 pub(crate) const LINE: &str = "sumoql_line";
+
+/// The hidden column that carries row order from stage to stage (input order, then the order
+/// aggregation and `sort` give).
+pub(crate) const ORDER: &str = "sumoql_row_order";
 
 /// The column of a line reader that holds the name of the line's file.
 pub(crate) const FILE: &str = "sumoql_file";

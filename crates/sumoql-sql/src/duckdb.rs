@@ -1,7 +1,7 @@
 //! DuckDB.
 
 use crate::dialect::{
-    java_to_strftime, unnamed_groups, Directives, SqlDialect, FILE, LINE, MAX_LINE_BYTES,
+    java_to_strftime, unnamed_groups, Directives, SqlDialect, FILE, LINE, MAX_LINE_BYTES, ORDER,
 };
 use sumoql_plan::JsonStep;
 
@@ -78,7 +78,7 @@ impl SqlDialect for DuckDb {
         (
             Vec::new(),
             format!(
-                "(SELECT {LINE}, filename AS {FILE} FROM read_csv({}, columns = {{'{LINE}': 'VARCHAR'}}, \
+                "(SELECT {LINE}, filename AS {FILE}, row_number() OVER () AS {ORDER} FROM read_csv({}, columns = {{'{LINE}': 'VARCHAR'}}, \
                  header = false, delim = chr(0), quote = '', escape = '', auto_detect = false, \
                  filename = true, max_line_size = {MAX_LINE_BYTES}))",
                 self.string(&path)

@@ -209,9 +209,9 @@ impl ExprWriter<'_> {
             Kind::Integer | Kind::Float => sql.clone(),
             Kind::Text => Sql::new(
                 format!(
-                    "(CASE WHEN {} THEN CAST({} AS DOUBLE) END)",
+                    "(CASE WHEN {} THEN {} END)",
                     self.dialect.regex_match(&sql.text, NUMERIC_TEXT),
-                    sql.text
+                    self.dialect.text_to_double(&sql.text)
                 ),
                 Kind::Float,
             ),

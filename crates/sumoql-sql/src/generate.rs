@@ -3,20 +3,17 @@
 use std::collections::HashMap;
 
 use sumoql_plan::{
-    Columns, JsonStep, Operator, Plan, RowOperator, ScopeFilter, SequenceKind, SortSpec, Wildcard,
+    Columns, Operator, Plan, RowOperator, ScopeFilter, SequenceKind, SortSpec, Wildcard,
 };
 use sumoql_value::SlotId;
 
-use crate::dialect::{escape_regex, SqlDialect, FILE, LINE};
+use crate::dialect::{escape_regex, SqlDialect, ORDER};
 use crate::expr::{ExprWriter, Kind, Sql};
 use crate::refused;
 
 mod extract;
-use crate::{Input, SqlError, SqlOptions};
-
-/// The hidden column that carries row order from stage to stage (input order, then the order
-/// aggregation and `sort` give).
-const ORDER: &str = "sumoql_row_order";
+mod lines;
+use crate::{Input, SqlError, SqlOptions, Translation};
 
 /// The hidden column that numbers rows within their group (`top`, `dedup`).
 const RANK: &str = "sumoql_rank";
@@ -24,25 +21,11 @@ const RANK: &str = "sumoql_rank";
 /// The hidden column that tells runs of one key apart (`dedup consecutive`).
 const RUN: &str = "sumoql_run";
 
-/// The hidden column of the line reader that says whether a line is a JSON object.
-const IS_JSON: &str = "sumoql_is_json";
-
-/// The prefix of the hidden columns that hold the members a line's time may come from.
-const TIME_MEMBER: &str = "sumoql_time_member";
-
 /// The time of a record (D9).
 const MESSAGE_TIME: &str = "_messageTime";
 
-/// The time a record was read: the run's "now".
-const RECEIPT_TIME: &str = "_receiptTime";
-
-/// Keys tried, in order, for a record's time when it has no `_messageTime` key (as the native
-/// reader does).
-const TIMESTAMP_KEYS: [&str; 5] = ["timestamp", "@timestamp", "time", "_time", "eventTime"];
-
-/// Compiles `plan` to SQL: setup statements (when reading a source), then one query, each
-/// ending with `;`.
-pub fn to_sql(plan: &Plan, options: &SqlOptions) -> Result<String, SqlError> {
+/// Compiles `plan` to SQL: setup statements, then one query, each ending with `;`.
+pub fn to_sql(plan: &Plan, options: &SqlOptions) -> Result<Translation, SqlError> {
     let mut generator = Generator {
         plan,
         options,
@@ -50,8 +33,13 @@ pub fn to_sql(plan: &Plan, options: &SqlOptions) -> Result<String, SqlError> {
         stages: Vec::new(),
         columns: Vec::new(),
         kinds: HashMap::new(),
+        warnings: Vec::new(),
     };
-    generator.generate()
+    let sql = generator.generate()?;
+    Ok(Translation {
+        sql,
+        warnings: generator.warnings,
+    })
 }
 
 /// The state of the walk: the stages written so far and the columns of the last one.
@@ -65,6 +53,8 @@ struct Generator<'a> {
     columns: Vec<SlotId>,
     /// The kind of each column computed by a stage (read columns are text).
     kinds: HashMap<SlotId, Kind>,
+    /// What the SQL does differently from a native run, for the reader.
+    warnings: Vec<String>,
 }
 
 impl Generator<'_> {
@@ -104,7 +94,7 @@ impl Generator<'_> {
             Input::Lines { path, folder } => {
                 let (setup, relation) = self.dialect.line_reader(path, *folder);
                 statements.extend(setup);
-                self.read_lines(&relation);
+                self.read_lines(&relation)?;
             }
         }
         self.columns = self
@@ -138,7 +128,7 @@ impl Generator<'_> {
             .stages
             .iter()
             .enumerate()
-            .map(|(index, body)| format!("  s{index} AS ({body})"))
+            .map(|(index, body)| format!("  s{index} AS ({})", self.dialect.stage(body)))
             .collect();
         statements.push(format!(
             "WITH\n{}\nSELECT {} FROM {} ORDER BY {ORDER}",
@@ -152,113 +142,10 @@ impl Generator<'_> {
             .collect())
     }
 
-    /// The stages that read log lines as `sumoql run` does: blank lines are skipped, a line
-    /// whose first non-blank character is `{` is a JSON object (or a malformed line, left out),
-    /// any other line is text; then one column per field the plan reads.
-    fn read_lines(&mut self, relation: &str) {
-        let json = self.dialect.regex_match(LINE, r"^[ \t\n\f\r]*[{]");
-        let blank = self.dialect.regex_match(LINE, r"^\s*$");
-        self.stages.push(format!(
-            "SELECT {LINE}, {FILE}, COALESCE({json}, FALSE) AS {IS_JSON}, {} AS {ORDER} \
-             FROM {relation} WHERE {LINE} IS NOT NULL AND NOT COALESCE({blank}, FALSE)",
-            self.dialect.input_order()
-        ));
-        let receipt = match self.options.now_ms {
-            Some(now) => format!("CAST({now} AS BIGINT)"),
-            None => format!("CAST({} AS BIGINT)", self.dialect.now_millis()),
-        };
-        let names: Vec<&str> = self
-            .plan
-            .read
-            .fields
-            .iter()
-            .map(|(n, _)| n.as_str())
-            .collect();
-        let reads_time = names.contains(&MESSAGE_TIME);
-        // The members that may hold the time (D9), in the order they are tried.
-        let time_keys: Vec<&str> = if reads_time {
-            std::iter::once(MESSAGE_TIME)
-                .chain(TIMESTAMP_KEYS)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let mut select: Vec<String> = Vec::new();
-        for name in names.iter().filter(|n| **n != MESSAGE_TIME) {
-            let value = match *name {
-                "_raw" => LINE.to_string(),
-                "_sourceName" => FILE.to_string(),
-                RECEIPT_TIME => receipt.clone(),
-                _ => self.member_of_line(name),
-            };
-            select.push(format!("{value} AS {}", self.dialect.identifier(name)));
-        }
-        for (index, key) in time_keys.iter().enumerate() {
-            select.push(format!(
-                "{} AS {TIME_MEMBER}{index}",
-                self.member_of_line(key)
-            ));
-        }
-        select.push(ORDER.to_string());
-        let previous = self.previous();
-        self.stages.push(format!(
-            "SELECT {} FROM {previous} WHERE NOT {IS_JSON} OR {}",
-            select.join(", "),
-            self.dialect.json_valid(LINE)
-        ));
-        if reads_time {
-            let times: Vec<String> = (0..time_keys.len())
-                .map(|index| self.time_of(&format!("{TIME_MEMBER}{index}")))
-                .collect();
-            let select: Vec<String> = names
-                .iter()
-                .map(|name| {
-                    let name = self.dialect.identifier(name);
-                    if name == self.dialect.identifier(MESSAGE_TIME) {
-                        format!("COALESCE({}, {receipt}) AS {name}", times.join(", "))
-                    } else {
-                        name
-                    }
-                })
-                .collect();
-            let previous = self.previous();
-            self.stages.push(format!(
-                "SELECT {}, {ORDER} FROM {previous}",
-                select.join(", ")
-            ));
-        }
-        for time in [MESSAGE_TIME, RECEIPT_TIME] {
-            if let Some(slot) = self.plan.schema.slot(time) {
-                self.kinds.insert(slot, Kind::Integer);
-            }
-        }
-    }
-
-    /// The JSON member `name` of a line, as text, null on a text line: a dotted name is the
-    /// member so named, else the path through nested objects.
-    fn member_of_line(&self, name: &str) -> String {
-        let whole = self
-            .dialect
-            .json_member(LINE, &[JsonStep::Key(name.to_string())]);
-        let member = if name.contains('.') {
-            let path: Vec<JsonStep> = name
-                .split('.')
-                .map(|key| JsonStep::Key(key.to_string()))
-                .collect();
-            format!(
-                "COALESCE({whole}, {})",
-                self.dialect.json_member(LINE, &path)
-            )
-        } else {
-            whole
-        };
-        format!("CASE WHEN {IS_JSON} THEN {member} END")
-    }
-
     /// Epoch milliseconds of a time column (D9): a whole number is seconds, milliseconds,
     /// microseconds or nanoseconds by magnitude; other text is ISO-8601.
     fn time_of(&self, column: &str) -> String {
-        let number = format!("CAST({column} AS DOUBLE)");
+        let number = self.dialect.text_to_double(column);
         format!(
             "(CASE WHEN {} THEN CAST(floor(CASE WHEN {number} < 1e11 THEN {number} * 1000 \
              WHEN {number} < 1e14 THEN {number} WHEN {number} < 1e17 THEN {number} / 1000 \

@@ -14,8 +14,8 @@
 //!
 //! let query = parse_query("* | where dest_port = \"21\" | count by src_ip").unwrap();
 //! let plan = plan_query(&query, &Registry::standard()).unwrap();
-//! let options = SqlOptions { dialect: Dialect::DuckDb, input: Input::Table("logs".into()), drop_null_groups: false, now_ms: None };
-//! let sql = to_sql(&plan, &options).unwrap();
+//! let options = SqlOptions { dialect: Dialect::DuckDb, input: Input::Table("logs".into()), drop_null_groups: false, now_ms: None, raw_rules: Vec::new() };
+//! let sql = to_sql(&plan, &options).unwrap().sql;
 //! assert!(sql.contains("GROUP BY"));
 //! ```
 
@@ -29,6 +29,8 @@ mod refused;
 mod spark;
 
 use std::fmt;
+
+use sumoql_plan::Plan;
 
 pub use dialect::Dialect;
 pub use generate::to_sql;
@@ -50,7 +52,7 @@ pub enum Input {
 }
 
 /// What [`to_sql`] needs besides the plan.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct SqlOptions {
     /// The SQL dialect written.
     pub dialect: Dialect,
@@ -61,6 +63,36 @@ pub struct SqlOptions {
     /// "Now" in epoch milliseconds (`--now`): the receipt time of every record, and so the
     /// `_messageTime` of a record without a time; the engine's clock when absent.
     pub now_ms: Option<i64>,
+    /// The extraction rules for lines that are not JSON objects, in detection order (the
+    /// built-in `queries/parsers/`), applied to [`Input::Lines`] as `sumoql run` applies them.
+    pub raw_rules: Vec<RawRule>,
+}
+
+/// An extraction rule for raw lines, as the SQL applies it: the first rule whose `detect`
+/// patterns all match a line's message (the text after its syslog header) runs its row-local
+/// pipeline over the line; its fields count when one of its `evidence` fields is set, else
+/// the line keeps only `_raw` and its metadata.
+#[derive(Clone)]
+pub struct RawRule {
+    /// The rule's name (`paloalto`).
+    pub name: String,
+    /// The `_sourceCategory` its lines get.
+    pub category: Option<String>,
+    /// The regular expressions a message must all match for the rule to apply.
+    pub detect: Vec<String>,
+    /// The fields of which one must be set for a line to count as parsed.
+    pub evidence: Vec<String>,
+    /// The rule's compiled pipeline.
+    pub plan: Plan,
+}
+
+/// The SQL of a query, and what the reader of its rows should know.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Translation {
+    /// The statements, each ending with `;` and a new line.
+    pub sql: String,
+    /// What the SQL does not do as `sumoql run` does (an extraction rule with no SQL form).
+    pub warnings: Vec<String>,
 }
 
 /// A construct of the query that has no faithful SQL form in the dialect.
@@ -106,8 +138,10 @@ mod tests {
                 input,
                 drop_null_groups: false,
                 now_ms: None,
+                raw_rules: Vec::new(),
             },
         )
+        .map(|translation| translation.sql)
     }
 
     #[test]
@@ -128,6 +162,43 @@ mod tests {
             "{sql}"
         );
         assert!(sql.contains("GROUP BY `src_ip`"));
+    }
+
+    #[test]
+    fn text_lines_get_their_header_and_the_rule_that_detects_them() {
+        let plan_of =
+            |text: &str| plan_query(&parse_query(text).unwrap(), &Registry::standard()).unwrap();
+        let rule = |name: &str, text: &str| RawRule {
+            name: name.into(),
+            category: Some("linux/auth".into()),
+            detect: vec![r"^sshd\[".into()],
+            evidence: vec!["program".into()],
+            plan: plan_of(text),
+        };
+        let options = SqlOptions {
+            dialect: Dialect::DuckDb,
+            input: Input::Lines {
+                path: "auth.log".into(),
+                folder: false,
+            },
+            drop_null_groups: false,
+            now_ms: Some(1_700_000_000_000),
+            raw_rules: vec![
+                rule("auth", r#"* | parse regex "^(?<program>\w+)\[" nodrop"#),
+                rule("unsupported", "* | parse xml \"/a\" as program"),
+            ],
+        };
+        let translation = to_sql(&plan_of("* | fields _sourceHost, program"), &options).unwrap();
+        let sql = &translation.sql;
+        assert!(sql.contains("AS sumoql_header_host"), "{sql}");
+        assert!(
+            sql.contains("WHERE NOT sumoql_is_json AND sumoql_rule = 0"),
+            "{sql}"
+        );
+        assert!(sql.contains("LEFT JOIN s"), "{sql}");
+        assert!(!sql.contains("sumoql_rule = 1"), "{sql}");
+        assert_eq!(translation.warnings.len(), 1);
+        assert!(translation.warnings[0].contains("`unsupported` is not applied"));
     }
 
     #[test]
@@ -214,9 +285,11 @@ mod tests {
             input: Input::Table("logs".into()),
             drop_null_groups: true,
             now_ms: None,
+            raw_rules: Vec::new(),
         };
         assert!(to_sql(&plan, &options)
             .unwrap()
+            .sql
             .contains("`host` IS NOT NULL"));
     }
 

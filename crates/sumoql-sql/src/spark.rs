@@ -1,6 +1,6 @@
 //! Spark SQL.
 
-use crate::dialect::{unnamed_groups, SqlDialect, FILE, LINE};
+use crate::dialect::{unnamed_groups, SqlDialect, FILE, LINE, ORDER};
 use sumoql_plan::JsonStep;
 
 use crate::SqlError;
@@ -55,7 +55,17 @@ impl SqlDialect for Spark {
         "monotonically_increasing_id()"
     }
     fn settings(&self) -> Vec<String> {
-        vec!["SET spark.sql.session.timeZone = UTC".to_string()]
+        vec![
+            "SET spark.sql.session.timeZone = UTC".to_string(),
+            // Merging the chain of stages into one projection copies each stage's expressions
+            // into every use in the next, which grows without bound on the stages of the
+            // extraction rules (the driver runs out of memory planning them); so do pushing
+            // filters through those projections.
+            "SET spark.sql.optimizer.excludedRules = \
+             org.apache.spark.sql.catalyst.optimizer.CollapseProject,\
+             org.apache.spark.sql.catalyst.optimizer.PushDownPredicates"
+                .to_string(),
+        ]
     }
     fn line_reader(&self, path: &str, folder: bool) -> (Vec<String>, String) {
         let recursive = if folder {
@@ -69,7 +79,10 @@ impl SqlDialect for Spark {
         );
         (
             vec![view],
-            format!("(SELECT value AS {LINE}, input_file_name() AS {FILE} FROM sumoql_lines)"),
+            format!(
+                "(SELECT value AS {LINE}, input_file_name() AS {FILE}, \
+                 monotonically_increasing_id() AS {ORDER} FROM sumoql_lines)"
+            ),
         )
     }
     fn json_member(&self, line: &str, path: &[JsonStep]) -> String {

@@ -482,6 +482,29 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// The English month abbreviations syslog headers (RFC 3164) use, in order.
+pub const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// Zone abbreviations seen in syslog headers, with their offset from UTC in minutes.
+pub const ZONE_ABBREVIATIONS: [(&str, i32); 14] = [
+    ("UTC", 0),
+    ("GMT", 0),
+    ("Z", 0),
+    ("EST", -300),
+    ("EDT", -240),
+    ("CST", -360),
+    ("CDT", -300),
+    ("MST", -420),
+    ("MDT", -360),
+    ("PST", -480),
+    ("PDT", -420),
+    ("CET", 60),
+    ("CEST", 120),
+    ("BST", 60),
+];
+
 /// Epoch milliseconds of a timestamp, or `None` if the text is not one.
 ///
 /// Accepted forms:

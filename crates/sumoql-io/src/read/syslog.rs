@@ -11,7 +11,7 @@
 //! time without a zone is read in the run's zone.
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-use sumoql_value::time::{parse_timestamp_ms, Zone};
+use sumoql_value::time::{parse_timestamp_ms, Zone, MONTHS, ZONE_ABBREVIATIONS};
 
 /// What a syslog header says about a line.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -23,29 +23,6 @@ pub struct SyslogHeader {
     /// Where the message after the header starts, as a byte offset into the line.
     pub body_start: usize,
 }
-
-/// The English month abbreviations RFC 3164 uses, in order.
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-/// Zone abbreviations seen in syslog headers, with their offset from UTC in minutes.
-const ZONE_ABBREVIATIONS: [(&str, i32); 14] = [
-    ("UTC", 0),
-    ("GMT", 0),
-    ("Z", 0),
-    ("EST", -300),
-    ("EDT", -240),
-    ("CST", -360),
-    ("CDT", -300),
-    ("MST", -420),
-    ("MDT", -360),
-    ("PST", -480),
-    ("PDT", -420),
-    ("CET", 60),
-    ("CEST", 120),
-    ("BST", 60),
-];
 
 /// Reads the syslog header at the start of `line`, if any. `now_ms` and `zone` are the run's
 /// "now" (for the year of year-less times) and the zone of zone-less times.
