@@ -1,6 +1,8 @@
 //! ClickHouse.
 
-use crate::dialect::{java_to_strftime, Directives, SqlDialect, FILE, LINE};
+use crate::dialect::{
+    java_to_strftime, write_replacement, Directives, Piece, SqlDialect, FILE, LINE,
+};
 use crate::SqlError;
 
 /// ClickHouse: backquoted names, RE2 regular expressions, `formatDateTime`.
@@ -22,11 +24,47 @@ impl SqlDialect for ClickHouse {
     fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String {
         format!("extractGroups({text}, {})[{group}]", self.string(pattern))
     }
+    fn regex_replace(&self, text: &str, pattern: &str, replacement: &[Piece]) -> String {
+        let replacement = write_replacement(
+            replacement,
+            |c| {
+                if c == '\\' {
+                    "\\\\".to_string()
+                } else {
+                    c.to_string()
+                }
+            },
+            |group| format!("\\{group}"),
+        );
+        format!(
+            "replaceRegexpAll({text}, {}, {})",
+            self.string(pattern),
+            self.string(&replacement)
+        )
+    }
+    fn substring(&self, text: &str, start: &str, length: Option<&str>) -> String {
+        // Characters, not bytes.
+        match length {
+            Some(length) => format!("substringUTF8({text}, {start}, {length})"),
+            None => format!("substringUTF8({text}, {start})"),
+        }
+    }
     fn truncate_to_long(&self, number: &str) -> String {
         format!("toInt64OrNull(toString(trunc({number})))")
     }
     fn values_aggregate(&self, text: &str) -> String {
         format!("arraySlice(arraySort(groupUniqArray({text})), 1, 100)")
+    }
+    fn first_by(&self, value: &str, keys: &[String], filter: &str) -> String {
+        format!("argMinIf({value}, tuple({}), {filter})", keys.join(", "))
+    }
+    fn sample_stddev(&self, number: &str) -> String {
+        // The plain form loses all precision on large values such as epoch milliseconds.
+        format!("stddevSampStable({number})")
+    }
+    fn percentile(&self, number: &str, fraction: f64) -> String {
+        // The inclusive form ranks from 0 to n - 1, as the native percentile does.
+        format!("quantileExactInclusive({fraction})({number})")
     }
     fn format_date(&self, millis: &str, pattern: &str) -> Result<String, SqlError> {
         // ClickHouse spells minutes `%i` (its `%M` is the month's name).
@@ -49,11 +87,15 @@ impl SqlDialect for ClickHouse {
         "rowNumberInAllBlocks()"
     }
     fn settings(&self) -> Vec<String> {
-        // A cast of a null stays null (ClickHouse refuses it otherwise), and the deep chain of
-        // stages a detection compiles to is allowed.
+        // A cast of a null stays null (ClickHouse refuses it otherwise); the deep chain of
+        // stages a detection compiles to is allowed; a name read in a stage is the column of
+        // its input even where the stage gives a result of the same name (the row order it
+        // renumbers); `%f` writes as many digits as the time has (milliseconds).
         vec![
             "SET cast_keep_nullable = 1".to_string(),
             "SET max_subquery_depth = 1000".to_string(),
+            "SET prefer_column_name_to_alias = 1".to_string(),
+            "SET formatdatetime_f_prints_scale_number_of_digits = 1".to_string(),
         ]
     }
     fn line_reader(&self, path: &str, folder: bool) -> (Vec<String>, String) {

@@ -39,8 +39,21 @@ pub(crate) trait SqlDialect {
     fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String;
     /// `number` (SQL, a double) truncated toward zero to a 64-bit integer.
     fn truncate_to_long(&self, number: &str) -> String;
+    /// `text` with every match of `pattern` replaced by `replacement`.
+    fn regex_replace(&self, text: &str, pattern: &str, replacement: &[Piece]) -> String;
+    /// The characters of `text` from the 1-based `start`, `length` of them or to the end.
+    fn substring(&self, text: &str, start: &str, length: Option<&str>) -> String;
     /// The sorted distinct non-null values of `text`, at most 100, as an array (D14).
     fn values_aggregate(&self, text: &str) -> String;
+    /// The value of `value` in the row of the group with the least `keys` (numbers, compared
+    /// in order) among the rows that meet `filter`; null when none does.
+    fn first_by(&self, value: &str, keys: &[String], filter: &str) -> String;
+    /// The sample standard deviation of the non-null doubles of `number`, accurate for large
+    /// values; over fewer than two, whatever the engine gives (the caller decides those).
+    fn sample_stddev(&self, number: &str) -> String;
+    /// The exact percentile `fraction` (0 to 1) of the non-null doubles of `number`,
+    /// interpolated linearly between the two nearest ranks (rank `fraction * (n - 1)`).
+    fn percentile(&self, number: &str, fraction: f64) -> String;
     /// `millis` (epoch milliseconds, SQL number) formatted with the Java `pattern`, in UTC.
     fn format_date(&self, millis: &str, pattern: &str) -> Result<String, SqlError>;
     /// Epoch milliseconds of ISO-8601 `text` (SQL text), null when it is not a time.
@@ -61,6 +74,31 @@ pub(crate) trait SqlDialect {
     fn json_valid(&self, line: &str) -> String;
     /// The current time in epoch milliseconds, when the engine runs the query.
     fn now_millis(&self) -> &'static str;
+}
+
+/// A piece of the replacement of a regex `replace`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Piece {
+    /// Text written as it is.
+    Text(String),
+    /// The text a capture group matched, by number.
+    Group(usize),
+}
+
+/// A replacement written for an engine: `escape` for each literal character, `group` for a
+/// group reference.
+pub(crate) fn write_replacement(
+    pieces: &[Piece],
+    escape: impl Fn(char) -> String,
+    group: impl Fn(usize) -> String,
+) -> String {
+    pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => text.chars().map(&escape).collect(),
+            Piece::Group(number) => group(*number),
+        })
+        .collect()
 }
 
 /// The column of a line reader that holds the line.
@@ -140,6 +178,8 @@ pub(crate) fn java_to_strftime(pattern: &str, directives: &Directives) -> Result
             ('a', _) => "%p",
             ('E', 3) => "%a",
             ('E', n) if n >= 4 => "%A",
+            // The time is written in UTC, whose offset Java's `Z` writes as +0000.
+            ('Z', _) => "+0000",
             _ => return Err(unsupported(letter)),
         };
         out.push_str(directive);
@@ -175,7 +215,8 @@ mod tests {
             "%Y-%m-%d %H:%M:%S.%g"
         );
         assert_eq!(java_to_strftime("'at' HH", &duckdb).unwrap(), "at %H");
-        assert!(java_to_strftime("Z", &duckdb).is_err());
+        assert_eq!(java_to_strftime("Z", &duckdb).unwrap(), "+0000");
+        assert!(java_to_strftime("z", &duckdb).is_err());
     }
 
     #[test]
