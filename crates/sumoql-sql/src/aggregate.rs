@@ -104,3 +104,61 @@ pub(crate) fn aggregate(
 fn percent_of(value: &Value) -> Option<f64> {
     value.as_number().map(|n| n.as_f64())
 }
+
+#[cfg(test)]
+mod tests {
+    use sumoql_functions::Registry;
+    use sumoql_plan::plan_query;
+    use sumoql_syntax::parse_query;
+
+    use crate::{to_sql, Dialect, Input, SqlOptions};
+
+    fn compile(query: &str, dialect: Dialect) -> String {
+        let plan = plan_query(&parse_query(query).unwrap(), &Registry::standard()).unwrap();
+        let options = SqlOptions {
+            dialect,
+            input: Input::Table("logs".into()),
+            drop_null_groups: false,
+            now_ms: None,
+        };
+        to_sql(&plan, &options).unwrap()
+    }
+
+    #[test]
+    fn first_of_log_records_is_the_newest_and_after_a_sort_the_first_row() {
+        let newest = compile("* | first(user) by host", Dialect::DuckDb);
+        assert!(
+            newest.contains("first(\"user\" ORDER BY -((CASE WHEN")
+                && newest.contains("sumoql_row_order) FILTER (WHERE \"user\" IS NOT NULL AND"),
+            "{newest}"
+        );
+        let sorted = compile("* | sort by n | last(user)", Dialect::Spark);
+        assert!(
+            sorted.contains(
+                "min_by(`user`, struct(-sumoql_row_order)) FILTER (WHERE `user` IS NOT NULL)"
+            ),
+            "{sorted}"
+        );
+    }
+
+    #[test]
+    fn percentiles_interpolate_between_ranks_in_every_dialect() {
+        for (dialect, form) in [
+            (Dialect::DuckDb, "quantile_cont("),
+            (Dialect::Spark, "percentile("),
+            (Dialect::ClickHouse, "quantileExactInclusive(0.95)("),
+        ] {
+            let sql = compile("* | pct(ms, 95)", dialect);
+            assert!(sql.contains(form), "{sql}");
+        }
+    }
+
+    #[test]
+    fn stddev_of_one_value_is_zero() {
+        let sql = compile("* | stddev(x)", Dialect::ClickHouse);
+        assert!(
+            sql.contains("= 1 THEN CAST(0 AS DOUBLE) ELSE stddevSampStable("),
+            "{sql}"
+        );
+    }
+}

@@ -49,6 +49,16 @@ impl SqlDialect for ClickHouse {
             None => format!("substringUTF8({text}, {start})"),
         }
     }
+    fn boolean(&self, condition: &str) -> String {
+        // Conditions are UInt8 numbers (1 and 0) unless cast.
+        format!("CAST({condition} AS Nullable(Bool))")
+    }
+    fn char_length(&self, text: &str) -> String {
+        format!("lengthUTF8({text})")
+    }
+    fn lower(&self, text: &str) -> String {
+        format!("lowerUTF8({text})")
+    }
     fn truncate_to_long(&self, number: &str) -> String {
         format!("toInt64OrNull(toString(trunc({number})))")
     }

@@ -37,6 +37,13 @@ pub(crate) trait SqlDialect {
     fn regex_match(&self, text: &str, pattern: &str) -> String;
     /// Capture group `group` of the first match of `pattern` in `text`.
     fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String;
+    /// The condition `condition` as a value of the engine's boolean type, which prints as
+    /// `true` or `false`.
+    fn boolean(&self, condition: &str) -> String;
+    /// The number of characters (not bytes) of `text`.
+    fn char_length(&self, text: &str) -> String;
+    /// `text` in lower case by Unicode rules.
+    fn lower(&self, text: &str) -> String;
     /// `number` (SQL, a double) truncated toward zero to a 64-bit integer.
     fn truncate_to_long(&self, number: &str) -> String;
     /// `text` with every match of `pattern` replaced by `replacement`.

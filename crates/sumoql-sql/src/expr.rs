@@ -59,6 +59,30 @@ const IPV4: &str = r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0
 /// A regular expression for the RFC 1918 blocks (D3), applied to valid IPv4 text.
 const PRIVATE_IPV4: &str = r"^(10[.]|172[.](1[6-9]|2[0-9]|3[01])[.]|192[.]168[.])";
 
+/// A regular expression whose four groups are the octets of a dotted quad.
+const OCTETS: &str = r"^([0-9]+)[.]([0-9]+)[.]([0-9]+)[.]([0-9]+)$";
+
+/// The special-purpose IPv4 blocks of RFC 5735 and RFC 6890 that `isReservedIP` lists (and
+/// `isPublicIP` excludes), as network and prefix length.
+const RESERVED_IPV4: [([u8; 4], u32); 16] = [
+    ([0, 0, 0, 0], 8),
+    ([10, 0, 0, 0], 8),
+    ([100, 64, 0, 0], 10),
+    ([127, 0, 0, 0], 8),
+    ([169, 254, 0, 0], 16),
+    ([172, 16, 0, 0], 12),
+    ([192, 0, 0, 0], 24),
+    ([192, 0, 2, 0], 24),
+    ([192, 88, 99, 0], 24),
+    ([192, 168, 0, 0], 16),
+    ([198, 18, 0, 0], 15),
+    ([198, 51, 100, 0], 24),
+    ([203, 0, 113, 0], 24),
+    ([224, 0, 0, 0], 4),
+    ([240, 0, 0, 0], 4),
+    ([255, 255, 255, 255], 32),
+];
+
 /// Translates expressions for one stage.
 pub(crate) struct ExprWriter<'a> {
     /// The dialect.
@@ -78,7 +102,13 @@ impl ExprWriter<'_> {
             PlanExpr::Literal(value) => self.literal(value),
             PlanExpr::Regex(pattern) => Ok(Sql::new(self.dialect.string(pattern), Kind::Text)),
             PlanExpr::Field(slot) => Ok(self.column(*slot)),
-            PlanExpr::Call { function, args } => self.call(function.name(), args),
+            PlanExpr::Call { function, args } => {
+                let result = self.call(function.name(), args)?;
+                Ok(match result.kind {
+                    Kind::Bool => Sql::new(self.dialect.boolean(&result.text), Kind::Bool),
+                    _ => result,
+                })
+            }
             PlanExpr::Unary { op, operand } => {
                 let operand = self.write(operand)?;
                 Ok(match op {
@@ -357,6 +387,25 @@ impl ExprWriter<'_> {
                     .push(self.dialect.regex_match(&text, IPV4));
                 Sql::new(self.dialect.regex_match(&text, PRIVATE_IPV4), Kind::Bool)
             }
+            ("isreservedip" | "ispublicip", [x]) => {
+                let text = self.text(x);
+                self.keep_conditions
+                    .push(self.dialect.regex_match(&text, IPV4));
+                let reserved = self.reserved_ipv4(&text);
+                Sql::new(
+                    if lower == "ispublicip" {
+                        format!("(NOT {reserved})")
+                    } else {
+                        reserved
+                    },
+                    Kind::Bool,
+                )
+            }
+            ("ipv4tonumber", [x]) => {
+                let text = self.plain_text(name, &args[0], x)?;
+                let trimmed = self.trimmed(&text);
+                Sql::new(self.ipv4_number(&trimmed), Kind::Integer)
+            }
             ("isvalidipv4", [x]) => {
                 let text = self.text(x);
                 Sql::new(
@@ -378,10 +427,13 @@ impl ExprWriter<'_> {
                 Sql::new(format!("CAST({} AS DOUBLE)", number.text), Kind::Float)
             }
             ("tostring", [x]) => Sql::new(self.text(x), Kind::Text),
-            ("tolowercase", [x]) => Sql::new(format!("lower({})", self.text(x)), Kind::Text),
+            ("tolowercase", [x]) => Sql::new(self.dialect.lower(&self.text(x)), Kind::Text),
             ("touppercase", [x]) => Sql::new(format!("upper({})", self.text(x)), Kind::Text),
             ("length", [x]) => Sql::new(
-                format!("CAST(length({}) AS BIGINT)", self.text(x)),
+                format!(
+                    "CAST({} AS BIGINT)",
+                    self.dialect.char_length(&self.text(x))
+                ),
                 Kind::Integer,
             ),
             ("formatdate", [millis, ..]) => self.format_date(millis, &args[1..])?,
@@ -438,12 +490,7 @@ impl ExprWriter<'_> {
             }
             ("trim", [x]) => {
                 let text = self.plain_text(name, &args[0], x)?;
-                let space = format!("[{UNICODE_SPACE}]+");
-                Sql::new(
-                    self.dialect
-                        .regex_replace(&text, &format!("^{space}|{space}$"), &[]),
-                    Kind::Text,
-                )
+                Sql::new(self.trimmed(&text), Kind::Text)
             }
             ("substring", [text, offsets @ ..]) => {
                 let text = self.plain_text(name, &args[0], text)?;
@@ -560,6 +607,47 @@ impl ExprWriter<'_> {
             Kind::Float | Kind::List => Err(refused::float_text(name)),
             _ => Ok(self.text(sql)),
         }
+    }
+
+    /// `text` without leading and trailing Unicode white space, as Rust's `trim` gives.
+    fn trimmed(&self, text: &str) -> String {
+        let space = format!("[{UNICODE_SPACE}]+");
+        self.dialect
+            .regex_replace(text, &format!("^{space}|{space}$"), &[])
+    }
+
+    /// The unsigned 32-bit number of the IPv4 address `text`, null when it is not one.
+    fn ipv4_number(&self, text: &str) -> String {
+        let octets: Vec<String> = (1..=4)
+            .map(|group| {
+                format!(
+                    "CAST({} AS BIGINT)",
+                    self.dialect.regex_extract(text, OCTETS, group)
+                )
+            })
+            .collect();
+        format!(
+            "(CASE WHEN {} THEN {} * 16777216 + {} * 65536 + {} * 256 + {} END)",
+            self.dialect.regex_match(text, IPV4),
+            octets[0],
+            octets[1],
+            octets[2],
+            octets[3]
+        )
+    }
+
+    /// Whether the IPv4 address `text` lies in a [`RESERVED_IPV4`] block.
+    fn reserved_ipv4(&self, text: &str) -> String {
+        let number = self.ipv4_number(text);
+        let tests: Vec<String> = RESERVED_IPV4
+            .iter()
+            .map(|&(network, prefix)| {
+                let first = u32::from_be_bytes(network);
+                let last = first | u32::MAX.checked_shr(prefix).unwrap_or(0);
+                format!("{number} BETWEEN {first} AND {last}")
+            })
+            .collect();
+        format!("({})", tests.join(" OR "))
     }
 
     /// The expression as a 64-bit integer, as `toLong` reads it.
@@ -694,4 +782,33 @@ fn group_names(pattern: &str) -> Vec<Option<String>> {
         index += 1;
     }
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{group_names, replacement_pieces, Piece};
+
+    #[test]
+    fn groups_are_numbered_past_lookarounds_and_classes() {
+        assert_eq!(
+            group_names(r"(?<kind>[a-z(]+)\/(?:x)(?<=y)(\d+)"),
+            vec![Some("kind".to_string()), None]
+        );
+    }
+
+    #[test]
+    fn a_replacement_names_groups_by_number_or_name() {
+        let pattern = r"(?<kind>flight)\/([0-9]{5,})";
+        assert_eq!(
+            replacement_pieces(pattern, "$2:${kind}\\$").unwrap(),
+            vec![
+                Piece::Group(2),
+                Piece::Text(":".into()),
+                Piece::Group(1),
+                Piece::Text("$".into())
+            ]
+        );
+        assert!(replacement_pieces(pattern, "$3").is_err());
+        assert!(replacement_pieces(pattern, "${other}").is_err());
+    }
 }

@@ -55,15 +55,12 @@ pub(crate) const NOT_YET: &str = "the SQL generator has no faithful translation 
 
 /// Why the functions with no SQL form have none, by lower-case name.
 const FUNCTIONS: &[(&str, &str)] = &[
-    ("ispublicip", RESERVED_BLOCKS),
-    ("isreservedip", RESERVED_BLOCKS),
     ("isvalidip", IPV6_TEXT),
     ("isvalidipv6", IPV6_TEXT),
     ("cidrmatch", IPV6_TEXT),
     ("getcidrprefix", IPV6_TEXT),
     ("comparecidrprefix", IPV6_TEXT),
     ("maskfromcidr", "a netmask is built from the prefix's bits, which needs bit operations each engine spells its own way"),
-    ("ipv4tonumber", "the address is read after trimming Unicode white space and its octets are summed as an unsigned 32-bit number, which is not translated to SQL"),
     ("now", "sumoql reads its clock once per run; the engine's clock is read when the SQL runs, so the values differ"),
     ("querystarttime", QUERY_RANGE),
     ("queryendtime", QUERY_RANGE),
@@ -109,7 +106,6 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("isinfinity", FLOAT_EDGE),
 ];
 
-const RESERVED_BLOCKS: &str = "its blocks (100.64.0.0/10, 198.18.0.0/15, 224.0.0.0/4 and others) are tested on the address as a 32-bit number, which is not translated to SQL";
 const IPV6_TEXT: &str = "IPv6 addresses in their text forms (compressed `::`, an IPv4 tail) have no portable SQL parser";
 const QUERY_RANGE: &str =
     "the query's time range is sumoql's --from and --to, which the SQL does not receive";
@@ -121,11 +117,18 @@ const HEX: &str =
     "hexadecimal digits beyond 64 bits and invalid digits are handled by each engine its own way";
 const FLOAT_EDGE: &str = "sumoql writes NaN and the infinities as `NaN` and `Infinity`, which the engines write otherwise (and Spark's logarithms give null at 0)";
 
+/// Why the functions the planner makes (not in the registry) have no SQL form.
+const PLANNED_FUNCTIONS: &[(&str, &str)] = &[(
+    "lookupcontains",
+    "the table is a local file read at plan time; load it into the engine and join",
+)];
+
 /// A function with no SQL form, with its reason.
 pub(crate) fn function(name: &str) -> SqlError {
     let lower = name.to_ascii_lowercase();
     let reason = FUNCTIONS
         .iter()
+        .chain(PLANNED_FUNCTIONS)
         .find(|(refused, _)| *refused == lower)
         .map_or(NOT_YET, |(_, reason)| reason);
     SqlError::new(format!("{name}()"), reason)

@@ -50,6 +50,15 @@ impl SqlDialect for Spark {
             None => format!("substring({text}, {start})"),
         }
     }
+    fn boolean(&self, condition: &str) -> String {
+        condition.to_string()
+    }
+    fn char_length(&self, text: &str) -> String {
+        format!("char_length({text})")
+    }
+    fn lower(&self, text: &str) -> String {
+        format!("lower({text})")
+    }
     fn truncate_to_long(&self, number: &str) -> String {
         format!("CAST({number} AS BIGINT)")
     }
