@@ -1,6 +1,9 @@
 //! ClickHouse.
 
-use crate::dialect::{java_to_strftime, unnamed_groups, Directives, SqlDialect, FILE, LINE, ORDER};
+use crate::dialect::{
+    java_to_strftime, unnamed_groups, write_replacement, Directives, Piece, SqlDialect, FILE, LINE,
+    ORDER,
+};
 use sumoql_plan::JsonStep;
 
 use crate::SqlError;
@@ -27,24 +30,62 @@ impl SqlDialect for ClickHouse {
             self.string(&unnamed_groups(pattern))
         )
     }
-    fn regex_replace_all(&self, text: &str, pattern: &str, groups: &[usize]) -> String {
-        let replacement: String = groups.iter().map(|g| format!("\\{g}")).collect();
+    fn text_to_double(&self, text: &str) -> String {
+        // ClickHouse may evaluate a CASE branch on rows the condition excludes, where a cast
+        // of other text fails.
+        format!("toFloat64OrNull({text})")
+    }
+    fn regex_replace(&self, text: &str, pattern: &str, replacement: &[Piece]) -> String {
+        let replacement = write_replacement(
+            replacement,
+            |c| {
+                if c == '\\' {
+                    "\\\\".to_string()
+                } else {
+                    c.to_string()
+                }
+            },
+            |group| format!("\\{group}"),
+        );
         format!(
             "replaceRegexpAll({text}, {}, {})",
             self.string(&unnamed_groups(pattern)),
             self.string(&replacement)
         )
     }
-    fn text_to_double(&self, text: &str) -> String {
-        // ClickHouse may evaluate a CASE branch on rows the condition excludes, where a cast
-        // of other text fails.
-        format!("toFloat64OrNull({text})")
+    fn substring(&self, text: &str, start: &str, length: Option<&str>) -> String {
+        // Characters, not bytes.
+        match length {
+            Some(length) => format!("substringUTF8({text}, {start}, {length})"),
+            None => format!("substringUTF8({text}, {start})"),
+        }
+    }
+    fn boolean(&self, condition: &str) -> String {
+        // Conditions are UInt8 numbers (1 and 0) unless cast.
+        format!("CAST({condition} AS Nullable(Bool))")
+    }
+    fn char_length(&self, text: &str) -> String {
+        format!("lengthUTF8({text})")
+    }
+    fn lower(&self, text: &str) -> String {
+        format!("lowerUTF8({text})")
     }
     fn truncate_to_long(&self, number: &str) -> String {
         format!("toInt64OrNull(toString(trunc({number})))")
     }
     fn values_aggregate(&self, text: &str) -> String {
         format!("arraySlice(arraySort(groupUniqArray({text})), 1, 100)")
+    }
+    fn first_by(&self, value: &str, keys: &[String], filter: &str) -> String {
+        format!("argMinIf({value}, tuple({}), {filter})", keys.join(", "))
+    }
+    fn sample_stddev(&self, number: &str) -> String {
+        // The plain form loses all precision on large values such as epoch milliseconds.
+        format!("stddevSampStable({number})")
+    }
+    fn percentile(&self, number: &str, fraction: f64) -> String {
+        // The inclusive form ranks from 0 to n - 1, as the native percentile does.
+        format!("quantileExactInclusive({fraction})({number})")
     }
     fn format_date(&self, millis: &str, pattern: &str) -> Result<String, SqlError> {
         // ClickHouse spells minutes `%i` (its `%M` is the month's name).
@@ -72,16 +113,15 @@ impl SqlDialect for ClickHouse {
         // planning a detection take minutes.
         format!("SELECT * FROM ({body}) LIMIT 9223372036854775807")
     }
-    fn boolean_result(&self, column: &str) -> String {
-        format!("CAST({column} AS Nullable(Bool))")
-    }
     fn settings(&self) -> Vec<String> {
-        // A cast of a null stays null (ClickHouse refuses it otherwise), the deep chain of
-        // stages a detection compiles to is allowed, and `%f` prints milliseconds as three
-        // digits.
+        // A cast of a null stays null (ClickHouse refuses it otherwise); the deep chain of
+        // stages a detection compiles to is allowed; a name read in a stage is the column of
+        // its input even where the stage gives a result of the same name (the row order it
+        // renumbers); `%f` writes as many digits as the time has (milliseconds).
         vec![
             "SET cast_keep_nullable = 1".to_string(),
             "SET max_subquery_depth = 1000".to_string(),
+            "SET prefer_column_name_to_alias = 1".to_string(),
             "SET formatdatetime_f_prints_scale_number_of_digits = 1".to_string(),
             // Pushing filters down the chain of stages repeats the stages' expressions, which
             // makes planning a detection over the extraction rules take seconds to minutes.

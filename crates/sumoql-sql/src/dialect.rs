@@ -39,17 +39,34 @@ pub(crate) trait SqlDialect {
     fn regex_match(&self, text: &str, pattern: &str) -> String;
     /// Capture group `group` of the first match of `pattern` in `text`.
     fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String;
-    /// `text` with every match of `pattern` replaced by the text of capture `groups` in turn
-    /// (a group that takes no part gives nothing).
-    fn regex_replace_all(&self, text: &str, pattern: &str, groups: &[usize]) -> String;
     /// Numeric text (SQL, text already known to be numeric) as a double.
     fn text_to_double(&self, text: &str) -> String {
         format!("CAST({text} AS DOUBLE)")
     }
+    /// The condition `condition` as a value of the engine's boolean type, which prints as
+    /// `true` or `false`.
+    fn boolean(&self, condition: &str) -> String;
+    /// The number of characters (not bytes) of `text`.
+    fn char_length(&self, text: &str) -> String;
+    /// `text` in lower case by Unicode rules.
+    fn lower(&self, text: &str) -> String;
     /// `number` (SQL, a double) truncated toward zero to a 64-bit integer.
     fn truncate_to_long(&self, number: &str) -> String;
+    /// `text` with every match of `pattern` replaced by `replacement`.
+    fn regex_replace(&self, text: &str, pattern: &str, replacement: &[Piece]) -> String;
+    /// The characters of `text` from the 1-based `start`, `length` of them or to the end.
+    fn substring(&self, text: &str, start: &str, length: Option<&str>) -> String;
     /// The sorted distinct non-null values of `text`, at most 100, as an array (D14).
     fn values_aggregate(&self, text: &str) -> String;
+    /// The value of `value` in the row of the group with the least `keys` (numbers, compared
+    /// in order) among the rows that meet `filter`; null when none does.
+    fn first_by(&self, value: &str, keys: &[String], filter: &str) -> String;
+    /// The sample standard deviation of the non-null doubles of `number`, accurate for large
+    /// values; over fewer than two, whatever the engine gives (the caller decides those).
+    fn sample_stddev(&self, number: &str) -> String;
+    /// The exact percentile `fraction` (0 to 1) of the non-null doubles of `number`,
+    /// interpolated linearly between the two nearest ranks (rank `fraction * (n - 1)`).
+    fn percentile(&self, number: &str, fraction: f64) -> String;
     /// `millis` (epoch milliseconds, SQL number) formatted with the Java `pattern`, in UTC.
     fn format_date(&self, millis: &str, pattern: &str) -> Result<String, SqlError>;
     /// Epoch milliseconds of ISO-8601 `text` (SQL text), null when it is not a time.
@@ -59,10 +76,6 @@ pub(crate) trait SqlDialect {
     /// The body of one stage's common table expression as the engine should read it.
     fn stage(&self, body: &str) -> String {
         body.to_string()
-    }
-    /// A boolean column as the result shows it (ClickHouse's comparisons give 0 and 1).
-    fn boolean_result(&self, column: &str) -> String {
-        column.to_string()
     }
     /// The session settings the SQL relies on, as statements run first.
     fn settings(&self) -> Vec<String>;
@@ -80,6 +93,31 @@ pub(crate) trait SqlDialect {
     fn json_valid(&self, line: &str) -> String;
     /// The current time in epoch milliseconds, when the engine runs the query.
     fn now_millis(&self) -> &'static str;
+}
+
+/// A piece of the replacement of a regex `replace`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Piece {
+    /// Text written as it is.
+    Text(String),
+    /// The text a capture group matched, by number.
+    Group(usize),
+}
+
+/// A replacement written for an engine: `escape` for each literal character, `group` for a
+/// group reference.
+pub(crate) fn write_replacement(
+    pieces: &[Piece],
+    escape: impl Fn(char) -> String,
+    group: impl Fn(usize) -> String,
+) -> String {
+    pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => text.chars().map(&escape).collect(),
+            Piece::Group(number) => group(*number),
+        })
+        .collect()
 }
 
 /// The column of a line reader that holds the line.
@@ -163,6 +201,8 @@ pub(crate) fn java_to_strftime(pattern: &str, directives: &Directives) -> Result
             ('a', _) => "%p",
             ('E', 3) => "%a",
             ('E', n) if n >= 4 => "%A",
+            // The time is written in UTC, whose offset Java's `Z` writes as +0000.
+            ('Z', _) => "+0000",
             _ => return Err(unsupported(letter)),
         };
         out.push_str(directive);
@@ -244,7 +284,8 @@ mod tests {
             "%Y-%m-%d %H:%M:%S.%g"
         );
         assert_eq!(java_to_strftime("'at' HH", &duckdb).unwrap(), "at %H");
-        assert!(java_to_strftime("Z", &duckdb).is_err());
+        assert_eq!(java_to_strftime("Z", &duckdb).unwrap(), "+0000");
+        assert!(java_to_strftime("z", &duckdb).is_err());
     }
 
     #[test]

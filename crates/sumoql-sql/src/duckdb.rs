@@ -1,7 +1,8 @@
 //! DuckDB.
 
 use crate::dialect::{
-    java_to_strftime, unnamed_groups, Directives, SqlDialect, FILE, LINE, MAX_LINE_BYTES, ORDER,
+    java_to_strftime, unnamed_groups, write_replacement, Directives, Piece, SqlDialect, FILE, LINE,
+    MAX_LINE_BYTES, ORDER,
 };
 use sumoql_plan::JsonStep;
 
@@ -32,19 +33,56 @@ impl SqlDialect for DuckDb {
             self.string(&unnamed_groups(pattern))
         )
     }
-    fn regex_replace_all(&self, text: &str, pattern: &str, groups: &[usize]) -> String {
-        let replacement: String = groups.iter().map(|g| format!("\\{g}")).collect();
+    fn regex_replace(&self, text: &str, pattern: &str, replacement: &[Piece]) -> String {
+        let replacement = write_replacement(
+            replacement,
+            |c| {
+                if c == '\\' {
+                    "\\\\".to_string()
+                } else {
+                    c.to_string()
+                }
+            },
+            |group| format!("\\{group}"),
+        );
         format!(
             "regexp_replace({text}, {}, {}, 'g')",
             self.string(&unnamed_groups(pattern)),
             self.string(&replacement)
         )
     }
+    fn substring(&self, text: &str, start: &str, length: Option<&str>) -> String {
+        match length {
+            Some(length) => format!("substring({text}, {start}, {length})"),
+            None => format!("substring({text}, {start})"),
+        }
+    }
+    fn boolean(&self, condition: &str) -> String {
+        condition.to_string()
+    }
+    fn char_length(&self, text: &str) -> String {
+        format!("length({text})")
+    }
+    fn lower(&self, text: &str) -> String {
+        format!("lower({text})")
+    }
     fn truncate_to_long(&self, number: &str) -> String {
         format!("TRY_CAST(trunc({number}) AS BIGINT)")
     }
     fn values_aggregate(&self, text: &str) -> String {
         format!("list_sort(list_distinct(list({text})))[1:100]")
+    }
+    fn first_by(&self, value: &str, keys: &[String], filter: &str) -> String {
+        format!(
+            "first({value} ORDER BY {}) FILTER (WHERE {filter})",
+            keys.join(", ")
+        )
+    }
+    fn sample_stddev(&self, number: &str) -> String {
+        format!("stddev_samp({number})")
+    }
+    fn percentile(&self, number: &str, fraction: f64) -> String {
+        format!("quantile_cont({number}, {fraction})")
     }
     fn format_date(&self, millis: &str, pattern: &str) -> Result<String, SqlError> {
         let format = java_to_strftime(

@@ -8,8 +8,8 @@ use sumoql_plan::{BinaryOp, PlanExpr};
 use sumoql_syntax::ast::{MatchPattern, UnaryOp};
 use sumoql_value::{Schema, SlotId, Value};
 
-use crate::dialect::{escape_regex, SqlDialect};
-use crate::SqlError;
+use crate::dialect::{escape_regex, Piece, SqlDialect};
+use crate::{refused, SqlError};
 
 /// The kind of value a SQL expression holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +59,30 @@ const IPV4: &str = r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0
 /// A regular expression for the RFC 1918 blocks (D3), applied to valid IPv4 text.
 const PRIVATE_IPV4: &str = r"^(10[.]|172[.](1[6-9]|2[0-9]|3[01])[.]|192[.]168[.])";
 
+/// A regular expression whose four groups are the octets of a dotted quad.
+const OCTETS: &str = r"^([0-9]+)[.]([0-9]+)[.]([0-9]+)[.]([0-9]+)$";
+
+/// The special-purpose IPv4 blocks of RFC 5735 and RFC 6890 that `isReservedIP` lists (and
+/// `isPublicIP` excludes), as network and prefix length.
+const RESERVED_IPV4: [([u8; 4], u32); 16] = [
+    ([0, 0, 0, 0], 8),
+    ([10, 0, 0, 0], 8),
+    ([100, 64, 0, 0], 10),
+    ([127, 0, 0, 0], 8),
+    ([169, 254, 0, 0], 16),
+    ([172, 16, 0, 0], 12),
+    ([192, 0, 0, 0], 24),
+    ([192, 0, 2, 0], 24),
+    ([192, 88, 99, 0], 24),
+    ([192, 168, 0, 0], 16),
+    ([198, 18, 0, 0], 15),
+    ([198, 51, 100, 0], 24),
+    ([203, 0, 113, 0], 24),
+    ([224, 0, 0, 0], 4),
+    ([240, 0, 0, 0], 4),
+    ([255, 255, 255, 255], 32),
+];
+
 /// Translates expressions for one stage.
 pub(crate) struct ExprWriter<'a> {
     /// The dialect.
@@ -78,7 +102,13 @@ impl ExprWriter<'_> {
             PlanExpr::Literal(value) => self.literal(value),
             PlanExpr::Regex(pattern) => Ok(Sql::new(self.dialect.string(pattern), Kind::Text)),
             PlanExpr::Field(slot) => Ok(self.column(*slot)),
-            PlanExpr::Call { function, args } => self.call(function.name(), args),
+            PlanExpr::Call { function, args } => {
+                let result = self.call(function.name(), args)?;
+                Ok(match result.kind {
+                    Kind::Bool => Sql::new(self.dialect.boolean(&result.text), Kind::Bool),
+                    _ => result,
+                })
+            }
             PlanExpr::Unary { op, operand } => {
                 let operand = self.write(operand)?;
                 Ok(match op {
@@ -333,12 +363,6 @@ impl ExprWriter<'_> {
         for arg in args {
             values.push(self.write(arg)?);
         }
-        let unsupported = || {
-            SqlError::new(
-                format!("{name}()"),
-                "the SQL generator has no faithful translation of this function yet",
-            )
-        };
         let lower = name.to_ascii_lowercase();
         Ok(match (lower.as_str(), values.as_slice()) {
             ("if", [c, a, b]) => self.conditional(c, a, b),
@@ -363,6 +387,25 @@ impl ExprWriter<'_> {
                     .push(self.dialect.regex_match(&text, IPV4));
                 Sql::new(self.dialect.regex_match(&text, PRIVATE_IPV4), Kind::Bool)
             }
+            ("isreservedip" | "ispublicip", [x]) => {
+                let text = self.text(x);
+                self.keep_conditions
+                    .push(self.dialect.regex_match(&text, IPV4));
+                let reserved = self.reserved_ipv4(&text);
+                Sql::new(
+                    if lower == "ispublicip" {
+                        format!("(NOT {reserved})")
+                    } else {
+                        reserved
+                    },
+                    Kind::Bool,
+                )
+            }
+            ("ipv4tonumber", [x]) => {
+                let text = self.plain_text(name, &args[0], x)?;
+                let trimmed = self.trimmed(&text);
+                Sql::new(self.ipv4_number(&trimmed), Kind::Integer)
+            }
             ("isvalidipv4", [x]) => {
                 let text = self.text(x);
                 Sql::new(
@@ -384,26 +427,388 @@ impl ExprWriter<'_> {
                 Sql::new(format!("CAST({} AS DOUBLE)", number.text), Kind::Float)
             }
             ("tostring", [x]) => Sql::new(self.text(x), Kind::Text),
-            ("tolowercase", [x]) => Sql::new(format!("lower({})", self.text(x)), Kind::Text),
+            ("tolowercase", [x]) => Sql::new(self.dialect.lower(&self.text(x)), Kind::Text),
             ("touppercase", [x]) => Sql::new(format!("upper({})", self.text(x)), Kind::Text),
             ("length", [x]) => Sql::new(
-                format!("CAST(length({}) AS BIGINT)", self.text(x)),
+                format!(
+                    "CAST({} AS BIGINT)",
+                    self.dialect.char_length(&self.text(x))
+                ),
                 Kind::Integer,
             ),
-            ("formatdate", [millis, _]) => {
-                let Some(PlanExpr::Literal(Value::Text(pattern_text))) = args.get(1) else {
-                    return Err(SqlError::new(
-                        "formatDate()",
-                        "the pattern must be a constant to translate it",
-                    ));
-                };
-                let number = self.number(millis);
+            ("formatdate", [millis, ..]) => self.format_date(millis, &args[1..])?,
+            ("concat", _) => {
+                let mut parts = Vec::new();
+                for (arg, value) in args.iter().zip(&values) {
+                    let text = self.plain_text(name, arg, value)?;
+                    parts.push(format!("COALESCE({text}, '')"));
+                }
+                Sql::new(format!("({})", parts.join(" || ")), Kind::Text)
+            }
+            ("contains", [a, b]) => {
+                let (a, b) = (
+                    self.plain_text(name, &args[0], a)?,
+                    self.plain_text(name, &args[1], b)?,
+                );
+                // Empty text occurs only in empty text.
                 Sql::new(
-                    self.dialect.format_date(&number.text, pattern_text)?,
+                    format!(
+                        "(CASE WHEN {a} IS NULL OR {b} IS NULL THEN CAST(NULL AS BOOLEAN) \
+                         WHEN {b} = '' THEN {a} = '' ELSE position({b} IN {a}) > 0 END)"
+                    ),
+                    Kind::Bool,
+                )
+            }
+            ("replace", [text, _, replacement]) => {
+                let text = self.plain_text(name, &args[0], text)?;
+                let replacement_text = self.plain_text(name, &args[2], replacement)?;
+                match &args[1] {
+                    PlanExpr::Regex(pattern) => {
+                        let PlanExpr::Literal(Value::Text(written)) = &args[2] else {
+                            return Err(refused::replace_regex(
+                                "the replacement must be a constant to read its group references",
+                            ));
+                        };
+                        let pieces = replacement_pieces(pattern, written)?;
+                        Sql::new(
+                            format!(
+                                "(CASE WHEN {replacement_text} IS NOT NULL THEN {} END)",
+                                self.dialect.regex_replace(&text, pattern, &pieces)
+                            ),
+                            Kind::Text,
+                        )
+                    }
+                    PlanExpr::Literal(Value::Text(target)) if !target.is_empty() => Sql::new(
+                        format!(
+                            "replace({text}, {}, {replacement_text})",
+                            self.dialect.string(target)
+                        ),
+                        Kind::Text,
+                    ),
+                    _ => return Err(refused::replace_target()),
+                }
+            }
+            ("trim", [x]) => {
+                let text = self.plain_text(name, &args[0], x)?;
+                Sql::new(self.trimmed(&text), Kind::Text)
+            }
+            ("substring", [text, offsets @ ..]) => {
+                let text = self.plain_text(name, &args[0], text)?;
+                let start = self.long(&offsets[0]);
+                let mut nulls = vec![
+                    format!("{text} IS NULL"),
+                    format!("{start} IS NULL"),
+                    format!("{start} < 0"),
+                ];
+                let length = match offsets.get(1) {
+                    Some(end) => {
+                        let end = self.long(end);
+                        nulls.push(format!("{end} IS NULL"));
+                        nulls.push(format!("{end} < {start}"));
+                        Some(format!("{end} - {start}"))
+                    }
+                    None => None,
+                };
+                Sql::new(
+                    format!(
+                        "(CASE WHEN {} THEN CAST(NULL AS {}) ELSE {} END)",
+                        nulls.join(" OR "),
+                        self.dialect.text_type(),
+                        self.dialect
+                            .substring(&text, &format!("{start} + 1"), length.as_deref())
+                    ),
                     Kind::Text,
                 )
             }
-            _ => return Err(unsupported()),
+            ("abs", [x]) => {
+                let number = self.number(x);
+                Sql::new(format!("abs({})", number.text), number.kind)
+            }
+            ("ceil" | "floor", [x]) => self.whole(x, |n| format!("{lower}({n})")),
+            ("round", [x]) => self.whole(x, round_half_up),
+            ("round", [x, _]) => {
+                let Some(places) = literal_places(&args[1]) else {
+                    return Err(refused::round_places());
+                };
+                let number = format!("CAST({} AS DOUBLE)", self.number(x).text);
+                let scale = format!("CAST(1e{} AS DOUBLE)", places.abs());
+                let rounded = if places >= 0 {
+                    format!(
+                        "({} / {scale})",
+                        round_half_up(&format!("({number} * {scale})"))
+                    )
+                } else {
+                    format!(
+                        "({} * {scale})",
+                        round_half_up(&format!("({number} / {scale})"))
+                    )
+                };
+                Sql::new(rounded, Kind::Float)
+            }
+            ("min" | "max", [a, b]) => {
+                let (a, b) = (self.number(a), self.number(b));
+                let (kind, a, b) = if a.kind == Kind::Integer && b.kind == Kind::Integer {
+                    (Kind::Integer, a.text, b.text)
+                } else {
+                    (
+                        Kind::Float,
+                        format!("CAST({} AS DOUBLE)", a.text),
+                        format!("CAST({} AS DOUBLE)", b.text),
+                    )
+                };
+                let pick = if lower == "min" { "least" } else { "greatest" };
+                Sql::new(
+                    format!("(CASE WHEN {a} IS NULL OR {b} IS NULL THEN NULL ELSE {pick}({a}, {b}) END)"),
+                    kind,
+                )
+            }
+            _ => return Err(refused::function(name)),
         })
+    }
+
+    /// `formatDate(ms[, pattern[, zone]])`: a constant pattern (the US-style one when there is
+    /// none), in UTC.
+    fn format_date(&self, millis: &Sql, rest: &[PlanExpr]) -> Result<Sql, SqlError> {
+        let pattern = match rest.first() {
+            None => US_STYLE_PATTERN,
+            Some(PlanExpr::Literal(Value::Text(pattern))) => pattern,
+            Some(_) => {
+                return Err(refused::format_date(
+                    "the pattern must be a constant to translate it",
+                ))
+            }
+        };
+        match rest.get(1) {
+            None => {}
+            Some(PlanExpr::Literal(Value::Text(zone))) if zone.eq_ignore_ascii_case("utc") => {}
+            Some(_) => {
+                return Err(refused::format_date(
+                    "the SQL formats in UTC only; a zone other than a constant \"UTC\" needs the engine's zone rules, which differ from Java's",
+                ))
+            }
+        }
+        let number = self.number(millis);
+        Ok(Sql::new(
+            self.dialect.format_date(&number.text, pattern)?,
+            Kind::Text,
+        ))
+    }
+
+    /// The text of a function's argument, exactly as sumoql writes it: a constant's own text,
+    /// a computed float refused (engines write `2.0` and exponents where sumoql writes `2`).
+    fn plain_text(&self, name: &str, arg: &PlanExpr, sql: &Sql) -> Result<String, SqlError> {
+        if let PlanExpr::Literal(value) = arg {
+            return Ok(match value.to_text() {
+                Some(text) => self.dialect.string(&text),
+                None => format!("CAST(NULL AS {})", self.dialect.text_type()),
+            });
+        }
+        match sql.kind {
+            Kind::Float | Kind::List => Err(refused::float_text(name)),
+            _ => Ok(self.text(sql)),
+        }
+    }
+
+    /// `text` without leading and trailing Unicode white space, as Rust's `trim` gives.
+    fn trimmed(&self, text: &str) -> String {
+        let space = format!("[{UNICODE_SPACE}]+");
+        self.dialect
+            .regex_replace(text, &format!("^{space}|{space}$"), &[])
+    }
+
+    /// The unsigned 32-bit number of the IPv4 address `text`, null when it is not one.
+    fn ipv4_number(&self, text: &str) -> String {
+        let octets: Vec<String> = (1..=4)
+            .map(|group| {
+                format!(
+                    "CAST({} AS BIGINT)",
+                    self.dialect.regex_extract(text, OCTETS, group)
+                )
+            })
+            .collect();
+        format!(
+            "(CASE WHEN {} THEN {} * 16777216 + {} * 65536 + {} * 256 + {} END)",
+            self.dialect.regex_match(text, IPV4),
+            octets[0],
+            octets[1],
+            octets[2],
+            octets[3]
+        )
+    }
+
+    /// Whether the IPv4 address `text` lies in a [`RESERVED_IPV4`] block.
+    fn reserved_ipv4(&self, text: &str) -> String {
+        let number = self.ipv4_number(text);
+        let tests: Vec<String> = RESERVED_IPV4
+            .iter()
+            .map(|&(network, prefix)| {
+                let first = u32::from_be_bytes(network);
+                let last = first | u32::MAX.checked_shr(prefix).unwrap_or(0);
+                format!("{number} BETWEEN {first} AND {last}")
+            })
+            .collect();
+        format!("({})", tests.join(" OR "))
+    }
+
+    /// The expression as a 64-bit integer, as `toLong` reads it.
+    fn long(&self, sql: &Sql) -> String {
+        let number = self.number(sql);
+        if number.kind == Kind::Integer {
+            number.text
+        } else {
+            self.dialect.truncate_to_long(&number.text)
+        }
+    }
+
+    /// `ceil`, `floor` and `round`: an integer stays itself, a float is rounded by `rounding`
+    /// and becomes an integer.
+    fn whole(&self, x: &Sql, rounding: impl Fn(&str) -> String) -> Sql {
+        let number = self.number(x);
+        if number.kind == Kind::Integer {
+            return number;
+        }
+        Sql::new(
+            self.dialect.truncate_to_long(&rounding(&number.text)),
+            Kind::Integer,
+        )
+    }
+}
+
+/// A constant count of decimal places whose power of ten is exact as a double.
+fn literal_places(expr: &PlanExpr) -> Option<i32> {
+    let PlanExpr::Literal(value) = expr else {
+        return None;
+    };
+    let places = value.as_number()?.as_f64();
+    (places.fract() == 0.0 && places.abs() <= 22.0).then_some(places as i32)
+}
+
+/// The pattern `formatDate` writes without one (sumoql's US-style date).
+const US_STYLE_PATTERN: &str = "MM/dd/yyyy HH:mm:ss.SSS Z";
+
+/// The characters Rust's `trim` takes for white space (Unicode `White_Space`), as a regular
+/// expression class body that RE2 and Java read alike.
+const UNICODE_SPACE: &str =
+    r"\t\n\x0B\f\r \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}";
+
+/// `number` rounded to a whole number, halves toward positive infinity (Java's Math.round),
+/// as a double.
+fn round_half_up(number: &str) -> String {
+    format!(
+        "(CASE WHEN {number} - floor({number}) >= 0.5 THEN floor({number}) + 1 ELSE floor({number}) END)"
+    )
+}
+
+/// The replacement of a regex `replace` as pieces: `$1` and `${name}` name groups of
+/// `pattern`, `\\` escapes the next character.
+fn replacement_pieces(pattern: &str, written: &str) -> Result<Vec<Piece>, SqlError> {
+    let names = group_names(pattern);
+    let mut pieces = Vec::new();
+    let mut text = String::new();
+    let mut chars = written.chars().peekable();
+    let bad = || refused::replace_regex("the replacement refers to a group the regex lacks");
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => text.push(chars.next().ok_or_else(bad)?),
+            '$' => {
+                let group = if chars.next_if_eq(&'{').is_some() {
+                    let name: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                    names
+                        .iter()
+                        .position(|candidate| candidate.as_deref() == Some(name.as_str()))
+                        .map(|index| index + 1)
+                        .ok_or_else(bad)?
+                } else {
+                    // As many digits as make a group (Java's rule).
+                    let first = chars.next().and_then(|c| c.to_digit(10)).ok_or_else(bad)? as usize;
+                    let mut group = first;
+                    while let Some(digit) = chars.peek().and_then(|c| c.to_digit(10)) {
+                        let longer = group * 10 + digit as usize;
+                        if longer > names.len() {
+                            break;
+                        }
+                        group = longer;
+                        chars.next();
+                    }
+                    group
+                };
+                if group > names.len() {
+                    return Err(bad());
+                }
+                if group > 9 || chars.peek().is_some_and(|c| c.is_ascii_digit()) {
+                    return Err(refused::replace_regex(
+                        "a group past the ninth, or a group followed by a digit, is written differently by each engine",
+                    ));
+                }
+                if !text.is_empty() {
+                    pieces.push(Piece::Text(std::mem::take(&mut text)));
+                }
+                pieces.push(Piece::Group(group));
+            }
+            c => text.push(c),
+        }
+    }
+    if !text.is_empty() {
+        pieces.push(Piece::Text(text));
+    }
+    Ok(pieces)
+}
+
+/// The capture groups of `pattern` in order, each with its name if it has one.
+fn group_names(pattern: &str) -> Vec<Option<String>> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut names = Vec::new();
+    let mut index = 0;
+    let mut in_class = false;
+    while index < chars.len() {
+        match chars[index] {
+            '\\' => index += 1,
+            '[' => in_class = true,
+            ']' => in_class = false,
+            '(' if !in_class => {
+                let rest: String = chars[index + 1..].iter().collect();
+                let named = rest
+                    .strip_prefix("?P<")
+                    .or_else(|| rest.strip_prefix("?<"))
+                    .filter(|after| !after.starts_with(['=', '!']))
+                    .and_then(|after| after.split_once('>'))
+                    .map(|(name, _)| name.to_string());
+                if named.is_some() || !rest.starts_with('?') {
+                    names.push(named);
+                }
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{group_names, replacement_pieces, Piece};
+
+    #[test]
+    fn groups_are_numbered_past_lookarounds_and_classes() {
+        assert_eq!(
+            group_names(r"(?<kind>[a-z(]+)\/(?:x)(?<=y)(\d+)"),
+            vec![Some("kind".to_string()), None]
+        );
+    }
+
+    #[test]
+    fn a_replacement_names_groups_by_number_or_name() {
+        let pattern = r"(?<kind>flight)\/([0-9]{5,})";
+        assert_eq!(
+            replacement_pieces(pattern, "$2:${kind}\\$").unwrap(),
+            vec![
+                Piece::Group(2),
+                Piece::Text(":".into()),
+                Piece::Group(1),
+                Piece::Text("$".into())
+            ]
+        );
+        assert!(replacement_pieces(pattern, "$3").is_err());
+        assert!(replacement_pieces(pattern, "${other}").is_err());
     }
 }

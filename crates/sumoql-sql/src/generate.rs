@@ -118,7 +118,7 @@ impl Generator<'_> {
             .map(|slot| {
                 let name = self.name(*slot);
                 if self.kinds.get(slot) == Some(&Kind::Bool) {
-                    format!("{} AS {name}", self.dialect.boolean_result(&name))
+                    format!("{} AS {name}", self.dialect.boolean(&name))
                 } else {
                     name
                 }
@@ -326,40 +326,7 @@ impl Generator<'_> {
         let mut select: Vec<String> = keys.iter().map(|k| writer.column(*k).text).collect();
         let mut kinds = Vec::new();
         for spec in aggregates {
-            let name = spec.function.name();
-            let mut args = Vec::new();
-            for arg in &spec.args {
-                args.push(writer.write(arg)?);
-            }
-            let (text, kind) = match (name, args.as_slice()) {
-                ("count", []) => ("COUNT(*)".to_string(), Kind::Integer),
-                ("count", [x]) => (format!("COUNT({})", x.text), Kind::Integer),
-                ("count_distinct", [x]) => {
-                    (format!("COUNT(DISTINCT {})", writer.text(x)), Kind::Integer)
-                }
-                ("sum", [x]) => {
-                    let number = writer.number(x);
-                    (format!("SUM({})", number.text), number.kind)
-                }
-                ("avg", [x]) => (
-                    format!("AVG(CAST({} AS DOUBLE))", writer.number(x).text),
-                    Kind::Float,
-                ),
-                ("min" | "max", [x]) => {
-                    let number = writer.number(x);
-                    (
-                        format!("{}({})", name.to_uppercase(), number.text),
-                        number.kind,
-                    )
-                }
-                ("values", [x]) => (self.dialect.values_aggregate(&writer.text(x)), Kind::List),
-                _ => {
-                    return Err(SqlError::new(
-                        format!("{name}()"),
-                        "the SQL generator has no faithful translation of this aggregate yet",
-                    ))
-                }
-            };
+            let Sql { text, kind } = crate::aggregate::aggregate(&mut writer, spec)?;
             select.push(format!("{text} AS {}", self.name(spec.output)));
             kinds.push((spec.output, kind));
         }

@@ -19,6 +19,7 @@
 //! assert!(sql.contains("GROUP BY"));
 //! ```
 
+mod aggregate;
 mod clickhouse;
 mod dialect;
 mod duckdb;

@@ -48,3 +48,267 @@ pub(crate) fn state(operator: &StateOperator) -> SqlError {
     };
     SqlError::new(construct, why)
 }
+
+/// The text a refusal gives when a function has no SQL form and no reason was written for
+/// it: the registry walk in the tests fails on it, so every refusal is a deliberate one.
+pub(crate) const NOT_YET: &str = "the SQL generator has no faithful translation of this yet";
+
+/// Why the functions with no SQL form have none, by lower-case name.
+const FUNCTIONS: &[(&str, &str)] = &[
+    ("isvalidip", IPV6_TEXT),
+    ("isvalidipv6", IPV6_TEXT),
+    ("cidrmatch", IPV6_TEXT),
+    ("getcidrprefix", IPV6_TEXT),
+    ("comparecidrprefix", IPV6_TEXT),
+    ("maskfromcidr", "a netmask is built from the prefix's bits, which needs bit operations each engine spells its own way"),
+    ("now", "sumoql reads its clock once per run; the engine's clock is read when the SQL runs, so the values differ"),
+    ("querystarttime", QUERY_RANGE),
+    ("queryendtime", QUERY_RANGE),
+    ("querytimerange", QUERY_RANGE),
+    ("parsedate", "it reads text with a Java SimpleDateFormat pattern and zone, and the engines' date parsers accept other text and fill missing fields otherwise"),
+    ("format", "Java's printf-style conversions (%s, %d, %.2f, %x and their flags) have no portable SQL form"),
+    ("urlencode", URL_CODEC),
+    ("urldecode", URL_CODEC),
+    ("base64encode", BASE64),
+    ("base64decode", BASE64),
+    ("hash", "its algorithms (md5, sha1, sha2_256, murmur3_128, crc32) are not all offered by every engine, and they return bytes in different forms"),
+    ("jsonarraycontains", JSON_ARRAY),
+    ("jsonarraysize", JSON_ARRAY),
+    ("hextodec", HEX),
+    ("parsehex", HEX),
+    ("dectohex", HEX),
+    ("hextoascii", HEX),
+    ("isnumeric", "it follows Java's number grammar (hexadecimal after 0x, octal after a leading 0, type letters such as 123L), which is not reproduced in SQL"),
+    ("luhn", "its checksum doubles every second digit from the right, a loop over the digits that portable SQL lacks"),
+    ("pow", FLOAT_EDGE),
+    ("hypot", FLOAT_EDGE),
+    ("sqrt", FLOAT_EDGE),
+    ("cbrt", FLOAT_EDGE),
+    ("exp", FLOAT_EDGE),
+    ("expm1", FLOAT_EDGE),
+    ("log", FLOAT_EDGE),
+    ("log10", FLOAT_EDGE),
+    ("log1p", FLOAT_EDGE),
+    ("sin", FLOAT_EDGE),
+    ("cos", FLOAT_EDGE),
+    ("tan", FLOAT_EDGE),
+    ("asin", FLOAT_EDGE),
+    ("acos", FLOAT_EDGE),
+    ("atan", FLOAT_EDGE),
+    ("sinh", FLOAT_EDGE),
+    ("cosh", FLOAT_EDGE),
+    ("tanh", FLOAT_EDGE),
+    ("atan2", FLOAT_EDGE),
+    ("todegrees", FLOAT_EDGE),
+    ("toradians", FLOAT_EDGE),
+    ("haversine", FLOAT_EDGE),
+    ("isnan", FLOAT_EDGE),
+    ("isinfinity", FLOAT_EDGE),
+];
+
+const IPV6_TEXT: &str = "IPv6 addresses in their text forms (compressed `::`, an IPv4 tail) have no portable SQL parser";
+const QUERY_RANGE: &str =
+    "the query's time range is sumoql's --from and --to, which the SQL does not receive";
+const URL_CODEC: &str = "the engines' URL codecs differ from Java's on spaces, reserved characters and malformed escapes";
+const BASE64: &str = "text that does not decode comes back unchanged in sumoql, where the engines raise an error or give null, and they take bytes, not text";
+const JSON_ARRAY: &str =
+    "the engines' JSON functions write numbers and nested values otherwise than sumoql";
+const HEX: &str =
+    "hexadecimal digits beyond 64 bits and invalid digits are handled by each engine its own way";
+const FLOAT_EDGE: &str = "sumoql writes NaN and the infinities as `NaN` and `Infinity`, which the engines write otherwise (and Spark's logarithms give null at 0)";
+
+/// Why the functions the planner makes (not in the registry) have no SQL form.
+const PLANNED_FUNCTIONS: &[(&str, &str)] = &[(
+    "lookupcontains",
+    "the table is a local file read at plan time; load it into the engine and join",
+)];
+
+/// A function with no SQL form, with its reason.
+pub(crate) fn function(name: &str) -> SqlError {
+    let lower = name.to_ascii_lowercase();
+    let reason = FUNCTIONS
+        .iter()
+        .chain(PLANNED_FUNCTIONS)
+        .find(|(refused, _)| *refused == lower)
+        .map_or(NOT_YET, |(_, reason)| reason);
+    SqlError::new(format!("{name}()"), reason)
+}
+
+/// An aggregate with no SQL form in the shape it was called.
+pub(crate) fn aggregate(name: &str) -> SqlError {
+    let reason = match name {
+        "pct" => "a percentile must be a constant number",
+        _ => NOT_YET,
+    };
+    SqlError::new(format!("{name}()"), reason)
+}
+
+/// A text function given a computed float, whose text sumoql writes its own way.
+pub(crate) fn float_text(name: &str) -> SqlError {
+    SqlError::new(
+        format!("{name}() of a computed number"),
+        "sumoql writes a float's text as its shortest form (2, not 2.0; no exponents), which the engines' casts to text do not",
+    )
+}
+
+/// `replace` with a regular expression, for `reason`.
+pub(crate) fn replace_regex(reason: &str) -> SqlError {
+    SqlError::new("replace() with a regular expression", reason)
+}
+
+/// `replace` whose target is not a constant of at least one character.
+pub(crate) fn replace_target() -> SqlError {
+    SqlError::new(
+        "replace() with an empty or computed target",
+        "an empty target inserts the replacement around every character, which SQL's replace does not do; the target must be non-empty constant text",
+    )
+}
+
+/// `round(x, places)` whose places are not a small constant.
+pub(crate) fn round_places() -> SqlError {
+    SqlError::new(
+        "round() to computed places",
+        "the number of places must be a whole constant from -22 to 22, whose power of ten is exact",
+    )
+}
+
+/// `formatDate`, for `reason`.
+pub(crate) fn format_date(reason: &str) -> SqlError {
+    SqlError::new("formatDate()", reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use sumoql_functions::Registry;
+    use sumoql_plan::plan_query;
+    use sumoql_syntax::parse_query;
+
+    use super::{FUNCTIONS, NOT_YET};
+    use crate::{to_sql, Dialect, Input, SqlError, SqlOptions};
+
+    const DIALECTS: [Dialect; 3] = [Dialect::DuckDb, Dialect::Spark, Dialect::ClickHouse];
+
+    /// The SQL of `query` in `dialect`, or its refusal.
+    fn compile(query: &str, dialect: Dialect, registry: &Registry) -> Result<String, SqlError> {
+        let parsed = parse_query(query).unwrap_or_else(|e| panic!("{query}: {e:?}"));
+        let plan = plan_query(&parsed, registry).unwrap_or_else(|e| panic!("{query}: {e:?}"));
+        let options = SqlOptions {
+            dialect,
+            input: Input::Table("logs".into()),
+            drop_null_groups: false,
+            now_ms: None,
+            raw_rules: Vec::new(),
+        };
+        to_sql(&plan, &options).map(|translation| translation.sql)
+    }
+
+    /// Checks that `query`, which calls `name`, compiles in every dialect or is refused on
+    /// purpose: the construct names the function and the reason is a written one. Returns
+    /// whether any dialect compiled it.
+    fn compiles_or_is_refused(name: &str, query: &str, registry: &Registry) -> bool {
+        let mut compiled = false;
+        for dialect in DIALECTS {
+            match compile(query, dialect, registry) {
+                Ok(_) => compiled = true,
+                Err(error) => {
+                    assert!(
+                        error
+                            .construct
+                            .to_ascii_lowercase()
+                            .contains(&name.to_ascii_lowercase()),
+                        "{query} on {dialect:?}: the refusal names {:?}",
+                        error.construct
+                    );
+                    assert!(
+                        !error.reason.is_empty() && error.reason != NOT_YET,
+                        "{query} on {dialect:?}: `{name}` is refused without a reason of its own"
+                    );
+                }
+            }
+        }
+        compiled
+    }
+
+    /// `expression` with the first argument of its call of `name` replaced by a field, so that
+    /// the planner cannot fold the call into a constant.
+    fn with_field_first(expression: &str, name: &str) -> String {
+        let call = format!("{}(", name.to_ascii_lowercase());
+        let Some(at) = expression.to_ascii_lowercase().find(&call) else {
+            return expression.to_string();
+        };
+        let start = at + call.len();
+        let (mut depth, mut quoted, mut escaped) = (0, false, false);
+        for (offset, c) in expression[start..].char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' if quoted => escaped = true,
+                '"' => quoted = !quoted,
+                _ if quoted => {}
+                '(' => depth += 1,
+                ')' | ',' if depth == 0 => {
+                    if offset == 0 {
+                        break;
+                    }
+                    let end = start + offset;
+                    return format!("{}sumoql_f{}", &expression[..start], &expression[end..]);
+                }
+                ')' => depth -= 1,
+                _ => {}
+            }
+        }
+        expression.to_string()
+    }
+
+    #[test]
+    fn a_first_argument_becomes_a_field() {
+        assert_eq!(with_field_first("abs(-42)", "abs"), "abs(sumoql_f)");
+        assert_eq!(
+            with_field_first("isNaN(sqrt(-4))", "sqrt"),
+            "isNaN(sqrt(sumoql_f))"
+        );
+        assert_eq!(
+            with_field_first("concat(\"a,(\", null)", "concat"),
+            "concat(sumoql_f, null)"
+        );
+        assert_eq!(with_field_first("now()", "now"), "now()");
+    }
+
+    #[test]
+    fn every_function_of_the_registry_has_a_sql_form_or_a_reasoned_refusal() {
+        let registry = Registry::standard();
+        let mut walked = 0;
+        for function in registry.scalars() {
+            let name = function.name();
+            let listed = FUNCTIONS
+                .iter()
+                .any(|(refused, _)| *refused == name.to_ascii_lowercase());
+            for example in function.examples() {
+                let expression = with_field_first(example.expression, name);
+                let query = format!("* | {expression} as sumoql_x | fields sumoql_x");
+                let compiled = compiles_or_is_refused(name, &query, &registry);
+                assert!(
+                    !(listed && compiled),
+                    "`{name}` is in the refusal list but {query} compiles"
+                );
+                walked += 1;
+            }
+        }
+        for function in registry.aggregates() {
+            for example in function.examples() {
+                let query = format!("* | {}", example.stage);
+                compiles_or_is_refused(function.name(), &query, &registry);
+                walked += 1;
+            }
+        }
+        assert!(walked > 150, "only {walked} examples walked");
+    }
+
+    #[test]
+    fn the_refusal_list_names_only_functions_of_the_registry() {
+        let registry = Registry::standard();
+        for (name, reason) in FUNCTIONS {
+            assert!(registry.scalar(name).is_some(), "{name} is not a function");
+            assert!(!reason.is_empty());
+        }
+    }
+}

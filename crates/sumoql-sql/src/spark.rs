@@ -1,6 +1,6 @@
 //! Spark SQL.
 
-use crate::dialect::{unnamed_groups, SqlDialect, FILE, LINE, ORDER};
+use crate::dialect::{unnamed_groups, write_replacement, Piece, SqlDialect, FILE, LINE, ORDER};
 use sumoql_plan::JsonStep;
 
 use crate::SqlError;
@@ -28,19 +28,56 @@ impl SqlDialect for Spark {
             self.string(&unnamed_groups(pattern))
         )
     }
-    fn regex_replace_all(&self, text: &str, pattern: &str, groups: &[usize]) -> String {
-        let replacement: String = groups.iter().map(|g| format!("${g}")).collect();
+    fn regex_replace(&self, text: &str, pattern: &str, replacement: &[Piece]) -> String {
+        let replacement = write_replacement(
+            replacement,
+            |c| {
+                if c == '\\' || c == '$' {
+                    format!("\\{c}")
+                } else {
+                    c.to_string()
+                }
+            },
+            |group| format!("${group}"),
+        );
         format!(
             "regexp_replace({text}, {}, {})",
             self.string(&unnamed_groups(pattern)),
             self.string(&replacement)
         )
     }
+    fn substring(&self, text: &str, start: &str, length: Option<&str>) -> String {
+        match length {
+            Some(length) => format!("substring({text}, {start}, {length})"),
+            None => format!("substring({text}, {start})"),
+        }
+    }
+    fn boolean(&self, condition: &str) -> String {
+        condition.to_string()
+    }
+    fn char_length(&self, text: &str) -> String {
+        format!("char_length({text})")
+    }
+    fn lower(&self, text: &str) -> String {
+        format!("lower({text})")
+    }
     fn truncate_to_long(&self, number: &str) -> String {
         format!("CAST({number} AS BIGINT)")
     }
     fn values_aggregate(&self, text: &str) -> String {
         format!("slice(array_sort(collect_set({text})), 1, 100)")
+    }
+    fn first_by(&self, value: &str, keys: &[String], filter: &str) -> String {
+        format!(
+            "min_by({value}, struct({})) FILTER (WHERE {filter})",
+            keys.join(", ")
+        )
+    }
+    fn sample_stddev(&self, number: &str) -> String {
+        format!("stddev_samp({number})")
+    }
+    fn percentile(&self, number: &str, fraction: f64) -> String {
+        format!("percentile({number}, {fraction})")
     }
     fn format_date(&self, millis: &str, pattern: &str) -> Result<String, SqlError> {
         Ok(format!(

@@ -6,6 +6,7 @@ use sumoql_plan::{Extractor, JsonPath, JsonStep};
 use sumoql_value::SlotId;
 
 use super::Generator;
+use crate::dialect::Piece;
 use crate::expr::{Kind, Sql};
 use crate::patterns::{
     any_pair, cell_marks, delimited_cell, group_never_empty, pair_value, quoted_content,
@@ -238,9 +239,9 @@ impl Generator<'_> {
                 &format!("^{}", crate::dialect::escape_regex(&quote.to_string())),
             );
             let content = self.dialect.regex_extract(token, &quoted_content(quote), 1);
-            let unescaped = self
-                .dialect
-                .regex_replace_all(&content, BACKSLASH_ESCAPE, &[1]);
+            let unescaped =
+                self.dialect
+                    .regex_replace(&content, BACKSLASH_ESCAPE, &[Piece::Group(1)]);
             cases.push_str(&format!(" WHEN {starts} THEN {unescaped}"));
         }
         format!("(CASE{cases} ELSE {token} END)")
@@ -265,9 +266,11 @@ impl Generator<'_> {
                 ));
             };
             let cell = self.dialect.regex_extract(text, &pattern, 1);
-            let kept = self
-                .dialect
-                .regex_replace_all(&cell, &cell_marks(quote, escape), &[1, 2]);
+            let kept = self.dialect.regex_replace(
+                &cell,
+                &cell_marks(quote, escape),
+                &[Piece::Group(1), Piece::Group(2)],
+            );
             let matches = self.dialect.regex_match(text, &pattern);
             fields.push((slot, format!("(CASE WHEN {matches} THEN {kept} END)"), None));
         }
