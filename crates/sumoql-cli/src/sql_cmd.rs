@@ -24,6 +24,10 @@ pub struct SqlArgs {
     /// with `_raw`; every record keeps `_raw` and `_sourceName`.
     #[arg(long, value_name = "PATH", conflicts_with = "table")]
     source: Option<String>,
+    /// Read only the JSON objects of --source: any other line is left out, unparsed (a much
+    /// smaller SQL, for inputs that hold JSON alone).
+    #[arg(long, requires = "source")]
+    json_only: bool,
     /// Take TIME as now (ISO-8601, epoch, or `-2h` from the clock): the receipt time, and so
     /// the _messageTime of records without a time [default: the engine's clock when it runs].
     #[arg(long, value_name = "TIME")]
@@ -80,6 +84,7 @@ pub fn sql_command(args: SqlArgs) -> Result<(), Exit> {
         },
         input,
         drop_null_groups: matches!(args.null_groups, NullGroupsArg::Drop),
+        json_only: args.json_only,
         raw_rules: raw_rules()?,
         now_ms: args
             .now

@@ -120,6 +120,7 @@ mod tests {
             input: Input::Table("logs".into()),
             drop_null_groups: false,
             now_ms: None,
+            json_only: false,
             raw_rules: Vec::new(),
         };
         to_sql(&plan, &options).unwrap().sql

@@ -115,12 +115,13 @@ impl SqlDialect for ClickHouse {
     }
     fn settings(&self) -> Vec<String> {
         // A cast of a null stays null (ClickHouse refuses it otherwise); the deep chain of
-        // stages a detection compiles to is allowed; a name read in a stage is the column of
+        // stages a detection compiles to, and its text, are allowed; a name read in a stage is the column of
         // its input even where the stage gives a result of the same name (the row order it
         // renumbers); `%f` writes as many digits as the time has (milliseconds).
         vec![
             "SET cast_keep_nullable = 1".to_string(),
             "SET max_subquery_depth = 1000".to_string(),
+            "SET max_query_size = 1073741824".to_string(),
             "SET prefer_column_name_to_alias = 1".to_string(),
             "SET formatdatetime_f_prints_scale_number_of_digits = 1".to_string(),
             // Pushing filters down the chain of stages repeats the stages' expressions, which

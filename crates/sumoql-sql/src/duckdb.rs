@@ -28,9 +28,16 @@ impl SqlDialect for DuckDb {
         )
     }
     fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String {
+        let pattern = self.string(&unnamed_groups(pattern));
+        if group <= 9 {
+            return format!("regexp_extract({text}, {pattern}, {group})");
+        }
+        // A group number takes one digit; beyond 9 the groups are named in order as the
+        // fields of a struct.
+        let names: Vec<String> = (1..=group).map(|g| format!("'g{g}'")).collect();
         format!(
-            "regexp_extract({text}, {}, {group})",
-            self.string(&unnamed_groups(pattern))
+            "regexp_extract({text}, {pattern}, [{}])['g{group}']",
+            names.join(", ")
         )
     }
     fn regex_replace(&self, text: &str, pattern: &str, replacement: &[Piece]) -> String {

@@ -9,6 +9,7 @@ use sumoql_syntax::ast::{MatchPattern, UnaryOp};
 use sumoql_value::{Schema, SlotId, Value};
 
 use crate::dialect::{escape_regex, Piece, SqlDialect};
+use crate::text_forms::{date_pattern, ipv6, DateField, IPV4};
 use crate::{refused, SqlError};
 
 /// The kind of value a SQL expression holds.
@@ -53,8 +54,10 @@ impl Sql {
 /// A regular expression for text that parses as a number under D6.
 const NUMERIC_TEXT: &str = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$";
 
-/// A regular expression for a dotted-quad IPv4 address, as Rust's parser accepts it.
-const IPV4: &str = r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$";
+/// A whole text that is a dotted-quad IPv4 address.
+fn ipv4() -> String {
+    format!("^{IPV4}$")
+}
 
 /// A regular expression for the RFC 1918 blocks (D3), applied to valid IPv4 text.
 const PRIVATE_IPV4: &str = r"^(10[.]|172[.](1[6-9]|2[0-9]|3[01])[.]|192[.]168[.])";
@@ -384,13 +387,13 @@ impl ExprWriter<'_> {
             ("isprivateip", [x]) => {
                 let text = self.text(x);
                 self.keep_conditions
-                    .push(self.dialect.regex_match(&text, IPV4));
+                    .push(self.dialect.regex_match(&text, &ipv4()));
                 Sql::new(self.dialect.regex_match(&text, PRIVATE_IPV4), Kind::Bool)
             }
             ("isreservedip" | "ispublicip", [x]) => {
                 let text = self.text(x);
                 self.keep_conditions
-                    .push(self.dialect.regex_match(&text, IPV4));
+                    .push(self.dialect.regex_match(&text, &ipv4()));
                 let reserved = self.reserved_ipv4(&text);
                 Sql::new(
                     if lower == "ispublicip" {
@@ -406,10 +409,36 @@ impl ExprWriter<'_> {
                 let trimmed = self.trimmed(&text);
                 Sql::new(self.ipv4_number(&trimmed), Kind::Integer)
             }
+            ("isvalidip", [x]) => {
+                let text = self.text(x);
+                Sql::new(
+                    format!(
+                        "COALESCE({} OR {}, FALSE)",
+                        self.dialect.regex_match(&text, &ipv4()),
+                        self.dialect.regex_match(&text, &ipv6())
+                    ),
+                    Kind::Bool,
+                )
+            }
+            ("isvalidipv6", [x]) => {
+                let text = self.text(x);
+                Sql::new(
+                    format!(
+                        "COALESCE({}, FALSE)",
+                        self.dialect.regex_match(&text, &ipv6())
+                    ),
+                    Kind::Bool,
+                )
+            }
+            ("cidrmatch", [a, b]) => self.cidr_match(args, a, b)?,
+            ("parsedate", [text, ..]) => self.parse_date(args, text)?,
             ("isvalidipv4", [x]) => {
                 let text = self.text(x);
                 Sql::new(
-                    format!("COALESCE({}, FALSE)", self.dialect.regex_match(&text, IPV4)),
+                    format!(
+                        "COALESCE({}, FALSE)",
+                        self.dialect.regex_match(&text, &ipv4())
+                    ),
                     Kind::Bool,
                 )
             }
@@ -620,20 +649,158 @@ impl ExprWriter<'_> {
     fn ipv4_number(&self, text: &str) -> String {
         let octets: Vec<String> = (1..=4)
             .map(|group| {
-                format!(
-                    "CAST({} AS BIGINT)",
-                    self.dialect.regex_extract(text, OCTETS, group)
+                self.dialect.truncate_to_long(
+                    &self
+                        .dialect
+                        .text_to_double(&self.dialect.regex_extract(text, OCTETS, group)),
                 )
             })
             .collect();
         format!(
             "(CASE WHEN {} THEN {} * 16777216 + {} * 65536 + {} * 256 + {} END)",
-            self.dialect.regex_match(text, IPV4),
+            self.dialect.regex_match(text, &ipv4()),
             octets[0],
             octets[1],
             octets[2],
             octets[3]
         )
+    }
+
+    /// `cidrMatch` with a constant IPv4 network (either argument, as natively): true when the
+    /// trimmed address lies in it, false for an IPv6 address, null for anything else.
+    fn cidr_match(&mut self, args: &[PlanExpr], a: &Sql, b: &Sql) -> Result<Sql, SqlError> {
+        let network_of = |arg: &PlanExpr| match arg {
+            PlanExpr::Literal(Value::Text(text)) if text.contains('/') => {
+                text.trim().parse::<ipnet::Ipv4Net>().ok()
+            }
+            _ => None,
+        };
+        let (network, address) = match (network_of(&args[0]), network_of(&args[1])) {
+            (Some(network), _) => (network, b),
+            (None, Some(network)) => (network, a),
+            (None, None) => {
+                return Err(SqlError::new(
+                    "cidrMatch()",
+                    "the network must be a constant IPv4 network in CIDR notation (an IPv6 network, or one computed per record, is not translated)",
+                ))
+            }
+        };
+        let text = self.trimmed(&self.text(address));
+        let number = self.ipv4_number(&text);
+        let first = u32::from(network.network());
+        let last = u32::from(network.broadcast());
+        Ok(Sql::new(
+            format!(
+                "(CASE WHEN {number} IS NOT NULL THEN {number} BETWEEN {first} AND {last} WHEN COALESCE({}, FALSE) THEN FALSE END)",
+                self.dialect.regex_match(&text, &ipv6())
+            ),
+            Kind::Bool,
+        ))
+    }
+
+    /// `parseDate(text, pattern[, "UTC"])` with a constant pattern of fixed fields (`yyyy MM
+    /// MMM dd HH mm ss SSS Z` and literals): the fields read with a regular expression and
+    /// put together as an ISO-8601 time, in UTC unless the text gives an offset.
+    fn parse_date(&mut self, args: &[PlanExpr], text: &Sql) -> Result<Sql, SqlError> {
+        let refuse = |why: &str| SqlError::new("parseDate()", why.to_string());
+        // A pattern chosen per record between constants: each read as its own.
+        let choice = match args.get(1) {
+            Some(PlanExpr::Conditional {
+                condition,
+                then,
+                otherwise,
+            }) => Some((&**condition, &**then, &**otherwise)),
+            Some(PlanExpr::Call {
+                function,
+                args: parts,
+            }) if function.name().eq_ignore_ascii_case("if") && parts.len() == 3 => {
+                Some((&parts[0], &parts[1], &parts[2]))
+            }
+            _ => None,
+        };
+        if let Some((condition, then, otherwise)) = choice {
+            let condition = self.write(condition)?;
+            let mut branch = |pattern: &PlanExpr| {
+                let mut branch_args = args.to_vec();
+                branch_args[1] = pattern.clone();
+                self.parse_date(&branch_args, text)
+            };
+            let (then, otherwise) = (branch(then)?, branch(otherwise)?);
+            return Ok(self.conditional(&condition, &then, &otherwise));
+        }
+        let Some(PlanExpr::Literal(Value::Text(pattern))) = args.get(1) else {
+            return Err(refuse(
+                "the pattern must be a constant (or an if between constants) to translate it",
+            ));
+        };
+        match args.get(2) {
+            None => {}
+            Some(PlanExpr::Literal(Value::Text(zone))) if zone.eq_ignore_ascii_case("utc") => {}
+            Some(_) => {
+                return Err(refuse(
+                    "the SQL reads times in UTC; a zone other than \"UTC\" is not translated",
+                ))
+            }
+        }
+        let Some((regex, fields)) = date_pattern(pattern) else {
+            return Err(refuse("only the fixed fields yyyy, MM, MMM, dd, HH, mm, ss, SSS and Z (and quoted literals) are translated"));
+        };
+        let text = self.text(text);
+        let group = |field: DateField| {
+            fields
+                .iter()
+                .position(|f| *f == field)
+                .map(|index| self.dialect.regex_extract(&text, &regex, index + 1))
+        };
+        let pad = |field: DateField, width: usize, default: &str| match group(field) {
+            Some(value) => format!("lpad({value}, {width}, '0')"),
+            None => format!("'{default}'"),
+        };
+        let month = match group(DateField::MonthName) {
+            Some(name) => {
+                let cases: Vec<String> = sumoql_value::time::MONTHS
+                    .iter()
+                    .enumerate()
+                    .map(|(index, month)| {
+                        format!("WHEN '{}' THEN '{:02}'", month.to_lowercase(), index + 1)
+                    })
+                    .collect();
+                format!("(CASE lower({name}) {} END)", cases.join(" "))
+            }
+            None => pad(DateField::Month, 2, "01"),
+        };
+        let iso = format!(
+            "{} || '-' || {month} || '-' || {} || 'T' || {} || ':' || {} || ':' || {} || '.' || {} || 'Z'",
+            pad(DateField::Year, 4, "1970"),
+            pad(DateField::Day, 2, "01"),
+            pad(DateField::Hour, 2, "00"),
+            pad(DateField::Minute, 2, "00"),
+            pad(DateField::Second, 2, "00"),
+            pad(DateField::Millis, 3, "000"),
+        );
+        let offset = match group(DateField::Offset) {
+            Some(offset) => {
+                let digits = |from: usize| {
+                    self.dialect
+                        .text_to_double(&format!("substr({offset}, {from}, 2)"))
+                };
+                format!(
+                    " - (CASE WHEN substr({offset}, 1, 1) = '-' THEN -1 ELSE 1 END) * ({} * 60 + {}) * 60000",
+                    digits(2),
+                    digits(4)
+                )
+            }
+            None => String::new(),
+        };
+        let millis = format!("({}{offset})", self.dialect.iso_millis(&iso));
+        Ok(Sql::new(
+            format!(
+                "(CASE WHEN {} THEN {} END)",
+                self.dialect.regex_match(&text, &regex),
+                self.dialect.truncate_to_long(&millis)
+            ),
+            Kind::Integer,
+        ))
     }
 
     /// Whether the IPv4 address `text` lies in a [`RESERVED_IPV4`] block.

@@ -14,7 +14,7 @@
 //!
 //! let query = parse_query("* | where dest_port = \"21\" | count by src_ip").unwrap();
 //! let plan = plan_query(&query, &Registry::standard()).unwrap();
-//! let options = SqlOptions { dialect: Dialect::DuckDb, input: Input::Table("logs".into()), drop_null_groups: false, now_ms: None, raw_rules: Vec::new() };
+//! let options = SqlOptions { dialect: Dialect::DuckDb, input: Input::Table("logs".into()), drop_null_groups: false, now_ms: None, json_only: false, raw_rules: Vec::new() };
 //! let sql = to_sql(&plan, &options).unwrap().sql;
 //! assert!(sql.contains("GROUP BY"));
 //! ```
@@ -28,6 +28,7 @@ mod generate;
 mod patterns;
 mod refused;
 mod spark;
+mod text_forms;
 
 use std::fmt;
 
@@ -64,6 +65,9 @@ pub struct SqlOptions {
     /// "Now" in epoch milliseconds (`--now`): the receipt time of every record, and so the
     /// `_messageTime` of a record without a time; the engine's clock when absent.
     pub now_ms: Option<i64>,
+    /// Read only the JSON objects of [`Input::Lines`] (`--json-only`): any other line is left
+    /// out, with no header and no extraction rule, which makes the SQL much smaller.
+    pub json_only: bool,
     /// The extraction rules for lines that are not JSON objects, in detection order (the
     /// built-in `queries/parsers/`), applied to [`Input::Lines`] as `sumoql run` applies them.
     pub raw_rules: Vec<RawRule>,
@@ -139,6 +143,7 @@ mod tests {
                 input,
                 drop_null_groups: false,
                 now_ms: None,
+                json_only: false,
                 raw_rules: Vec::new(),
             },
         )
@@ -184,6 +189,7 @@ mod tests {
             },
             drop_null_groups: false,
             now_ms: Some(1_700_000_000_000),
+            json_only: false,
             raw_rules: vec![
                 rule("auth", r#"* | parse regex "^(?<program>\w+)\[" nodrop"#),
                 rule("unsupported", "* | parse xml \"/a\" as program"),
@@ -286,6 +292,7 @@ mod tests {
             input: Input::Table("logs".into()),
             drop_null_groups: true,
             now_ms: None,
+            json_only: false,
             raw_rules: Vec::new(),
         };
         assert!(to_sql(&plan, &options)

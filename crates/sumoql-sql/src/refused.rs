@@ -55,9 +55,6 @@ pub(crate) const NOT_YET: &str = "the SQL generator has no faithful translation 
 
 /// Why the functions with no SQL form have none, by lower-case name.
 const FUNCTIONS: &[(&str, &str)] = &[
-    ("isvalidip", IPV6_TEXT),
-    ("isvalidipv6", IPV6_TEXT),
-    ("cidrmatch", IPV6_TEXT),
     ("getcidrprefix", IPV6_TEXT),
     ("comparecidrprefix", IPV6_TEXT),
     ("maskfromcidr", "a netmask is built from the prefix's bits, which needs bit operations each engine spells its own way"),
@@ -65,7 +62,6 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("querystarttime", QUERY_RANGE),
     ("queryendtime", QUERY_RANGE),
     ("querytimerange", QUERY_RANGE),
-    ("parsedate", "it reads text with a Java SimpleDateFormat pattern and zone, and the engines' date parsers accept other text and fill missing fields otherwise"),
     ("format", "Java's printf-style conversions (%s, %d, %.2f, %x and their flags) have no portable SQL form"),
     ("urlencode", URL_CODEC),
     ("urldecode", URL_CODEC),
@@ -197,6 +193,7 @@ mod tests {
             input: Input::Table("logs".into()),
             drop_null_groups: false,
             now_ms: None,
+            json_only: false,
             raw_rules: Vec::new(),
         };
         to_sql(&plan, &options).map(|translation| translation.sql)

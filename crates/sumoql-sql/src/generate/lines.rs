@@ -62,9 +62,11 @@ impl<'a> Generator<'a> {
             .map(|(name, _)| name.clone())
             .collect();
         let reads_time = names.iter().any(|n| n == MESSAGE_TIME);
-        let reads_text_fields = names
-            .iter()
-            .any(|n| !matches!(n.as_str(), "_raw" | "_sourceName" | RECEIPT_TIME));
+        let json_only = self.options.json_only;
+        let reads_text_fields = !json_only
+            && names
+                .iter()
+                .any(|n| !matches!(n.as_str(), "_raw" | "_sourceName" | RECEIPT_TIME));
         let rules: Vec<&RawRule> = if reads_text_fields {
             self.options.raw_rules.iter().collect()
         } else {
@@ -138,8 +140,13 @@ impl<'a> Generator<'a> {
             })
             .collect();
         self.stages.push(format!(
-            "SELECT {} FROM {head}{joins} WHERE NOT {IS_JSON} OR {}",
+            "SELECT {} FROM {head}{joins} WHERE {}{}",
             select.join(", "),
+            if json_only {
+                format!("{IS_JSON} AND ")
+            } else {
+                format!("NOT {IS_JSON} OR ")
+            },
             self.dialect.json_valid(LINE)
         ));
         if reads_time {
@@ -341,8 +348,8 @@ impl<'a> Generator<'a> {
 
     /// The field `name` of a text line: the value of the rule that parsed it, when not null
     /// (as the native overlay copies a rule's fields), else the line's metadata (the header's
-    /// time and host, the rule's category), else null; as a number when `number`, else as
-    /// text.
+    /// time and host, the rule's category), else null; as a whole number (the time, in
+    /// epoch milliseconds) when `number`, else as text.
     fn text_field(&self, name: &str, rules: &[RuleOutput], number: bool) -> String {
         let metadata = match name {
             MESSAGE_TIME => HEADER_TIME.to_string(),
@@ -357,7 +364,7 @@ impl<'a> Generator<'a> {
                 continue;
             };
             let value = if number {
-                writer.number(&sql).text
+                self.dialect.truncate_to_long(&writer.number(&sql).text)
             } else {
                 writer.text(&sql)
             };
