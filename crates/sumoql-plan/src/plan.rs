@@ -23,8 +23,8 @@ pub use rows::{
     TableRows,
 };
 pub use state::{
-    BoundaryCheck, Fringe, GroupFields, Merge, MergeSpec, StateCheck, StateOperator, Transaction,
-    TransactionRows, Transactionize,
+    BoundaryCheck, Fringe, GroupFields, Merge, MergeSpec, SessionPiece, SessionStep, Sessionize,
+    StateCheck, StateOperator, Trace, Transaction, TransactionRows, Transactionize, Withtime,
 };
 pub use subquery::{Subquery, SubqueryTarget};
 

@@ -45,6 +45,18 @@ pub(crate) fn state(operator: &StateOperator) -> SqlError {
             "merge",
             "not translated to SQL yet",
         ),
+        StateOperator::Sessionize(_) => (
+            "sessionize",
+            "its patterns change with the values each session captured, which SQL does not express",
+        ),
+        StateOperator::Trace(_) => (
+            "trace",
+            "its chain of IDs grows record by record in time order, which SQL does not express",
+        ),
+        StateOperator::Withtime(_) => (
+            "withtime",
+            "not translated to SQL yet",
+        ),
     };
     SqlError::new(construct, why)
 }

@@ -481,6 +481,52 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         ],
     },
     OperatorDoc {
+        name: "sessionize",
+        aliases: &[],
+        syntax: "sessionize \"PATTERN\" as (FIELD[, FIELD…]), \"PATTERN\" as (FIELD…)[, …]",
+        summary: "Weaves records into sessions with two or more anchor patterns, each looked for \
+                  in `_raw` as `parse` does (`*` captures the text up to the next anchor). The \
+                  first pattern starts a session at each record it finds; each later pattern \
+                  extends every session so far with each record it finds, its `$FIELD`s \
+                  standing for the values the session captured (a `$FIELD` must name a field \
+                  of an earlier pattern), and a field it captures again must equal the \
+                  session's value, as an inner join would. A record serves a session once; \
+                  a capture named `_` is left out. The records of each complete session pass \
+                  on, in the order of the patterns, with every field the session captured; \
+                  sessions come newest first by their first record. Other records are left \
+                  out.",
+        examples: &[
+            "* | sessionize \"requestId=* started\" as (requestId), \"requestId=$requestId completed in * ms\" as (duration)",
+            "* | sessionize \"user=* login from *\" as (user, ip), \"user=$user logout after * s\" as (_) | count by user",
+        ],
+    },
+    OperatorDoc {
+        name: "trace",
+        aliases: &[],
+        syntax: "trace [+|-] \"REGEX\" \"START\"",
+        summary: "Follows a chain of IDs from START: each match of REGEX in `_raw` gives an ID, \
+                  its first group. Records are taken oldest first (with `-`, newest first); a \
+                  record holding an ID of the chain is kept, and all its IDs join the chain, so \
+                  a record that holds both a known and a new ID links the new one. Other \
+                  records are left out; the records kept come newest first. IDs match exactly, \
+                  letter case included.",
+        examples: &[
+            "* | trace \"ID=([0-9a-fA-F]{4})\" \"7F92\" | where _raw matches \"*ERROR*\"",
+            "* | trace - \"host=(\\S+)\" \"WIN3.example.com\"",
+        ],
+    },
+    OperatorDoc {
+        name: "withtime",
+        aliases: &[],
+        syntax: "withtime FIELD",
+        summary: "Adds `FIELD_withtime`, the field's value paired with its record's \
+                  `_messageTime`, as a JSON object (`{\"value\":\"up\",\"time\":1700000000000}`); \
+                  null when the record has no value or no time. `most_recent` and \
+                  `least_recent` over a `withtime` field go by the paired time and return the \
+                  value.",
+        examples: &["* | parse \"status=*\" as status | withtime status | most_recent(status_withtime) by _sourceHost"],
+    },
+    OperatorDoc {
         name: "compare",
         aliases: &[],
         syntax: "compare [with] timeshift DURATION [N] [avg|min|max] [as NAME][, [with] timeshift …]",

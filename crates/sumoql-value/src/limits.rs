@@ -20,6 +20,10 @@ pub const MOST_FREQUENT_ROWS: usize = 10_000;
 /// transactions are left out, with a warning.
 pub const TRANSACTION_GROUPS: usize = 10_000;
 
+/// How many sessions, partial or complete, `sessionize` follows at once; past it, later ones
+/// are left out with a warning.
+pub const SESSIONS: usize = 100_000;
+
 /// The rows a subquery returns when it names no `maxresults`.
 pub const DEFAULT_SUBQUERY_ROWS: usize = 2_500;
 
@@ -74,6 +78,11 @@ pub const LIMITS: &[Limit] = &[
         name: "transactions",
         value: TRANSACTION_GROUPS,
         when_hit: "transaction leaves out the records of later transactions and warns on stderr",
+    },
+    Limit {
+        name: "sessions",
+        value: SESSIONS,
+        when_hit: "sessionize leaves out the sessions past it and warns on stderr",
     },
     Limit {
         name: "subquery rows",

@@ -15,6 +15,86 @@ pub enum StateOperator {
     Transactionize(Transactionize),
     /// `merge f takeFirst, _raw join with "--"`.
     Merge(Merge),
+    /// `sessionize "user=* start" as (user), "user=$user end in * ms" as (ms)`.
+    Sessionize(Sessionize),
+    /// `trace [+|-] "ID=([0-9a-f]{4})" "7F92"`.
+    Trace(Trace),
+    /// `withtime status`.
+    Withtime(Withtime),
+}
+
+/// Weaves records into sessions, one anchor pattern after another
+/// (`sessionize "id=* started" as (id), "id=$id done in * ms" as (ms)`).
+///
+/// Every record whose `_raw` the first pattern finds starts a partial session with the
+/// pattern's captures. Each later pattern joins the partial sessions so far with the records
+/// it finds, its `$field`s standing for the session's values and a field it captures again
+/// having to equal the session's value: a session reaching the last pattern is complete. The
+/// records of each complete session pass on with all its captures; the join takes no account
+/// of record order.
+#[derive(Clone, Debug)]
+pub struct Sessionize {
+    /// `_messageTime`, which orders the sessions.
+    pub time: SlotId,
+    /// `_raw`, which the patterns are looked for in.
+    pub raw: SlotId,
+    /// The patterns, in the order written.
+    pub steps: Vec<SessionStep>,
+}
+
+/// One anchor pattern of `sessionize`.
+#[derive(Clone, Debug)]
+pub struct SessionStep {
+    /// The pattern as written, for `explain`.
+    pub written: String,
+    /// Its pieces: text, `*`s and `$field`s.
+    pub pieces: Vec<SessionPiece>,
+    /// The field each `*` fills, in order; `None` for a capture named `_`.
+    pub captures: Vec<Option<SlotId>>,
+    /// The compiled pattern, when it has no `$field` and so is the same for every session.
+    pub fixed: Option<regex::Regex>,
+}
+
+/// A piece of a `sessionize` pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SessionPiece {
+    /// Text that matches itself.
+    Text(String),
+    /// A `*`, which captures.
+    Star,
+    /// `$field`: the text of a field an earlier pattern captured.
+    Field(SlotId),
+}
+
+/// Follows a chain of IDs from a starting one (`trace [+|-] "ID=([0-9a-f]{4})" "7F92"`).
+///
+/// The records are taken oldest first (newest first with `-`); a record is kept when one of
+/// the IDs in its `_raw` (each match's first group) is in the chain, and then all its IDs join
+/// the chain. The chain starts with the given ID; other records are left out.
+#[derive(Clone, Debug)]
+pub struct Trace {
+    /// `_messageTime`, which orders the records.
+    pub time: SlotId,
+    /// `_raw`, where the IDs are found.
+    pub raw: SlotId,
+    /// The regular expression whose first group is an ID.
+    pub regex: regex::Regex,
+    /// The ID the chain starts from.
+    pub start: String,
+    /// `-`: the chain is followed from the newest record back.
+    pub backward: bool,
+}
+
+/// Pairs a field's value with its record's time (`withtime status` adds `status_withtime`),
+/// for `most_recent` and `least_recent`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Withtime {
+    /// The field read.
+    pub field: SlotId,
+    /// `_messageTime`.
+    pub time: SlotId,
+    /// `FIELD_withtime`, written.
+    pub output: SlotId,
 }
 
 /// Groups records that share a value of any of the fields, transitively
@@ -177,6 +257,37 @@ impl StateOperator {
     /// The operator as one line of `explain`.
     pub fn describe(&self, schema: &Schema) -> String {
         match self {
+            StateOperator::Sessionize(sessionize) => {
+                let steps: Vec<String> = sessionize
+                    .steps
+                    .iter()
+                    .map(|step| {
+                        let names: Vec<&str> = step
+                            .captures
+                            .iter()
+                            .map(|slot| slot.map_or("_", |slot| schema.name(slot)))
+                            .collect();
+                        format!("{:?} as ({})", step.written, names.join(", "))
+                    })
+                    .collect();
+                format!("Sessionize {}", steps.join(", "))
+            }
+            StateOperator::Trace(trace) => format!(
+                "Trace {} from {:?} by {:?} in {}",
+                if trace.backward {
+                    "backward"
+                } else {
+                    "forward"
+                },
+                trace.start,
+                trace.regex.as_str(),
+                schema.name(trace.raw)
+            ),
+            StateOperator::Withtime(withtime) => format!(
+                "Withtime {} as {}",
+                schema.name(withtime.field),
+                schema.name(withtime.output)
+            ),
             StateOperator::Transactionize(group) => {
                 let mut options = Vec::new();
                 if let Some(ms) = group.max_span_ms {

@@ -1,19 +1,19 @@
 //! Planning the operators that follow records through time and state.
 
 use sumoql_syntax::ast::{
-    Boundary, MatchPattern, MergeField, MergeStrategy, StateStage, StateTest, Transaction,
-    TransactionResults, Transactionize,
+    self, Boundary, MatchPattern, MergeField, MergeStrategy, Name, SessionPattern, StateStage,
+    StateTest, Transaction, TransactionResults, Transactionize,
 };
 use sumoql_syntax::{codes, Diagnostic, Span, Spanned};
 use sumoql_value::SlotId;
 
-use super::extract::bad_pattern;
+use super::extract::{bad_pattern, star_count_error};
 use super::order::RecordOrder;
 use super::Planner;
-use crate::pattern::TextPattern;
+use crate::pattern::{anchor_regex_of, compile, AnchorPiece, TextPattern};
 use crate::plan::{
-    self, BoundaryCheck, Columns, Fringe, GroupFields, MergeSpec, Operator, StateCheck,
-    StateOperator, TransactionRows,
+    self, BoundaryCheck, Columns, Fringe, GroupFields, MergeSpec, Operator, SessionPiece,
+    SessionStep, StateCheck, StateOperator, TransactionRows,
 };
 
 impl Planner<'_> {
@@ -28,17 +28,9 @@ impl Planner<'_> {
             StateStage::Transaction(transaction) => self.transaction(transaction, span),
             StateStage::Transactionize(group) => self.transactionize(group, span),
             StateStage::Merge(fields) => self.merge(fields, span),
-            StateStage::Sessionize(_) | StateStage::Trace(_) | StateStage::Withtime(_) => {
-                self.errors.push(
-                    Diagnostic::error(
-                        codes::UNSUPPORTED_OPERATOR,
-                        format!("the `{}` operator is not supported yet", stage.name()),
-                        span,
-                    )
-                    .with_note("help: `sumoql help` lists the operators sumoql runs"),
-                );
-                None
-            }
+            StateStage::Sessionize(patterns) => self.sessionize(patterns, span),
+            StateStage::Trace(trace) => self.trace(trace, span),
+            StateStage::Withtime(field) => self.withtime(field, span),
         };
         if let Some(operator) = operator {
             operators.push(Operator::State(operator));
@@ -48,12 +40,18 @@ impl Planner<'_> {
     /// The slot of `_messageTime` for an operator that orders records by it; an error when
     /// an earlier stage removed it.
     pub(super) fn time_to_order_by(&mut self, operator: &str, span: Span) -> Option<SlotId> {
+        self.time_field(operator, "orders records by", span)
+    }
+
+    /// The slot of `_messageTime` for an operator that `uses` it (as in "`merge` orders
+    /// records by"); an error when an earlier stage removed it.
+    fn time_field(&mut self, operator: &str, uses: &str, span: Span) -> Option<SlotId> {
         let readable = self.can_read("_messageTime");
         if !readable {
             self.errors.push(
                 Diagnostic::error(
                     codes::INVALID_STAGE,
-                    format!("`{operator}` orders records by `_messageTime`, which an earlier stage removed"),
+                    format!("`{operator}` {uses} `_messageTime`, which an earlier stage removed"),
                     span,
                 )
                 .with_label("needs each record's time")
@@ -280,6 +278,155 @@ impl Planner<'_> {
         Some(StateOperator::Merge(plan::Merge {
             time,
             fields: specs,
+        }))
+    }
+
+    /// `sessionize "p1" as (a, …), "p2" as (…)…`: each pattern's `$field`s must name a field an
+    /// earlier pattern captures; patterns without them are compiled here.
+    fn sessionize(&mut self, patterns: &[SessionPattern], span: Span) -> Option<StateOperator> {
+        let time = self.time_to_order_by("sessionize", span)?;
+        let raw = self.read_field("_raw", span);
+        let mut captured: Vec<SlotId> = Vec::new();
+        let mut steps = Vec::new();
+        for pattern in patterns {
+            let pieces = self.session_pieces(&pattern.pattern, &captured)?;
+            let stars = pieces.iter().filter(|p| **p == SessionPiece::Star).count();
+            if stars != pattern.fields.len() {
+                self.errors.push(star_count_error(
+                    stars,
+                    &pattern.fields,
+                    pattern.pattern.span,
+                ));
+                return None;
+            }
+            // A `$field` stands for some text: checked with a stand-in, compiled per session.
+            let stand_in: Vec<AnchorPiece<'_>> = pieces
+                .iter()
+                .map(|piece| match piece {
+                    SessionPiece::Text(text) => AnchorPiece::Text(text),
+                    SessionPiece::Star => AnchorPiece::Star,
+                    SessionPiece::Field(_) => AnchorPiece::Text("$"),
+                })
+                .collect();
+            let compiled = match anchor_regex_of(&stand_in) {
+                Ok(regex) => regex,
+                Err(why) => {
+                    self.errors.push(bad_pattern(pattern.pattern.span, why));
+                    return None;
+                }
+            };
+            let has_fields = pieces.iter().any(|p| matches!(p, SessionPiece::Field(_)));
+            let captures = pattern
+                .fields
+                .iter()
+                .map(|name| (name.node != "_").then(|| self.write_field(&name.node)))
+                .collect::<Vec<_>>();
+            captured.extend(captures.iter().flatten());
+            steps.push(SessionStep {
+                written: pattern.pattern.node.clone(),
+                pieces,
+                captures,
+                fixed: (!has_fields).then_some(compiled),
+            });
+        }
+        self.order = RecordOrder::Arranged;
+        Some(StateOperator::Sessionize(plan::Sessionize {
+            time,
+            raw,
+            steps,
+        }))
+    }
+
+    /// The pieces of a `sessionize` pattern: `*`s, `$field`s (each a field in `captured`) and
+    /// the text between them; a `$` not followed by a name is text.
+    fn session_pieces(
+        &mut self,
+        pattern: &Spanned<String>,
+        captured: &[SlotId],
+    ) -> Option<Vec<SessionPiece>> {
+        let mut pieces = Vec::new();
+        let mut text = String::new();
+        let mut chars = pattern.node.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let name_len = pattern.node[at + c.len_utf8()..]
+                .find(|n: char| !(n.is_ascii_alphanumeric() || n == '_'))
+                .unwrap_or(pattern.node.len() - at - c.len_utf8());
+            match c {
+                '*' => {
+                    pieces.push(SessionPiece::Text(std::mem::take(&mut text)));
+                    pieces.push(SessionPiece::Star);
+                }
+                '$' if name_len > 0 => {
+                    let name = &pattern.node[at + 1..at + 1 + name_len];
+                    let slot = self.intern(name);
+                    if !captured.contains(&slot) {
+                        self.errors.push(
+                            Diagnostic::error(
+                                codes::INVALID_STAGE,
+                                format!("`${name}` names no field that an earlier pattern captures"),
+                                pattern.span,
+                            )
+                            .with_label("in this pattern")
+                            .with_note("help: a `$field` stands for a value captured by a pattern before it, as in `\"id=* start\" as (id), \"id=$id end\" as (_)`"),
+                        );
+                        return None;
+                    }
+                    pieces.push(SessionPiece::Text(std::mem::take(&mut text)));
+                    pieces.push(SessionPiece::Field(slot));
+                    for _ in 0..name_len {
+                        chars.next();
+                    }
+                }
+                _ => text.push(c),
+            }
+        }
+        pieces.push(SessionPiece::Text(text));
+        pieces.retain(|piece| *piece != SessionPiece::Text(String::new()));
+        Some(pieces)
+    }
+
+    /// `trace [+|-] "regex" "start"`: the expression needs a group, whose text is an ID.
+    fn trace(&mut self, trace: &ast::Trace, span: Span) -> Option<StateOperator> {
+        let time = self.time_to_order_by("trace", span)?;
+        let raw = self.read_field("_raw", span);
+        let regex = match compile(&trace.regex.node) {
+            Ok(regex) => regex,
+            Err(why) => {
+                self.errors.push(bad_pattern(trace.regex.span, why));
+                return None;
+            }
+        };
+        if regex.captures_len() < 2 {
+            self.errors.push(
+                Diagnostic::error(
+                    codes::INVALID_STAGE,
+                    "`trace` takes the ID from the regular expression's first group, and it has none",
+                    trace.regex.span,
+                )
+                .with_label("no group")
+                .with_note("help: put the ID in parentheses, as in `trace \"ID=([0-9a-f]{4})\" \"7F92\"`"),
+            );
+            return None;
+        }
+        self.order = RecordOrder::Arranged;
+        Some(StateOperator::Trace(plan::Trace {
+            time,
+            raw,
+            regex,
+            start: trace.start.node.clone(),
+            backward: trace.backward,
+        }))
+    }
+
+    /// `withtime f`: adds `f_withtime`.
+    fn withtime(&mut self, field: &Name, span: Span) -> Option<StateOperator> {
+        let time = self.time_field("withtime", "pairs each value with", span)?;
+        let source = self.read_field(&field.node, field.span);
+        let output = self.write_field(&format!("{}_withtime", field.node));
+        Some(StateOperator::Withtime(plan::Withtime {
+            field: source,
+            time,
+            output,
         }))
     }
 }

@@ -18,7 +18,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 39] = [
+pub const OPERATORS: [&str; 42] = [
     "where",
     "eval",
     "stats",
@@ -57,6 +57,9 @@ pub const OPERATORS: [&str; 39] = [
     "transaction",
     "transactionize",
     "merge",
+    "sessionize",
+    "trace",
+    "withtime",
     "compare",
 ];
 
@@ -155,7 +158,7 @@ fn stage(input: Input<'_>) -> PResult<'_, Stage> {
             }
             _ if STATE_OPERATORS.contains(&lower.as_str())
                 && !NOT_YET_SUPPORTED.contains(&lower.as_str())
-                && !reads_as_bare_item(rest) =>
+                && (!reads_as_bare_item(rest) || (lower == "trace" && signed_string(rest))) =>
             {
                 return state_stage(&lower, rest);
             }
@@ -286,6 +289,14 @@ fn reads_as_bare_item(rest: Input<'_>) -> bool {
         || rest
             .fragment()
             .starts_with(|c: char| ",+-*/%=!<>?".contains(c))
+}
+
+/// Whether the text is `+` or `-` and then a string, as `trace + "regex"` begins: the sign is
+/// trace's direction, not arithmetic on a string.
+fn signed_string(rest: Input<'_>) -> bool {
+    let text = rest.fragment().trim_start();
+    text.strip_prefix(['+', '-'])
+        .is_some_and(|after| after.trim_start().starts_with('"'))
 }
 
 /// Whether, after a leading word, the text still reads as a bare item: the end, `as`, `by`,

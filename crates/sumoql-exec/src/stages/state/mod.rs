@@ -1,8 +1,11 @@
 //! The stages of the operators that follow records through time and state, one file each.
 
 mod merge;
+mod sessionize;
+mod trace;
 mod transaction;
 mod transactionize;
+mod withtime;
 
 use sumoql_plan::StateOperator;
 use sumoql_value::Schema;
@@ -29,5 +32,10 @@ pub(crate) fn state_stage(
             transaction.clone(),
             schema.len(),
         )),
+        StateOperator::Sessionize(sessionize) => {
+            Box::new(sessionize::SessionizeStage::new(sessionize.clone()))
+        }
+        StateOperator::Trace(trace) => Box::new(trace::TraceStage::new(trace.clone())),
+        StateOperator::Withtime(withtime) => Box::new(withtime::WithtimeStage::new(*withtime)),
     }
 }
