@@ -53,6 +53,10 @@ pub(crate) fn state(operator: &StateOperator) -> SqlError {
             "trace",
             "its chain of IDs grows record by record in time order, which SQL does not express",
         ),
+        StateOperator::Predict(_) => (
+            "predict",
+            "its model is fitted over the whole series of rows before any row is written, and it adds slices that no row holds",
+        ),
         StateOperator::Withtime(_) => (
             "withtime",
             "not translated to SQL yet",

@@ -527,6 +527,26 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         examples: &["* | parse \"status=*\" as status | withtime status | most_recent(status_withtime) by _sourceHost"],
     },
     OperatorDoc {
+        name: "predict",
+        aliases: &[],
+        syntax: "predict FIELD by WIDTH [forecast=N|forecast=DURATION]",
+        summary: "Fits a linear model to a numeric series of rows aggregated by `_timeslice`: \
+                  the least-squares line through the points, each placed at its slice's \
+                  distance from the first slice in slices of WIDTH. Rows come in `_timeslice` \
+                  order with `FIELD_predicted` (the line's value) and `FIELD_error` (the \
+                  line's value minus the field); a slice missing between the first and the \
+                  last is added with the field 0, with a warning (`fillmissing` chooses \
+                  another value). `forecast` slices past the last (3 unless given; a duration \
+                  counts the whole slices within it; at most 100) are added with \
+                  `_timeslice` and `FIELD_predicted` only. The model is fitted to the latest \
+                  10,000 points. Sumo's auto-regressive model (`model=ar`, `ar.window=`) is \
+                  refused: its algorithm is not documented.",
+        examples: &[
+            "* | timeslice 1m | count by _timeslice | predict _count by 1m",
+            "* | timeslice 5m | sum(bytes) as bytes by _timeslice | predict bytes by 5m forecast=1h",
+        ],
+    },
+    OperatorDoc {
         name: "compare",
         aliases: &[],
         syntax: "compare [with] timeshift DURATION [N] [avg|min|max] [as NAME][, [with] timeshift …]",

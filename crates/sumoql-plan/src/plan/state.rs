@@ -21,6 +21,31 @@ pub enum StateOperator {
     Trace(Trace),
     /// `withtime status`.
     Withtime(Withtime),
+    /// `predict _count by 1m [forecast=5]`.
+    Predict(Predict),
+}
+
+/// A linear model of a series over `_timeslice` (`predict _count by 1m [forecast=5]`): the
+/// least-squares line through the points, each at its slice's distance from the first slice.
+///
+/// The rows come in `_timeslice` order, each with the line's value (`<field>_predicted`) and
+/// the line's value minus the field (`<field>_error`); a slice missing between the first and
+/// the last is added with the field 0, and `forecast` slices past the last are added with the
+/// line's value only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Predict {
+    /// The numeric field of the series.
+    pub value: SlotId,
+    /// `_timeslice`, which places each point.
+    pub timeslice: SlotId,
+    /// `<field>_predicted`.
+    pub predicted: SlotId,
+    /// `<field>_error`.
+    pub error: SlotId,
+    /// The width of a slice, in milliseconds.
+    pub width_ms: i64,
+    /// How many slices past the last to forecast.
+    pub forecast: usize,
 }
 
 /// Weaves records into sessions, one anchor pattern after another
@@ -282,6 +307,12 @@ impl StateOperator {
                 trace.start,
                 trace.regex.as_str(),
                 schema.name(trace.raw)
+            ),
+            StateOperator::Predict(predict) => format!(
+                "Predict {} by {} ms in _timeslice order, a linear model, {} slices forecast",
+                schema.name(predict.value),
+                predict.width_ms,
+                predict.forecast
             ),
             StateOperator::Withtime(withtime) => format!(
                 "Withtime {} as {}",

@@ -1,10 +1,11 @@
 //! Planning the operators that follow records through time and state.
 
 use sumoql_syntax::ast::{
-    self, Boundary, MatchPattern, MergeField, MergeStrategy, Name, SessionPattern, StateStage,
-    StateTest, Transaction, TransactionResults, Transactionize,
+    self, Boundary, Forecast, MatchPattern, MergeField, MergeStrategy, Name, SessionPattern,
+    StateStage, StateTest, Transaction, TransactionResults, Transactionize,
 };
 use sumoql_syntax::{codes, Diagnostic, Span, Spanned};
+use sumoql_value::limits::PREDICT_FORECAST;
 use sumoql_value::SlotId;
 
 use super::extract::{bad_pattern, star_count_error};
@@ -31,6 +32,7 @@ impl Planner<'_> {
             StateStage::Sessionize(patterns) => self.sessionize(patterns, span),
             StateStage::Trace(trace) => self.trace(trace, span),
             StateStage::Withtime(field) => self.withtime(field, span),
+            StateStage::Predict(predict) => self.predict(predict, span),
         };
         if let Some(operator) = operator {
             operators.push(Operator::State(operator));
@@ -427,6 +429,63 @@ impl Planner<'_> {
             field: source,
             time,
             output,
+        }))
+    }
+
+    /// `predict f by D [forecast=N|D]`, after an aggregation by `_timeslice`; a forecast is
+    /// 1 to 100 slices (a duration counts the whole slices within it).
+    fn predict(&mut self, predict: &ast::Predict, span: Span) -> Option<StateOperator> {
+        let slices = self.intern("_timeslice");
+        let aggregated = !matches!(self.columns, Columns::Whole { .. }) && self.columns.has(slices);
+        if !aggregated {
+            self.errors.push(
+                Diagnostic::error(
+                    codes::INVALID_STAGE,
+                    "`predict` models a series of rows aggregated by `_timeslice`, and the rows it gets are not",
+                    span,
+                )
+                .with_label("needs `_timeslice` rows")
+                .with_note("help: aggregate by time slice first: `timeslice 1m | count by _timeslice | predict _count by 1m`"),
+            );
+            return None;
+        }
+        let width_ms = predict.width.node;
+        let forecast = match predict.forecast {
+            None => 3,
+            Some(Spanned {
+                node: Forecast::Points(n),
+                ..
+            }) => usize::try_from(n).unwrap_or(usize::MAX),
+            Some(Spanned {
+                node: Forecast::Span(ms),
+                ..
+            }) => usize::try_from(ms / width_ms).unwrap_or(0),
+        };
+        if let Some(written) = &predict.forecast {
+            if forecast == 0 || forecast > PREDICT_FORECAST {
+                self.errors.push(
+                    Diagnostic::error(
+                        codes::INVALID_STAGE,
+                        format!("`predict` forecasts 1 to {PREDICT_FORECAST} slices, and this asks {forecast}"),
+                        written.span,
+                    )
+                    .with_label(format!("{forecast} slices of {width_ms} ms")),
+                );
+                return None;
+            }
+        }
+        let value = self.read_field(&predict.field.node, predict.field.span);
+        let timeslice = self.read_field("_timeslice", span);
+        let predicted = self.write_field(&format!("{}_predicted", predict.field.node));
+        let error = self.write_field(&format!("{}_error", predict.field.node));
+        self.order = RecordOrder::Arranged;
+        Some(StateOperator::Predict(plan::Predict {
+            value,
+            timeslice,
+            predicted,
+            error,
+            width_ms,
+            forecast,
         }))
     }
 }

@@ -1,5 +1,5 @@
 //! The AST of the operators that follow records through time and state: `transaction`,
-//! `transactionize`, `merge`, `sessionize`, `trace` and `withtime`.
+//! `transactionize`, `merge`, `sessionize`, `trace`, `withtime` and `predict`.
 
 use crate::ast::{Name, Stage};
 use crate::span::Spanned;
@@ -19,6 +19,8 @@ pub enum StateStage {
     Trace(Trace),
     /// `withtime status`: adds `status_withtime`, the value with its record's time.
     Withtime(Name),
+    /// `predict _count by 1m [forecast=5]`: a linear model of a `_timeslice` series.
+    Predict(Predict),
 }
 
 impl StateStage {
@@ -31,6 +33,7 @@ impl StateStage {
             StateStage::Sessionize(_) => "sessionize",
             StateStage::Trace(_) => "trace",
             StateStage::Withtime(_) => "withtime",
+            StateStage::Predict(_) => "predict",
         }
     }
 }
@@ -162,4 +165,24 @@ pub struct Trace {
     pub regex: Spanned<String>,
     /// The ID the chain starts from.
     pub start: Spanned<String>,
+}
+
+/// `predict FIELD by WIDTH [forecast=N|D]`, Sumo's linear regression model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Predict {
+    /// The numeric field of the series.
+    pub field: Name,
+    /// The width of a time slice, in milliseconds.
+    pub width: Spanned<i64>,
+    /// `forecast=`: how far past the last slice to predict; three slices when absent.
+    pub forecast: Option<Spanned<Forecast>>,
+}
+
+/// How far `predict` forecasts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Forecast {
+    /// `forecast=5`: five slices.
+    Points(u64),
+    /// `forecast=5m`: the slices within five minutes, in milliseconds.
+    Span(i64),
 }

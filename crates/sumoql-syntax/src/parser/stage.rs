@@ -18,7 +18,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 42] = [
+pub const OPERATORS: [&str; 43] = [
     "where",
     "eval",
     "stats",
@@ -60,6 +60,7 @@ pub const OPERATORS: [&str; 42] = [
     "sessionize",
     "trace",
     "withtime",
+    "predict",
     "compare",
 ];
 
@@ -75,7 +76,7 @@ pub const AGGREGATE_OPERATORS: [&str; 7] = [
 ];
 
 /// Sumo operators that sumoql parses by name but does not run yet.
-const NOT_YET_SUPPORTED: [&str; 4] = ["logcompare", "logexplain", "predict", "filter"];
+const NOT_YET_SUPPORTED: [&str; 3] = ["logcompare", "logexplain", "filter"];
 
 /// Splunk commands with the Sumo form to use instead.
 const SPLUNK_EQUIVALENTS: [(&str, &str); 9] = [

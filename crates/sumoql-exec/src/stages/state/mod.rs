@@ -1,6 +1,7 @@
 //! The stages of the operators that follow records through time and state, one file each.
 
 mod merge;
+mod predict;
 mod sessionize;
 mod trace;
 mod transaction;
@@ -36,6 +37,9 @@ pub(crate) fn state_stage(
             Box::new(sessionize::SessionizeStage::new(sessionize.clone()))
         }
         StateOperator::Trace(trace) => Box::new(trace::TraceStage::new(trace.clone())),
+        StateOperator::Predict(predict) => {
+            Box::new(predict::PredictStage::new(*predict, schema.len()))
+        }
         StateOperator::Withtime(withtime) => Box::new(withtime::WithtimeStage::new(*withtime)),
     }
 }
