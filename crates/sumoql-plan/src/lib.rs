@@ -34,11 +34,11 @@ pub use ip_lookup::{IpDatabase, IpDatabaseKind, IpLookup, ASN_VARIABLE, GEOIP_VA
 pub use lint::lint_query;
 pub use pattern::{anchor_regex, anchor_regex_of, AnchorPiece, TextPattern};
 pub use plan::{
-    AggregateSpec, BinSpec, BoundaryCheck, Columns, Compare, CompareLane, CompareOutput, Fringe,
-    GroupFields, Join, JoinKey, JoinTable, LogReduceSpec, LookupTable, Merge, MergeSpec, Operator,
-    OutlierFields, OutlierSpec, Plan, Predict, ReadSpec, RowOperator, SaveTable, SessionPiece,
-    SessionStep, Sessionize, SortSpec, StateCheck, StateOperator, Subquery, SubqueryTarget,
-    TableRows, Trace, Transaction, TransactionRows, Transactionize, Withtime,
+    AggregateSpec, BinSpec, BoundaryCheck, Columns, Compare, CompareLane, CompareOutput, FilterIn,
+    Fringe, GroupFields, Join, JoinKey, JoinTable, LogReduceSpec, LookupTable, Merge, MergeSpec,
+    Operator, OutlierFields, OutlierSpec, Plan, Predict, ReadSpec, RowOperator, SaveTable,
+    SessionPiece, SessionStep, Sessionize, SortSpec, StateCheck, StateOperator, Subquery,
+    SubqueryTarget, TableRows, Trace, Transaction, TransactionRows, Transactionize, Withtime,
 };
 pub use planner::{plan_query, plan_query_with, METADATA_FIELDS};
 pub use scope::{matches_stars, ScopeFilter, Wildcard};

@@ -547,6 +547,20 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         ],
     },
     OperatorDoc {
+        name: "filter",
+        aliases: &[],
+        syntax: "filter FIELD[, FIELD…] in (STAGE | …)",
+        summary: "Follows an aggregation and keeps the rows its child query selects: the stages \
+                  in parentheses run over the same rows, and a row is kept when its values of \
+                  the fields are those of one of the child's rows (every field must be a \
+                  column of the child's rows). The rows keep their order and columns. The \
+                  child cannot hold `compare` or `filter`. At most 100,000 rows are taken.",
+        examples: &[
+            "* | timeslice 1m | count by _timeslice, _sourceHost | filter _sourceHost in (outlier _count by _sourceHost | where _count_violation > 0)",
+            "* | timeslice 1m | count by _timeslice, _sourceHost | filter _sourceHost in (sum(_count) by _sourceHost | top 2 _sourceHost by _sum)",
+        ],
+    },
+    OperatorDoc {
         name: "compare",
         aliases: &[],
         syntax: "compare [with] timeshift DURATION [N] [avg|min|max] [as NAME][, [with] timeshift …]",

@@ -35,6 +35,10 @@ pub const PREDICT_FORECAST: usize = 100;
 /// are added and the run warns.
 pub const PREDICT_FILLED: usize = 20_000;
 
+/// How many rows `filter` takes (Sumo's limit on its data points); later ones are left out with
+/// a warning.
+pub const FILTER_ROWS: usize = 100_000;
+
 /// The rows a subquery returns when it names no `maxresults`.
 pub const DEFAULT_SUBQUERY_ROWS: usize = 2_500;
 
@@ -109,6 +113,11 @@ pub const LIMITS: &[Limit] = &[
         name: "predict filled slices",
         value: PREDICT_FILLED,
         when_hit: "predict adds no missing slices to a series that lacks more and warns on stderr",
+    },
+    Limit {
+        name: "filter rows",
+        value: FILTER_ROWS,
+        when_hit: "filter leaves out the rows past it and warns on stderr",
     },
     Limit {
         name: "subquery rows",

@@ -23,6 +23,19 @@ pub enum StateOperator {
     Withtime(Withtime),
     /// `predict _count by 1m [forecast=5]`.
     Predict(Predict),
+    /// `filter host in (outlier _count by host | where _count_violation > 0)`.
+    Filter(FilterIn),
+}
+
+/// Keeps the rows whose values of the fields are those of a row of the child query, which runs
+/// over the same rows (`filter host in (sum(_count) by host | top 2 host by _sum)`). The rows
+/// keep their order.
+#[derive(Clone)]
+pub struct FilterIn {
+    /// The fields matched, in the rows and in the child's rows alike.
+    pub fields: Vec<SlotId>,
+    /// The child query's operators.
+    pub child: Vec<Operator>,
 }
 
 /// A linear model of a series over `_timeslice` (`predict _count by 1m [forecast=5]`): the
@@ -307,6 +320,10 @@ impl StateOperator {
                 trace.start,
                 trace.regex.as_str(),
                 schema.name(trace.raw)
+            ),
+            StateOperator::Filter(filter) => format!(
+                "Filter {} in the rows of the child query:",
+                slot_names(schema, &filter.fields)
             ),
             StateOperator::Predict(predict) => format!(
                 "Predict {} by {} ms in _timeslice order, a linear model, {} slices forecast",

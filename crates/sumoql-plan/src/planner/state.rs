@@ -1,8 +1,8 @@
 //! Planning the operators that follow records through time and state.
 
 use sumoql_syntax::ast::{
-    self, Boundary, Forecast, MatchPattern, MergeField, MergeStrategy, Name, SessionPattern,
-    StateStage, StateTest, Transaction, TransactionResults, Transactionize,
+    self, Boundary, FilterIn, Forecast, MatchPattern, MergeField, MergeStrategy, Name,
+    SessionPattern, Stage, StateStage, StateTest, Transaction, TransactionResults, Transactionize,
 };
 use sumoql_syntax::{codes, Diagnostic, Span, Spanned};
 use sumoql_value::limits::PREDICT_FORECAST;
@@ -33,6 +33,7 @@ impl Planner<'_> {
             StateStage::Trace(trace) => self.trace(trace, span),
             StateStage::Withtime(field) => self.withtime(field, span),
             StateStage::Predict(predict) => self.predict(predict, span),
+            StateStage::Filter(filter) => self.filter(filter, span),
         };
         if let Some(operator) = operator {
             operators.push(Operator::State(operator));
@@ -487,5 +488,61 @@ impl Planner<'_> {
             width_ms,
             forecast,
         }))
+    }
+
+    /// `filter f[, g] in (stages)`, after an aggregation: the child is planned from the rows'
+    /// columns and must give every field; the rows keep their columns.
+    fn filter(&mut self, filter: &FilterIn, span: Span) -> Option<StateOperator> {
+        if matches!(self.columns, Columns::Whole { .. }) {
+            self.errors.push(
+                Diagnostic::error(
+                    codes::INVALID_STAGE,
+                    "`filter` follows an aggregation: it keeps the aggregate rows its child query selects",
+                    span,
+                )
+                .with_label("log records, not aggregate rows")
+                .with_note("help: aggregate first, as in `count by _timeslice, host | filter host in (sum(_count) by host | top 2 host by _sum)`, or use `where`"),
+            );
+            return None;
+        }
+        for stage in &filter.stages {
+            let nested_filter = matches!(stage.node, Stage::State(StateStage::Filter(_)));
+            if nested_filter || matches!(stage.node, Stage::Compare(_)) {
+                self.errors.push(
+                    Diagnostic::error(
+                        codes::INVALID_STAGE,
+                        "the child query of `filter` cannot hold `compare` or `filter`",
+                        stage.span,
+                    )
+                    .with_label("not in a child query"),
+                );
+                return None;
+            }
+        }
+        let fields = self.read_fields(&filter.fields);
+        let before = (self.columns.clone(), self.passthrough.clone(), self.order);
+        let child = self.nested(&filter.stages);
+        let missing = filter
+            .fields
+            .iter()
+            .zip(&fields)
+            .find(|(_, slot)| !self.columns.has(**slot));
+        if let Some((name, _)) = missing {
+            let last = filter.stages.last().map_or(span, |stage| stage.span);
+            self.errors.push(
+                Diagnostic::error(
+                    codes::INVALID_STAGE,
+                    format!("the child query of `filter` gives no `{}`", name.node),
+                    name.span,
+                )
+                .with_secondary(last, "its rows end here without it")
+                .with_note(
+                    "help: every field of `filter` must be a column of the child query's rows",
+                ),
+            );
+            return None;
+        }
+        (self.columns, self.passthrough, self.order) = before;
+        Some(StateOperator::Filter(plan::FilterIn { fields, child }))
     }
 }

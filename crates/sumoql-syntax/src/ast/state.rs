@@ -1,5 +1,5 @@
 //! The AST of the operators that follow records through time and state: `transaction`,
-//! `transactionize`, `merge`, `sessionize`, `trace`, `withtime` and `predict`.
+//! `transactionize`, `merge`, `sessionize`, `trace`, `withtime`, `predict` and `filter`.
 
 use crate::ast::{Name, Stage};
 use crate::span::Spanned;
@@ -21,6 +21,8 @@ pub enum StateStage {
     Withtime(Name),
     /// `predict _count by 1m [forecast=5]`: a linear model of a `_timeslice` series.
     Predict(Predict),
+    /// `filter _sourceHost in (outlier _count by _sourceHost | where _count_violation > 0)`.
+    Filter(FilterIn),
 }
 
 impl StateStage {
@@ -34,6 +36,7 @@ impl StateStage {
             StateStage::Trace(_) => "trace",
             StateStage::Withtime(_) => "withtime",
             StateStage::Predict(_) => "predict",
+            StateStage::Filter(_) => "filter",
         }
     }
 }
@@ -185,4 +188,14 @@ pub enum Forecast {
     Points(u64),
     /// `forecast=5m`: the slices within five minutes, in milliseconds.
     Span(i64),
+}
+
+/// `filter f[, g] in (child stages)`: the rows whose values of the fields are in the child
+/// query's rows, the child running over the same rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FilterIn {
+    /// The fields matched.
+    pub fields: Vec<Name>,
+    /// The child query's stages.
+    pub stages: Vec<Spanned<Stage>>,
 }

@@ -18,7 +18,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 43] = [
+pub const OPERATORS: [&str; 44] = [
     "where",
     "eval",
     "stats",
@@ -61,6 +61,7 @@ pub const OPERATORS: [&str; 43] = [
     "trace",
     "withtime",
     "predict",
+    "filter",
     "compare",
 ];
 
@@ -76,7 +77,7 @@ pub const AGGREGATE_OPERATORS: [&str; 7] = [
 ];
 
 /// Sumo operators that sumoql parses by name but does not run yet.
-const NOT_YET_SUPPORTED: [&str; 3] = ["logcompare", "logexplain", "filter"];
+const NOT_YET_SUPPORTED: [&str; 2] = ["logcompare", "logexplain"];
 
 /// Splunk commands with the Sumo form to use instead.
 const SPLUNK_EQUIVALENTS: [(&str, &str); 9] = [

@@ -1,5 +1,5 @@
 //! The operators that follow records through time and state: `transaction`, `transactionize`,
-//! `merge`, `sessionize`, `trace`, `withtime` and `predict`.
+//! `merge`, `sessionize`, `trace`, `withtime`, `predict` and `filter`.
 
 use super::error::{expected, fail};
 use super::literal::{field_name, keyword, peek_keyword, string_literal, symbol, ws};
@@ -9,7 +9,7 @@ use super::options::{duration, option_name, unknown_option, whole_number};
 use super::stage::name_list;
 use super::{spanned, Input, PResult};
 use crate::ast::{
-    Boundary, Forecast, MergeField, MergeStrategy, Name, Predict, SessionPattern, Stage,
+    Boundary, FilterIn, Forecast, MergeField, MergeStrategy, Name, Predict, SessionPattern, Stage,
     StateStage, StateTest, Trace, Transaction, TransactionResults, TransactionState,
     Transactionize,
 };
@@ -17,7 +17,7 @@ use crate::codes;
 use crate::span::{Span, Spanned};
 
 /// The operators this file parses, as spelled after a pipe.
-pub(crate) const STATE_OPERATORS: [&str; 7] = [
+pub(crate) const STATE_OPERATORS: [&str; 8] = [
     "transaction",
     "transactionize",
     "merge",
@@ -25,6 +25,7 @@ pub(crate) const STATE_OPERATORS: [&str; 7] = [
     "trace",
     "withtime",
     "predict",
+    "filter",
 ];
 
 /// Parses the rest of a state operator stage, after its name (`lower`, in lower case).
@@ -36,6 +37,7 @@ pub(crate) fn state_stage<'a>(lower: &str, input: Input<'a>) -> PResult<'a, Stag
         "sessionize" => sessionize(input)?,
         "trace" => trace(input)?,
         "predict" => predict(input)?,
+        "filter" => filter(input)?,
         _ => {
             let (rest, field) = expected("the field to stamp with its time", field_name)(input)?;
             (rest, StateStage::Withtime(field))
@@ -445,4 +447,13 @@ fn predict(input: Input<'_>) -> PResult<'_, StateStage> {
             forecast,
         }),
     ))
+}
+
+/// `filter f[, g] in (stages)`.
+fn filter(input: Input<'_>) -> PResult<'_, StateStage> {
+    let (rest, fields) = name_list(input, "a field to match")?;
+    let (rest, _) = expected("`in` and the child query in parentheses", keyword("in"))(rest)?;
+    let (rest, inner) = enclosed(rest, '(')?;
+    let stages = nested_stages(inner)?;
+    Ok((rest, StateStage::Filter(FilterIn { fields, stages })))
 }

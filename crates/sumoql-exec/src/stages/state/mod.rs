@@ -1,5 +1,6 @@
 //! The stages of the operators that follow records through time and state, one file each.
 
+mod filter_in;
 mod merge;
 mod predict;
 mod sessionize;
@@ -37,6 +38,11 @@ pub(crate) fn state_stage(
             Box::new(sessionize::SessionizeStage::new(sessionize.clone()))
         }
         StateOperator::Trace(trace) => Box::new(trace::TraceStage::new(trace.clone())),
+        StateOperator::Filter(filter) => Box::new(filter_in::FilterInStage::new(
+            filter.clone(),
+            schema,
+            options,
+        )),
         StateOperator::Predict(predict) => {
             Box::new(predict::PredictStage::new(*predict, schema.len()))
         }
