@@ -37,8 +37,8 @@ pub use plan::{
     AggregateSpec, BinSpec, BoundaryCheck, Columns, Compare, CompareLane, CompareOutput, FilterIn,
     Fringe, GroupFields, Join, JoinKey, JoinTable, LogReduceSpec, LookupTable, Merge, MergeSpec,
     Operator, OutlierFields, OutlierSpec, Plan, Predict, ReadSpec, RowOperator, SaveTable,
-    SessionPiece, SessionStep, Sessionize, SortSpec, StateCheck, StateOperator, Subquery,
-    SubqueryTarget, TableRows, Trace, Transaction, TransactionRows, Transactionize, Withtime,
+    SessionStep, Sessionize, SortSpec, StateCheck, StateOperator, Subquery, SubqueryTarget,
+    TableRows, Trace, Transaction, TransactionRows, Transactionize, Withtime,
 };
 pub use planner::{plan_query, plan_query_with, METADATA_FIELDS};
 pub use scope::{matches_stars, ScopeFilter, Wildcard};

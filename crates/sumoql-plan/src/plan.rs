@@ -23,9 +23,9 @@ pub use rows::{
     TableRows,
 };
 pub use state::{
-    BoundaryCheck, FilterIn, Fringe, GroupFields, Merge, MergeSpec, Predict, SessionPiece,
-    SessionStep, Sessionize, StateCheck, StateOperator, Trace, Transaction, TransactionRows,
-    Transactionize, Withtime,
+    BoundaryCheck, FilterIn, Fringe, GroupFields, Merge, MergeSpec, Predict, SessionStep,
+    Sessionize, StateCheck, StateOperator, Trace, Transaction, TransactionRows, Transactionize,
+    Withtime,
 };
 pub use subquery::{Subquery, SubqueryTarget};
 

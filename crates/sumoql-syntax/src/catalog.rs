@@ -483,14 +483,14 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
     OperatorDoc {
         name: "sessionize",
         aliases: &[],
-        syntax: "sessionize \"PATTERN\" as (FIELD[, FIELD…]), \"PATTERN\" as (FIELD…)[, …]",
+        syntax: "sessionize \"PATTERN\" as (FIELD[, FIELD…]), \"PATTERN\" as ([FIELD…])[, …]",
         summary: "Weaves records into sessions with two or more anchor patterns, each looked for \
-                  in `_raw` as `parse` does (`*` captures the text up to the next anchor). The \
-                  first pattern starts a session at each record it finds; each later pattern \
-                  extends every session so far with each record it finds, its `$FIELD`s \
-                  standing for the values the session captured (a `$FIELD` must name a field \
-                  of an earlier pattern), and a field it captures again must equal the \
-                  session's value, as an inner join would. A record serves a session once; \
+                  in `_raw` as `parse` does (`*` captures the text up to the next anchor, a \
+                  last `*` the rest of the line). The first pattern starts a session at each \
+                  record it finds; each later pattern extends every session so far with each \
+                  record it finds whose `$FIELD`s (parsed like `*`s; each must name a field of \
+                  an earlier pattern) and fields captured again equal the session's values, \
+                  as an inner join on them would. A record serves a session once; \
                   a capture named `_` is left out. The records of each complete session pass \
                   on, in the order of the patterns, with every field the session captured; \
                   sessions come newest first by their first record. Other records are left \

@@ -64,12 +64,12 @@ pub struct Predict {
 /// Weaves records into sessions, one anchor pattern after another
 /// (`sessionize "id=* started" as (id), "id=$id done in * ms" as (ms)`).
 ///
-/// Every record whose `_raw` the first pattern finds starts a partial session with the
-/// pattern's captures. Each later pattern joins the partial sessions so far with the records
-/// it finds, its `$field`s standing for the session's values and a field it captures again
-/// having to equal the session's value: a session reaching the last pattern is complete. The
-/// records of each complete session pass on with all its captures; the join takes no account
-/// of record order.
+/// Each pattern is looked for in `_raw` as `parse` does, a `$field` capturing like a `*`.
+/// Every record the first pattern finds starts a partial session with its captures; each later
+/// pattern joins the partial sessions so far with the records it finds on the fields they
+/// share (a `$field`, or a field captured again), the captures having to equal the session's
+/// values: a session reaching the last pattern is complete. The records of each complete
+/// session pass on with all its captures; the join takes no account of record order.
 #[derive(Clone, Debug)]
 pub struct Sessionize {
     /// `_messageTime`, which orders the sessions.
@@ -85,23 +85,10 @@ pub struct Sessionize {
 pub struct SessionStep {
     /// The pattern as written, for `explain`.
     pub written: String,
-    /// Its pieces: text, `*`s and `$field`s.
-    pub pieces: Vec<SessionPiece>,
-    /// The field each `*` fills, in order; `None` for a capture named `_`.
+    /// The compiled pattern: a group for each `*` and each `$field`, in order.
+    pub regex: regex::Regex,
+    /// The field each group fills or must equal, in order; `None` for a capture named `_`.
     pub captures: Vec<Option<SlotId>>,
-    /// The compiled pattern, when it has no `$field` and so is the same for every session.
-    pub fixed: Option<regex::Regex>,
-}
-
-/// A piece of a `sessionize` pattern.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SessionPiece {
-    /// Text that matches itself.
-    Text(String),
-    /// A `*`, which captures.
-    Star,
-    /// `$field`: the text of a field an earlier pattern captured.
-    Field(SlotId),
 }
 
 /// Follows a chain of IDs from a starting one (`trace [+|-] "ID=([0-9a-f]{4})" "7F92"`).

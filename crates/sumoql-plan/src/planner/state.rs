@@ -13,8 +13,8 @@ use super::order::RecordOrder;
 use super::Planner;
 use crate::pattern::{anchor_regex_of, compile, AnchorPiece, TextPattern};
 use crate::plan::{
-    self, BoundaryCheck, Columns, Fringe, GroupFields, MergeSpec, Operator, SessionPiece,
-    SessionStep, StateCheck, StateOperator, TransactionRows,
+    self, BoundaryCheck, Columns, Fringe, GroupFields, MergeSpec, Operator, SessionStep,
+    StateCheck, StateOperator, TransactionRows,
 };
 
 impl Planner<'_> {
@@ -285,7 +285,7 @@ impl Planner<'_> {
     }
 
     /// `sessionize "p1" as (a, …), "p2" as (…)…`: each pattern's `$field`s must name a field an
-    /// earlier pattern captures; patterns without them are compiled here.
+    /// earlier pattern captures; the `*`s take the names in parentheses.
     fn sessionize(&mut self, patterns: &[SessionPattern], span: Span) -> Option<StateOperator> {
         let time = self.time_to_order_by("sessionize", span)?;
         let raw = self.read_field("_raw", span);
@@ -293,7 +293,7 @@ impl Planner<'_> {
         let mut steps = Vec::new();
         for pattern in patterns {
             let pieces = self.session_pieces(&pattern.pattern, &captured)?;
-            let stars = pieces.iter().filter(|p| **p == SessionPiece::Star).count();
+            let stars = pieces.iter().filter(|p| matches!(p, Piece::Star)).count();
             if stars != pattern.fields.len() {
                 self.errors.push(star_count_error(
                     stars,
@@ -302,34 +302,37 @@ impl Planner<'_> {
                 ));
                 return None;
             }
-            // A `$field` stands for some text: checked with a stand-in, compiled per session.
-            let stand_in: Vec<AnchorPiece<'_>> = pieces
+            let anchors: Vec<AnchorPiece<'_>> = pieces
                 .iter()
                 .map(|piece| match piece {
-                    SessionPiece::Text(text) => AnchorPiece::Text(text),
-                    SessionPiece::Star => AnchorPiece::Star,
-                    SessionPiece::Field(_) => AnchorPiece::Text("$"),
+                    Piece::Text(text) => AnchorPiece::Text(text),
+                    Piece::Star | Piece::Field(_) => AnchorPiece::Star,
                 })
                 .collect();
-            let compiled = match anchor_regex_of(&stand_in) {
+            let regex = match anchor_regex_of(&anchors) {
                 Ok(regex) => regex,
                 Err(why) => {
                     self.errors.push(bad_pattern(pattern.pattern.span, why));
                     return None;
                 }
             };
-            let has_fields = pieces.iter().any(|p| matches!(p, SessionPiece::Field(_)));
-            let captures = pattern
-                .fields
-                .iter()
-                .map(|name| (name.node != "_").then(|| self.write_field(&name.node)))
-                .collect::<Vec<_>>();
+            let mut names = pattern.fields.iter();
+            let mut captures = Vec::new();
+            for piece in &pieces {
+                match piece {
+                    Piece::Text(_) => {}
+                    Piece::Field(slot) => captures.push(Some(*slot)),
+                    Piece::Star => {
+                        let name = names.next()?;
+                        captures.push((name.node != "_").then(|| self.write_field(&name.node)));
+                    }
+                }
+            }
             captured.extend(captures.iter().flatten());
             steps.push(SessionStep {
                 written: pattern.pattern.node.clone(),
-                pieces,
+                regex,
                 captures,
-                fixed: (!has_fields).then_some(compiled),
             });
         }
         self.order = RecordOrder::Arranged;
@@ -346,21 +349,22 @@ impl Planner<'_> {
         &mut self,
         pattern: &Spanned<String>,
         captured: &[SlotId],
-    ) -> Option<Vec<SessionPiece>> {
+    ) -> Option<Vec<Piece>> {
         let mut pieces = Vec::new();
         let mut text = String::new();
-        let mut chars = pattern.node.char_indices().peekable();
+        let mut chars = pattern.node.char_indices();
         while let Some((at, c)) = chars.next() {
-            let name_len = pattern.node[at + c.len_utf8()..]
+            let after = &pattern.node[at + c.len_utf8()..];
+            let name_len = after
                 .find(|n: char| !(n.is_ascii_alphanumeric() || n == '_'))
-                .unwrap_or(pattern.node.len() - at - c.len_utf8());
+                .unwrap_or(after.len());
             match c {
                 '*' => {
-                    pieces.push(SessionPiece::Text(std::mem::take(&mut text)));
-                    pieces.push(SessionPiece::Star);
+                    pieces.push(Piece::Text(std::mem::take(&mut text)));
+                    pieces.push(Piece::Star);
                 }
                 '$' if name_len > 0 => {
-                    let name = &pattern.node[at + 1..at + 1 + name_len];
+                    let name = &after[..name_len];
                     let slot = self.intern(name);
                     if !captured.contains(&slot) {
                         self.errors.push(
@@ -370,12 +374,12 @@ impl Planner<'_> {
                                 pattern.span,
                             )
                             .with_label("in this pattern")
-                            .with_note("help: a `$field` stands for a value captured by a pattern before it, as in `\"id=* start\" as (id), \"id=$id end\" as (_)`"),
+                            .with_note("help: a `$field` stands for a value captured by a pattern before it, as in `\"id=* start\" as (id), \"id=$id end in * ms\" as (ms)`"),
                         );
                         return None;
                     }
-                    pieces.push(SessionPiece::Text(std::mem::take(&mut text)));
-                    pieces.push(SessionPiece::Field(slot));
+                    pieces.push(Piece::Text(std::mem::take(&mut text)));
+                    pieces.push(Piece::Field(slot));
                     for _ in 0..name_len {
                         chars.next();
                     }
@@ -383,8 +387,8 @@ impl Planner<'_> {
                 _ => text.push(c),
             }
         }
-        pieces.push(SessionPiece::Text(text));
-        pieces.retain(|piece| *piece != SessionPiece::Text(String::new()));
+        pieces.push(Piece::Text(text));
+        pieces.retain(|piece| !matches!(piece, Piece::Text(text) if text.is_empty()));
         Some(pieces)
     }
 
@@ -545,4 +549,14 @@ impl Planner<'_> {
         (self.columns, self.passthrough, self.order) = before;
         Some(StateOperator::Filter(plan::FilterIn { fields, child }))
     }
+}
+
+/// A piece of a `sessionize` pattern.
+enum Piece {
+    /// Text that matches itself.
+    Text(String),
+    /// A `*`, which captures a field named in parentheses.
+    Star,
+    /// `$field`: a capture that must equal the session's value of a field captured earlier.
+    Field(SlotId),
 }

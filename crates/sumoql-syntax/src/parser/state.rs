@@ -357,8 +357,15 @@ fn sessionize(input: Input<'_>) -> PResult<'_, StateStage> {
         let (after, pattern) = quoted(rest, "an anchor pattern in quotes")?;
         let (after, _) = expected("`as` and the fields in parentheses", keyword("as"))(after)?;
         let (after, _) = expected("`(` and the fields", symbol("("))(after)?;
-        let (after, fields) = name_list(after, "a field the pattern captures")?;
-        let (after, _) = expected("`)`", symbol(")"))(after)?;
+        // `as ()`: a pattern of `$field`s alone captures nothing new.
+        let (after, fields) = match symbol(")")(after) {
+            Ok((after, _)) => (after, Vec::new()),
+            Err(_) => {
+                let (after, fields) = name_list(after, "a field the pattern captures")?;
+                let (after, _) = expected("`)`", symbol(")"))(after)?;
+                (after, fields)
+            }
+        };
         patterns.push(SessionPattern { pattern, fields });
         match symbol(",")(after) {
             Ok((after_comma, _)) => rest = after_comma,

@@ -1,11 +1,11 @@
-//! `sessionize`: records woven into sessions, one anchor pattern after another, each later
-//! pattern's `$field`s standing for the values the session captured so far.
+//! `sessionize`: records woven into sessions, one anchor pattern after another, each joined to
+//! the sessions so far on the fields they share.
 
 use std::collections::HashMap;
 
 use regex::Regex;
 use sumoql_functions::CallContext;
-use sumoql_plan::{anchor_regex_of, AnchorPiece, SessionPiece, SessionStep, Sessionize};
+use sumoql_plan::{SessionStep, Sessionize};
 use sumoql_value::limits::SESSIONS;
 use sumoql_value::{Record, SlotId, Value, WarningKind};
 
@@ -19,7 +19,7 @@ pub(crate) struct SessionizeStage {
 }
 
 /// A session so far: its records (indices, oldest first, in pattern order) and captures.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 struct Session {
     records: Vec<usize>,
     values: Vec<(SlotId, String)>,
@@ -34,7 +34,7 @@ impl Session {
     }
 }
 
-/// A record a pattern finds: its index and the text of each `*`.
+/// A record a pattern finds: its index and the text of each group.
 type Found = (usize, Vec<String>);
 
 impl SessionizeStage {
@@ -62,35 +62,8 @@ fn found_by(regex: &Regex, raws: &[Option<String>]) -> Vec<Found> {
         .collect()
 }
 
-/// The values of `step`'s `$field`s in `session`, which pick its compiled pattern.
-fn binding(step: &SessionStep, session: &Session) -> Vec<String> {
-    step.pieces
-        .iter()
-        .filter_map(|piece| match piece {
-            SessionPiece::Field(slot) => Some(session.value(*slot).unwrap_or("").to_string()),
-            _ => None,
-        })
-        .collect()
-}
-
-/// `step`'s pattern with `values` in place of its `$field`s, in order; `None` when it does not
-/// compile (an empty value between two `*`s).
-fn compiled_with(step: &SessionStep, values: &[String]) -> Option<Regex> {
-    let mut values = values.iter();
-    let pieces: Vec<AnchorPiece<'_>> = step
-        .pieces
-        .iter()
-        .map(|piece| match piece {
-            SessionPiece::Text(text) => AnchorPiece::Text(text),
-            SessionPiece::Star => AnchorPiece::Star,
-            SessionPiece::Field(_) => AnchorPiece::Text(values.next().map_or("", String::as_str)),
-        })
-        .collect();
-    anchor_regex_of(&pieces).ok()
-}
-
-/// `session` grown by a record `step` found, when the record's captures agree with the
-/// fields the session already holds.
+/// `session` grown by a record `step` found, when the record is new to it and its captures
+/// agree with the fields the session (and the record's earlier captures) already hold.
 fn extended(step: &SessionStep, session: &Session, (index, texts): &Found) -> Option<Session> {
     if session.records.contains(index) {
         return None;
@@ -98,7 +71,7 @@ fn extended(step: &SessionStep, session: &Session, (index, texts): &Found) -> Op
     let mut grown = session.clone();
     for (slot, text) in step.captures.iter().zip(texts) {
         let Some(slot) = *slot else { continue };
-        match session.value(slot) {
+        match grown.value(slot) {
             Some(held) if held != text => return None,
             Some(_) => {}
             None => grown.values.push((slot, text.clone())),
@@ -106,6 +79,15 @@ fn extended(step: &SessionStep, session: &Session, (index, texts): &Found) -> Op
     }
     grown.records.push(*index);
     Some(grown)
+}
+
+/// The groups of `step` whose fields the sessions already hold, when it comes after `known`.
+fn shared_groups(step: &SessionStep, known: &[SlotId]) -> Vec<(usize, SlotId)> {
+    step.captures
+        .iter()
+        .enumerate()
+        .filter_map(|(group, slot)| slot.filter(|s| known.contains(s)).map(|s| (group, s)))
+        .collect()
 }
 
 impl Stage for SessionizeStage {
@@ -120,26 +102,25 @@ impl Stage for SessionizeStage {
             .iter()
             .map(|r| r.get(self.plan.raw).to_text().map(|t| t.into_owned()))
             .collect();
-        let mut sessions = vec![Session {
-            records: Vec::new(),
-            values: Vec::new(),
-        }];
+        let mut sessions = vec![Session::default()];
+        let mut known: Vec<SlotId> = Vec::new();
         let mut full = false;
         for step in &self.plan.steps {
-            let fixed = step.fixed.as_ref().map(|regex| found_by(regex, &raws));
-            let mut by_binding: HashMap<Vec<String>, Vec<Found>> = HashMap::new();
+            let found = found_by(&step.regex, &raws);
+            // The records found, by their texts of the fields the sessions share with them.
+            let shared = shared_groups(step, &known);
+            let mut by_key: HashMap<Vec<&str>, Vec<&Found>> = HashMap::new();
+            for record in &found {
+                let key = shared.iter().map(|&(g, _)| record.1[g].as_str()).collect();
+                by_key.entry(key).or_default().push(record);
+            }
             let mut next = Vec::new();
             'sessions: for session in &sessions {
-                let found = match &fixed {
-                    Some(found) => found,
-                    None => by_binding
-                        .entry(binding(step, session))
-                        .or_insert_with_key(|values| {
-                            compiled_with(step, values)
-                                .map_or_else(Vec::new, |regex| found_by(&regex, &raws))
-                        }),
-                };
-                for record in found {
+                let key: Vec<&str> = shared
+                    .iter()
+                    .map(|&(_, slot)| session.value(slot).unwrap_or(""))
+                    .collect();
+                for record in by_key.get(&key).into_iter().flatten() {
                     if let Some(grown) = extended(step, session, record) {
                         if next.len() == SESSIONS {
                             full = true;
@@ -150,6 +131,7 @@ impl Stage for SessionizeStage {
                 }
             }
             sessions = next;
+            known.extend(step.captures.iter().flatten());
         }
         if full {
             ctx.warnings.add_with_sample(WarningKind::OperatorLimit, || {
