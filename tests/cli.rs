@@ -247,6 +247,9 @@ fn help_lists_everything_and_explains_one_entry() {
     let unknown = sumoql(&["help", "timeslcie"], "");
     assert_eq!(unknown.status.code(), Some(2));
     assert!(text(&unknown.stderr).contains("did you mean `timeslice`?"));
+    let refused = sumoql(&["help", "logcompare"], "");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("sumoql does not run: its `_anomalyScore`"));
 }
 
 /// `sumoql help limits` prints every limit with its value, and the README's Limits table

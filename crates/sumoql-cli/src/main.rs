@@ -544,6 +544,11 @@ fn help_command(name: Option<&str>, markdown: bool) -> Result<(), Exit> {
         }
         return Ok(());
     }
+    if let Some(why) = sumoql::refusal_reason(name) {
+        return Err(usage_error(format!(
+            "`{name}` is a Sumo operator that sumoql does not run: {why}"
+        )));
+    }
     let known = sumoql::OPERATOR_DOCS
         .iter()
         .map(|doc| doc.name)

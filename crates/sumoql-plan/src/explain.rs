@@ -144,6 +144,11 @@ impl Operator {
                 nested(&mut lines, "group", &group.stages, schema);
                 return lines;
             }
+            Operator::State(state @ StateOperator::Filter(filter)) => {
+                let mut lines = vec![state.describe(schema)];
+                nested(&mut lines, "child", &filter.child, schema);
+                return lines;
+            }
             Operator::State(state) => state.describe(schema),
             Operator::Join(join) => {
                 let mut lines = vec![join.describe(schema)];

@@ -32,13 +32,13 @@ pub use expr::{binary, PlanExpr};
 pub use extract::{Extractor, JsonPath, JsonStep, XmlPath, XmlPredicate, XmlStep, XmlTarget};
 pub use ip_lookup::{IpDatabase, IpDatabaseKind, IpLookup, ASN_VARIABLE, GEOIP_VARIABLE};
 pub use lint::lint_query;
-pub use pattern::{anchor_regex, TextPattern};
+pub use pattern::{anchor_regex, anchor_regex_of, AnchorPiece, TextPattern};
 pub use plan::{
-    AggregateSpec, BinSpec, BoundaryCheck, Columns, Compare, CompareLane, CompareOutput, Fringe,
-    GroupFields, Join, JoinKey, JoinTable, LogReduceSpec, LookupTable, Merge, MergeSpec, Operator,
-    OutlierFields, OutlierSpec, Plan, ReadSpec, RowOperator, SaveTable, SortSpec, StateCheck,
-    StateOperator, Subquery, SubqueryTarget, TableRows, Transaction, TransactionRows,
-    Transactionize,
+    AggregateSpec, BinSpec, BoundaryCheck, Columns, Compare, CompareLane, CompareOutput, FilterIn,
+    Fringe, GroupFields, Join, JoinKey, JoinTable, LogReduceSpec, LookupTable, Merge, MergeSpec,
+    Operator, OutlierFields, OutlierSpec, Plan, Predict, ReadSpec, RowOperator, SaveTable,
+    SessionStep, Sessionize, SortSpec, StateCheck, StateOperator, Subquery, SubqueryTarget,
+    TableRows, Trace, Transaction, TransactionRows, Transactionize, Withtime,
 };
 pub use planner::{plan_query, plan_query_with, METADATA_FIELDS};
 pub use scope::{matches_stars, ScopeFilter, Wildcard};

@@ -79,20 +79,49 @@ pub(crate) fn compile(source: &str) -> Result<Regex, String> {
 /// assert!(anchor_regex("a**b").is_err());
 /// ```
 pub fn anchor_regex(pattern: &str) -> Result<Regex, String> {
-    if pattern.contains("**") {
+    let mut pieces = Vec::new();
+    for (i, text) in pattern.split('*').enumerate() {
+        if i > 0 {
+            pieces.push(AnchorPiece::Star);
+        }
+        pieces.push(AnchorPiece::Text(text));
+    }
+    anchor_regex_of(&pieces)
+}
+
+/// One piece of an anchor pattern: text that matches itself, or a `*` that captures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnchorPiece<'a> {
+    /// Literal text (a `*` in it is literal too).
+    Text(&'a str),
+    /// A capture.
+    Star,
+}
+
+/// The regular expression for an anchor pattern given as pieces, by [`anchor_regex`]'s rules:
+/// each `*` captures the shortest run up to the next anchor, a `*` that ends the pattern
+/// takes the rest of the line, and two `*`s with no text between them are an error.
+pub fn anchor_regex_of(pieces: &[AnchorPiece<'_>]) -> Result<Regex, String> {
+    let pieces: Vec<AnchorPiece<'_>> = pieces
+        .iter()
+        .copied()
+        .filter(|piece| *piece != AnchorPiece::Text(""))
+        .collect();
+    if pieces
+        .windows(2)
+        .any(|pair| pair.iter().all(|piece| *piece == AnchorPiece::Star))
+    {
         return Err(
             "`**` is not a valid anchor pattern: put text between the `*`s, or use `parse regex`"
                 .to_string(),
         );
     }
-    let pieces: Vec<&str> = pattern.split('*').collect();
-    let last = pieces.len() - 1;
     let mut source = String::new();
     for (i, piece) in pieces.iter().enumerate() {
-        source.push_str(&regex::escape(piece));
-        if i < last {
-            let ends_pattern = i + 1 == last && pieces[last].is_empty();
-            source.push_str(if ends_pattern { "(.*)" } else { "(.*?)" });
+        match piece {
+            AnchorPiece::Text(text) => source.push_str(&regex::escape(text)),
+            AnchorPiece::Star if i + 1 == pieces.len() => source.push_str("(.*)"),
+            AnchorPiece::Star => source.push_str("(.*?)"),
         }
     }
     compile(&source)
@@ -116,6 +145,22 @@ mod tests {
         let error = TextPattern::new(&MatchPattern::Regex("a(b".into())).unwrap_err();
         assert_eq!(error, "invalid regular expression: unclosed group");
         assert!(TextPattern::new(&MatchPattern::Regex("a)(b".into())).is_err());
+    }
+
+    #[test]
+    fn pieces_with_substituted_text_match_it_literally() {
+        let pieces = [
+            AnchorPiece::Text("id="),
+            AnchorPiece::Text("a.*b"),
+            AnchorPiece::Text(" took "),
+            AnchorPiece::Star,
+            AnchorPiece::Text(" ms"),
+        ];
+        let re = anchor_regex_of(&pieces).unwrap();
+        assert_eq!(&re.captures("x id=a.*b took 12 ms").unwrap()[1], "12");
+        assert!(!re.is_match("id=aXXb took 12 ms"));
+        let empty_between = [AnchorPiece::Star, AnchorPiece::Text(""), AnchorPiece::Star];
+        assert!(anchor_regex_of(&empty_between).is_err());
     }
 
     #[test]

@@ -23,8 +23,9 @@ pub use rows::{
     TableRows,
 };
 pub use state::{
-    BoundaryCheck, Fringe, GroupFields, Merge, MergeSpec, StateCheck, StateOperator, Transaction,
-    TransactionRows, Transactionize,
+    BoundaryCheck, FilterIn, Fringe, GroupFields, Merge, MergeSpec, Predict, SessionStep,
+    Sessionize, StateCheck, StateOperator, Trace, Transaction, TransactionRows, Transactionize,
+    Withtime,
 };
 pub use subquery::{Subquery, SubqueryTarget};
 

@@ -45,6 +45,26 @@ pub(crate) fn state(operator: &StateOperator) -> SqlError {
             "merge",
             "not translated to SQL yet",
         ),
+        StateOperator::Sessionize(_) => (
+            "sessionize",
+            "its patterns change with the values each session captured, which SQL does not express",
+        ),
+        StateOperator::Trace(_) => (
+            "trace",
+            "its chain of IDs grows record by record in time order, which SQL does not express",
+        ),
+        StateOperator::Filter(_) => (
+            "filter",
+            "its child query runs over the rows first and its rows become the condition; run the child on its own and put its rows in a `where`",
+        ),
+        StateOperator::Predict(_) => (
+            "predict",
+            "its model is fitted over the whole series of rows before any row is written, and it adds slices that no row holds",
+        ),
+        StateOperator::Withtime(_) => (
+            "withtime",
+            "not translated to SQL yet",
+        ),
     };
     SqlError::new(construct, why)
 }

@@ -13,8 +13,8 @@ pub use compare::{CompareCombine, Comparison};
 pub use join::{Join, JoinCondition, JoinTable, Subquery, TableField};
 pub use rows::{Generator, Outlier, OutlierDirection, ReduceCriteria, RowStage, SequenceKind};
 pub use state::{
-    Boundary, MergeField, MergeStrategy, SessionPattern, StateStage, StateTest, Trace, Transaction,
-    TransactionResults, TransactionState, Transactionize,
+    Boundary, FilterIn, Forecast, MergeField, MergeStrategy, Predict, SessionPattern, StateStage,
+    StateTest, Trace, Transaction, TransactionResults, TransactionState, Transactionize,
 };
 
 /// A name as written in the query (a field, a function, an alias), with its span.

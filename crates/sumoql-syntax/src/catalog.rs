@@ -481,6 +481,86 @@ pub const OPERATOR_DOCS: &[OperatorDoc] = &[
         ],
     },
     OperatorDoc {
+        name: "sessionize",
+        aliases: &[],
+        syntax: "sessionize \"PATTERN\" as (FIELD[, FIELD…]), \"PATTERN\" as ([FIELD…])[, …]",
+        summary: "Weaves records into sessions with two or more anchor patterns, each looked for \
+                  in `_raw` as `parse` does (`*` captures the text up to the next anchor, a \
+                  last `*` the rest of the line). The first pattern starts a session at each \
+                  record it finds; each later pattern extends every session so far with each \
+                  record it finds whose `$FIELD`s (parsed like `*`s; each must name a field of \
+                  an earlier pattern) and fields captured again equal the session's values, \
+                  as an inner join on them would. A record serves a session once; \
+                  a capture named `_` is left out. The records of each complete session pass \
+                  on, in the order of the patterns, with every field the session captured; \
+                  sessions come newest first by their first record. Other records are left \
+                  out.",
+        examples: &[
+            "* | sessionize \"requestId=* started\" as (requestId), \"requestId=$requestId completed in * ms\" as (duration)",
+            "* | sessionize \"user=* login from *\" as (user, ip), \"user=$user logout after * s\" as (_) | count by user",
+        ],
+    },
+    OperatorDoc {
+        name: "trace",
+        aliases: &[],
+        syntax: "trace [+|-] \"REGEX\" \"START\"",
+        summary: "Follows a chain of IDs from START: each match of REGEX in `_raw` gives an ID, \
+                  its first group. Records are taken oldest first (with `-`, newest first); a \
+                  record holding an ID of the chain is kept, and all its IDs join the chain, so \
+                  a record that holds both a known and a new ID links the new one. Other \
+                  records are left out; the records kept come newest first. IDs match exactly, \
+                  letter case included.",
+        examples: &[
+            "* | trace \"ID=([0-9a-fA-F]{4})\" \"7F92\" | where _raw matches \"*ERROR*\"",
+            "* | trace - \"host=(\\S+)\" \"WIN3.example.com\"",
+        ],
+    },
+    OperatorDoc {
+        name: "withtime",
+        aliases: &[],
+        syntax: "withtime FIELD",
+        summary: "Adds `FIELD_withtime`, the field's value paired with its record's \
+                  `_messageTime`, as a JSON object (`{\"value\":\"up\",\"time\":1700000000000}`); \
+                  null when the record has no value or no time. `most_recent` and \
+                  `least_recent` over a `withtime` field go by the paired time and return the \
+                  value.",
+        examples: &["* | parse \"status=*\" as status | withtime status | most_recent(status_withtime) by _sourceHost"],
+    },
+    OperatorDoc {
+        name: "predict",
+        aliases: &[],
+        syntax: "predict FIELD by WIDTH [forecast=N|forecast=DURATION]",
+        summary: "Fits a linear model to a numeric series of rows aggregated by `_timeslice`: \
+                  the least-squares line through the points, each placed at its slice's \
+                  distance from the first slice in slices of WIDTH. Rows come in `_timeslice` \
+                  order with `FIELD_predicted` (the line's value) and `FIELD_error` (the \
+                  line's value minus the field); a slice missing between the first and the \
+                  last is added with the field 0, with a warning (`fillmissing` chooses \
+                  another value). `forecast` slices past the last (3 unless given; a duration \
+                  counts the whole slices within it; at most 100) are added with \
+                  `_timeslice` and `FIELD_predicted` only. The model is fitted to the latest \
+                  10,000 points. Sumo's auto-regressive model (`model=ar`, `ar.window=`) is \
+                  refused: its algorithm is not documented.",
+        examples: &[
+            "* | timeslice 1m | count by _timeslice | predict _count by 1m",
+            "* | timeslice 5m | sum(bytes) as bytes by _timeslice | predict bytes by 5m forecast=1h",
+        ],
+    },
+    OperatorDoc {
+        name: "filter",
+        aliases: &[],
+        syntax: "filter FIELD[, FIELD…] in (STAGE | …)",
+        summary: "Follows an aggregation and keeps the rows its child query selects: the stages \
+                  in parentheses run over the same rows, and a row is kept when its values of \
+                  the fields are those of one of the child's rows (every field must be a \
+                  column of the child's rows). The rows keep their order and columns. The \
+                  child cannot hold `compare` or `filter`. At most 100,000 rows are taken.",
+        examples: &[
+            "* | timeslice 1m | count by _timeslice, _sourceHost | filter _sourceHost in (outlier _count by _sourceHost | where _count_violation > 0)",
+            "* | timeslice 1m | count by _timeslice, _sourceHost | filter _sourceHost in (sum(_count) by _sourceHost | top 2 _sourceHost by _sum)",
+        ],
+    },
+    OperatorDoc {
         name: "compare",
         aliases: &[],
         syntax: "compare [with] timeshift DURATION [N] [avg|min|max] [as NAME][, [with] timeshift …]",

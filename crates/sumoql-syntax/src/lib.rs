@@ -19,5 +19,7 @@ mod span;
 pub use catalog::{operator_doc, OperatorDoc, OPERATOR_DOCS};
 pub use diagnostic::{did_you_mean, Diagnostic, Label, Severity};
 pub use format::format_query;
-pub use parser::{parse_expression, parse_query, SyntaxError, AGGREGATE_OPERATORS, OPERATORS};
+pub use parser::{
+    parse_expression, parse_query, refusal_reason, SyntaxError, AGGREGATE_OPERATORS, OPERATORS,
+};
 pub use span::{Span, Spanned};

@@ -20,6 +20,25 @@ pub const MOST_FREQUENT_ROWS: usize = 10_000;
 /// transactions are left out, with a warning.
 pub const TRANSACTION_GROUPS: usize = 10_000;
 
+/// How many sessions, partial or complete, `sessionize` follows at once; past it, later ones
+/// are left out with a warning.
+pub const SESSIONS: usize = 100_000;
+
+/// How many points of a series `predict` fits its model to (Sumo's limit): the latest ones,
+/// with a warning when there are more.
+pub const PREDICT_POINTS: usize = 10_000;
+
+/// How many slices `predict` forecasts at most (Sumo's limit); a query asking more is an error.
+pub const PREDICT_FORECAST: usize = 100;
+
+/// How many missing slices `predict` adds to a series at most (Sumo's limit); past it, none
+/// are added and the run warns.
+pub const PREDICT_FILLED: usize = 20_000;
+
+/// How many rows `filter` takes (Sumo's limit on its data points); later ones are left out with
+/// a warning.
+pub const FILTER_ROWS: usize = 100_000;
+
 /// The rows a subquery returns when it names no `maxresults`.
 pub const DEFAULT_SUBQUERY_ROWS: usize = 2_500;
 
@@ -74,6 +93,31 @@ pub const LIMITS: &[Limit] = &[
         name: "transactions",
         value: TRANSACTION_GROUPS,
         when_hit: "transaction leaves out the records of later transactions and warns on stderr",
+    },
+    Limit {
+        name: "sessions",
+        value: SESSIONS,
+        when_hit: "sessionize leaves out the sessions past it and warns on stderr",
+    },
+    Limit {
+        name: "predict points",
+        value: PREDICT_POINTS,
+        when_hit: "predict fits its model to the latest points only and warns on stderr",
+    },
+    Limit {
+        name: "predict forecast",
+        value: PREDICT_FORECAST,
+        when_hit: "a predict forecast of more slices is an error",
+    },
+    Limit {
+        name: "predict filled slices",
+        value: PREDICT_FILLED,
+        when_hit: "predict adds no missing slices to a series that lacks more and warns on stderr",
+    },
+    Limit {
+        name: "filter rows",
+        value: FILTER_ROWS,
+        when_hit: "filter leaves out the rows past it and warns on stderr",
     },
     Limit {
         name: "subquery rows",

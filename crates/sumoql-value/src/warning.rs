@@ -26,9 +26,11 @@ pub enum WarningKind {
     /// `accum`, `diff`, `total`, `smooth` or `rollingstd` met a row whose field is not a
     /// number: `total` leaves it out of the sum, the others drop the row.
     NonNumericSkipped,
-    /// `outlier` met a row whose field is not a number: the row is kept with null fields and
-    /// its series goes on without it.
+    /// `outlier` or `predict` met a row whose field is not a number: the row is kept with null
+    /// fields and its series goes on without it.
     NonNumericUnmeasured,
+    /// `predict` met a time slice missing from its series and counted it as 0.
+    MissingSliceZero,
     /// A lookup table repeats a key; the last row with that key is used.
     LookupDuplicateKeys,
     /// A raw (non-JSON) line that no extraction rule could parse was kept with only `_raw`
@@ -76,7 +78,10 @@ impl WarningKind {
                 "{count} row(s) skipped by accum, diff, total, smooth or rollingstd: the field is not a number"
             ),
             WarningKind::NonNumericUnmeasured => format!(
-                "{count} row(s) kept unmeasured by outlier: the field is not a number"
+                "{count} row(s) kept unmeasured by outlier or predict: the field is not a number"
+            ),
+            WarningKind::MissingSliceZero => format!(
+                "{count} missing time slice(s) counted as 0 by predict (fillmissing chooses another value)"
             ),
             WarningKind::LookupDuplicateKeys => format!(
                 "{count} lookup table(s) repeat a key; the last row of each key is used"

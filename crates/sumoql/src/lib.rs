@@ -69,7 +69,8 @@ pub use sumoql_io::read::{expand_paths, InputSource};
 pub use sumoql_io::write::{writer, Format, RowWriter, TableOptions, TableWriter};
 pub use sumoql_plan::{PlanContext, Tables, TABLES_VARIABLE};
 pub use sumoql_syntax::{
-    did_you_mean, format_query, operator_doc, Diagnostic, OperatorDoc, Severity, OPERATOR_DOCS,
+    did_you_mean, format_query, operator_doc, refusal_reason, Diagnostic, OperatorDoc, Severity,
+    OPERATOR_DOCS,
 };
 pub use sumoql_value::time::{parse_duration_ms, parse_time_arg, Zone};
 pub use sumoql_value::{Value, WarningKind, Warnings};

@@ -1,10 +1,30 @@
 //! A pipeline inside a stage: the tables of a `join`, the stages run on each group of
-//! `transactionize`. (The lanes of `compare` are runs of their own, before the query.)
+//! `transactionize`, the child query of `filter`. (The lanes of `compare` are runs of their
+//! own, before the query.)
 
 use sumoql_functions::CallContext;
-use sumoql_value::Record;
+use sumoql_plan::Operator;
+use sumoql_value::{Record, Schema};
 
 use super::Stage;
+use crate::pipeline::{stages_for, RunOptions};
+
+/// The rows that `operators` make of `records`, run as a whole pipeline.
+pub(crate) fn run_stages(
+    schema: &Schema,
+    operators: &[Operator],
+    options: &RunOptions,
+    records: impl Iterator<Item = Record>,
+    ctx: &mut CallContext,
+) -> Vec<Record> {
+    let mut chain = StageChain::new(stages_for(schema, operators, options));
+    let mut rows = Vec::new();
+    for record in records {
+        chain.push(record, &mut rows, ctx);
+    }
+    chain.finish(&mut rows, ctx);
+    rows
+}
 
 /// Stages that records go through in turn, as in a whole pipeline.
 pub(crate) struct StageChain {

@@ -25,7 +25,7 @@ pub use count_frequent::CountFrequent;
 pub use extreme::{Max, Min};
 pub use first_last::{First, Last};
 pub use percentile::{Median, Pct};
-pub use recent::{LeastRecent, MostRecent};
+pub use recent::{with_time, LeastRecent, MostRecent};
 pub use stddev::Stddev;
 pub use sum::{Avg, Sum};
 pub use values::Values;

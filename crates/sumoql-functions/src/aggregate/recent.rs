@@ -3,8 +3,55 @@
 use std::any::Any;
 use std::cmp::Ordering;
 
+use serde_json::Value as Json;
+
 use super::same_kind;
 use crate::prelude::*;
+
+/// The value `withtime f` gives `f_withtime`: a JSON object of the value and its record's time
+/// in epoch milliseconds, `{"value":"up","time":1700000000000}`, which `most_recent` and
+/// `least_recent` read back.
+pub fn with_time(value: &Value, time_ms: i64) -> Value {
+    let mut text = String::from("{\"value\":");
+    value.write_json(&mut text);
+    text.push_str(&format!(",\"time\":{time_ms}}}"));
+    Value::text(text)
+}
+
+/// The value and time of a [`with_time`] object: text holding a JSON object with exactly the
+/// keys `value` and `time` (a number); `None` for anything else.
+fn from_with_time(value: &Value) -> Option<(Value, Number)> {
+    let Value::Text(text) = value else {
+        return None;
+    };
+    if !text.starts_with('{') {
+        return None;
+    }
+    let Ok(Json::Object(object)) = serde_json::from_str::<Json>(text) else {
+        return None;
+    };
+    if object.len() != 2 {
+        return None;
+    }
+    let time = match object.get("time")? {
+        Json::Number(n) => match n.as_i64() {
+            Some(i) => Number::Int(i),
+            None => Number::Float(n.as_f64()?),
+        },
+        _ => return None,
+    };
+    let inner = match object.get("value")? {
+        Json::Null => Value::Null,
+        Json::Bool(b) => Value::Bool(*b),
+        Json::String(text) => Value::text(text),
+        Json::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => n.as_f64().map_or(Value::Null, Value::Float),
+        },
+        other => Value::text(other.to_string()),
+    };
+    Some((inner, time))
+}
 
 /// The field the planner passes as the implicit second argument.
 const MESSAGE_TIME: [&str; 1] = ["_messageTime"];
@@ -26,8 +73,10 @@ impl AggregateFunction for MostRecent {
         "Returns the non-null value of its argument in the record of the group with the latest \
          `_messageTime` (records without a time are skipped); between records of the same time, \
          the earlier one in input order: the first in Sumo's newest-first order, as `first` \
-         gives over log records. The value keeps its kind. Sumo takes a `withtime` field; here \
-         the record's own time is used directly. Over no values the result is null."
+         gives over log records. The value keeps its kind. Given a `withtime` field \
+         (`most_recent(status_withtime)`), it goes by the time `withtime` paired with each \
+         value and returns the value; any other field is timed by its record's \
+         `_messageTime`. Over no values the result is null."
     }
 
     fn default_name(&self) -> &'static str {
@@ -73,7 +122,9 @@ impl AggregateFunction for LeastRecent {
         "Returns the non-null value of its argument in the record of the group with the earliest \
          `_messageTime` (records without a time are skipped); between records of the same time, \
          the later one in input order: the last in Sumo's newest-first order, as `last` gives \
-         over log records. The value keeps its kind. Over no values the result is null."
+         over log records. The value keeps its kind. Given a `withtime` field, it goes by the \
+         time `withtime` paired with each value and returns the value. Over no values the \
+         result is null."
     }
 
     fn default_name(&self) -> &'static str {
@@ -137,8 +188,16 @@ impl RecentAccumulator {
 
 impl Accumulator for RecentAccumulator {
     fn update(&mut self, args: &[Value], ctx: &mut CallContext) {
-        let (Some(value), Some(time)) = (args.first(), args.get(1).and_then(Value::as_number))
-        else {
+        let Some(value) = args.first() else {
+            return;
+        };
+        if let Some((inner, time)) = from_with_time(value) {
+            if !inner.is_null() {
+                self.offer(time, ctx.position, &inner);
+            }
+            return;
+        }
+        let Some(time) = args.get(1).and_then(Value::as_number) else {
             return;
         };
         if !value.is_null() {
@@ -190,6 +249,31 @@ mod tests {
         assert_eq!(run_timed(&MostRecent, &records), Value::text("a"));
         assert_eq!(run_timed(&LeastRecent, &records), Value::text("e"));
         assert_eq!(run_timed(&MostRecent, &[]), Value::Null);
+    }
+
+    #[test]
+    fn withtime_values_go_by_their_own_time_and_give_back_the_value() {
+        let paired = |value: Value, time| with_time(&value, time);
+        // The paired times decide, not the records' own `_messageTime` (the second value).
+        let records = [
+            (paired(Value::text("up"), 2000), Value::Int(1)),
+            (paired(Value::Int(404), 3000), Value::Int(9)),
+            (paired(Value::Null, 4000), Value::Int(9)),
+        ];
+        let mut ctx = CallContext::default();
+        let (mut most, mut least) = (MostRecent.accumulator(), LeastRecent.accumulator());
+        for (value, message_time) in &records {
+            most.update(&[value.clone(), message_time.clone()], &mut ctx);
+            least.update(&[value.clone(), message_time.clone()], &mut ctx);
+        }
+        assert_eq!(most.finish(&mut ctx), Value::Int(404));
+        assert_eq!(least.finish(&mut ctx), Value::text("up"));
+        assert_eq!(
+            with_time(&Value::text("a\"b"), 5),
+            Value::text(r#"{"value":"a\"b","time":5}"#)
+        );
+        let other_json = Value::text(r#"{"value":1,"time":2,"more":3}"#);
+        assert!(from_with_time(&other_json).is_none());
     }
 
     #[test]

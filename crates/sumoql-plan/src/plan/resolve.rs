@@ -54,6 +54,7 @@ fn nested(operator: &Operator) -> Vec<&[Operator]> {
     match operator {
         Operator::Join(join) => join.tables.iter().map(|t| t.operators.as_slice()).collect(),
         Operator::State(StateOperator::Transactionize(group)) => vec![group.stages.as_slice()],
+        Operator::State(StateOperator::Filter(filter)) => vec![filter.child.as_slice()],
         _ => Vec::new(),
     }
 }
@@ -73,6 +74,7 @@ fn each_operator_mut(operators: &mut [Operator], visit: &mut dyn FnMut(&mut Oper
         let inner: Vec<&mut Vec<Operator>> = match operator {
             Operator::Join(join) => join.tables.iter_mut().map(|t| &mut t.operators).collect(),
             Operator::State(StateOperator::Transactionize(group)) => vec![&mut group.stages],
+            Operator::State(StateOperator::Filter(filter)) => vec![&mut filter.child],
             _ => Vec::new(),
         };
         for operators in inner {

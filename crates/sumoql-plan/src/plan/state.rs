@@ -15,6 +15,111 @@ pub enum StateOperator {
     Transactionize(Transactionize),
     /// `merge f takeFirst, _raw join with "--"`.
     Merge(Merge),
+    /// `sessionize "user=* start" as (user), "user=$user end in * ms" as (ms)`.
+    Sessionize(Sessionize),
+    /// `trace [+|-] "ID=([0-9a-f]{4})" "7F92"`.
+    Trace(Trace),
+    /// `withtime status`.
+    Withtime(Withtime),
+    /// `predict _count by 1m [forecast=5]`.
+    Predict(Predict),
+    /// `filter host in (outlier _count by host | where _count_violation > 0)`.
+    Filter(FilterIn),
+}
+
+/// Keeps the rows whose values of the fields are those of a row of the child query, which runs
+/// over the same rows (`filter host in (sum(_count) by host | top 2 host by _sum)`). The rows
+/// keep their order.
+#[derive(Clone)]
+pub struct FilterIn {
+    /// The fields matched, in the rows and in the child's rows alike.
+    pub fields: Vec<SlotId>,
+    /// The child query's operators.
+    pub child: Vec<Operator>,
+}
+
+/// A linear model of a series over `_timeslice` (`predict _count by 1m [forecast=5]`): the
+/// least-squares line through the points, each at its slice's distance from the first slice.
+///
+/// The rows come in `_timeslice` order, each with the line's value (`<field>_predicted`) and
+/// the line's value minus the field (`<field>_error`); a slice missing between the first and
+/// the last is added with the field 0, and `forecast` slices past the last are added with the
+/// line's value only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Predict {
+    /// The numeric field of the series.
+    pub value: SlotId,
+    /// `_timeslice`, which places each point.
+    pub timeslice: SlotId,
+    /// `<field>_predicted`.
+    pub predicted: SlotId,
+    /// `<field>_error`.
+    pub error: SlotId,
+    /// The width of a slice, in milliseconds.
+    pub width_ms: i64,
+    /// How many slices past the last to forecast.
+    pub forecast: usize,
+}
+
+/// Weaves records into sessions, one anchor pattern after another
+/// (`sessionize "id=* started" as (id), "id=$id done in * ms" as (ms)`).
+///
+/// Each pattern is looked for in `_raw` as `parse` does, a `$field` capturing like a `*`.
+/// Every record the first pattern finds starts a partial session with its captures; each later
+/// pattern joins the partial sessions so far with the records it finds on the fields they
+/// share (a `$field`, or a field captured again), the captures having to equal the session's
+/// values: a session reaching the last pattern is complete. The records of each complete
+/// session pass on with all its captures; the join takes no account of record order.
+#[derive(Clone, Debug)]
+pub struct Sessionize {
+    /// `_messageTime`, which orders the sessions.
+    pub time: SlotId,
+    /// `_raw`, which the patterns are looked for in.
+    pub raw: SlotId,
+    /// The patterns, in the order written.
+    pub steps: Vec<SessionStep>,
+}
+
+/// One anchor pattern of `sessionize`.
+#[derive(Clone, Debug)]
+pub struct SessionStep {
+    /// The pattern as written, for `explain`.
+    pub written: String,
+    /// The compiled pattern: a group for each `*` and each `$field`, in order.
+    pub regex: regex::Regex,
+    /// The field each group fills or must equal, in order; `None` for a capture named `_`.
+    pub captures: Vec<Option<SlotId>>,
+}
+
+/// Follows a chain of IDs from a starting one (`trace [+|-] "ID=([0-9a-f]{4})" "7F92"`).
+///
+/// The records are taken oldest first (newest first with `-`); a record is kept when one of
+/// the IDs in its `_raw` (each match's first group) is in the chain, and then all its IDs join
+/// the chain. The chain starts with the given ID; other records are left out.
+#[derive(Clone, Debug)]
+pub struct Trace {
+    /// `_messageTime`, which orders the records.
+    pub time: SlotId,
+    /// `_raw`, where the IDs are found.
+    pub raw: SlotId,
+    /// The regular expression whose first group is an ID.
+    pub regex: regex::Regex,
+    /// The ID the chain starts from.
+    pub start: String,
+    /// `-`: the chain is followed from the newest record back.
+    pub backward: bool,
+}
+
+/// Pairs a field's value with its record's time (`withtime status` adds `status_withtime`),
+/// for `most_recent` and `least_recent`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Withtime {
+    /// The field read.
+    pub field: SlotId,
+    /// `_messageTime`.
+    pub time: SlotId,
+    /// `FIELD_withtime`, written.
+    pub output: SlotId,
 }
 
 /// Groups records that share a value of any of the fields, transitively
@@ -177,6 +282,47 @@ impl StateOperator {
     /// The operator as one line of `explain`.
     pub fn describe(&self, schema: &Schema) -> String {
         match self {
+            StateOperator::Sessionize(sessionize) => {
+                let steps: Vec<String> = sessionize
+                    .steps
+                    .iter()
+                    .map(|step| {
+                        let names: Vec<&str> = step
+                            .captures
+                            .iter()
+                            .map(|slot| slot.map_or("_", |slot| schema.name(slot)))
+                            .collect();
+                        format!("{:?} as ({})", step.written, names.join(", "))
+                    })
+                    .collect();
+                format!("Sessionize {}", steps.join(", "))
+            }
+            StateOperator::Trace(trace) => format!(
+                "Trace {} from {:?} by {:?} in {}",
+                if trace.backward {
+                    "backward"
+                } else {
+                    "forward"
+                },
+                trace.start,
+                trace.regex.as_str(),
+                schema.name(trace.raw)
+            ),
+            StateOperator::Filter(filter) => format!(
+                "Filter {} in the rows of the child query:",
+                slot_names(schema, &filter.fields)
+            ),
+            StateOperator::Predict(predict) => format!(
+                "Predict {} by {} ms in _timeslice order, a linear model, {} slices forecast",
+                schema.name(predict.value),
+                predict.width_ms,
+                predict.forecast
+            ),
+            StateOperator::Withtime(withtime) => format!(
+                "Withtime {} as {}",
+                schema.name(withtime.field),
+                schema.name(withtime.output)
+            ),
             StateOperator::Transactionize(group) => {
                 let mut options = Vec::new();
                 if let Some(ms) = group.max_span_ms {

@@ -93,27 +93,7 @@ impl Planner<'_> {
         let regex = anchor_regex(&pattern.node).map_err(|why| bad_pattern(pattern.span, why))?;
         let stars = regex.captures_len() - 1;
         if stars != names.len() {
-            let span = Span::new(
-                names.first().map_or(pattern.span.start, |n| n.span.start),
-                names.last().map_or(pattern.span.end, |n| n.span.end),
-            );
-            return Err(Diagnostic::error(
-                codes::INVALID_STAGE,
-                format!(
-                    "the pattern has {stars} `*` but {} {} given",
-                    names.len(),
-                    if names.len() == 1 {
-                        "name is"
-                    } else {
-                        "names are"
-                    }
-                ),
-                span,
-            )
-            .with_secondary(pattern.span, format!("{stars} `*` here"))
-            .with_note(
-                "help: name each `*` in order, as in `parse \"user=*, ip=*\" as user, ip`",
-            ));
+            return Err(star_count_error(stars, names, pattern.span));
         }
         let groups = names
             .iter()
@@ -372,6 +352,29 @@ fn field_name_of_key(key: &str) -> String {
 
 pub(super) fn bad_pattern(span: Span, why: String) -> Diagnostic {
     Diagnostic::error(codes::BAD_PATTERN, why, span).with_label("this pattern")
+}
+
+/// The error of an anchor pattern with `stars` captures but another number of `names`.
+pub(super) fn star_count_error(stars: usize, names: &[Name], pattern: Span) -> Diagnostic {
+    let span = Span::new(
+        names.first().map_or(pattern.start, |n| n.span.start),
+        names.last().map_or(pattern.end, |n| n.span.end),
+    );
+    Diagnostic::error(
+        codes::INVALID_STAGE,
+        format!(
+            "the pattern has {stars} `*` but {} {} given",
+            names.len(),
+            if names.len() == 1 {
+                "name is"
+            } else {
+                "names are"
+            }
+        ),
+        span,
+    )
+    .with_secondary(pattern, format!("{stars} `*` here"))
+    .with_note("help: name each `*` in order, as in `parse \"user=*, ip=*\" as user, ip`")
 }
 
 #[cfg(test)]

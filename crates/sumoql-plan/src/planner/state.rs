@@ -1,19 +1,20 @@
 //! Planning the operators that follow records through time and state.
 
 use sumoql_syntax::ast::{
-    Boundary, MatchPattern, MergeField, MergeStrategy, StateStage, StateTest, Transaction,
-    TransactionResults, Transactionize,
+    self, Boundary, FilterIn, Forecast, MatchPattern, MergeField, MergeStrategy, Name,
+    SessionPattern, Stage, StateStage, StateTest, Transaction, TransactionResults, Transactionize,
 };
 use sumoql_syntax::{codes, Diagnostic, Span, Spanned};
+use sumoql_value::limits::PREDICT_FORECAST;
 use sumoql_value::SlotId;
 
-use super::extract::bad_pattern;
+use super::extract::{bad_pattern, star_count_error};
 use super::order::RecordOrder;
 use super::Planner;
-use crate::pattern::TextPattern;
+use crate::pattern::{anchor_regex_of, compile, AnchorPiece, TextPattern};
 use crate::plan::{
-    self, BoundaryCheck, Columns, Fringe, GroupFields, MergeSpec, Operator, StateCheck,
-    StateOperator, TransactionRows,
+    self, BoundaryCheck, Columns, Fringe, GroupFields, MergeSpec, Operator, SessionStep,
+    StateCheck, StateOperator, TransactionRows,
 };
 
 impl Planner<'_> {
@@ -28,17 +29,11 @@ impl Planner<'_> {
             StateStage::Transaction(transaction) => self.transaction(transaction, span),
             StateStage::Transactionize(group) => self.transactionize(group, span),
             StateStage::Merge(fields) => self.merge(fields, span),
-            StateStage::Sessionize(_) | StateStage::Trace(_) | StateStage::Withtime(_) => {
-                self.errors.push(
-                    Diagnostic::error(
-                        codes::UNSUPPORTED_OPERATOR,
-                        format!("the `{}` operator is not supported yet", stage.name()),
-                        span,
-                    )
-                    .with_note("help: `sumoql help` lists the operators sumoql runs"),
-                );
-                None
-            }
+            StateStage::Sessionize(patterns) => self.sessionize(patterns, span),
+            StateStage::Trace(trace) => self.trace(trace, span),
+            StateStage::Withtime(field) => self.withtime(field, span),
+            StateStage::Predict(predict) => self.predict(predict, span),
+            StateStage::Filter(filter) => self.filter(filter, span),
         };
         if let Some(operator) = operator {
             operators.push(Operator::State(operator));
@@ -48,12 +43,18 @@ impl Planner<'_> {
     /// The slot of `_messageTime` for an operator that orders records by it; an error when
     /// an earlier stage removed it.
     pub(super) fn time_to_order_by(&mut self, operator: &str, span: Span) -> Option<SlotId> {
+        self.time_field(operator, "orders records by", span)
+    }
+
+    /// The slot of `_messageTime` for an operator that `uses` it (as in "`merge` orders
+    /// records by"); an error when an earlier stage removed it.
+    fn time_field(&mut self, operator: &str, uses: &str, span: Span) -> Option<SlotId> {
         let readable = self.can_read("_messageTime");
         if !readable {
             self.errors.push(
                 Diagnostic::error(
                     codes::INVALID_STAGE,
-                    format!("`{operator}` orders records by `_messageTime`, which an earlier stage removed"),
+                    format!("`{operator}` {uses} `_messageTime`, which an earlier stage removed"),
                     span,
                 )
                 .with_label("needs each record's time")
@@ -282,4 +283,280 @@ impl Planner<'_> {
             fields: specs,
         }))
     }
+
+    /// `sessionize "p1" as (a, …), "p2" as (…)…`: each pattern's `$field`s must name a field an
+    /// earlier pattern captures; the `*`s take the names in parentheses.
+    fn sessionize(&mut self, patterns: &[SessionPattern], span: Span) -> Option<StateOperator> {
+        let time = self.time_to_order_by("sessionize", span)?;
+        let raw = self.read_field("_raw", span);
+        let mut captured: Vec<SlotId> = Vec::new();
+        let mut steps = Vec::new();
+        for pattern in patterns {
+            let pieces = self.session_pieces(&pattern.pattern, &captured)?;
+            let stars = pieces.iter().filter(|p| matches!(p, Piece::Star)).count();
+            if stars != pattern.fields.len() {
+                self.errors.push(star_count_error(
+                    stars,
+                    &pattern.fields,
+                    pattern.pattern.span,
+                ));
+                return None;
+            }
+            let anchors: Vec<AnchorPiece<'_>> = pieces
+                .iter()
+                .map(|piece| match piece {
+                    Piece::Text(text) => AnchorPiece::Text(text),
+                    Piece::Star | Piece::Field(_) => AnchorPiece::Star,
+                })
+                .collect();
+            let regex = match anchor_regex_of(&anchors) {
+                Ok(regex) => regex,
+                Err(why) => {
+                    self.errors.push(bad_pattern(pattern.pattern.span, why));
+                    return None;
+                }
+            };
+            let mut names = pattern.fields.iter();
+            let mut captures = Vec::new();
+            for piece in &pieces {
+                match piece {
+                    Piece::Text(_) => {}
+                    Piece::Field(slot) => captures.push(Some(*slot)),
+                    Piece::Star => {
+                        let name = names.next()?;
+                        captures.push((name.node != "_").then(|| self.write_field(&name.node)));
+                    }
+                }
+            }
+            captured.extend(captures.iter().flatten());
+            steps.push(SessionStep {
+                written: pattern.pattern.node.clone(),
+                regex,
+                captures,
+            });
+        }
+        self.order = RecordOrder::Arranged;
+        Some(StateOperator::Sessionize(plan::Sessionize {
+            time,
+            raw,
+            steps,
+        }))
+    }
+
+    /// The pieces of a `sessionize` pattern: `*`s, `$field`s (each a field in `captured`) and
+    /// the text between them; a `$` not followed by a name is text.
+    fn session_pieces(
+        &mut self,
+        pattern: &Spanned<String>,
+        captured: &[SlotId],
+    ) -> Option<Vec<Piece>> {
+        let mut pieces = Vec::new();
+        let mut text = String::new();
+        let mut chars = pattern.node.char_indices();
+        while let Some((at, c)) = chars.next() {
+            let after = &pattern.node[at + c.len_utf8()..];
+            let name_len = after
+                .find(|n: char| !(n.is_ascii_alphanumeric() || n == '_'))
+                .unwrap_or(after.len());
+            match c {
+                '*' => {
+                    pieces.push(Piece::Text(std::mem::take(&mut text)));
+                    pieces.push(Piece::Star);
+                }
+                '$' if name_len > 0 => {
+                    let name = &after[..name_len];
+                    let slot = self.intern(name);
+                    if !captured.contains(&slot) {
+                        self.errors.push(
+                            Diagnostic::error(
+                                codes::INVALID_STAGE,
+                                format!("`${name}` names no field that an earlier pattern captures"),
+                                pattern.span,
+                            )
+                            .with_label("in this pattern")
+                            .with_note("help: a `$field` stands for a value captured by a pattern before it, as in `\"id=* start\" as (id), \"id=$id end in * ms\" as (ms)`"),
+                        );
+                        return None;
+                    }
+                    pieces.push(Piece::Text(std::mem::take(&mut text)));
+                    pieces.push(Piece::Field(slot));
+                    for _ in 0..name_len {
+                        chars.next();
+                    }
+                }
+                _ => text.push(c),
+            }
+        }
+        pieces.push(Piece::Text(text));
+        pieces.retain(|piece| !matches!(piece, Piece::Text(text) if text.is_empty()));
+        Some(pieces)
+    }
+
+    /// `trace [+|-] "regex" "start"`: the expression needs a group, whose text is an ID.
+    fn trace(&mut self, trace: &ast::Trace, span: Span) -> Option<StateOperator> {
+        let time = self.time_to_order_by("trace", span)?;
+        let raw = self.read_field("_raw", span);
+        let regex = match compile(&trace.regex.node) {
+            Ok(regex) => regex,
+            Err(why) => {
+                self.errors.push(bad_pattern(trace.regex.span, why));
+                return None;
+            }
+        };
+        if regex.captures_len() < 2 {
+            self.errors.push(
+                Diagnostic::error(
+                    codes::INVALID_STAGE,
+                    "`trace` takes the ID from the regular expression's first group, and it has none",
+                    trace.regex.span,
+                )
+                .with_label("no group")
+                .with_note("help: put the ID in parentheses, as in `trace \"ID=([0-9a-f]{4})\" \"7F92\"`"),
+            );
+            return None;
+        }
+        self.order = RecordOrder::Arranged;
+        Some(StateOperator::Trace(plan::Trace {
+            time,
+            raw,
+            regex,
+            start: trace.start.node.clone(),
+            backward: trace.backward,
+        }))
+    }
+
+    /// `withtime f`: adds `f_withtime`.
+    fn withtime(&mut self, field: &Name, span: Span) -> Option<StateOperator> {
+        let time = self.time_field("withtime", "pairs each value with", span)?;
+        let source = self.read_field(&field.node, field.span);
+        let output = self.write_field(&format!("{}_withtime", field.node));
+        Some(StateOperator::Withtime(plan::Withtime {
+            field: source,
+            time,
+            output,
+        }))
+    }
+
+    /// `predict f by D [forecast=N|D]`, after an aggregation by `_timeslice`; a forecast is
+    /// 1 to 100 slices (a duration counts the whole slices within it).
+    fn predict(&mut self, predict: &ast::Predict, span: Span) -> Option<StateOperator> {
+        let slices = self.intern("_timeslice");
+        let aggregated = !matches!(self.columns, Columns::Whole { .. }) && self.columns.has(slices);
+        if !aggregated {
+            self.errors.push(
+                Diagnostic::error(
+                    codes::INVALID_STAGE,
+                    "`predict` models a series of rows aggregated by `_timeslice`, and the rows it gets are not",
+                    span,
+                )
+                .with_label("needs `_timeslice` rows")
+                .with_note("help: aggregate by time slice first: `timeslice 1m | count by _timeslice | predict _count by 1m`"),
+            );
+            return None;
+        }
+        let width_ms = predict.width.node;
+        let forecast = match predict.forecast {
+            None => 3,
+            Some(Spanned {
+                node: Forecast::Points(n),
+                ..
+            }) => usize::try_from(n).unwrap_or(usize::MAX),
+            Some(Spanned {
+                node: Forecast::Span(ms),
+                ..
+            }) => usize::try_from(ms / width_ms).unwrap_or(0),
+        };
+        if let Some(written) = &predict.forecast {
+            if forecast == 0 || forecast > PREDICT_FORECAST {
+                self.errors.push(
+                    Diagnostic::error(
+                        codes::INVALID_STAGE,
+                        format!("`predict` forecasts 1 to {PREDICT_FORECAST} slices, and this asks {forecast}"),
+                        written.span,
+                    )
+                    .with_label(format!("{forecast} slices of {width_ms} ms")),
+                );
+                return None;
+            }
+        }
+        let value = self.read_field(&predict.field.node, predict.field.span);
+        let timeslice = self.read_field("_timeslice", span);
+        let predicted = self.write_field(&format!("{}_predicted", predict.field.node));
+        let error = self.write_field(&format!("{}_error", predict.field.node));
+        self.order = RecordOrder::Arranged;
+        Some(StateOperator::Predict(plan::Predict {
+            value,
+            timeslice,
+            predicted,
+            error,
+            width_ms,
+            forecast,
+        }))
+    }
+
+    /// `filter f[, g] in (stages)`, after an aggregation: the child is planned from the rows'
+    /// columns and must give every field; the rows keep their columns.
+    fn filter(&mut self, filter: &FilterIn, span: Span) -> Option<StateOperator> {
+        if matches!(self.columns, Columns::Whole { .. }) {
+            self.errors.push(
+                Diagnostic::error(
+                    codes::INVALID_STAGE,
+                    "`filter` follows an aggregation: it keeps the aggregate rows its child query selects",
+                    span,
+                )
+                .with_label("log records, not aggregate rows")
+                .with_note("help: aggregate first, as in `count by _timeslice, host | filter host in (sum(_count) by host | top 2 host by _sum)`, or use `where`"),
+            );
+            return None;
+        }
+        for stage in &filter.stages {
+            let nested_filter = matches!(stage.node, Stage::State(StateStage::Filter(_)));
+            if nested_filter || matches!(stage.node, Stage::Compare(_)) {
+                self.errors.push(
+                    Diagnostic::error(
+                        codes::INVALID_STAGE,
+                        "the child query of `filter` cannot hold `compare` or `filter`",
+                        stage.span,
+                    )
+                    .with_label("not in a child query"),
+                );
+                return None;
+            }
+        }
+        let fields = self.read_fields(&filter.fields);
+        let before = (self.columns.clone(), self.passthrough.clone(), self.order);
+        let child = self.nested(&filter.stages);
+        let missing = filter
+            .fields
+            .iter()
+            .zip(&fields)
+            .find(|(_, slot)| !self.columns.has(**slot));
+        if let Some((name, _)) = missing {
+            let last = filter.stages.last().map_or(span, |stage| stage.span);
+            self.errors.push(
+                Diagnostic::error(
+                    codes::INVALID_STAGE,
+                    format!("the child query of `filter` gives no `{}`", name.node),
+                    name.span,
+                )
+                .with_secondary(last, "its rows end here without it")
+                .with_note(
+                    "help: every field of `filter` must be a column of the child query's rows",
+                ),
+            );
+            return None;
+        }
+        (self.columns, self.passthrough, self.order) = before;
+        Some(StateOperator::Filter(plan::FilterIn { fields, child }))
+    }
+}
+
+/// A piece of a `sessionize` pattern.
+enum Piece {
+    /// Text that matches itself.
+    Text(String),
+    /// A `*`, which captures a field named in parentheses.
+    Star,
+    /// `$field`: a capture that must equal the session's value of a field captured earlier.
+    Field(SlotId),
 }

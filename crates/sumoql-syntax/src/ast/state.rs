@@ -1,5 +1,5 @@
 //! The AST of the operators that follow records through time and state: `transaction`,
-//! `transactionize`, `merge`, `sessionize`, `trace` and `withtime`.
+//! `transactionize`, `merge`, `sessionize`, `trace`, `withtime`, `predict` and `filter`.
 
 use crate::ast::{Name, Stage};
 use crate::span::Spanned;
@@ -19,6 +19,10 @@ pub enum StateStage {
     Trace(Trace),
     /// `withtime status`: adds `status_withtime`, the value with its record's time.
     Withtime(Name),
+    /// `predict _count by 1m [forecast=5]`: a linear model of a `_timeslice` series.
+    Predict(Predict),
+    /// `filter _sourceHost in (outlier _count by _sourceHost | where _count_violation > 0)`.
+    Filter(FilterIn),
 }
 
 impl StateStage {
@@ -31,6 +35,8 @@ impl StateStage {
             StateStage::Sessionize(_) => "sessionize",
             StateStage::Trace(_) => "trace",
             StateStage::Withtime(_) => "withtime",
+            StateStage::Predict(_) => "predict",
+            StateStage::Filter(_) => "filter",
         }
     }
 }
@@ -162,4 +168,34 @@ pub struct Trace {
     pub regex: Spanned<String>,
     /// The ID the chain starts from.
     pub start: Spanned<String>,
+}
+
+/// `predict FIELD by WIDTH [forecast=N|D]`, Sumo's linear regression model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Predict {
+    /// The numeric field of the series.
+    pub field: Name,
+    /// The width of a time slice, in milliseconds.
+    pub width: Spanned<i64>,
+    /// `forecast=`: how far past the last slice to predict; three slices when absent.
+    pub forecast: Option<Spanned<Forecast>>,
+}
+
+/// How far `predict` forecasts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Forecast {
+    /// `forecast=5`: five slices.
+    Points(u64),
+    /// `forecast=5m`: the slices within five minutes, in milliseconds.
+    Span(i64),
+}
+
+/// `filter f[, g] in (child stages)`: the rows whose values of the fields are in the child
+/// query's rows, the child running over the same rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FilterIn {
+    /// The fields matched.
+    pub fields: Vec<Name>,
+    /// The child query's stages.
+    pub stages: Vec<Spanned<Stage>>,
 }

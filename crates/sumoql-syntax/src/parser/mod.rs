@@ -31,7 +31,7 @@ use crate::span::{Span, Spanned};
 
 pub use error::SyntaxError;
 pub(crate) use split::{walk, Piece};
-pub use stage::{AGGREGATE_OPERATORS, OPERATORS};
+pub use stage::{refusal_reason, AGGREGATE_OPERATORS, OPERATORS};
 
 /// Parser input: a stage's text with its byte offset in the whole query as `extra`.
 pub(crate) type Input<'a> = LocatedSpan<&'a str, usize>;

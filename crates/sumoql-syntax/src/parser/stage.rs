@@ -18,7 +18,7 @@ use crate::diagnostic::did_you_mean;
 use crate::span::{Span, Spanned};
 
 /// Operators sumoql runs, as they are spelled after a pipe.
-pub const OPERATORS: [&str; 39] = [
+pub const OPERATORS: [&str; 44] = [
     "where",
     "eval",
     "stats",
@@ -57,6 +57,11 @@ pub const OPERATORS: [&str; 39] = [
     "transaction",
     "transactionize",
     "merge",
+    "sessionize",
+    "trace",
+    "withtime",
+    "predict",
+    "filter",
     "compare",
 ];
 
@@ -71,8 +76,31 @@ pub const AGGREGATE_OPERATORS: [&str; 7] = [
     "values",
 ];
 
-/// Sumo operators that sumoql parses by name but does not run yet.
-const NOT_YET_SUPPORTED: [&str; 4] = ["logcompare", "logexplain", "predict", "filter"];
+/// Sumo operators that sumoql knows by name but refuses, each with the reason.
+const REFUSED_OPERATORS: [(&str, &str); 2] = [
+    (
+        "logcompare",
+        "its `_anomalyScore` is a symmetric Kullback-Leibler score whose formula Sumo's page does not give, over Sumo's own clustering into signatures, so sumoql could not give Sumo's answers",
+    ),
+    (
+        "logexplain",
+        "its `_relevance` is a probability whose computation Sumo's page does not give, so sumoql could not rank explanations as Sumo does",
+    ),
+];
+
+/// Why sumoql refuses the Sumo operator `name` (in any letter case), when it knows it by name
+/// but does not run it.
+///
+/// ```
+/// assert!(sumoql_syntax::refusal_reason("LogCompare").is_some());
+/// assert!(sumoql_syntax::refusal_reason("where").is_none());
+/// ```
+pub fn refusal_reason(name: &str) -> Option<&'static str> {
+    REFUSED_OPERATORS
+        .iter()
+        .find(|(known, _)| known.eq_ignore_ascii_case(name))
+        .map(|(_, why)| *why)
+}
 
 /// Splunk commands with the Sumo form to use instead.
 const SPLUNK_EQUIVALENTS: [(&str, &str); 9] = [
@@ -154,8 +182,7 @@ fn stage(input: Input<'_>) -> PResult<'_, Stage> {
                 return row_stage(&lower, rest);
             }
             _ if STATE_OPERATORS.contains(&lower.as_str())
-                && !NOT_YET_SUPPORTED.contains(&lower.as_str())
-                && !reads_as_bare_item(rest) =>
+                && (!reads_as_bare_item(rest) || (lower == "trace" && signed_string(rest))) =>
             {
                 return state_stage(&lower, rest);
             }
@@ -180,11 +207,12 @@ fn stage(input: Input<'_>) -> PResult<'_, Stage> {
             "count" | "count_frequent" if starts_field_list(rest) => {
                 return counting(&lower, Spanned::new(word, span), rest);
             }
-            _ if NOT_YET_SUPPORTED.contains(&lower.as_str()) => {
+            _ if refusal_reason(&lower).is_some() => {
+                let why = refusal_reason(&lower).unwrap_or_default();
                 return Err(nom::Err::Failure(
                     SyntaxError::new(
                         codes::UNSUPPORTED_OPERATOR,
-                        format!("the `{lower}` operator is not supported yet"),
+                        format!("the `{lower}` operator is not supported: {why}"),
                         span,
                     )
                     .with_note("help: `sumoql help` lists the operators sumoql runs"),
@@ -221,7 +249,7 @@ fn stage(input: Input<'_>) -> PResult<'_, Stage> {
                     let candidates = OPERATORS
                         .iter()
                         .chain(AGGREGATE_OPERATORS.iter())
-                        .chain(NOT_YET_SUPPORTED.iter())
+                        .chain(REFUSED_OPERATORS.iter().map(|(name, _)| name))
                         .copied()
                         .filter(|candidate| *candidate != lower);
                     let mut error = SyntaxError::new(
@@ -286,6 +314,14 @@ fn reads_as_bare_item(rest: Input<'_>) -> bool {
         || rest
             .fragment()
             .starts_with(|c: char| ",+-*/%=!<>?".contains(c))
+}
+
+/// Whether the text is `+` or `-` and then a string, as `trace + "regex"` begins: the sign is
+/// trace's direction, not arithmetic on a string.
+fn signed_string(rest: Input<'_>) -> bool {
+    let text = rest.fragment().trim_start();
+    text.strip_prefix(['+', '-'])
+        .is_some_and(|after| after.trim_start().starts_with('"'))
 }
 
 /// Whether, after a leading word, the text still reads as a bare item: the end, `as`, `by`,
@@ -517,7 +553,16 @@ mod tests {
         let e = error_of(" wher x > 1");
         assert_eq!(e.code, codes::UNKNOWN_OPERATOR);
         assert_eq!(e.note.as_deref(), Some("help: did you mean `where`?"));
-        assert_eq!(error_of(" logcompare").code, codes::UNSUPPORTED_OPERATOR);
+        let refused = error_of(" logcompare timeshift -24h");
+        assert_eq!(refused.code, codes::UNSUPPORTED_OPERATOR);
+        assert!(
+            refused.message.contains("Kullback-Leibler"),
+            "{}",
+            refused.message
+        );
+        assert!(error_of(" logexplain x = 1 on y")
+            .message
+            .contains("`_relevance`"));
         assert_eq!(error_of(" head 10").code, codes::SPLUNK_ONLY);
         assert_eq!(error_of("  ").code, codes::EMPTY_STAGE);
         assert_eq!(

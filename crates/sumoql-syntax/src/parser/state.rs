@@ -1,27 +1,31 @@
 //! The operators that follow records through time and state: `transaction`, `transactionize`,
-//! `merge`, `sessionize`, `trace` and `withtime`.
+//! `merge`, `sessionize`, `trace`, `withtime`, `predict` and `filter`.
 
 use super::error::{expected, fail};
 use super::literal::{field_name, keyword, peek_keyword, string_literal, symbol, ws};
 use super::nested::{enclosed, nested_stages};
+use super::offset;
 use super::options::{duration, option_name, unknown_option, whole_number};
 use super::stage::name_list;
 use super::{spanned, Input, PResult};
 use crate::ast::{
-    Boundary, MergeField, MergeStrategy, Name, SessionPattern, Stage, StateStage, StateTest, Trace,
-    Transaction, TransactionResults, TransactionState, Transactionize,
+    Boundary, FilterIn, Forecast, MergeField, MergeStrategy, Name, Predict, SessionPattern, Stage,
+    StateStage, StateTest, Trace, Transaction, TransactionResults, TransactionState,
+    Transactionize,
 };
 use crate::codes;
-use crate::span::Spanned;
+use crate::span::{Span, Spanned};
 
 /// The operators this file parses, as spelled after a pipe.
-pub(crate) const STATE_OPERATORS: [&str; 6] = [
+pub(crate) const STATE_OPERATORS: [&str; 8] = [
     "transaction",
     "transactionize",
     "merge",
     "sessionize",
     "trace",
     "withtime",
+    "predict",
+    "filter",
 ];
 
 /// Parses the rest of a state operator stage, after its name (`lower`, in lower case).
@@ -32,6 +36,8 @@ pub(crate) fn state_stage<'a>(lower: &str, input: Input<'a>) -> PResult<'a, Stag
         "merge" => merge(input)?,
         "sessionize" => sessionize(input)?,
         "trace" => trace(input)?,
+        "predict" => predict(input)?,
+        "filter" => filter(input)?,
         _ => {
             let (rest, field) = expected("the field to stamp with its time", field_name)(input)?;
             (rest, StateStage::Withtime(field))
@@ -351,8 +357,15 @@ fn sessionize(input: Input<'_>) -> PResult<'_, StateStage> {
         let (after, pattern) = quoted(rest, "an anchor pattern in quotes")?;
         let (after, _) = expected("`as` and the fields in parentheses", keyword("as"))(after)?;
         let (after, _) = expected("`(` and the fields", symbol("("))(after)?;
-        let (after, fields) = name_list(after, "a field the pattern captures")?;
-        let (after, _) = expected("`)`", symbol(")"))(after)?;
+        // `as ()`: a pattern of `$field`s alone captures nothing new.
+        let (after, fields) = match symbol(")")(after) {
+            Ok((after, _)) => (after, Vec::new()),
+            Err(_) => {
+                let (after, fields) = name_list(after, "a field the pattern captures")?;
+                let (after, _) = expected("`)`", symbol(")"))(after)?;
+                (after, fields)
+            }
+        };
         patterns.push(SessionPattern { pattern, fields });
         match symbol(",")(after) {
             Ok((after_comma, _)) => rest = after_comma,
@@ -391,4 +404,63 @@ fn trace(input: Input<'_>) -> PResult<'_, StateStage> {
             start,
         }),
     ))
+}
+
+/// `predict FIELD by WIDTH [forecast=N|D]`; `model=ar` and `ar.window=` are refused by name.
+fn predict(input: Input<'_>) -> PResult<'_, StateStage> {
+    let (rest, field) = expected("the numeric field to predict", field_name)(input)?;
+    let (rest, _) = expected("`by` and the width of a time slice", keyword("by"))(rest)?;
+    let (mut rest, (width, _)) = duration(rest, "the width of a time slice")?;
+    let mut forecast = None;
+    while let Some((after, name)) = option_name(rest) {
+        rest = match name.node.as_str() {
+            "forecast" => {
+                let (after, ()) = ws(after)?;
+                let start = offset(&after);
+                let text = after.fragment();
+                let digits = text
+                    .find(|c: char| !c.is_ascii_digit())
+                    .unwrap_or(text.len());
+                let (after, how) = if text[digits..].starts_with(|c: char| c.is_ascii_alphabetic())
+                {
+                    let (after, (span, _)) = duration(after, "how far to forecast")?;
+                    (after, Forecast::Span(span.node))
+                } else {
+                    let (after, points) =
+                        whole_number(after, "how many slices to forecast, at least 1", 1)?;
+                    (after, Forecast::Points(points.node))
+                };
+                forecast = Some(Spanned::new(how, Span::new(start, offset(&after))));
+                after
+            }
+            "model" | "ar.window" => {
+                return Err(nom::Err::Failure(
+                    super::SyntaxError::new(
+                        codes::UNSUPPORTED_OPERATOR,
+                        "the auto-regressive model of `predict` (`model=ar`, `ar.window=`) is not supported: Sumo does not document its algorithm, so sumoql could not give Sumo's answers",
+                        name.span,
+                    )
+                    .with_note("help: leave out `model=` for the linear model: `predict _count by 1m`"),
+                ));
+            }
+            _ => return unknown_option(&name, "predict", "`forecast=N` or `forecast=DURATION`"),
+        };
+    }
+    Ok((
+        rest,
+        StateStage::Predict(Predict {
+            field,
+            width,
+            forecast,
+        }),
+    ))
+}
+
+/// `filter f[, g] in (stages)`.
+fn filter(input: Input<'_>) -> PResult<'_, StateStage> {
+    let (rest, fields) = name_list(input, "a field to match")?;
+    let (rest, _) = expected("`in` and the child query in parentheses", keyword("in"))(rest)?;
+    let (rest, inner) = enclosed(rest, '(')?;
+    let stages = nested_stages(inner)?;
+    Ok((rest, StateStage::Filter(FilterIn { fields, stages })))
 }

@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use sumoql_functions::CallContext;
-use sumoql_plan::{BoundaryCheck, Operator, Transactionize};
+use sumoql_plan::{BoundaryCheck, Transactionize};
 use sumoql_value::{Record, Schema, Value};
 
-use crate::pipeline::{stages_for, RunOptions};
-use crate::stages::chain::StageChain;
+use crate::pipeline::RunOptions;
+use crate::stages::chain::run_stages;
 use crate::stages::order::{oldest_first, time_of};
 use crate::stages::Stage;
 
@@ -253,21 +253,4 @@ impl Stage for TransactionizeStage {
             }
         }
     }
-}
-
-/// The rows the stages make of one group's records.
-fn run_stages(
-    schema: &Schema,
-    stages: &[Operator],
-    options: &RunOptions,
-    records: impl Iterator<Item = Record>,
-    ctx: &mut CallContext,
-) -> Vec<Record> {
-    let mut chain = StageChain::new(stages_for(schema, stages, options));
-    let mut rows = Vec::new();
-    for record in records {
-        chain.push(record, &mut rows, ctx);
-    }
-    chain.finish(&mut rows, ctx);
-    rows
 }
