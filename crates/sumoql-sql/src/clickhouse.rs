@@ -1,7 +1,7 @@
 //! ClickHouse.
 
 use crate::dialect::{
-    java_to_strftime, unnamed_groups, write_replacement, Directives, Piece, SqlDialect, FILE, LINE,
+    java_to_strftime, re2_replacement, unnamed_groups, Directives, Piece, SqlDialect, FILE, LINE,
     ORDER,
 };
 use sumoql_plan::JsonStep;
@@ -36,17 +36,7 @@ impl SqlDialect for ClickHouse {
         format!("toFloat64OrNull({text})")
     }
     fn regex_replace(&self, text: &str, pattern: &str, replacement: &[Piece]) -> String {
-        let replacement = write_replacement(
-            replacement,
-            |c| {
-                if c == '\\' {
-                    "\\\\".to_string()
-                } else {
-                    c.to_string()
-                }
-            },
-            |group| format!("\\{group}"),
-        );
+        let replacement = re2_replacement(replacement);
         format!(
             "replaceRegexpAll({text}, {}, {})",
             self.string(&unnamed_groups(pattern)),

@@ -142,50 +142,67 @@ pub(crate) struct Directives {
     pub minutes: &'static str,
 }
 
-/// Translates a Java `SimpleDateFormat` pattern to `strftime` directives, in the engine's
-/// spelling of the `directives` that differ.
-pub(crate) fn java_to_strftime(pattern: &str, directives: &Directives) -> Result<String, SqlError> {
-    let unsupported = |letter: char| {
-        SqlError::new(
-            format!("formatDate pattern letter `{letter}`"),
-            "it has no strftime equivalent in this dialect",
-        )
-    };
+/// One piece of a Java `SimpleDateFormat` pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum JavaPatternPiece {
+    /// A run of one pattern letter (`yyyy` is `('y', 4)`).
+    Field(char, usize),
+    /// Text written as it is: quoted (`'T'`, `''` for a quote) or not a letter.
+    Literal(String),
+}
+
+/// The pieces of a Java date pattern, in order; `None` when a quote is not closed.
+pub(crate) fn java_pattern_pieces(pattern: &str) -> Option<Vec<JavaPatternPiece>> {
     let chars: Vec<char> = pattern.chars().collect();
-    let mut out = String::new();
+    let mut pieces = Vec::new();
     let mut index = 0;
     while index < chars.len() {
         let letter = chars[index];
+        if letter == '\'' {
+            let end = chars[index + 1..].iter().position(|c| *c == '\'')? + index + 1;
+            let literal: String = if end == index + 1 {
+                "'".to_string()
+            } else {
+                chars[index + 1..end].iter().collect()
+            };
+            pieces.push(JavaPatternPiece::Literal(literal));
+            index = end + 1;
+            continue;
+        }
         let mut run = 1;
         while index + run < chars.len() && chars[index + run] == letter {
             run += 1;
         }
-        if letter == '\'' {
-            // Quoted text up to the next quote; `''` is a quote.
-            let mut end = index + 1;
-            if end < chars.len() && chars[end] == '\'' {
-                out.push('\'');
-                index += 2;
+        pieces.push(if letter.is_ascii_alphabetic() {
+            JavaPatternPiece::Field(letter, run)
+        } else {
+            JavaPatternPiece::Literal(letter.to_string().repeat(run))
+        });
+        index += run;
+    }
+    Some(pieces)
+}
+
+/// Translates a Java `SimpleDateFormat` pattern to `strftime` directives, in the engine's
+/// spelling of the `directives` that differ.
+pub(crate) fn java_to_strftime(pattern: &str, directives: &Directives) -> Result<String, SqlError> {
+    let unsupported = |what: String| {
+        SqlError::new(
+            format!("formatDate pattern {what}"),
+            "it has no strftime equivalent in this dialect",
+        )
+    };
+    let pieces =
+        java_pattern_pieces(pattern).ok_or_else(|| unsupported("with an unclosed quote".into()))?;
+    let mut out = String::new();
+    for piece in pieces {
+        let (letter, run) = match piece {
+            JavaPatternPiece::Literal(text) => {
+                out.push_str(&text.replace('%', "%%"));
                 continue;
             }
-            while end < chars.len() && chars[end] != '\'' {
-                out.push(chars[end]);
-                end += 1;
-            }
-            index = end + 1;
-            continue;
-        }
-        if !letter.is_ascii_alphabetic() {
-            for _ in 0..run {
-                if letter == '%' {
-                    out.push_str("%%");
-                } else {
-                    out.push(letter);
-                }
-            }
-            index += run;
-            continue;
-        }
+            JavaPatternPiece::Field(letter, run) => (letter, run),
+        };
         let directive = match (letter, run) {
             ('y', 2) => "%y",
             ('y', _) => "%Y",
@@ -203,12 +220,27 @@ pub(crate) fn java_to_strftime(pattern: &str, directives: &Directives) -> Result
             ('E', n) if n >= 4 => "%A",
             // The time is written in UTC, whose offset Java's `Z` writes as +0000.
             ('Z', _) => "+0000",
-            _ => return Err(unsupported(letter)),
+            _ => return Err(unsupported(format!("letter `{letter}`"))),
         };
         out.push_str(directive);
-        index += run;
     }
     Ok(out)
+}
+
+/// A replacement for RE2's engines (DuckDB, ClickHouse): a backslash written twice, a group
+/// as `\N`.
+pub(crate) fn re2_replacement(pieces: &[Piece]) -> String {
+    write_replacement(
+        pieces,
+        |c| {
+            if c == '\\' {
+                "\\\\".to_string()
+            } else {
+                c.to_string()
+            }
+        },
+        |group| format!("\\{group}"),
+    )
 }
 
 /// A regular expression matching `text` literally.

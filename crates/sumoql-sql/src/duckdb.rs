@@ -1,7 +1,7 @@
 //! DuckDB.
 
 use crate::dialect::{
-    java_to_strftime, unnamed_groups, write_replacement, Directives, Piece, SqlDialect, FILE, LINE,
+    java_to_strftime, re2_replacement, unnamed_groups, Directives, Piece, SqlDialect, FILE, LINE,
     MAX_LINE_BYTES, ORDER,
 };
 use sumoql_plan::JsonStep;
@@ -41,17 +41,7 @@ impl SqlDialect for DuckDb {
         )
     }
     fn regex_replace(&self, text: &str, pattern: &str, replacement: &[Piece]) -> String {
-        let replacement = write_replacement(
-            replacement,
-            |c| {
-                if c == '\\' {
-                    "\\\\".to_string()
-                } else {
-                    c.to_string()
-                }
-            },
-            |group| format!("\\{group}"),
-        );
+        let replacement = re2_replacement(replacement);
         format!(
             "regexp_replace({text}, {}, {}, 'g')",
             self.string(&unnamed_groups(pattern)),

@@ -98,6 +98,10 @@ impl SqlDialect for Spark {
             // into every use in the next, which grows without bound on the stages of the
             // extraction rules (the driver runs out of memory planning them); so do pushing
             // filters through those projections.
+            // The extraction rules make a plan of a few hundred stages, which takes the
+            // analyzer more than its default 100 passes to resolve.
+            "SET spark.sql.analyzer.maxIterations = 10000".to_string(),
+            "SET spark.sql.optimizer.maxIterations = 10000".to_string(),
             "SET spark.sql.optimizer.excludedRules = \
              org.apache.spark.sql.catalyst.optimizer.CollapseProject,\
              org.apache.spark.sql.catalyst.optimizer.PushDownPredicates"

@@ -3,6 +3,8 @@
 //! text, `::` compression, an IPv4 tail), and dates written in a Java `SimpleDateFormat`
 //! pattern made of fixed fields.
 
+use crate::dialect::{java_pattern_pieces, JavaPatternPiece};
+
 /// One to four hexadecimal digits: a group of an IPv6 address.
 const H16: &str = "[0-9A-Fa-f]{1,4}";
 
@@ -65,31 +67,15 @@ pub(crate) enum DateField {
 /// digits (exactly its width when another number field follows it directly, as Java reads
 /// abutting fields); the text may go on after the last field.
 pub(crate) fn date_pattern(pattern: &str) -> Option<(String, Vec<DateField>)> {
-    let chars: Vec<char> = pattern.chars().collect();
     let mut items: Vec<Result<(DateField, usize), String>> = Vec::new();
-    let mut index = 0;
-    while index < chars.len() {
-        let letter = chars[index];
-        let mut run = 1;
-        while index + run < chars.len() && chars[index + run] == letter {
-            run += 1;
-        }
-        if letter == '\'' {
-            let end = chars[index + 1..].iter().position(|c| *c == '\'')? + index + 1;
-            let literal: String = if end == index + 1 {
-                "'".to_string()
-            } else {
-                chars[index + 1..end].iter().collect()
-            };
-            items.push(Err(literal));
-            index = end + 1;
-            continue;
-        }
-        if !letter.is_ascii_alphabetic() {
-            items.push(Err(letter.to_string().repeat(run)));
-            index += run;
-            continue;
-        }
+    for piece in java_pattern_pieces(pattern)? {
+        let (letter, run) = match piece {
+            JavaPatternPiece::Literal(text) => {
+                items.push(Err(text));
+                continue;
+            }
+            JavaPatternPiece::Field(letter, run) => (letter, run),
+        };
         let field = match (letter, run) {
             ('y', 4) => DateField::Year,
             ('M', 2) => DateField::Month,
@@ -103,7 +89,6 @@ pub(crate) fn date_pattern(pattern: &str) -> Option<(String, Vec<DateField>)> {
             _ => return None,
         };
         items.push(Ok((field, run)));
-        index += run;
     }
     let is_number = |item: Option<&Result<(DateField, usize), String>>| matches!(item, Some(Ok((field, _))) if !matches!(field, DateField::MonthName | DateField::Offset));
     let mut regex = String::from("^");

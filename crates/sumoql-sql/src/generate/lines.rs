@@ -4,6 +4,7 @@
 //! `_sourceHost`, and which the first extraction rule that detects its message turns into
 //! fields (`queries/parsers/`).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use sumoql_plan::JsonStep;
@@ -79,6 +80,10 @@ impl<'a> Generator<'a> {
         let head = self.previous();
         let mut rule_stages = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
+            if self.scope_rejects(rule) {
+                // Its lines keep their category, which the scope then leaves out.
+                continue;
+            }
             let before = self.stages.len();
             match self.rule_stages(index, rule, &head, &names) {
                 Ok(output) => rule_stages.push(output),
@@ -180,6 +185,16 @@ impl<'a> Generator<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Whether the query's scope leaves out every line of `rule`, whatever its fields: it asks
+    /// for a `_sourceCategory` the rule's lines do not have.
+    fn scope_rejects(&self, rule: &RawRule) -> bool {
+        let category = self.plan.schema.slot("_sourceCategory");
+        let judged = self.plan.scope.judge(&|slot| {
+            (Some(slot) == category).then(|| rule.category.as_deref().map(Cow::Borrowed))
+        });
+        judged == Some(false)
     }
 
     /// The stage that chooses each text line's extraction rule: the first of `rules` whose
