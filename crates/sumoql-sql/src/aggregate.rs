@@ -115,14 +115,7 @@ mod tests {
 
     fn compile(query: &str, dialect: Dialect) -> String {
         let plan = plan_query(&parse_query(query).unwrap(), &Registry::standard()).unwrap();
-        let options = SqlOptions {
-            dialect,
-            input: Input::Table("logs".into()),
-            drop_null_groups: false,
-            now_ms: None,
-            json_only: false,
-            raw_rules: Vec::new(),
-        };
+        let options = SqlOptions::new(dialect, Input::Table("logs".into()));
         to_sql(&plan, &options).unwrap().sql
     }
 

@@ -45,17 +45,26 @@ pub(crate) trait SqlDialect {
     }
     /// The condition `condition` as a value of the engine's boolean type, which prints as
     /// `true` or `false`.
-    fn boolean(&self, condition: &str) -> String;
+    fn boolean(&self, condition: &str) -> String {
+        condition.to_string()
+    }
     /// The number of characters (not bytes) of `text`.
     fn char_length(&self, text: &str) -> String;
     /// `text` in lower case by Unicode rules.
-    fn lower(&self, text: &str) -> String;
+    fn lower(&self, text: &str) -> String {
+        format!("lower({text})")
+    }
     /// `number` (SQL, a double) truncated toward zero to a 64-bit integer.
     fn truncate_to_long(&self, number: &str) -> String;
     /// `text` with every match of `pattern` replaced by `replacement`.
     fn regex_replace(&self, text: &str, pattern: &str, replacement: &[Piece]) -> String;
     /// The characters of `text` from the 1-based `start`, `length` of them or to the end.
-    fn substring(&self, text: &str, start: &str, length: Option<&str>) -> String;
+    fn substring(&self, text: &str, start: &str, length: Option<&str>) -> String {
+        match length {
+            Some(length) => format!("substring({text}, {start}, {length})"),
+            None => format!("substring({text}, {start})"),
+        }
+    }
     /// The sorted distinct non-null values of `text`, at most 100, as an array (D14).
     fn values_aggregate(&self, text: &str) -> String;
     /// The value of `value` in the row of the group with the least `keys` (numbers, compared

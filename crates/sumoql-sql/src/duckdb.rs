@@ -48,20 +48,8 @@ impl SqlDialect for DuckDb {
             self.string(&replacement)
         )
     }
-    fn substring(&self, text: &str, start: &str, length: Option<&str>) -> String {
-        match length {
-            Some(length) => format!("substring({text}, {start}, {length})"),
-            None => format!("substring({text}, {start})"),
-        }
-    }
-    fn boolean(&self, condition: &str) -> String {
-        condition.to_string()
-    }
     fn char_length(&self, text: &str) -> String {
         format!("length({text})")
-    }
-    fn lower(&self, text: &str) -> String {
-        format!("lower({text})")
     }
     fn truncate_to_long(&self, number: &str) -> String {
         format!("TRY_CAST(trunc({number}) AS BIGINT)")

@@ -14,7 +14,7 @@
 //!
 //! let query = parse_query("* | where dest_port = \"21\" | count by src_ip").unwrap();
 //! let plan = plan_query(&query, &Registry::standard()).unwrap();
-//! let options = SqlOptions { dialect: Dialect::DuckDb, input: Input::Table("logs".into()), drop_null_groups: false, now_ms: None, json_only: false, raw_rules: Vec::new() };
+//! let options = SqlOptions::new(Dialect::DuckDb, Input::Table("logs".into()));
 //! let sql = to_sql(&plan, &options).unwrap().sql;
 //! assert!(sql.contains("GROUP BY"));
 //! ```
@@ -71,6 +71,21 @@ pub struct SqlOptions {
     /// The extraction rules for lines that are not JSON objects, in detection order (the
     /// built-in `queries/parsers/`), applied to [`Input::Lines`] as `sumoql run` applies them.
     pub raw_rules: Vec<RawRule>,
+}
+
+impl SqlOptions {
+    /// Options for `dialect` reading `input`, with the defaults of `sumoql sql`: null groups
+    /// kept, the engine's clock as "now", every line read, no extraction rules.
+    pub fn new(dialect: Dialect, input: Input) -> SqlOptions {
+        SqlOptions {
+            dialect,
+            input,
+            drop_null_groups: false,
+            now_ms: None,
+            json_only: false,
+            raw_rules: Vec::new(),
+        }
+    }
 }
 
 /// An extraction rule for raw lines, as the SQL applies it: the first rule whose `detect`
@@ -136,18 +151,7 @@ mod tests {
 
     fn compile(query: &str, dialect: Dialect, input: Input) -> Result<String, SqlError> {
         let plan = plan_query(&parse_query(query).unwrap(), &Registry::standard()).unwrap();
-        to_sql(
-            &plan,
-            &SqlOptions {
-                dialect,
-                input,
-                drop_null_groups: false,
-                now_ms: None,
-                json_only: false,
-                raw_rules: Vec::new(),
-            },
-        )
-        .map(|translation| translation.sql)
+        to_sql(&plan, &SqlOptions::new(dialect, input)).map(|translation| translation.sql)
     }
 
     #[test]

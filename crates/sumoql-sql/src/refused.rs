@@ -208,14 +208,7 @@ mod tests {
     fn compile(query: &str, dialect: Dialect, registry: &Registry) -> Result<String, SqlError> {
         let parsed = parse_query(query).unwrap_or_else(|e| panic!("{query}: {e:?}"));
         let plan = plan_query(&parsed, registry).unwrap_or_else(|e| panic!("{query}: {e:?}"));
-        let options = SqlOptions {
-            dialect,
-            input: Input::Table("logs".into()),
-            drop_null_groups: false,
-            now_ms: None,
-            json_only: false,
-            raw_rules: Vec::new(),
-        };
+        let options = SqlOptions::new(dialect, Input::Table("logs".into()));
         to_sql(&plan, &options).map(|translation| translation.sql)
     }
 

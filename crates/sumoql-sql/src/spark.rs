@@ -46,20 +46,8 @@ impl SqlDialect for Spark {
             self.string(&replacement)
         )
     }
-    fn substring(&self, text: &str, start: &str, length: Option<&str>) -> String {
-        match length {
-            Some(length) => format!("substring({text}, {start}, {length})"),
-            None => format!("substring({text}, {start})"),
-        }
-    }
-    fn boolean(&self, condition: &str) -> String {
-        condition.to_string()
-    }
     fn char_length(&self, text: &str) -> String {
         format!("char_length({text})")
-    }
-    fn lower(&self, text: &str) -> String {
-        format!("lower({text})")
     }
     fn truncate_to_long(&self, number: &str) -> String {
         format!("CAST({number} AS BIGINT)")
