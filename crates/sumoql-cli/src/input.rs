@@ -16,6 +16,52 @@ use crate::{usage_error, Exit};
 /// A time window, `[from, to)` in epoch milliseconds, either end open.
 type Window = (Option<i64>, Option<i64>);
 
+/// The options that say which extraction rules read the lines and which category they get.
+#[derive(Args, Clone, Debug, Default)]
+pub(crate) struct RuleArgs {
+    /// _sourceCategory for records that carry none (and for every raw line).
+    #[arg(long, value_name = "CAT")]
+    pub(crate) source_category: Option<String>,
+    /// The extraction rule for the raw lines of every input (paloalto, cisco_asa, fortinet,
+    /// linux_auth, bind, or one named in the configuration); without it each input's mapping
+    /// or each line's vendor decides.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) parser: Option<String>,
+    /// The source mapping and extraction rules to use [default: ./sumoql.toml when present].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+}
+
+impl RuleArgs {
+    /// The extraction rules: the built-in ones, the configuration's (`config`, else
+    /// `sumoql.toml` in the working folder when there is one), then `--parser` and
+    /// `--source-category` for every input.
+    pub(crate) fn parser_set(&self, config: Option<&Path>) -> Result<ParserSet, Exit> {
+        let engine = &Engine::new();
+        let fail = |error: ParserError| {
+            eprintln!("error: {error}");
+            Exit(2)
+        };
+        // The shared built-in rules, so that each is compiled once, when a line needs it.
+        let mut set = ParserSet::clone(&ParserSet::shared_builtin());
+        let default_config = PathBuf::from(CONFIG_FILE_NAME);
+        let config = match config {
+            Some(path) => Some(path.to_path_buf()),
+            None => default_config.is_file().then_some(default_config),
+        };
+        if let Some(path) = config {
+            set.load_config(engine, &path).map_err(fail)?;
+        }
+        if let Some(name) = &self.parser {
+            set.force_parser(name).map_err(fail)?;
+        }
+        if let Some(category) = &self.source_category {
+            set.force_category(category);
+        }
+        Ok(set)
+    }
+}
+
 /// The options that say how logs are read.
 #[derive(Args, Clone, Debug)]
 pub(crate) struct InputArgs {
@@ -37,17 +83,8 @@ pub(crate) struct InputArgs {
     /// rows [default: the clock].
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     now: Option<String>,
-    /// _sourceCategory for records that carry none (and for every raw line).
-    #[arg(long, value_name = "CAT")]
-    source_category: Option<String>,
-    /// The extraction rule for the raw lines of every input (paloalto, cisco_asa, fortinet,
-    /// linux_auth, bind, or one named in the configuration); without it each input's mapping
-    /// or each line's vendor decides.
-    #[arg(long, value_name = "NAME")]
-    parser: Option<String>,
-    /// The source mapping and extraction rules to use [default: ./sumoql.toml when present].
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
+    #[command(flatten)]
+    rules: RuleArgs,
     /// Make a malformed log line fatal instead of a counted warning.
     #[arg(long)]
     strict: bool,
@@ -81,9 +118,7 @@ impl Default for InputArgs {
             last: None,
             tz: "UTC".to_string(),
             now: None,
-            source_category: None,
-            parser: None,
-            config: None,
+            rules: RuleArgs::default(),
             strict: false,
             threads: None,
             tables: None,
@@ -110,15 +145,15 @@ impl InputArgs {
             None => clock_ms,
         };
         let window = self.window(now_ms, &zone)?;
-        let config = self.config.as_deref().or(config_file);
+        let config = self.rules.config.as_deref().or(config_file);
         Ok(RunConfig {
             zone,
             now_ms,
-            source_category: self.source_category.clone(),
+            source_category: self.rules.source_category.clone(),
             window,
             strict: self.strict,
             threads: self.threads.map(usize::from),
-            parsers: Arc::new(self.parser_set(config)?),
+            parsers: Arc::new(self.rules.parser_set(config)?),
             ..RunConfig::default()
         })
     }
@@ -172,33 +207,5 @@ impl InputArgs {
             }
         }
         Ok((from.is_some() || to.is_some()).then_some((from, to)))
-    }
-
-    /// The extraction rules: the built-in ones, the configuration's (`config`, else
-    /// `sumoql.toml` in the working folder when there is one), then `--parser` and
-    /// `--source-category` for every input.
-    fn parser_set(&self, config: Option<&Path>) -> Result<ParserSet, Exit> {
-        let engine = &Engine::new();
-        let fail = |error: ParserError| {
-            eprintln!("error: {error}");
-            Exit(2)
-        };
-        // The shared built-in rules, so that each is compiled once, when a line needs it.
-        let mut set = ParserSet::clone(&ParserSet::shared_builtin());
-        let default_config = PathBuf::from(CONFIG_FILE_NAME);
-        let config = match config {
-            Some(path) => Some(path.to_path_buf()),
-            None => default_config.is_file().then_some(default_config),
-        };
-        if let Some(path) = config {
-            set.load_config(engine, &path).map_err(fail)?;
-        }
-        if let Some(name) = &self.parser {
-            set.force_parser(name).map_err(fail)?;
-        }
-        if let Some(category) = &self.source_category {
-            set.force_category(category);
-        }
-        Ok(set)
     }
 }

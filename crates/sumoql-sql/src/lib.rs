@@ -71,6 +71,16 @@ pub struct SqlOptions {
     /// The extraction rules for lines that are not JSON objects, in detection order (the
     /// built-in `queries/parsers/`), applied to [`Input::Lines`] as `sumoql run` applies them.
     pub raw_rules: Vec<RawRule>,
+    /// The index in `raw_rules` of the rule every text line is read with (`--parser`), in
+    /// place of detection.
+    pub forced_rule: Option<usize>,
+    /// The rule that normalises the JSON objects (Windows Sysmon, say): its pipeline runs over
+    /// each one, and the fields it sets replace the record's (`sumoql run` chooses it from
+    /// the start of the input, or `--parser`).
+    pub json_rule: Option<RawRule>,
+    /// The `_sourceCategory` of every text line and of the JSON objects that carry none
+    /// (`--source-category`, or the input's mapping).
+    pub category: Option<String>,
 }
 
 impl SqlOptions {
@@ -84,14 +94,18 @@ impl SqlOptions {
             now_ms: None,
             json_only: false,
             raw_rules: Vec::new(),
+            forced_rule: None,
+            json_rule: None,
+            category: None,
         }
     }
 }
 
-/// An extraction rule for raw lines, as the SQL applies it: the first rule whose `detect`
+/// An extraction rule, as the SQL applies it. For raw lines, the first rule whose `detect`
 /// patterns all match a line's message (the text after its syslog header) runs its row-local
 /// pipeline over the line; its fields count when one of its `evidence` fields is set, else
-/// the line keeps only `_raw` and its metadata.
+/// the line keeps only `_raw` and its metadata. For JSON objects ([`SqlOptions::json_rule`]),
+/// the fields its pipeline sets replace the object's, on the objects it keeps.
 #[derive(Clone)]
 pub struct RawRule {
     /// The rule's name (`paloalto`).
@@ -186,18 +200,18 @@ mod tests {
             plan: plan_of(text),
         };
         let options = SqlOptions {
-            dialect: Dialect::DuckDb,
-            input: Input::Lines {
-                path: "auth.log".into(),
-                folder: false,
-            },
-            drop_null_groups: false,
             now_ms: Some(1_700_000_000_000),
-            json_only: false,
             raw_rules: vec![
                 rule("auth", r#"* | parse regex "^(?<program>\w+)\[" nodrop"#),
                 rule("unsupported", "* | parse xml \"/a\" as program"),
             ],
+            ..SqlOptions::new(
+                Dialect::DuckDb,
+                Input::Lines {
+                    path: "auth.log".into(),
+                    folder: false,
+                },
+            )
         };
         let translation = to_sql(&plan_of("* | fields _sourceHost, program"), &options).unwrap();
         let sql = &translation.sql;
@@ -292,12 +306,8 @@ mod tests {
         )
         .unwrap();
         let options = SqlOptions {
-            dialect: Dialect::ClickHouse,
-            input: Input::Table("logs".into()),
             drop_null_groups: true,
-            now_ms: None,
-            json_only: false,
-            raw_rules: Vec::new(),
+            ..SqlOptions::new(Dialect::ClickHouse, Input::Table("logs".into()))
         };
         assert!(to_sql(&plan, &options)
             .unwrap()

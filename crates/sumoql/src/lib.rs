@@ -50,7 +50,8 @@ pub use engine::{Engine, Query};
 pub use memory::{run_in_memory, Held, InMemoryLogs};
 pub use output::{ColumnNames, OutputColumns, Row};
 pub use parsers::{
-    glob_matches_path, ExtractionRule, ParserError, ParserSet, BUILTIN_RULES, CONFIG_FILE_NAME,
+    glob_matches_path, ExtractionRule, ParserError, ParserSet, SourceChoice, BUILTIN_RULES,
+    CONFIG_FILE_NAME, SNIFF_BYTES,
 };
 pub use passes::REREAD_HOLD_BYTES;
 pub use progress::Progress;

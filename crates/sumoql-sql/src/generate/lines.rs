@@ -35,6 +35,9 @@ const CATEGORY: &str = "sumoql_category";
 /// The hidden column of a text line's time as its rule or header gives it.
 const TEXT_TIME: &str = "sumoql_text_time";
 
+/// The hidden column of a JSON object's time as the rule that normalises it gives it.
+const JSON_RULE_TIME: &str = "sumoql_json_rule_time";
+
 /// The time a record was read: the run's "now".
 pub(super) const RECEIPT_TIME: &str = "_receiptTime";
 
@@ -64,10 +67,10 @@ impl<'a> Generator<'a> {
             .collect();
         let reads_time = names.iter().any(|n| n == MESSAGE_TIME);
         let json_only = self.options.json_only;
-        let reads_text_fields = !json_only
-            && names
-                .iter()
-                .any(|n| !matches!(n.as_str(), "_raw" | "_sourceName" | RECEIPT_TIME));
+        let reads_fields = names
+            .iter()
+            .any(|n| !matches!(n.as_str(), "_raw" | "_sourceName" | RECEIPT_TIME));
+        let reads_text_fields = !json_only && reads_fields;
         let rules: Vec<&RawRule> = if reads_text_fields {
             self.options.raw_rules.iter().collect()
         } else {
@@ -84,20 +87,14 @@ impl<'a> Generator<'a> {
                 // Its lines keep their category, which the scope then leaves out.
                 continue;
             }
-            let before = self.stages.len();
-            match self.rule_stages(index, rule, &head, &names) {
-                Ok(output) => rule_stages.push(output),
-                Err(error) => {
-                    // Its lines stay text records, as lines natively are when their rule
-                    // cannot parse them; the reader is told.
-                    self.stages.truncate(before);
-                    self.warnings.push(format!(
-                        "extraction rule `{}` is not applied in SQL ({error}): its lines keep only `_raw`, their header's fields and the rule's category",
-                        rule.name
-                    ));
-                }
+            if let Some(output) = self.applied_rule(rule, &head, &names, RuleLines::Text(index)) {
+                rule_stages.push(output);
             }
         }
+        let json_rule = match &self.options.json_rule {
+            Some(rule) if reads_fields => self.applied_rule(rule, &head, &names, RuleLines::Json),
+            _ => None,
+        };
         let receipt = self.receipt();
         // The members that may hold the time (D9), in the order they are tried.
         let time_keys: Vec<&str> = if reads_time {
@@ -113,7 +110,7 @@ impl<'a> Generator<'a> {
                 "_raw" => LINE.to_string(),
                 "_sourceName" => FILE.to_string(),
                 RECEIPT_TIME => receipt.clone(),
-                _ => self.member_of_line(name),
+                _ => self.json_field(name, json_rule.as_ref()),
             };
             let value = match (name.as_str(), reads_text_fields) {
                 ("_raw" | "_sourceName" | RECEIPT_TIME, _) | (_, false) => json_value,
@@ -136,9 +133,21 @@ impl<'a> Generator<'a> {
                 self.text_field(MESSAGE_TIME, &rule_stages, true)
             ));
         }
+        let json_rule_time = json_rule
+            .as_ref()
+            .filter(|_| reads_time)
+            .and_then(|rule| rule.column(MESSAGE_TIME, self));
+        if let Some(time) = &json_rule_time {
+            let writer = self.writer();
+            select.push(format!(
+                "{} AS {JSON_RULE_TIME}",
+                self.dialect.truncate_to_long(&writer.number(time).text)
+            ));
+        }
         select.push(format!("{head}.{ORDER} AS {ORDER}"));
         let joins: String = rule_stages
             .iter()
+            .chain(&json_rule)
             .map(|rule| {
                 let stage = &rule.stage;
                 format!(" LEFT JOIN {stage} ON {head}.{ORDER} = {stage}.{ORDER}")
@@ -155,8 +164,13 @@ impl<'a> Generator<'a> {
             self.dialect.json_valid(LINE)
         ));
         if reads_time {
-            let mut times: Vec<String> = (0..time_keys.len())
-                .map(|index| self.time_of(&format!("{TIME_MEMBER}{index}")))
+            let mut times: Vec<String> = json_rule_time
+                .iter()
+                .map(|_| JSON_RULE_TIME.to_string())
+                .chain(
+                    (0..time_keys.len())
+                        .map(|index| self.time_of(&format!("{TIME_MEMBER}{index}"))),
+                )
                 .collect();
             if reads_text_fields {
                 times.push(TEXT_TIME.to_string());
@@ -191,49 +205,73 @@ impl<'a> Generator<'a> {
     /// for a `_sourceCategory` the rule's lines do not have.
     fn scope_rejects(&self, rule: &RawRule) -> bool {
         let category = self.plan.schema.slot("_sourceCategory");
+        let lines_category = self.options.category.as_ref().or(rule.category.as_ref());
         let judged = self.plan.scope.judge(&|slot| {
-            (Some(slot) == category).then(|| rule.category.as_deref().map(Cow::Borrowed))
+            (Some(slot) == category).then(|| lines_category.map(|c| Cow::Borrowed(c.as_str())))
         });
         judged == Some(false)
     }
 
-    /// The stage that chooses each text line's extraction rule: the first of `rules` whose
-    /// detect patterns all match the line's message; and the category it gives.
+    /// The stage that chooses each text line's extraction rule: the forced one
+    /// (`--parser`), else the first of `rules` whose detect patterns all match the line's
+    /// message; and the category it gets: the run's (`--source-category`), else its rule's.
     fn detect_rules(&mut self, rules: &[&RawRule]) {
-        let mut choose = String::new();
-        let mut category = String::new();
-        for (index, rule) in rules.iter().enumerate() {
-            if rule.detect.is_empty() {
-                continue;
-            }
-            let all: Vec<String> = rule
-                .detect
-                .iter()
-                .map(|pattern| {
-                    format!(
-                        "COALESCE({}, FALSE)",
-                        self.dialect.regex_match(BODY, pattern)
+        let category_of = |rule: &RawRule| match &rule.category {
+            Some(name) => self.dialect.string(name),
+            None => format!("CAST(NULL AS {})", self.dialect.text_type()),
+        };
+        let (rule, category) = match self
+            .options
+            .forced_rule
+            .and_then(|i| Some((i, rules.get(i)?)))
+        {
+            Some((index, rule)) => (
+                format!("(CASE WHEN {IS_JSON} THEN NULL ELSE {index} END)"),
+                format!(
+                    "(CASE WHEN {IS_JSON} THEN NULL ELSE {} END)",
+                    category_of(rule)
+                ),
+            ),
+            None => {
+                let mut choose = String::new();
+                let mut category = String::new();
+                for (index, rule) in rules.iter().enumerate() {
+                    if rule.detect.is_empty() {
+                        continue;
+                    }
+                    let all: Vec<String> = rule
+                        .detect
+                        .iter()
+                        .map(|pattern| {
+                            format!(
+                                "COALESCE({}, FALSE)",
+                                self.dialect.regex_match(BODY, pattern)
+                            )
+                        })
+                        .collect();
+                    let condition = all.join(" AND ");
+                    choose.push_str(&format!(" WHEN {condition} THEN {index}"));
+                    category.push_str(&format!(" WHEN {condition} THEN {}", category_of(rule)));
+                }
+                if choose.is_empty() {
+                    (
+                        "CAST(NULL AS INTEGER)".to_string(),
+                        format!("CAST(NULL AS {})", self.dialect.text_type()),
                     )
-                })
-                .collect();
-            let condition = all.join(" AND ");
-            choose.push_str(&format!(" WHEN {condition} THEN {index}"));
-            let name = match &rule.category {
-                Some(name) => self.dialect.string(name),
-                None => format!("CAST(NULL AS {})", self.dialect.text_type()),
-            };
-            category.push_str(&format!(" WHEN {condition} THEN {name}"));
-        }
-        let (rule, category) = if choose.is_empty() {
-            (
-                "CAST(NULL AS INTEGER)".to_string(),
-                format!("CAST(NULL AS {})", self.dialect.text_type()),
-            )
-        } else {
-            (
-                format!("(CASE WHEN {IS_JSON} THEN NULL{choose} END)"),
-                format!("(CASE WHEN {IS_JSON} THEN NULL{category} END)"),
-            )
+                } else {
+                    (
+                        format!("(CASE WHEN {IS_JSON} THEN NULL{choose} END)"),
+                        format!("(CASE WHEN {IS_JSON} THEN NULL{category} END)"),
+                    )
+                }
+            }
+        };
+        let category = match &self.options.category {
+            Some(name) => format!(
+                "(CASE WHEN {IS_JSON} THEN NULL ELSE {} END)",
+                self.dialect.string(name)
+            ),
+            None => category,
         };
         let previous = self.previous();
         self.stages.push(format!(
@@ -241,15 +279,44 @@ impl<'a> Generator<'a> {
         ));
     }
 
-    /// The stages of extraction rule `index` over the text lines of stage `head` that it was
-    /// chosen for, as the same generator writes any query; the query's own fields (`names`)
-    /// join the rule's, so that its `kv auto` and `json auto` fill them as natively.
-    fn rule_stages(
+    /// The stages of `rule` over `lines` of stage `head`, or `None` (with a warning) when
+    /// the rule has no SQL form: its lines then stay as they are read.
+    fn applied_rule(
         &mut self,
-        index: usize,
         rule: &RawRule,
         head: &str,
         names: &[String],
+        lines: RuleLines,
+    ) -> Option<RuleOutput> {
+        let before = self.stages.len();
+        match self.rule_stages(rule, head, names, lines) {
+            Ok(output) => Some(output),
+            Err(error) => {
+                self.stages.truncate(before);
+                let kept = match lines {
+                    RuleLines::Text(_) => {
+                        "its lines keep only `_raw`, their header's fields and the rule's category"
+                    }
+                    RuleLines::Json => "its JSON objects keep their own fields",
+                };
+                self.warnings.push(format!(
+                    "extraction rule `{}` is not applied in SQL ({error}): {kept}",
+                    rule.name
+                ));
+                None
+            }
+        }
+    }
+
+    /// The stages of extraction rule `rule` over `lines` of stage `head`, as the same
+    /// generator writes any query; the query's own fields (`names`) join the rule's, so that
+    /// its `kv auto` and `json auto` fill them as natively.
+    fn rule_stages(
+        &mut self,
+        rule: &RawRule,
+        head: &str,
+        names: &[String],
+        lines: RuleLines,
     ) -> Result<RuleOutput, SqlError> {
         let mut plan = rule.plan.clone();
         for name in names {
@@ -261,14 +328,20 @@ impl<'a> Generator<'a> {
             .fields
             .iter()
             .map(|(name, _)| {
-                let value = match name.as_str() {
-                    "_raw" => LINE.to_string(),
-                    "_sourceName" => FILE.to_string(),
-                    RECEIPT_TIME => receipt.clone(),
-                    MESSAGE_TIME => format!("COALESCE({HEADER_TIME}, {receipt})"),
-                    "_sourceHost" => HEADER_HOST.to_string(),
-                    "_sourceCategory" => CATEGORY.to_string(),
-                    _ => format!("CAST(NULL AS {})", self.dialect.text_type()),
+                let value = match (name.as_str(), lines) {
+                    ("_raw", _) => LINE.to_string(),
+                    ("_sourceName", _) => FILE.to_string(),
+                    (RECEIPT_TIME, _) => receipt.clone(),
+                    (MESSAGE_TIME, RuleLines::Text(_)) => {
+                        format!("COALESCE({HEADER_TIME}, {receipt})")
+                    }
+                    ("_sourceHost", RuleLines::Text(_)) => HEADER_HOST.to_string(),
+                    ("_sourceCategory", RuleLines::Text(_)) => CATEGORY.to_string(),
+                    (_, RuleLines::Text(_)) => {
+                        format!("CAST(NULL AS {})", self.dialect.text_type())
+                    }
+                    (MESSAGE_TIME, RuleLines::Json) => self.json_time(),
+                    (_, RuleLines::Json) => self.json_field(name, None),
                 };
                 format!("{value} AS {}", self.dialect.identifier(name))
             })
@@ -290,8 +363,12 @@ impl<'a> Generator<'a> {
         };
         let mut select = select;
         select.push(ORDER.to_string());
+        let condition = match lines {
+            RuleLines::Text(index) => format!("NOT {IS_JSON} AND {RULE} = {index}"),
+            RuleLines::Json => format!("{IS_JSON} AND {}", self.dialect.json_valid(LINE)),
+        };
         rule_generator.stages.push(format!(
-            "SELECT {} FROM {head} WHERE NOT {IS_JSON} AND {RULE} = {index}",
+            "SELECT {} FROM {head} WHERE {condition}",
             select.join(", ")
         ));
         let result = plan
@@ -299,7 +376,7 @@ impl<'a> Generator<'a> {
             .iter()
             .try_for_each(|operator| rule_generator.operator(operator));
         let stage = rule_generator.previous();
-        let kinds = rule_generator
+        let columns = rule_generator
             .columns
             .iter()
             .map(|slot| {
@@ -308,16 +385,59 @@ impl<'a> Generator<'a> {
                     .get(slot)
                     .copied()
                     .unwrap_or(Kind::Text);
-                (plan.schema.name(*slot).to_string(), kind)
+                let name = plan.schema.name(*slot);
+                (name.to_lowercase(), (name.to_string(), kind))
             })
             .collect();
         self.stages = std::mem::take(&mut rule_generator.stages);
         result?;
         Ok(RuleOutput {
             stage,
-            kinds,
+            columns,
             evidence: rule.evidence.clone(),
+            category: rule.category.clone(),
         })
+    }
+
+    /// The time of a JSON object (D9): its first time member that reads, else "now".
+    fn json_time(&self) -> String {
+        let times: Vec<String> = std::iter::once(MESSAGE_TIME)
+            .chain(TIMESTAMP_KEYS)
+            .map(|key| self.time_of(&self.member_of_line(key)))
+            .chain([self.receipt()])
+            .collect();
+        format!("COALESCE({})", times.join(", "))
+    }
+
+    /// The field `name` of a JSON object, as text: the value `rule` (the rule that normalises
+    /// the objects) gives it when not null, else the object's member; a `_sourceCategory`
+    /// the object lacks is the run's category, else the rule's for the objects it kept.
+    fn json_field(&self, name: &str, rule: Option<&RuleOutput>) -> String {
+        let mut values = Vec::new();
+        if let Some(column) = rule.and_then(|rule| rule.column(name, self)) {
+            values.push(self.writer().text(&column));
+        }
+        values.push(self.member_of_line(name));
+        if name == "_sourceCategory" {
+            values.extend(
+                self.options
+                    .category
+                    .as_deref()
+                    .map(|c| self.dialect.string(c)),
+            );
+            if let Some((stage, category)) =
+                rule.and_then(|rule| Some((&rule.stage, rule.category.as_deref()?)))
+            {
+                values.push(format!(
+                    "(CASE WHEN {stage}.{ORDER} IS NOT NULL THEN {} END)",
+                    self.dialect.string(category)
+                ));
+            }
+        }
+        if values.len() == 1 {
+            return values.remove(0);
+        }
+        format!("COALESCE({})", values.join(", "))
     }
 
     /// A stage that keeps every column of the last one and adds `columns` (name, value), each
@@ -610,23 +730,35 @@ impl<'a> Generator<'a> {
     }
 }
 
+/// The lines an extraction rule runs over.
+#[derive(Clone, Copy)]
+enum RuleLines {
+    /// The text lines that detection (or `--parser`) chose rule number N for.
+    Text(usize),
+    /// The JSON objects.
+    Json,
+}
+
 /// The last stage of one extraction rule's pipeline, joined to the lines by their order.
 struct RuleOutput {
     /// The stage's name.
     stage: String,
-    /// The kind of each of its columns, by field name.
-    kinds: HashMap<String, Kind>,
+    /// Each of its columns, by field name in lower case (names match whatever their case,
+    /// as the schema's do): its name as the stage writes it, and its kind.
+    columns: HashMap<String, (String, Kind)>,
     /// The fields of which one must be set for a line to count as parsed.
     evidence: Vec<String>,
+    /// The `_sourceCategory` the rule gives.
+    category: Option<String>,
 }
 
 impl RuleOutput {
     /// The rule's column `name`, when its pipeline has one.
     fn column(&self, name: &str, generator: &Generator<'_>) -> Option<crate::expr::Sql> {
-        let kind = *self.kinds.get(name)?;
+        let (column, kind) = self.columns.get(&name.to_lowercase())?;
         Some(crate::expr::Sql {
-            text: format!("{}.{}", self.stage, generator.dialect.identifier(name)),
-            kind,
+            text: format!("{}.{}", self.stage, generator.dialect.identifier(column)),
+            kind: *kind,
         })
     }
 

@@ -236,11 +236,14 @@ impl ExtractionRule {
     }
 }
 
-/// What applies to the lines of one input.
-#[derive(Clone, Debug, Default)]
-struct SourceChoice {
-    category: Option<String>,
-    parser: Option<usize>,
+/// What applies to the lines of one input: its mapping's, or the forced, category and rule.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceChoice {
+    /// The `_sourceCategory` of its raw lines and of its JSON records that carry none.
+    pub category: Option<String>,
+    /// The index of the rule its lines are read with, in [`ParserSet::rules`]; `None` leaves
+    /// raw lines to detection.
+    pub parser: Option<usize>,
 }
 
 /// The extraction rules of a run and how inputs map to them.
@@ -352,8 +355,9 @@ impl ParserSet {
             })
     }
 
-    /// The category and parser for the input named `source_name`.
-    fn choice_for(&self, source_name: &str) -> SourceChoice {
+    /// The category and rule for the input named `source_name`: `--source-category` and
+    /// `--parser` when given, else its mapping's.
+    pub fn choice_for(&self, source_name: &str) -> SourceChoice {
         let mapping = self.mappings.iter().find(|m| m.matches(source_name));
         SourceChoice {
             category: self
