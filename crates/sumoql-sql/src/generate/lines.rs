@@ -41,9 +41,16 @@ const JSON_RULE_TIME: &str = "sumoql_json_rule_time";
 /// The time a record was read: the run's "now".
 pub(super) const RECEIPT_TIME: &str = "_receiptTime";
 
-/// Keys tried, in order, for a record's time when it has no `_messageTime` key (as the native
-/// reader does).
-const TIMESTAMP_KEYS: [&str; 5] = ["timestamp", "@timestamp", "time", "_time", "eventTime"];
+/// The members tried, in order, for a JSON object's time (D9, as the native reader does):
+/// `_messageTime`, then the usual timestamp keys.
+const TIME_KEYS: [&str; 6] = [
+    MESSAGE_TIME,
+    "timestamp",
+    "@timestamp",
+    "time",
+    "_time",
+    "eventTime",
+];
 
 /// The optional spaces and `<PRI>` before a syslog header.
 const PRIORITY: &str = r"^[ \t]*(?:<[0-9]{1,3}>)?";
@@ -97,13 +104,7 @@ impl<'a> Generator<'a> {
         };
         let receipt = self.receipt();
         // The members that may hold the time (D9), in the order they are tried.
-        let time_keys: Vec<&str> = if reads_time {
-            std::iter::once(MESSAGE_TIME)
-                .chain(TIMESTAMP_KEYS)
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let time_keys: &[&str] = if reads_time { &TIME_KEYS } else { &[] };
         let mut select: Vec<String> = Vec::new();
         for name in names.iter().filter(|n| *n != MESSAGE_TIME) {
             let json_value = match name.as_str() {
@@ -401,8 +402,8 @@ impl<'a> Generator<'a> {
 
     /// The time of a JSON object (D9): its first time member that reads, else "now".
     fn json_time(&self) -> String {
-        let times: Vec<String> = std::iter::once(MESSAGE_TIME)
-            .chain(TIMESTAMP_KEYS)
+        let times: Vec<String> = TIME_KEYS
+            .iter()
             .map(|key| self.time_of(&self.member_of_line(key)))
             .chain([self.receipt()])
             .collect();
