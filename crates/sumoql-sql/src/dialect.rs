@@ -39,6 +39,20 @@ pub(crate) trait SqlDialect {
     fn regex_match(&self, text: &str, pattern: &str) -> String;
     /// Capture group `group` of the first match of `pattern` in `text`.
     fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String;
+    /// Capture group `group` of every match of `pattern` in `text`, left to right, each
+    /// search starting where the last match ended: a list of text, `""` for a group that
+    /// takes no part in a match.
+    fn regex_extract_all(&self, text: &str, pattern: &str, group: usize) -> String;
+    /// The list of text `list` with each element in lower case, as [`SqlDialect::lower`].
+    fn lower_each(&self, list: &str) -> String;
+    /// The 1-based position of the first element of `list` equal to `value`, 0 when none is.
+    fn first_position(&self, list: &str, value: &str) -> String;
+    /// The 1-based position of the last element of `list` equal to `value`, 0 when none is.
+    fn last_position(&self, list: &str, value: &str) -> String;
+    /// The element of `list` at the 1-based `position` (which the caller knows is within it).
+    fn element(&self, list: &str, position: &str) -> String {
+        format!("{list}[{position}]")
+    }
     /// Numeric text (SQL, text already known to be numeric) as a double.
     fn text_to_double(&self, text: &str) -> String {
         format!("CAST({text} AS DOUBLE)")
@@ -88,6 +102,9 @@ pub(crate) trait SqlDialect {
     }
     /// The session settings the SQL relies on, as statements run first.
     fn settings(&self) -> Vec<String>;
+    /// Statements that compute `query` once into the table `name`, which later statements
+    /// read: a stage that several stages read is otherwise computed again for each of them.
+    fn materialize(&self, name: &str, query: &str) -> Vec<String>;
     /// Statements to run first, and the relation to read, for the log lines of `path` (a
     /// file, a glob, or a folder read with every file in it): one row per line, with the line
     /// in [`LINE`], its file's name in [`FILE`] and its place in [`ORDER`], the same however

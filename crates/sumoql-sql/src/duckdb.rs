@@ -27,6 +27,21 @@ impl SqlDialect for DuckDb {
             self.string(&unnamed_groups(pattern))
         )
     }
+    fn regex_extract_all(&self, text: &str, pattern: &str, group: usize) -> String {
+        format!(
+            "regexp_extract_all({text}, {}, {group})",
+            self.string(&unnamed_groups(pattern))
+        )
+    }
+    fn lower_each(&self, list: &str) -> String {
+        format!("list_transform({list}, lambda sumoql_element: lower(sumoql_element))")
+    }
+    fn first_position(&self, list: &str, value: &str) -> String {
+        format!("COALESCE(list_position({list}, {value}), 0)")
+    }
+    fn last_position(&self, list: &str, value: &str) -> String {
+        format!("COALESCE(len({list}) + 1 - list_position(list_reverse({list}), {value}), 0)")
+    }
     fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String {
         let pattern = self.string(&unnamed_groups(pattern));
         if group <= 9 {
@@ -90,6 +105,11 @@ impl SqlDialect for DuckDb {
     }
     fn settings(&self) -> Vec<String> {
         Vec::new()
+    }
+    fn materialize(&self, name: &str, query: &str) -> Vec<String> {
+        vec![format!(
+            "CREATE OR REPLACE TEMPORARY TABLE {name} AS {query}"
+        )]
     }
     fn line_reader(&self, path: &str, folder: bool) -> (Vec<String>, String) {
         // One VARCHAR column and no delimiter, quote or escape: each line whole, as written.

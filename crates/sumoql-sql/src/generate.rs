@@ -34,6 +34,7 @@ pub fn to_sql(plan: &Plan, options: &SqlOptions) -> Result<Translation, SqlError
         columns: Vec::new(),
         kinds: HashMap::new(),
         warnings: Vec::new(),
+        shared_stage: None,
     };
     let sql = generator.generate()?;
     Ok(Translation {
@@ -55,7 +56,13 @@ struct Generator<'a> {
     kinds: HashMap<SlotId, Kind>,
     /// What the SQL does differently from a native run, for the reader.
     warnings: Vec<String>,
+    /// The stage that several later stages read (the lines with their syslog header and
+    /// extraction rule), computed once into [`SHARED_TABLE`] before the query.
+    shared_stage: Option<usize>,
 }
+
+/// The table the shared stage is computed into.
+const SHARED_TABLE: &str = "sumoql_read_lines";
 
 impl Generator<'_> {
     fn generate(&mut self) -> Result<String, SqlError> {
@@ -124,15 +131,24 @@ impl Generator<'_> {
                 }
             })
             .collect();
-        let ctes: Vec<String> = self
-            .stages
-            .iter()
-            .enumerate()
-            .map(|(index, body)| format!("  s{index} AS ({})", self.dialect.stage(body)))
-            .collect();
+        let first = match self.shared_stage {
+            Some(shared) => {
+                let query = format!(
+                    "WITH\n{}\nSELECT * FROM s{shared}",
+                    self.common_tables(0, shared + 1)
+                );
+                statements.extend(self.dialect.materialize(SHARED_TABLE, &query));
+                shared + 1
+            }
+            None => 0,
+        };
+        let shared = self
+            .shared_stage
+            .map(|index| format!("  s{index} AS (SELECT * FROM {SHARED_TABLE}),\n"))
+            .unwrap_or_default();
         statements.push(format!(
-            "WITH\n{}\nSELECT {} FROM {} ORDER BY {ORDER}",
-            ctes.join(",\n"),
+            "WITH\n{shared}{}\nSELECT {} FROM {} ORDER BY {ORDER}",
+            self.common_tables(first, self.stages.len()),
             shown.join(", "),
             self.previous()
         ));
@@ -140,6 +156,19 @@ impl Generator<'_> {
             .iter()
             .map(|statement| format!("{statement};\n"))
             .collect())
+    }
+
+    /// The common table expressions of stages `start..end`, one a line.
+    fn common_tables(&self, start: usize, end: usize) -> String {
+        let ctes: Vec<String> = (start..end)
+            .map(|index| {
+                format!(
+                    "  s{index} AS ({})",
+                    self.dialect.stage(&self.stages[index])
+                )
+            })
+            .collect();
+        ctes.join(",\n")
     }
 
     /// Epoch milliseconds of a time column (D9): a whole number is seconds, milliseconds,

@@ -10,49 +10,23 @@ use crate::dialect::escape_regex;
 /// A character of a `kv` key: a letter, a digit, `_`, `.` or `-`.
 const KEY_CHAR: &str = r"[\p{L}\p{N}_.\-]";
 
-/// A character that is not one of a key, nor `=`.
-const NOT_KEY_OR_EQUALS: &str = r"[^\p{L}\p{N}_.\-=]";
+/// A value token after `key=`, as the native scanner reads it: quoted in `"…"` or `'…'` with
+/// backslash escapes (running to the end when the quote is not closed), else bare up to white
+/// space, `,` or `;` (possibly empty).
+const VALUE: &str = r#""(?:[^"\\]|\\(?:.|$))*"?|'(?:[^'\\]|\\(?:.|$))*'?|[^\s,;]*"#;
 
-/// A value after `key=`, as the native scanner reads it: quoted in `"…"` or `'…'` with
-/// backslash escapes (running to the end when the quote is not closed), or bare up to white
-/// space, `,` or `;`.
-const VALUE: &str =
-    r#"(?:"(?:[^"\\]|\\(?:.|$))*(?:"|$)|'(?:[^'\\]|\\(?:.|$))*(?:'|$)|(?:[^\s,;"'][^\s,;]*)?)"#;
-
-/// One step of the scan before the pair wanted: a whole pair (its value's end consumed), a
-/// run of key characters not followed by `=` (with the character after it), or any other
-/// character.
-fn skipped_pair() -> String {
-    format!(
-        r"(?:{KEY_CHAR}+={VALUE}(?:[\s,;]|$)|{KEY_CHAR}+(?:{NOT_KEY_OR_EQUALS}|$)|[^\p{{L}}\p{{N}}_.\-])"
-    )
+/// One token of `kv` text as the native scanner reads it, left to right, each token starting
+/// where the one before ended: a pair (group 1 its key, group 2 its value token, quotes
+/// included), a run of key characters not followed by `=`, or any other character. Every
+/// position starts a token, so a search for all matches walks the text as the scanner does.
+pub(crate) fn kv_token() -> String {
+    format!(r"(?s)({KEY_CHAR}+)=({VALUE})|{KEY_CHAR}+|[^\p{{L}}\p{{N}}_.\-]")
 }
 
-/// Which pair of a key a `kv` read takes when the key repeats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Occurrence {
-    /// The first (`kv "k" as x`).
-    First,
-    /// The last (`kv auto`, where a later pair overwrites an earlier one).
-    Last,
-}
-
-/// A pattern whose group 1 is the value token (quotes included) of the pair whose key is
-/// `key` (any letter case when `any_case`), scanning pairs from the start of the text as the
-/// native reader does, so that `key=` inside another pair's value is not a pair.
-pub(crate) fn pair_value(key: &str, any_case: bool, occurrence: Occurrence) -> String {
-    let repeat = match occurrence {
-        Occurrence::First => "*?",
-        Occurrence::Last => "*",
-    };
-    let key = escape_regex(key);
-    let key = if any_case { format!("(?i:{key})") } else { key };
-    format!("(?s)^{}{repeat}{key}=({VALUE})", skipped_pair())
-}
-
-/// A pattern that matches text holding at least one `key=value` pair.
+/// A pattern that matches text holding at least one `key=value` pair: the first run of key
+/// characters followed by `=` is one, since no value comes before it.
 pub(crate) fn any_pair() -> String {
-    format!("(?s)^{}*?{KEY_CHAR}+=", skipped_pair())
+    format!(r"(?s)(?:^|[^\p{{L}}\p{{N}}_.\-]){KEY_CHAR}+=")
 }
 
 /// A pattern whose group 1 is the content of a value token quoted with `quote`, without its
@@ -127,34 +101,51 @@ mod tests {
 
     use super::*;
 
-    fn value_of(text: &str, key: &str, occurrence: Occurrence) -> Option<String> {
-        let regex = Regex::new(&pair_value(key, false, occurrence)).unwrap();
-        regex
-            .captures(text)
-            .map(|captures| captures.get(1).unwrap().as_str().to_string())
+    /// The pairs the tokens of `text` hold, as (key, value token).
+    fn pairs(text: &str) -> Vec<(String, String)> {
+        let regex = Regex::new(&kv_token()).unwrap();
+        let mut end = 0;
+        let mut pairs = Vec::new();
+        for captures in regex.captures_iter(text) {
+            let whole = captures.get(0).unwrap();
+            assert_eq!(whole.start(), end, "tokens follow each other in {text:?}");
+            end = whole.end();
+            if let (Some(key), Some(value)) = (captures.get(1), captures.get(2)) {
+                pairs.push((key.as_str().to_string(), value.as_str().to_string()));
+            }
+        }
+        assert_eq!(end, text.len(), "tokens cover {text:?}");
+        pairs
+    }
+
+    fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
-    fn a_pair_is_found_only_where_the_scanner_sees_one() {
-        let text = r#"msg="user=bob" a=b=c user=alice user='x y'"#;
+    fn tokens_find_the_pairs_the_scanner_finds() {
         assert_eq!(
-            value_of(text, "user", Occurrence::First).as_deref(),
-            Some("alice")
+            pairs(r#"msg="user=bob" a=b=c user=alice user='x y'"#),
+            owned(&[
+                ("msg", r#""user=bob""#),
+                ("a", "b=c"),
+                ("user", "alice"),
+                ("user", "'x y'")
+            ])
+        );
+        assert_eq!(pairs("xuser=1"), owned(&[("xuser", "1")]));
+        assert_eq!(pairs("k= next"), owned(&[("k", "")]));
+        // After a closing quote the scan goes on at once, as the native scanner does.
+        assert_eq!(
+            pairs(r#"a="x"b=2 c="open \" end"#),
+            owned(&[("a", r#""x""#), ("b", "2"), ("c", r#""open \" end"#)])
         );
         assert_eq!(
-            value_of(text, "user", Occurrence::Last).as_deref(),
-            Some("'x y'")
-        );
-        assert_eq!(value_of(text, "b", Occurrence::First), None);
-        assert_eq!(
-            value_of(text, "msg", Occurrence::First).as_deref(),
-            Some(r#""user=bob""#)
-        );
-        assert_eq!(value_of("xuser=1", "user", Occurrence::First), None);
-        assert_eq!(value_of("a=xuser=1", "user", Occurrence::First), None);
-        assert_eq!(
-            value_of("k= next", "k", Occurrence::First).as_deref(),
-            Some("")
+            pairs("no pairs = here, ünï=ç;z=1"),
+            owned(&[("ünï", "ç"), ("z", "1")])
         );
         assert!(Regex::new(&any_pair()).unwrap().is_match("x k=1"));
         assert!(!Regex::new(&any_pair()).unwrap().is_match("no pairs = here"));

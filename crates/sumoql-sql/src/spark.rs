@@ -22,6 +22,28 @@ impl SqlDialect for Spark {
     fn regex_match(&self, text: &str, pattern: &str) -> String {
         format!("({text} RLIKE {})", self.string(&unnamed_groups(pattern)))
     }
+    fn regex_extract_all(&self, text: &str, pattern: &str, group: usize) -> String {
+        format!(
+            "regexp_extract_all({text}, {}, {group})",
+            self.string(&unnamed_groups(pattern))
+        )
+    }
+    fn lower_each(&self, list: &str) -> String {
+        format!("transform({list}, sumoql_element -> lower(sumoql_element))")
+    }
+    fn first_position(&self, list: &str, value: &str) -> String {
+        format!("array_position({list}, {value})")
+    }
+    fn last_position(&self, list: &str, value: &str) -> String {
+        format!(
+            "(CASE WHEN array_position({list}, {value}) = 0 THEN 0 \
+             ELSE size({list}) + 1 - array_position(reverse({list}), {value}) END)"
+        )
+    }
+    fn element(&self, list: &str, position: &str) -> String {
+        // Position 0 is an error in Spark, even where a condition leaves the value unused.
+        format!("element_at({list}, CAST(greatest({position}, 1) AS INT))")
+    }
     fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String {
         format!(
             "regexp_extract({text}, {}, {group})",
@@ -94,6 +116,14 @@ impl SqlDialect for Spark {
              org.apache.spark.sql.catalyst.optimizer.CollapseProject,\
              org.apache.spark.sql.catalyst.optimizer.PushDownPredicates"
                 .to_string(),
+        ]
+    }
+    fn materialize(&self, name: &str, query: &str) -> Vec<String> {
+        // `CACHE TABLE` computes the view at once and keeps its rows for every later read.
+        vec![
+            format!("UNCACHE TABLE IF EXISTS {name}"),
+            format!("CREATE OR REPLACE TEMPORARY VIEW {name} AS {query}"),
+            format!("CACHE TABLE {name}"),
         ]
     }
     fn line_reader(&self, path: &str, folder: bool) -> (Vec<String>, String) {

@@ -9,10 +9,17 @@ use super::Generator;
 use crate::dialect::Piece;
 use crate::expr::{Kind, Sql};
 use crate::patterns::{
-    any_pair, cell_marks, delimited_cell, group_never_empty, pair_value, quoted_content,
-    Occurrence, BACKSLASH_ESCAPE,
+    any_pair, cell_marks, delimited_cell, group_never_empty, kv_token, quoted_content,
+    BACKSLASH_ESCAPE,
 };
 use crate::SqlError;
+
+/// The hidden column of a `kv` stage's keys, one per token of the text (null or `""` where
+/// the token is not a pair).
+const KV_KEYS: &str = "sumoql_kv_keys";
+
+/// The hidden column of a `kv` stage's value tokens, in the order of [`KV_KEYS`].
+const KV_VALUES: &str = "sumoql_kv_values";
 
 /// What an extraction gives a row: whether it matched, and per field the value and whether
 /// this row has one (a field without keeps its earlier value).
@@ -196,26 +203,42 @@ impl Generator<'_> {
     }
 
     /// `kv "k" as x` (the first pair of each key) and `kv auto` (every field of the query named
-    /// like a key in any letter case, the last pair winning); pairs read as the native scanner
-    /// reads them.
-    fn key_value_extraction(&self, text: &str, keys: &[(String, SlotId)]) -> Extraction {
-        let wanted: Vec<(String, SlotId, bool, Occurrence)> = if keys.is_empty() {
-            self.plan
+    /// like a key in any letter case, the last pair winning), with the pairs read as the
+    /// native scanner reads them: a stage first lists each row's tokens, their keys in
+    /// [`KV_KEYS`] (in lower case for `kv auto`) and their value tokens in [`KV_VALUES`], and
+    /// each field is then the value at its key's place in that list.
+    fn key_value_extraction(&mut self, text: &str, keys: &[(String, SlotId)]) -> Extraction {
+        let token = kv_token();
+        let found_keys = self.dialect.regex_extract_all(text, &token, 1);
+        let (found_keys, wanted) = if keys.is_empty() {
+            let wanted: Vec<(String, SlotId)> = self
+                .plan
                 .schema
                 .iter()
-                .map(|(slot, name)| (name.to_string(), slot, true, Occurrence::Last))
-                .collect()
+                .map(|(slot, name)| (self.dialect.lower(&self.dialect.string(name)), slot))
+                .collect();
+            (self.dialect.lower_each(&found_keys), wanted)
         } else {
-            keys.iter()
-                .map(|(key, slot)| (key.clone(), *slot, false, Occurrence::First))
-                .collect()
+            let wanted = keys
+                .iter()
+                .map(|(key, slot)| (self.dialect.string(key), *slot))
+                .collect();
+            (found_keys, wanted)
         };
+        let values = self.dialect.regex_extract_all(text, &token, 2);
+        let previous = self.previous();
+        self.stages.push(format!(
+            "SELECT *, {found_keys} AS {KV_KEYS}, {values} AS {KV_VALUES} FROM {previous}"
+        ));
         let mut fields = Vec::new();
-        for (key, slot, any_case, occurrence) in wanted {
-            let pattern = pair_value(&key, any_case, occurrence);
-            let token = self.dialect.regex_extract(text, &pattern, 1);
-            let present = self.dialect.regex_match(text, &pattern);
-            fields.push((slot, self.unquoted(&token), Some(present)));
+        for (key, slot) in wanted {
+            let position = if keys.is_empty() {
+                self.dialect.last_position(KV_KEYS, &key)
+            } else {
+                self.dialect.first_position(KV_KEYS, &key)
+            };
+            let value = self.dialect.element(KV_VALUES, &position);
+            fields.push((slot, self.unquoted(&value), Some(format!("{position} > 0"))));
         }
         let matched = if keys.is_empty() {
             self.dialect.regex_match(text, &any_pair())

@@ -87,6 +87,7 @@ impl<'a> Generator<'a> {
             self.syslog_header();
             self.detect_rules(&rules);
         }
+        let head_index = self.stages.len() - 1;
         let head = self.previous();
         let mut rule_stages = Vec::new();
         for (index, rule) in rules.iter().enumerate() {
@@ -102,6 +103,10 @@ impl<'a> Generator<'a> {
             Some(rule) if reads_fields => self.applied_rule(rule, &head, &names, RuleLines::Json),
             _ => None,
         };
+        if !rule_stages.is_empty() || json_rule.is_some() {
+            // Each rule's stages read the lines, and so does the stage that joins them back.
+            self.shared_stage = Some(head_index);
+        }
         let receipt = self.receipt();
         // The members that may hold the time (D9), in the order they are tried.
         let time_keys: &[&str] = if reads_time { &TIME_KEYS } else { &[] };
@@ -361,6 +366,7 @@ impl<'a> Generator<'a> {
             columns: plan.read.fields.iter().map(|(_, slot)| *slot).collect(),
             kinds,
             warnings: Vec::new(),
+            shared_stage: None,
         };
         let mut select = select;
         select.push(ORDER.to_string());
