@@ -11,6 +11,7 @@ mod fmt_cmd;
 mod help;
 mod input;
 mod output;
+mod record_fields;
 mod repl;
 mod replace_file;
 mod sigma_cmd;
