@@ -3,7 +3,7 @@
 //! [`SqlOptions::record_fields`]: each record field is read as the fields the query names are,
 //! and the result shows them, then the fields the query adds, less those it removes.
 
-use sumoql_plan::{Columns, Extractor, Operator, Plan};
+use sumoql_plan::{Columns, Extractor, Operator, Plan, METADATA_FIELDS};
 use sumoql_value::SlotId;
 
 use super::Generator;
@@ -25,7 +25,7 @@ pub(super) fn with_record_fields(
         return Ok(None);
     }
     refuse_run_time_fields(plan)?;
-    let Some(fields) = &options.record_fields else {
+    let Some(fields) = record_field_names(options) else {
         return Err(SqlError::new(
             WHOLE_RECORDS,
             "SQL needs the record's fields when it is written: name them with --columns \
@@ -35,7 +35,7 @@ pub(super) fn with_record_fields(
     };
     let mut widened = plan.clone();
     for name in fields {
-        let slot = widened.schema.intern(name);
+        let slot = widened.schema.intern(&name);
         let known = widened.schema.name(slot);
         if known != name {
             return Err(SqlError::new(
@@ -47,23 +47,22 @@ pub(super) fn with_record_fields(
             ));
         }
         if !widened.read.fields.iter().any(|(_, read)| *read == slot) {
-            widened.read.fields.push((name.clone(), slot));
+            widened.read.fields.push((name, slot));
         }
     }
     Ok(Some(widened))
 }
 
 /// The columns of whole records in `plan` (widened by [`with_record_fields`]): the record
-/// fields of `options` in order, then the fields the query `added` that are not among them,
-/// less the `removed` ones. Refused when that leaves no column.
+/// fields in order, then the fields the query `added` that are not among them, less the
+/// `removed` ones. Refused when that leaves no column.
 pub(super) fn whole_columns(
     plan: &Plan,
     options: &SqlOptions,
     added: &[SlotId],
     removed: &[SlotId],
 ) -> Result<Vec<SlotId>, SqlError> {
-    let mut columns: Vec<SlotId> = options
-        .record_fields
+    let mut columns: Vec<SlotId> = record_field_names(options)
         .iter()
         .flatten()
         .filter_map(|name| plan.schema.slot(name))
@@ -82,6 +81,32 @@ pub(super) fn whole_columns(
         ));
     }
     Ok(columns)
+}
+
+/// The fields of every record: those of [`SqlOptions::record_fields`], then those the rule
+/// that normalises JSON objects sets ([`SqlOptions::json_rule`]) that are not among them in
+/// any letter case, metadata such as the time it gives aside (they are not record fields).
+/// `None` without record fields.
+fn record_field_names(options: &SqlOptions) -> Option<Vec<String>> {
+    let mut names = options.record_fields.clone()?;
+    if let Some(plan) = options.json_rule.as_ref().map(|rule| &rule.plan) {
+        let set: &[SlotId] = match &plan.output {
+            Columns::Whole { added, .. } => added,
+            Columns::Exact(columns) | Columns::Dynamic { leading: columns } => columns,
+        };
+        for slot in set {
+            let name = plan.schema.name(*slot);
+            let known = |field: &String| field.eq_ignore_ascii_case(name);
+            if !METADATA_FIELDS
+                .iter()
+                .any(|field| field.eq_ignore_ascii_case(name))
+                && !names.iter().any(known)
+            {
+                names.push(name.to_string());
+            }
+        }
+    }
+    Some(names)
 }
 
 /// Refuses a stage of `plan` that, on whole records, adds fields whose names are found only
