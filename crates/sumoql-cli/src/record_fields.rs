@@ -121,3 +121,34 @@ fn sample_file(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_the_json_keys_of_the_first_lines_in_the_order_first_seen() {
+        let folder = tempfile::tempdir().unwrap();
+        let first = folder.path().join("a.log");
+        std::fs::write(
+            &first,
+            "{\"b\":1,\"a\":2}\n\nsyslog text\n{\"a\":3,\"c\":{\"d\":4}}\n",
+        )
+        .unwrap();
+        std::fs::write(folder.path().join("b.log"), "{\"late\":1}\n").unwrap();
+        let source = folder.path().to_str().unwrap();
+        let Ok(whole) = sample_record_fields(source, 10) else {
+            panic!("the folder is read")
+        };
+        assert_eq!(whole.fields, ["b", "a", "c", "late"]);
+        assert_eq!((whole.lines, whole.cut, whole.text_lines), (4, false, 1));
+        let Ok(cut) = sample_record_fields(source, 2) else {
+            panic!("the folder is read")
+        };
+        assert_eq!(cut.fields, ["b", "a"]);
+        assert!(cut.cut);
+        let (note, warnings) = cut.messages(source);
+        assert!(note.ends_with(": b, a"), "{note}");
+        assert_eq!(warnings.len(), 2);
+    }
+}
