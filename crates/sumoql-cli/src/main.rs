@@ -11,6 +11,7 @@ mod fmt_cmd;
 mod help;
 mod input;
 mod output;
+mod record_fields;
 mod repl;
 mod replace_file;
 mod sigma_cmd;
@@ -131,6 +132,7 @@ enum Command {
     /// Load logs once, then run query after query interactively (completion, history).
     Repl(repl::ReplArgs),
     /// Print the SQL of a query for Spark, DuckDB or ClickHouse.
+    #[command(after_help = SQL_HELP)]
     Sql(sql_cmd::SqlArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
     #[command(after_help = COMPLETIONS_HELP)]
@@ -231,6 +233,16 @@ A rule file (starting with `// id:`) also gets its metadata checked (see docs/ru
 Examples:
   sumoql check queries/*.sumo
   sumoql check my.sumo --input examples/logs/firewall.ndjson";
+
+const SQL_HELP: &str = "\
+A query that outputs whole records (no `fields` and no aggregation at its end) gets a column
+for each field of the records: the ones --columns names, else the keys of the JSON objects in
+the first --sample-lines lines of --source (a note on stderr lists them; a warning says when
+the input goes on past them or they hold text lines, whose rule fields are not sampled); then
+the fields the query adds, less those `fields -` removes. With --table, --columns is required.
+Refused, with the reason (exit 2): `transpose`, and `json auto` and `kv auto` on whole records,
+whose columns are known only at run time; `join`, subqueries, `transaction` and the other
+operators that follow records through state, among others.";
 
 const SIGMA_HELP: &str = "\
 Each search of `detection` becomes a condition: a map ANDs its fields, a list ORs, a list of

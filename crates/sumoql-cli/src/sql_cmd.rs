@@ -11,6 +11,7 @@ use sumoql::{
 use sumoql_sql::{to_sql, Dialect, Input, RawRule, SqlOptions};
 
 use crate::input::RuleArgs;
+use crate::record_fields::sample_record_fields;
 use crate::{compile, now_ms, query_text, usage_error, Exit, NullGroupsArg};
 
 /// The arguments of `sumoql sql`.
@@ -40,6 +41,16 @@ pub struct SqlArgs {
     /// Read this existing table, whose columns are strings [default: logs].
     #[arg(long, value_name = "NAME")]
     table: Option<String>,
+    /// The fields of each record, for a query that outputs whole records (no `fields` and
+    /// no aggregation at its end): the result's columns are these, then the fields the query
+    /// adds, less those it removes [default: the keys of the JSON objects in the first
+    /// --sample-lines lines of --source; with --table, required].
+    #[arg(long, value_name = "FIELD,...", value_delimiter = ',')]
+    columns: Option<Vec<String>>,
+    /// How many lines of --source are read for the fields of whole records, when --columns
+    /// does not name them.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    sample_lines: usize,
     /// Keep (default) or leave out groups whose key is null.
     #[arg(long, value_enum, default_value = "keep")]
     null_groups: NullGroupsArg,
@@ -173,6 +184,23 @@ pub fn sql_command(args: SqlArgs) -> Result<(), Exit> {
     };
     let set = args.rules.parser_set(None)?;
     let mut warnings = apply_rules(&set, source.as_deref(), &mut options)?;
+    options.record_fields = match (args.columns, source.as_deref()) {
+        (Some(columns), _) => Some(
+            columns
+                .iter()
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect(),
+        ),
+        (None, Some(source)) if query.plan.read.whole_records => {
+            let sample = sample_record_fields(source, args.sample_lines)?;
+            let (note, sample_warnings) = sample.messages(source);
+            eprintln!("note: {note}");
+            warnings.extend(sample_warnings);
+            Some(sample.fields)
+        }
+        (None, _) => None,
+    };
     let translation = to_sql(&query.plan, &options).map_err(usage_error)?;
     warnings.extend(translation.warnings);
     for warning in &warnings {

@@ -13,6 +13,7 @@ use crate::refused;
 
 mod extract;
 mod lines;
+mod whole;
 use crate::{Input, SqlError, SqlOptions, Translation};
 
 /// The hidden column that numbers rows within their group (`top`, `dedup`).
@@ -26,6 +27,8 @@ const MESSAGE_TIME: &str = "_messageTime";
 
 /// Compiles `plan` to SQL: setup statements, then one query, each ending with `;`.
 pub fn to_sql(plan: &Plan, options: &SqlOptions) -> Result<Translation, SqlError> {
+    let widened = whole::with_record_fields(plan, options)?;
+    let plan = widened.as_ref().unwrap_or(plan);
     let mut generator = Generator {
         plan,
         options,
@@ -71,11 +74,8 @@ impl Generator<'_> {
         }
         let output = match &self.plan.output {
             Columns::Exact(columns) => columns.clone(),
-            Columns::Whole { .. } => {
-                return Err(SqlError::new(
-                    "whole records",
-                    "SQL needs the list of result columns; end the query with `fields` or an aggregation",
-                ))
+            Columns::Whole { added, removed } => {
+                whole::whole_columns(self.plan, self.options, added, removed)?
             }
             Columns::Dynamic { .. } => {
                 return Err(SqlError::new(
@@ -92,7 +92,7 @@ impl Generator<'_> {
                     .read
                     .fields
                     .iter()
-                    .map(|(name, _)| self.dialect.identifier(name))
+                    .map(|(name, slot)| self.table_column(name, *slot))
                     .collect();
                 select.push(format!("{} AS {ORDER}", self.dialect.input_order()));
                 self.stages

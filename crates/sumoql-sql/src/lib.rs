@@ -81,11 +81,17 @@ pub struct SqlOptions {
     /// The `_sourceCategory` of every text line and of the JSON objects that carry none
     /// (`--source-category`, or the input's mapping).
     pub category: Option<String>,
+    /// The fields of every record, in order, for a query whose result is whole records
+    /// (`--columns`, or the JSON keys `sumoql sql` finds at the start of `--source`): the
+    /// result shows these, with the fields the query adds and less those it removes. Such a
+    /// query is refused without them.
+    pub record_fields: Option<Vec<String>>,
 }
 
 impl SqlOptions {
     /// Options for `dialect` reading `input`, with the defaults of `sumoql sql`: null groups
-    /// kept, the engine's clock as "now", every line read, no extraction rules.
+    /// kept, the engine's clock as "now", every line read, no extraction rules, no record
+    /// fields.
     pub fn new(dialect: Dialect, input: Input) -> SqlOptions {
         SqlOptions {
             dialect,
@@ -97,6 +103,7 @@ impl SqlOptions {
             forced_rule: None,
             json_rule: None,
             category: None,
+            record_fields: None,
         }
     }
 }
@@ -326,6 +333,41 @@ mod tests {
         assert_eq!(transpose.unwrap_err().construct, "transpose");
         let whole = compile("* | where a = 1", Dialect::DuckDb, table());
         assert_eq!(whole.unwrap_err().construct, "whole records");
+    }
+
+    #[test]
+    fn whole_records_show_the_record_fields_then_the_added_ones_less_the_removed() {
+        let plan_of =
+            |text: &str| plan_query(&parse_query(text).unwrap(), &Registry::standard()).unwrap();
+        let options = SqlOptions {
+            record_fields: Some(vec!["a".into(), "b".into(), "c".into()]),
+            ..SqlOptions::new(Dialect::DuckDb, Input::Table("logs".into()))
+        };
+        let sql = to_sql(
+            &plan_of("* | where a = \"x\" | 1 as k | fields - b"),
+            &options,
+        )
+        .unwrap()
+        .sql;
+        assert!(
+            sql.contains("SELECT \"a\", CAST(NULL AS VARCHAR) AS \"k\", \"b\", \"c\", "),
+            "{sql}"
+        );
+        assert!(sql.contains("SELECT \"a\", \"c\", \"k\" FROM s"), "{sql}");
+        for (query, construct) in [
+            ("* | json field=m auto", "json auto on whole records"),
+            ("* | kv field=m auto", "kv auto on whole records"),
+            ("* | where A = 1", "field `a`"),
+        ] {
+            let error = to_sql(&plan_of(query), &options).unwrap_err();
+            assert_eq!(error.construct, construct, "{query}");
+        }
+        let no_fields = SqlOptions {
+            record_fields: Some(Vec::new()),
+            ..options
+        };
+        let error = to_sql(&plan_of("* | where a = 1"), &no_fields).unwrap_err();
+        assert_eq!(error.construct, "whole records");
     }
 
     #[test]

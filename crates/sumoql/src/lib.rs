@@ -66,7 +66,7 @@ pub use sumoql_value::limits::{self, Limit, LIMITS};
 pub use yaml::YamlError;
 
 pub use sumoql_exec::NullGroups;
-pub use sumoql_io::read::{expand_paths, InputSource};
+pub use sumoql_io::read::{expand_paths, is_raw_line, json_members, text_of_line, InputSource};
 pub use sumoql_io::write::{writer, Format, RowWriter, TableOptions, TableWriter};
 pub use sumoql_plan::{PlanContext, Tables, TABLES_VARIABLE};
 pub use sumoql_syntax::{
