@@ -13,6 +13,7 @@ use crate::refused;
 use subquery::{operator_uses, scope_uses};
 
 mod extract;
+mod join;
 mod lines;
 mod subquery;
 mod tables;
@@ -300,7 +301,7 @@ impl Generator<'_> {
                 chain,
             } => self.extract(*source, extractor, *nodrop, *chain)?,
             Operator::Rows(row) => self.row_operator(row)?,
-            Operator::Join(_) => return Err(refused::join()),
+            Operator::Join(join) => self.join(join)?,
             Operator::State(state) => return Err(refused::state(state)),
             Operator::Compare(_) => return Err(refused::compare()),
         }

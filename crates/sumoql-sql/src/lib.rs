@@ -350,6 +350,43 @@ mod tests {
     }
 
     #[test]
+    fn a_join_joins_its_tables_branches_newest_first() {
+        let sql = compile(
+            "* | join (where k = \"a\") as t1, (count by u) as t2 on t1.u = t2.u | fields t1_u, t2__count",
+            Dialect::DuckDb,
+            Input::Lines {
+                path: "x.log".into(),
+                folder: false,
+            },
+        )
+        .unwrap();
+        let timed = compile(
+            "* | join (where k = \"a\") as t1, (where k = \"b\") as t2 on t1.u = t2.u timewindow 1m | fields t1_u",
+            Dialect::DuckDb,
+            Input::Lines {
+                path: "x.log".into(),
+                folder: false,
+            },
+        )
+        .unwrap();
+        assert!(
+            timed.contains(
+                "abs(sumoql_join0.\"_messageTime\" - sumoql_join1.\"_messageTime\") <= 60000"
+            ),
+            "{timed}"
+        );
+        assert!(
+            sql.contains("ORDER BY \"_messageTime\" DESC NULLS LAST, sumoql_row_order"),
+            "{sql}"
+        );
+        assert!(sql.contains("ROW_NUMBER() OVER (ORDER BY sumoql_join0.sumoql_newest, sumoql_join1.sumoql_newest)"), "{sql}");
+        assert!(
+            sql.contains("WHERE sumoql_join0.\"u\" = sumoql_join1.\"u\""),
+            "{sql}"
+        );
+    }
+
+    #[test]
     fn lookup_and_cat_inline_the_table_as_constant_rows() {
         let table = std::env::temp_dir().join(format!("sumoql-sql-{}.csv", std::process::id()));
         std::fs::write(&table, "host,owner\nWeb-1,alice\nweb-2,bob\nweb-2,carol\n").unwrap();
@@ -378,13 +415,9 @@ mod tests {
     }
 
     #[test]
-    fn joins_subqueries_and_state_are_refused_by_name() {
+    fn subqueries_of_their_own_time_and_state_are_refused_by_name() {
         let table = || Input::Table("logs".into());
         for (query, construct) in [
-            (
-                "* | join (x as a) as t1, (y as a) as t2 on t1.a = t2.a | fields t1_a",
-                "join",
-            ),
             (
                 "x [subquery from=(-1d): y | compose h] | count by h",
                 "subquery from= and to=",

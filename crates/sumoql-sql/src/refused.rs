@@ -14,14 +14,6 @@ pub(crate) fn subquery() -> SqlError {
     )
 }
 
-/// `join`: each table is a pipeline of its own.
-pub(crate) fn join() -> SqlError {
-    SqlError::new(
-        "join",
-        "each table is a pipeline of its own made from the same records, joined in Sumo's record order",
-    )
-}
-
 /// `compare`, whose lanes are the query run again over earlier time ranges.
 pub(crate) fn compare() -> SqlError {
     SqlError::new(
