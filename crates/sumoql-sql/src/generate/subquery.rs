@@ -5,6 +5,7 @@
 //! puts where the subquery stands, any row's terms all met.
 
 use sumoql_plan::{Columns, Operator, PlanExpr, ScopeFilter, Subquery, SubqueryTarget};
+use sumoql_value::SlotId;
 
 use super::{Generator, TERM_END, TERM_START};
 use crate::dialect::{Piece, ORDER};
@@ -91,7 +92,7 @@ impl<'a> Generator<'a> {
                 "its child query does not end with the composed fields",
             ));
         };
-        let rows = self.child_rows(subquery, composed.len())?;
+        let rows = self.child_rows(subquery, composed)?;
         let condition = self.row_condition(&subquery.target, composed.len())?;
         self.stages.push(format!(
             "SELECT {records}.{ORDER} AS {MATCH_ORDER}, MAX(CASE WHEN {condition} THEN 2 \
@@ -122,13 +123,14 @@ impl<'a> Generator<'a> {
         Ok(())
     }
 
-    /// The stages of the child query, then of its distinct rows as text (the `width`
-    /// composed fields, none null), the first `maxresults` in the child's row order. Returns
+    /// The stages of the child query, then of its distinct rows as text (the `composed`
+    /// fields, none null), the first `maxresults` in the child's row order. Returns
     /// the name of the last stage, whose columns are the rows' values.
-    fn child_rows(&mut self, subquery: &'a Subquery, width: usize) -> Result<String, SqlError> {
-        let Columns::Exact(composed) = &subquery.plan.output else {
-            unreachable!("checked by the caller");
-        };
+    fn child_rows(
+        &mut self,
+        subquery: &'a Subquery,
+        composed: &[SlotId],
+    ) -> Result<String, SqlError> {
         let mut child = Generator::new(
             &subquery.plan,
             self.options,
@@ -154,7 +156,7 @@ impl<'a> Generator<'a> {
         self.stages
             .push(format!("SELECT {}, {ORDER} FROM {last}", values.join(", ")));
         let texts = self.previous();
-        let names: Vec<String> = (0..width)
+        let names: Vec<String> = (0..composed.len())
             .map(|number| format!("{VALUE}{number}"))
             .collect();
         let present: Vec<String> = names
