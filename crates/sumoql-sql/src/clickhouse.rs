@@ -21,8 +21,8 @@ impl SqlDialect for ClickHouse {
     fn text_type(&self) -> &'static str {
         "Nullable(String)"
     }
-    fn regex_match(&self, text: &str, pattern: &str) -> String {
-        format!("match({text}, {})", self.string(&unnamed_groups(pattern)))
+    fn regex_test(&self, text: &str, pattern: &str) -> String {
+        format!("match({text}, {pattern})")
     }
     fn regex_extract_all(&self, text: &str, pattern: &str, group: usize) -> String {
         format!(

@@ -36,7 +36,12 @@ pub(crate) trait SqlDialect {
     /// The name of the text type.
     fn text_type(&self) -> &'static str;
     /// Whether `text` (SQL text) matches the regular expression `pattern` anywhere.
-    fn regex_match(&self, text: &str, pattern: &str) -> String;
+    fn regex_match(&self, text: &str, pattern: &str) -> String {
+        self.regex_test(text, &self.string(&unnamed_groups(pattern)))
+    }
+    /// Whether `text` (SQL text) matches anywhere the regular expression that the SQL text
+    /// `pattern` computes, row by row.
+    fn regex_test(&self, text: &str, pattern: &str) -> String;
     /// Capture group `group` of the first match of `pattern` in `text`.
     fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String;
     /// Capture group `group` of every match of `pattern` in `text`, left to right, each

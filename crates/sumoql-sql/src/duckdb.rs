@@ -21,11 +21,8 @@ impl SqlDialect for DuckDb {
     fn text_type(&self) -> &'static str {
         "VARCHAR"
     }
-    fn regex_match(&self, text: &str, pattern: &str) -> String {
-        format!(
-            "regexp_matches({text}, {})",
-            self.string(&unnamed_groups(pattern))
-        )
+    fn regex_test(&self, text: &str, pattern: &str) -> String {
+        format!("regexp_matches({text}, {pattern})")
     }
     fn regex_extract_all(&self, text: &str, pattern: &str, group: usize) -> String {
         format!(

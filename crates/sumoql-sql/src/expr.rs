@@ -43,7 +43,8 @@ pub(crate) struct Sql {
 }
 
 impl Sql {
-    fn new(text: impl Into<String>, kind: Kind) -> Sql {
+    /// `text` of `kind`.
+    pub fn new(text: impl Into<String>, kind: Kind) -> Sql {
         Sql {
             text: text.into(),
             kind,
@@ -94,6 +95,9 @@ pub(crate) struct ExprWriter<'a> {
     pub schema: &'a Schema,
     /// The kind of each column of the stage's input.
     pub kinds: &'a HashMap<SlotId, Kind>,
+    /// The boolean column of the stage's input that holds each subquery's condition, by the
+    /// subquery's index.
+    pub subqueries: &'a HashMap<usize, String>,
     /// Conditions a row must meet to stay (functions that drop records, D4).
     pub keep_conditions: Vec<String>,
 }
@@ -191,7 +195,10 @@ impl ExprWriter<'_> {
                 let otherwise = self.write(otherwise)?;
                 Ok(self.conditional(&condition, &then, &otherwise))
             }
-            PlanExpr::Subquery(_) => Err(crate::refused::subquery()),
+            PlanExpr::Subquery(index) => match self.subqueries.get(index) {
+                Some(column) => Ok(Sql::new(column.clone(), Kind::Bool)),
+                None => Err(refused::subquery()),
+            },
         }
     }
 
@@ -290,7 +297,7 @@ impl ExprWriter<'_> {
 
     /// A comparison under D6: two numbers compare numerically, a number and numeric text too,
     /// anything else as text.
-    fn compare(&self, symbol: &str, left: &Sql, right: &Sql) -> String {
+    pub fn compare(&self, symbol: &str, left: &Sql, right: &Sql) -> String {
         match (left.kind.is_number(), right.kind.is_number()) {
             (true, true) => format!("({} {symbol} {})", left.text, right.text),
             (true, false) | (false, true) => {
@@ -632,8 +639,14 @@ impl ExprWriter<'_> {
                 None => format!("CAST(NULL AS {})", self.dialect.text_type()),
             });
         }
+        self.exact_text(&format!("{name}()"), sql)
+    }
+
+    /// The text of `sql` exactly as sumoql writes it, for `construct`: a computed float or
+    /// list is refused (engines write `2.0` and exponents where sumoql writes `2`).
+    pub fn exact_text(&self, construct: &str, sql: &Sql) -> Result<String, SqlError> {
         match sql.kind {
-            Kind::Float | Kind::List => Err(refused::float_text(name)),
+            Kind::Float | Kind::List => Err(refused::float_text(construct)),
             _ => Ok(self.text(sql)),
         }
     }

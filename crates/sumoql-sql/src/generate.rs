@@ -10,9 +10,13 @@ use sumoql_value::SlotId;
 use crate::dialect::{escape_regex, SqlDialect, ORDER};
 use crate::expr::{ExprWriter, Kind, Sql};
 use crate::refused;
+use subquery::{operator_uses, scope_uses};
 
 mod extract;
+mod join;
 mod lines;
+mod subquery;
+mod tables;
 mod whole;
 use crate::{Input, SqlError, SqlOptions, Translation};
 
@@ -25,20 +29,18 @@ const RUN: &str = "sumoql_run";
 /// The time of a record (D9).
 const MESSAGE_TIME: &str = "_messageTime";
 
+/// Where a scope term may start (unless it starts with `*`): the text's start or a character
+/// that is not a letter or digit.
+const TERM_START: &str = "(^|[^\\p{L}\\p{N}])";
+
+/// Where a scope term may end (unless it ends with `*`).
+const TERM_END: &str = "([^\\p{L}\\p{N}]|$)";
+
 /// Compiles `plan` to SQL: setup statements, then one query, each ending with `;`.
 pub fn to_sql(plan: &Plan, options: &SqlOptions) -> Result<Translation, SqlError> {
     let widened = whole::with_record_fields(plan, options)?;
     let plan = widened.as_ref().unwrap_or(plan);
-    let mut generator = Generator {
-        plan,
-        options,
-        dialect: options.dialect.writer(),
-        stages: Vec::new(),
-        columns: Vec::new(),
-        kinds: HashMap::new(),
-        warnings: Vec::new(),
-        shared_stage: None,
-    };
+    let mut generator = Generator::new(plan, options, Vec::new());
     let sql = generator.generate()?;
     Ok(Translation {
         sql,
@@ -59,6 +61,9 @@ struct Generator<'a> {
     kinds: HashMap<SlotId, Kind>,
     /// What the SQL does differently from a native run, for the reader.
     warnings: Vec<String>,
+    /// The column of the last stage that holds each subquery's condition, by the subquery's
+    /// index, once it is added.
+    subquery_matches: HashMap<usize, String>,
     /// The stage that several later stages read (the lines with their syslog header and
     /// extraction rule), computed once into [`SHARED_TABLE`] before the query.
     shared_stage: Option<usize>,
@@ -67,11 +72,28 @@ struct Generator<'a> {
 /// The table the shared stage is computed into.
 const SHARED_TABLE: &str = "sumoql_read_lines";
 
-impl Generator<'_> {
-    fn generate(&mut self) -> Result<String, SqlError> {
-        if !self.plan.subqueries.is_empty() {
-            return Err(refused::subquery());
+impl<'a> Generator<'a> {
+    /// A generator of `plan` whose stages follow `stages` (written by another generator of
+    /// the same query, or none).
+    fn new(plan: &'a Plan, options: &'a SqlOptions, stages: Vec<String>) -> Generator<'a> {
+        Generator {
+            plan,
+            options,
+            dialect: options.dialect.writer(),
+            stages,
+            columns: Vec::new(),
+            kinds: HashMap::new(),
+            warnings: Vec::new(),
+            subquery_matches: HashMap::new(),
+            shared_stage: None,
         }
+    }
+}
+
+impl Generator<'_> {
+    /// The statements of the whole query: the settings, the reader's setup, and the query of
+    /// the pipeline's stages whose result is the plan's output columns in row order.
+    fn generate(&mut self) -> Result<String, SqlError> {
         let output = match &self.plan.output {
             Columns::Exact(columns) => columns.clone(),
             Columns::Whole { added, removed } => {
@@ -85,41 +107,7 @@ impl Generator<'_> {
             }
         };
         let mut statements = self.dialect.settings();
-        match &self.options.input {
-            Input::Table(table) => {
-                let mut select: Vec<String> = self
-                    .plan
-                    .read
-                    .fields
-                    .iter()
-                    .map(|(name, slot)| self.table_column(name, *slot))
-                    .collect();
-                select.push(format!("{} AS {ORDER}", self.dialect.input_order()));
-                self.stages
-                    .push(format!("SELECT {} FROM {table}", select.join(", ")));
-            }
-            Input::Lines { path, folder } => {
-                let (setup, relation) = self.dialect.line_reader(path, *folder);
-                statements.extend(setup);
-                self.read_lines(&relation)?;
-            }
-        }
-        self.columns = self
-            .plan
-            .read
-            .fields
-            .iter()
-            .map(|(_, slot)| *slot)
-            .collect();
-        if self.plan.scope != ScopeFilter::All {
-            let condition = self.scope(&self.plan.scope);
-            let previous = self.previous();
-            self.stages
-                .push(format!("SELECT * FROM {previous} WHERE {condition}"));
-        }
-        for operator in &self.plan.operators {
-            self.operator(operator)?;
-        }
+        statements.extend(self.pipeline()?);
         let shown: Vec<String> = output
             .iter()
             .map(|slot| {
@@ -171,6 +159,51 @@ impl Generator<'_> {
         ctes.join(",\n")
     }
 
+    /// The stages of the plan's pipeline: the reader, the scope, then each operator (with the
+    /// stages of the subqueries each uses before it). Returns the statements the reader needs
+    /// run first.
+    fn pipeline(&mut self) -> Result<Vec<String>, SqlError> {
+        let setup = match &self.options.input {
+            Input::Table(table) => {
+                let mut select: Vec<String> = self
+                    .plan
+                    .read
+                    .fields
+                    .iter()
+                    .map(|(name, slot)| self.table_column(name, *slot))
+                    .collect();
+                select.push(format!("{} AS {ORDER}", self.dialect.input_order()));
+                self.stages
+                    .push(format!("SELECT {} FROM {table}", select.join(", ")));
+                Vec::new()
+            }
+            Input::Lines { path, folder } => {
+                let (setup, relation) = self.dialect.line_reader(path, *folder);
+                self.read_lines(&relation)?;
+                setup
+            }
+        };
+        self.columns = self
+            .plan
+            .read
+            .fields
+            .iter()
+            .map(|(_, slot)| *slot)
+            .collect();
+        if self.plan.scope != ScopeFilter::All {
+            self.match_subqueries(|index| scope_uses(&self.plan.scope, index))?;
+            let condition = self.scope(&self.plan.scope);
+            let previous = self.previous();
+            self.stages
+                .push(format!("SELECT * FROM {previous} WHERE {condition}"));
+        }
+        for operator in &self.plan.operators {
+            self.match_subqueries(|index| operator_uses(operator, index))?;
+            self.operator(operator)?;
+        }
+        Ok(setup)
+    }
+
     /// Epoch milliseconds of a time column (D9): a whole number is seconds, milliseconds,
     /// microseconds or nanoseconds by magnitude; other text is ISO-8601.
     fn time_of(&self, column: &str) -> String {
@@ -192,11 +225,22 @@ impl Generator<'_> {
         self.dialect.identifier(self.plan.schema.name(slot))
     }
 
+    /// The column of `slot`, or a null when the last stage has no such column (a field the
+    /// records do not have here, such as one an aggregation left out).
+    fn present_column(&self, writer: &ExprWriter<'_>, slot: SlotId) -> Sql {
+        if self.columns.contains(&slot) {
+            writer.column(slot)
+        } else {
+            Sql::new(self.text_cell(None), Kind::Text)
+        }
+    }
+
     fn writer(&self) -> ExprWriter<'_> {
         ExprWriter {
             dialect: self.dialect,
             schema: &self.plan.schema,
             kinds: &self.kinds,
+            subqueries: &self.subquery_matches,
             keep_conditions: Vec::new(),
         }
     }
@@ -215,15 +259,11 @@ impl Generator<'_> {
             }
             ScopeFilter::Term { raw, pattern } => {
                 let lower = pattern.text().to_lowercase();
-                let end = if lower.ends_with('*') {
-                    ""
-                } else {
-                    "([^\\p{L}\\p{N}]|$)"
-                };
+                let end = if lower.ends_with('*') { "" } else { TERM_END };
                 let start = if lower.starts_with('*') {
                     ""
                 } else {
-                    "(^|[^\\p{L}\\p{N}])"
+                    TERM_START
                 };
                 let regex = format!("(?s){start}{}{end}", wildcard_regex(pattern));
                 let test = self
@@ -234,8 +274,8 @@ impl Generator<'_> {
             ScopeFilter::Not(inner) => format!("(NOT {})", self.scope(inner)),
             ScopeFilter::And(a, b) => format!("({} AND {})", self.scope(a), self.scope(b)),
             ScopeFilter::Or(a, b) => format!("({} OR {})", self.scope(a), self.scope(b)),
-            // Refused before the walk: a plan with subqueries has no SQL form.
-            ScopeFilter::Subquery(_) => "FALSE".to_string(),
+            // Its column is added before the scope's stage.
+            ScopeFilter::Subquery(index) => self.subquery_matches[index].clone(),
         }
     }
 
@@ -290,7 +330,7 @@ impl Generator<'_> {
                 chain,
             } => self.extract(*source, extractor, *nodrop, *chain)?,
             Operator::Rows(row) => self.row_operator(row)?,
-            Operator::Join(_) => return Err(refused::join()),
+            Operator::Join(join) => self.join(join)?,
             Operator::State(state) => return Err(refused::state(state)),
             Operator::Compare(_) => return Err(refused::compare()),
         }
@@ -643,20 +683,14 @@ impl Generator<'_> {
                 output,
                 by,
             } => return self.sequence(*kind, *field, *shift, *output, by),
-            RowOperator::Lookup(_) => (
-                "lookup",
-                "the table is a local file read at plan time; load it into the engine and join",
-            ),
+            RowOperator::Lookup(table) => return self.lookup(table),
             RowOperator::FillMissing { .. } => ("fillmissing", "not translated to SQL yet"),
             RowOperator::Bin(_) => ("bin", "not translated to SQL yet"),
             RowOperator::Outlier(_) => (
                 "outlier",
                 "each point is measured against a trailing window of the points before it in its series",
             ),
-            RowOperator::Table(_) => (
-                "cat",
-                "the table is a local file read at plan time; load it into the engine and query it",
-            ),
+            RowOperator::Table(table) => return self.listed_table(table),
             RowOperator::IpLookup(_) => (
                 "geoip and the geo:// and asn:// lookups",
                 "the MaxMind database is a local file read by sumoql; load it into the engine and join",

@@ -371,17 +371,98 @@ mod tests {
     }
 
     #[test]
-    fn joins_subqueries_and_state_are_refused_by_name() {
+    fn a_subquery_is_its_child_crossed_with_the_records() {
+        let sql = compile(
+            "x [subquery: y | count by h | compose h maxresults=5] | where ![subquery: z | compose u] | count by h",
+            Dialect::DuckDb,
+            Input::Table("logs".into()),
+        )
+        .unwrap();
+        assert!(
+            sql.contains("ORDER BY MIN(sumoql_row_order) LIMIT 5"),
+            "{sql}"
+        );
+        assert!(sql.contains("LIMIT 2500"), "{sql}");
+        assert_eq!(sql.matches("CROSS JOIN").count(), 2, "{sql}");
+        assert!(sql.contains("(NOT sumoql_subquery1)"), "{sql}");
+        assert!(
+            sql.contains("regexp_matches(lower(\"h\"), concat('(?s)^'"),
+            "{sql}"
+        );
+    }
+
+    #[test]
+    fn a_join_joins_its_tables_branches_newest_first() {
+        let sql = compile(
+            "* | join (where k = \"a\") as t1, (count by u) as t2 on t1.u = t2.u | fields t1_u, t2__count",
+            Dialect::DuckDb,
+            Input::Lines {
+                path: "x.log".into(),
+                folder: false,
+            },
+        )
+        .unwrap();
+        let timed = compile(
+            "* | join (where k = \"a\") as t1, (where k = \"b\") as t2 on t1.u = t2.u timewindow 1m | fields t1_u",
+            Dialect::DuckDb,
+            Input::Lines {
+                path: "x.log".into(),
+                folder: false,
+            },
+        )
+        .unwrap();
+        assert!(
+            timed.contains(
+                "abs(sumoql_join0.\"_messageTime\" - sumoql_join1.\"_messageTime\") <= 60000"
+            ),
+            "{timed}"
+        );
+        assert!(
+            sql.contains("ORDER BY \"_messageTime\" DESC NULLS LAST, sumoql_row_order"),
+            "{sql}"
+        );
+        assert!(sql.contains("ROW_NUMBER() OVER (ORDER BY sumoql_join0.sumoql_newest, sumoql_join1.sumoql_newest)"), "{sql}");
+        assert!(
+            sql.contains("WHERE sumoql_join0.\"u\" = sumoql_join1.\"u\""),
+            "{sql}"
+        );
+    }
+
+    #[test]
+    fn lookup_and_cat_inline_the_table_as_constant_rows() {
+        let table = std::env::temp_dir().join(format!("sumoql-sql-{}.csv", std::process::id()));
+        std::fs::write(&table, "host,owner\nWeb-1,alice\nweb-2,bob\nweb-2,carol\n").unwrap();
+        let path = table.display();
+        let lookup = compile(
+            &format!("* | lookup owner from file://{path} on h=host | fields h, owner"),
+            Dialect::Spark,
+            Input::Table("logs".into()),
+        )
+        .unwrap();
+        let cat = compile(
+            &format!("cat file://{path} | fields host"),
+            Dialect::ClickHouse,
+            Input::Table("logs".into()),
+        )
+        .unwrap();
+        std::fs::remove_file(&table).unwrap();
+        assert!(
+            lookup.contains("LEFT JOIN (SELECT 'Web-1' AS sumoql_table_key0, 'alice' AS sumoql_table_cell0 UNION ALL SELECT 'web-2' AS sumoql_table_key0, 'carol' AS sumoql_table_cell0) sumoql_table"),
+            "{lookup}"
+        );
+        assert!(
+            cat.contains("SELECT 'Web-1' AS `host`, 'alice' AS `owner`, CAST(0 AS BIGINT) AS sumoql_row_order UNION ALL"),
+            "{cat}"
+        );
+    }
+
+    #[test]
+    fn subqueries_of_their_own_time_and_state_are_refused_by_name() {
         let table = || Input::Table("logs".into());
         for (query, construct) in [
             (
-                "* | join (x as a) as t1, (y as a) as t2 on t1.a = t2.a | fields t1_a",
-                "join",
-            ),
-            ("x [subquery: y | compose h] | count by h", "subquery"),
-            (
-                "* | where [subquery: y | compose h] | count by h",
-                "subquery",
+                "x [subquery from=(-1d): y | compose h] | count by h",
+                "subquery from= and to=",
             ),
             (
                 "* | transaction on ip with states a, b in page",

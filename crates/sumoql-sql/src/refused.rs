@@ -14,14 +14,6 @@ pub(crate) fn subquery() -> SqlError {
     )
 }
 
-/// `join`: each table is a pipeline of its own.
-pub(crate) fn join() -> SqlError {
-    SqlError::new(
-        "join",
-        "each table is a pipeline of its own made from the same records, joined in Sumo's record order",
-    )
-}
-
 /// `compare`, whose lanes are the query run again over earlier time ranges.
 pub(crate) fn compare() -> SqlError {
     SqlError::new(
@@ -159,10 +151,11 @@ pub(crate) fn aggregate(name: &str) -> SqlError {
     SqlError::new(format!("{name}()"), reason)
 }
 
-/// A text function given a computed float, whose text sumoql writes its own way.
-pub(crate) fn float_text(name: &str) -> SqlError {
+/// The text of a computed float for `construct` (a function as `name()`, or a stage), which
+/// sumoql writes its own way.
+pub(crate) fn float_text(construct: &str) -> SqlError {
     SqlError::new(
-        format!("{name}() of a computed number"),
+        format!("{construct} of a computed number"),
         "sumoql writes a float's text as its shortest form (2, not 2.0; no exponents), which the engines' casts to text do not",
     )
 }

@@ -19,8 +19,8 @@ impl SqlDialect for Spark {
     fn text_type(&self) -> &'static str {
         "STRING"
     }
-    fn regex_match(&self, text: &str, pattern: &str) -> String {
-        format!("({text} RLIKE {})", self.string(&unnamed_groups(pattern)))
+    fn regex_test(&self, text: &str, pattern: &str) -> String {
+        format!("({text} RLIKE {pattern})")
     }
     fn regex_extract_all(&self, text: &str, pattern: &str, group: usize) -> String {
         format!(

@@ -208,8 +208,12 @@ impl<'a> Generator<'a> {
     }
 
     /// Whether the query's scope leaves out every line of `rule`, whatever its fields: it asks
-    /// for a `_sourceCategory` the rule's lines do not have.
+    /// for a `_sourceCategory` the rule's lines do not have. A scope with a subquery is not
+    /// judged: its placeholder is no condition of its own.
     fn scope_rejects(&self, rule: &RawRule) -> bool {
+        if !self.plan.subqueries.is_empty() {
+            return false;
+        }
         let category = self.plan.schema.slot("_sourceCategory");
         let lines_category = self.options.category.as_ref().or(rule.category.as_ref());
         let judged = self.plan.scope.judge(&|slot| {
@@ -358,16 +362,10 @@ impl<'a> Generator<'a> {
                 kinds.insert(slot, Kind::Integer);
             }
         }
-        let mut rule_generator = Generator {
-            plan: &plan,
-            options: self.options,
-            dialect: self.dialect,
-            stages: std::mem::take(&mut self.stages),
-            columns: plan.read.fields.iter().map(|(_, slot)| *slot).collect(),
-            kinds,
-            warnings: Vec::new(),
-            shared_stage: None,
-        };
+        let mut rule_generator =
+            Generator::new(&plan, self.options, std::mem::take(&mut self.stages));
+        rule_generator.columns = plan.read.fields.iter().map(|(_, slot)| *slot).collect();
+        rule_generator.kinds = kinds;
         let mut select = select;
         select.push(ORDER.to_string());
         let condition = match lines {
