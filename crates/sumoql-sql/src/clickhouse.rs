@@ -1,8 +1,8 @@
 //! ClickHouse.
 
 use crate::dialect::{
-    java_to_strftime, re2_replacement, unnamed_groups, Directives, Piece, SqlDialect, FILE, LINE,
-    ORDER,
+    common_float_function, java_to_strftime, re2_replacement, unnamed_groups, Directives, Piece,
+    SqlDialect, FILE, LINE, ORDER,
 };
 use sumoql_plan::JsonStep;
 
@@ -12,6 +12,16 @@ use crate::SqlError;
 pub(crate) struct ClickHouse;
 
 impl SqlDialect for ClickHouse {
+    fn is_nan(&self, number: &str) -> String {
+        format!("isNaN({number})")
+    }
+    fn float_function(&self, name: &str) -> Option<&'static str> {
+        match name {
+            "hypot" => Some("hypot"),
+            "log1p" => Some("log1p"),
+            _ => common_float_function(name),
+        }
+    }
     fn identifier(&self, name: &str) -> String {
         format!("`{}`", name.replace('`', "``"))
     }

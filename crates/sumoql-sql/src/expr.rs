@@ -43,7 +43,8 @@ pub(crate) struct Sql {
 }
 
 impl Sql {
-    fn new(text: impl Into<String>, kind: Kind) -> Sql {
+    /// An expression of `kind`.
+    pub(crate) fn new(text: impl Into<String>, kind: Kind) -> Sql {
         Sql {
             text: text.into(),
             kind,
@@ -591,7 +592,10 @@ impl ExprWriter<'_> {
                     kind,
                 )
             }
-            _ => return Err(refused::function(name)),
+            _ => match self.float_function(&lower, &values) {
+                Some(result) => result?,
+                None => return Err(refused::function(name)),
+            },
         })
     }
 
@@ -860,7 +864,7 @@ const UNICODE_SPACE: &str =
 
 /// `number` rounded to a whole number, halves toward positive infinity (Java's Math.round),
 /// as a double.
-fn round_half_up(number: &str) -> String {
+pub(crate) fn round_half_up(number: &str) -> String {
     format!(
         "(CASE WHEN {number} - floor({number}) >= 0.5 THEN floor({number}) + 1 ELSE floor({number}) END)"
     )

@@ -1,6 +1,8 @@
 //! Spark SQL.
 
-use crate::dialect::{unnamed_groups, write_replacement, Piece, SqlDialect, FILE, LINE, ORDER};
+use crate::dialect::{
+    common_float_function, unnamed_groups, write_replacement, Piece, SqlDialect, FILE, LINE, ORDER,
+};
 use sumoql_plan::JsonStep;
 
 use crate::SqlError;
@@ -10,6 +12,14 @@ use crate::SqlError;
 pub(crate) struct Spark;
 
 impl SqlDialect for Spark {
+    fn float_function(&self, name: &str) -> Option<&'static str> {
+        match name {
+            "hypot" => Some("hypot"),
+            "log1p" => Some("log1p"),
+            "expm1" => Some("expm1"),
+            _ => common_float_function(name),
+        }
+    }
     fn identifier(&self, name: &str) -> String {
         format!("`{}`", name.replace('`', "``"))
     }

@@ -360,6 +360,7 @@ impl<'a> Generator<'a> {
             stages: std::mem::take(&mut self.stages),
             columns: plan.read.fields.iter().map(|(_, slot)| *slot).collect(),
             kinds,
+            non_finite: Default::default(),
             warnings: Vec::new(),
         };
         let mut select = select;
