@@ -161,6 +161,9 @@ impl SqlDialect for ClickHouse {
             steps.join(", ")
         )
     }
+    fn json_array_size(&self, text: &str) -> String {
+        format!("(CASE WHEN isValidJSON({text}) = 1 AND JSONType({text}) = 'Array' THEN toInt64(JSONLength({text})) ELSE toInt64(-1) END)")
+    }
     fn json_valid(&self, line: &str) -> String {
         format!("(isValidJSON({line}) = 1)")
     }

@@ -102,6 +102,9 @@ pub(crate) trait SqlDialect {
     fn json_valid(&self, line: &str) -> String;
     /// The current time in epoch milliseconds, when the engine runs the query.
     fn now_millis(&self) -> &'static str;
+    /// How many items the JSON array `text` holds; -1 when it is null, not JSON or not an
+    /// array.
+    fn json_array_size(&self, text: &str) -> String;
     /// Whether the double `number` is NaN (null for null).
     fn is_nan(&self, number: &str) -> String {
         format!("isnan({number})")

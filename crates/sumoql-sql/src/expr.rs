@@ -55,6 +55,12 @@ impl Sql {
 /// A regular expression for text that parses as a number under D6.
 const NUMERIC_TEXT: &str = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$";
 
+/// A regular expression for `isNumeric`'s Java number literals: a sign, then hexadecimal
+/// after 0x, a whole number (octal after a leading 0) with an optional type letter, or a
+/// decimal with a point or an exponent and an optional `f` or `d`. `\z` ends the text (in
+/// Java `$` also matches before a last line break).
+const JAVA_NUMBER: &str = r"^[-+]?(0[xX][0-9a-fA-F]+|(0|[1-9][0-9]*|0[0-7]+)[lLfFdD]?|([0-9]+[.][0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?[fFdD]?|[0-9]+[eE][-+]?[0-9]+[fFdD]?)\z";
+
 /// A whole text that is a dotted-quad IPv4 address.
 fn ipv4() -> String {
     format!("^{IPV4}$")
@@ -430,6 +436,25 @@ impl ExprWriter<'_> {
                     ),
                     Kind::Bool,
                 )
+            }
+            ("isnumeric", [x]) => Sql::new(
+                match x.kind {
+                    Kind::Integer => format!("({} IS NOT NULL)", x.text),
+                    Kind::Float => format!(
+                        "COALESCE(NOT {} AND abs({}) <> CAST('Infinity' AS DOUBLE), FALSE)",
+                        self.dialect.is_nan(&x.text),
+                        x.text
+                    ),
+                    Kind::Text => format!(
+                        "COALESCE({}, FALSE)",
+                        self.dialect.regex_match(&x.text, JAVA_NUMBER)
+                    ),
+                    Kind::Bool | Kind::List => "FALSE".to_string(),
+                },
+                Kind::Bool,
+            ),
+            ("jsonarraysize", [x]) => {
+                Sql::new(self.dialect.json_array_size(&self.text(x)), Kind::Integer)
             }
             ("cidrmatch", [a, b]) => self.cidr_match(args, a, b)?,
             ("parsedate", [text, ..]) => self.parse_date(args, text)?,

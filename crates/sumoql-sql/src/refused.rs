@@ -89,12 +89,10 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("base64decode", BASE64),
     ("hash", "its algorithms (md5, sha1, sha2_256, murmur3_128, crc32) are not all offered by every engine, and they return bytes in different forms"),
     ("jsonarraycontains", JSON_ARRAY),
-    ("jsonarraysize", JSON_ARRAY),
     ("hextodec", HEX),
     ("parsehex", HEX),
     ("dectohex", HEX),
     ("hextoascii", HEX),
-    ("isnumeric", "it follows Java's number grammar (hexadecimal after 0x, octal after a leading 0, type letters such as 123L), which is not reproduced in SQL"),
     ("luhn", "its checksum doubles every second digit from the right, a loop over the digits that portable SQL lacks"),
 ];
 

@@ -140,6 +140,9 @@ impl SqlDialect for Spark {
             self.string(&format!("${path}"))
         )
     }
+    fn json_array_size(&self, text: &str) -> String {
+        format!("COALESCE(CAST(json_array_length({text}) AS BIGINT), CAST(-1 AS BIGINT))")
+    }
     fn json_valid(&self, line: &str) -> String {
         format!("(get_json_object({line}, '$') IS NOT NULL)")
     }
