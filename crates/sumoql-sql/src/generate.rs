@@ -482,8 +482,7 @@ impl Generator<'_> {
                 Vec::new(),
             ),
             SequenceKind::Smooth | SequenceKind::RollingStd => {
-                self.moving_window(kind, field, shift, output, by);
-                return Ok(());
+                return self.moving_window(kind, field, shift, output, by);
             }
         };
         self.assign(output, sql, &conditions);

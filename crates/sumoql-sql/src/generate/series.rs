@@ -9,6 +9,11 @@ use sumoql_value::SlotId;
 use super::Generator;
 use crate::dialect::ORDER;
 use crate::expr::{Kind, Sql};
+use crate::SqlError;
+
+/// The longest window translated: each place of the window is a term of one chain of
+/// additions, and the engines refuse expressions much deeper than this (DuckDB at 1,000).
+const MAX_WINDOW: u64 = 100;
 
 /// The hidden column that holds a row's value as a double.
 const NUMBER: &str = "sumoql_number";
@@ -22,7 +27,8 @@ const MEAN: &str = "sumoql_mean";
 impl Generator<'_> {
     /// `smooth` (the mean) or `rollingstd` (the sample deviation, 0 for one number) of the
     /// last `window` numbers of each group, the row's own included. Rows whose value is not a
-    /// number are left out, as natively, and take no place in any window.
+    /// number are left out, as natively, and take no place in any window. A window of more
+    /// than [`MAX_WINDOW`] rows is refused.
     pub(super) fn moving_window(
         &mut self,
         kind: SequenceKind,
@@ -30,7 +36,13 @@ impl Generator<'_> {
         window: u64,
         output: SlotId,
         by: &[SlotId],
-    ) {
+    ) -> Result<(), SqlError> {
+        if window > MAX_WINDOW {
+            return Err(SqlError::new(
+                format!("{} over more than {MAX_WINDOW} rows", kind.name()),
+                "each row of the window is a term of one sum, added in order to give sumoql's exact value, and the engines refuse an expression that deep",
+            ));
+        }
         let writer = self.writer();
         let number = writer.number(&writer.column(field)).text;
         let columns = self.column_list();
@@ -57,7 +69,7 @@ impl Generator<'_> {
         let mean = format!("(({}) / CAST({count} AS DOUBLE))", sum.join(" + "));
         if kind == SequenceKind::Smooth {
             self.assign(output, Sql::new(mean, Kind::Float), &[]);
-            return;
+            return Ok(());
         }
         let previous = self.previous();
         self.stages.push(format!(
@@ -73,6 +85,7 @@ impl Generator<'_> {
             squares.join(" + ")
         );
         self.assign(output, Sql::new(deviation, Kind::Float), &[]);
+        Ok(())
     }
 
     /// The current columns' names, comma-separated.
@@ -118,5 +131,17 @@ mod tests {
             sql.contains("(CASE WHEN sumoql_count < 2 THEN CAST(0 AS DOUBLE) ELSE sqrt(("),
             "{sql}"
         );
+    }
+
+    #[test]
+    fn a_window_deeper_than_the_engines_parse_is_refused() {
+        let plan = plan_query(
+            &parse_query("* | smooth n, 101 | fields _smooth").unwrap(),
+            &Registry::standard(),
+        )
+        .unwrap();
+        let options = SqlOptions::new(Dialect::Spark, Input::Table("logs".into()));
+        let error = to_sql(&plan, &options).unwrap_err();
+        assert_eq!(error.construct, "smooth over more than 100 rows");
     }
 }
