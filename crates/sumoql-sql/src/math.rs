@@ -181,3 +181,40 @@ pub(crate) fn may_be_non_finite(expr: &PlanExpr, non_finite: &HashSet<SlotId>) -
         PlanExpr::Literal(_) | PlanExpr::Regex(_) | PlanExpr::Subquery(_) => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use sumoql_functions::Registry;
+    use sumoql_plan::plan_query;
+    use sumoql_syntax::parse_query;
+
+    use crate::{to_sql, Dialect, Input, SqlOptions};
+
+    fn compile(query: &str, dialect: Dialect) -> String {
+        let plan = plan_query(&parse_query(query).unwrap(), &Registry::standard()).unwrap();
+        let options = SqlOptions::new(dialect, Input::Table("logs".into()));
+        to_sql(&plan, &options).unwrap().sql
+    }
+
+    #[test]
+    fn a_logarithm_is_guarded_at_zero_and_its_column_spelled_as_sumoql_writes_it() {
+        for dialect in [Dialect::DuckDb, Dialect::Spark, Dialect::ClickHouse] {
+            let sql = compile("* | log(x) as l | fields l", dialect);
+            assert!(
+                sql.contains("= 0 THEN CAST('-Infinity' AS DOUBLE) WHEN")
+                    && sql.contains("< 0 THEN CAST('NaN' AS DOUBLE) ELSE ln(")
+                    && sql.contains("THEN 'NaN' WHEN"),
+                "{sql}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_rounded_distance_is_not_spelled() {
+        let sql = compile(
+            "* | haversine(a, b, c, d) as km | fields km",
+            Dialect::DuckDb,
+        );
+        assert!(!sql.contains("'NaN'"), "{sql}");
+    }
+}
