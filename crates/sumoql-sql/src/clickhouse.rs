@@ -12,6 +12,9 @@ use crate::SqlError;
 pub(crate) struct ClickHouse;
 
 impl SqlDialect for ClickHouse {
+    fn nullable_double(&self, number: &str) -> String {
+        format!("CAST({number} AS Nullable(Float64))")
+    }
     fn is_nan(&self, number: &str) -> String {
         format!("isNaN({number})")
     }

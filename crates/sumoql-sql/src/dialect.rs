@@ -105,6 +105,11 @@ pub(crate) trait SqlDialect {
     /// How many items the JSON array `text` holds; -1 when it is null, not JSON or not an
     /// array.
     fn json_array_size(&self, text: &str) -> String;
+    /// `number` as a double column whose `LAG` before a group's first row is null (ClickHouse
+    /// gives the type's default, 0, for a column that cannot be null).
+    fn nullable_double(&self, number: &str) -> String {
+        format!("CAST({number} AS DOUBLE)")
+    }
     /// Whether the double `number` is NaN (null for null).
     fn is_nan(&self, number: &str) -> String {
         format!("isnan({number})")

@@ -648,10 +648,7 @@ impl Generator<'_> {
             ),
             RowOperator::FillMissing { .. } => ("fillmissing", "not translated to SQL yet"),
             RowOperator::Bin(_) => ("bin", "not translated to SQL yet"),
-            RowOperator::Outlier(_) => (
-                "outlier",
-                "each point is measured against a trailing window of the points before it in its series",
-            ),
+            RowOperator::Outlier(spec) => return self.outlier(spec),
             RowOperator::Table(_) => (
                 "cat",
                 "the table is a local file read at plan time; load it into the engine and query it",

@@ -346,10 +346,6 @@ mod tests {
                 "* | transaction on ip with states a, b in page",
                 "transaction",
             ),
-            (
-                "* | timeslice 1m | count by _timeslice | outlier _count",
-                "outlier",
-            ),
         ] {
             let error = compile(query, Dialect::DuckDb, table()).unwrap_err();
             assert_eq!(error.construct, construct, "{query}");

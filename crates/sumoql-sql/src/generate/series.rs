@@ -1,9 +1,9 @@
-//! `smooth` and `rollingstd` in SQL: the mean and the sample deviation of the last N numbers of
+//! `smooth`, `rollingstd` and `outlier` in SQL: the mean and the sample deviation of the last N numbers of
 //! each group in row order, computed term by term from `LAG` windows so that every sum adds
 //! the same doubles in the same order as the native stage (oldest first), and so gives the
 //! same bits.
 
-use sumoql_plan::SequenceKind;
+use sumoql_plan::{OutlierDirection, OutlierSpec, SequenceKind};
 use sumoql_value::SlotId;
 
 use super::Generator;
@@ -21,7 +21,16 @@ const NUMBER: &str = "sumoql_number";
 /// The hidden column that holds how many numbers a row's window has.
 const COUNT: &str = "sumoql_count";
 
-/// The hidden column that holds the mean of a row's window (`rollingstd`).
+/// The hidden column that holds a row's place in its series (`outlier`).
+const PLACE: &str = "sumoql_place";
+
+/// The hidden column that holds how far the band reaches from the mean (`outlier`).
+const REACH: &str = "sumoql_reach";
+
+/// The hidden column that holds whether a row lies outside its band (`outlier`).
+const INDICATOR: &str = "sumoql_indicator";
+
+/// The hidden column that holds the mean of a row's window (`rollingstd`, `outlier`).
 const MEAN: &str = "sumoql_mean";
 
 impl Generator<'_> {
@@ -48,7 +57,8 @@ impl Generator<'_> {
         let columns = self.column_list();
         let previous = self.previous();
         self.stages.push(format!(
-            "SELECT {columns}, CAST({number} AS DOUBLE) AS {NUMBER}, {ORDER} FROM {previous} WHERE {number} IS NOT NULL"
+            "SELECT {columns}, {} AS {NUMBER}, {ORDER} FROM {previous} WHERE {number} IS NOT NULL",
+            self.dialect.nullable_double(&number)
         ));
         let in_order = format!("OVER ({}ORDER BY {ORDER})", self.partition(by));
         // The window's numbers, oldest first: a place before the group's first row is null.
@@ -85,6 +95,119 @@ impl Generator<'_> {
             squares.join(" + ")
         );
         self.assign(output, Sql::new(deviation, Kind::Float), &[]);
+        Ok(())
+    }
+
+    /// `outlier`: the rows sorted by time (none last), then each number measured against the
+    /// mean and sample deviation of the `window` numbers before it in its series (a band only
+    /// from two earlier numbers); the violation when the last `consecutive` indicators of the
+    /// series are all 1. Rows whose value is not a number keep their fields unset.
+    pub(super) fn outlier(&mut self, spec: &OutlierSpec) -> Result<(), SqlError> {
+        let window = spec.window as u64;
+        let fields = spec.field;
+        let outputs = [
+            fields.error,
+            fields.lower,
+            fields.upper,
+            fields.indicator,
+            fields.violation,
+        ];
+        if window > MAX_WINDOW
+            || self.non_finite.contains(&fields.value)
+            || outputs.iter().any(|slot| self.columns.contains(slot))
+        {
+            return Err(SqlError::new(
+                "outlier",
+                "only a window of at most 100 rows, over finite numbers, into fields the rows do not have yet, is translated",
+            ));
+        }
+        let writer = self.writer();
+        let number = writer.number(&writer.column(fields.value)).text;
+        let time = writer.number(&writer.column(spec.timeslice)).text;
+        let time = self.dialect.truncate_to_long(&time);
+        let columns = self.column_list();
+        let previous = self.previous();
+        self.stages.push(format!(
+            "SELECT {columns}, {} AS {NUMBER}, ROW_NUMBER() OVER (ORDER BY {time} ASC NULLS LAST, {ORDER}) AS {ORDER} FROM {previous}",
+            self.dialect.nullable_double(&number)
+        ));
+        let mut keys: Vec<String> = spec.by.iter().map(|slot| self.name(*slot)).collect();
+        keys.push(format!("({NUMBER} IS NULL)"));
+        let series = format!("PARTITION BY {} ORDER BY {ORDER}", keys.join(", "));
+        let in_order = format!("OVER ({series})");
+        // The numbers before the row, oldest first.
+        let lags: Vec<String> = (1..=window)
+            .rev()
+            .map(|back| format!("LAG({NUMBER}, {back}) {in_order}"))
+            .collect();
+        let count = format!("LEAST(ROW_NUMBER() {in_order} - 1, {window})");
+        let sum: Vec<String> = lags
+            .iter()
+            .map(|lag| format!("COALESCE({lag}, {NEGATIVE_ZERO})"))
+            .collect();
+        let previous = self.previous();
+        self.stages.push(format!(
+            "SELECT {columns}, {NUMBER}, (CASE WHEN {count} >= 2 THEN ({}) / CAST({count} AS DOUBLE) END) AS {MEAN}, {count} AS {COUNT}, ROW_NUMBER() {in_order} AS {PLACE}, {ORDER} FROM {previous}",
+            sum.join(" + ")
+        ));
+        let squares: Vec<String> = lags
+            .iter()
+            .map(|lag| format!("COALESCE(({lag} - {MEAN}) * ({lag} - {MEAN}), CAST(0 AS DOUBLE))"))
+            .collect();
+        let reach = format!(
+            "(CAST({:?} AS DOUBLE) * sqrt(({}) / CAST({COUNT} - 1 AS DOUBLE)))",
+            spec.threshold,
+            squares.join(" + ")
+        );
+        let previous = self.previous();
+        self.stages.push(format!(
+            "SELECT {columns}, {NUMBER}, {MEAN}, {PLACE}, (CASE WHEN {MEAN} IS NOT NULL THEN {reach} END) AS {REACH}, {ORDER} FROM {previous}"
+        ));
+        let (lower, upper) = (format!("({MEAN} - {REACH})"), format!("({MEAN} + {REACH})"));
+        let outside = match spec.direction {
+            OutlierDirection::Both => format!("({NUMBER} < {lower} OR {NUMBER} > {upper})"),
+            OutlierDirection::Above => format!("({NUMBER} > {upper})"),
+            OutlierDirection::Below => format!("({NUMBER} < {lower})"),
+        };
+        let indicator = format!("(CASE WHEN COALESCE({outside}, FALSE) THEN 1 ELSE 0 END)");
+        let previous = self.previous();
+        self.stages.push(format!(
+            "SELECT {columns}, {NUMBER}, {MEAN}, {REACH}, {PLACE}, {indicator} AS {INDICATOR}, {ORDER} FROM {previous}"
+        ));
+        // The run of indicators 1 that ends at the row: its place after the last 0.
+        let last_zero = format!(
+            "MAX(CASE WHEN {INDICATOR} = 0 THEN {PLACE} END) OVER ({series} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+        );
+        let run = format!("({PLACE} - COALESCE({last_zero}, 0))");
+        let numeric = |value: String, kind: Kind| {
+            Sql::new(
+                format!("(CASE WHEN {NUMBER} IS NOT NULL THEN {value} END)"),
+                kind,
+            )
+        };
+        let values = vec![
+            (
+                fields.error,
+                numeric(format!("({NUMBER} - {MEAN})"), Kind::Float),
+            ),
+            (fields.lower, numeric(lower, Kind::Float)),
+            (fields.upper, numeric(upper, Kind::Float)),
+            (
+                fields.indicator,
+                numeric(format!("CAST({INDICATOR} AS BIGINT)"), Kind::Integer),
+            ),
+            (
+                fields.violation,
+                numeric(
+                    format!(
+                        "CAST(CASE WHEN {run} >= {} THEN 1 ELSE 0 END AS BIGINT)",
+                        spec.consecutive
+                    ),
+                    Kind::Integer,
+                ),
+            ),
+        ];
+        self.assign_all(values, &[]);
         Ok(())
     }
 
