@@ -1,8 +1,8 @@
 //! ClickHouse.
 
 use crate::dialect::{
-    java_to_strftime, re2_replacement, unnamed_groups, Directives, Piece, SqlDialect, FILE, LINE,
-    ORDER,
+    common_float_function, java_to_strftime, re2_replacement, unnamed_groups, Directives, Piece,
+    SqlDialect, FILE, LINE, ORDER,
 };
 use sumoql_plan::JsonStep;
 
@@ -12,6 +12,19 @@ use crate::SqlError;
 pub(crate) struct ClickHouse;
 
 impl SqlDialect for ClickHouse {
+    fn nullable_double(&self, number: &str) -> String {
+        format!("CAST({number} AS Nullable(Float64))")
+    }
+    fn is_nan(&self, number: &str) -> String {
+        format!("isNaN({number})")
+    }
+    fn float_function(&self, name: &str) -> Option<&'static str> {
+        match name {
+            "hypot" => Some("hypot"),
+            "log1p" => Some("log1p"),
+            _ => common_float_function(name),
+        }
+    }
     fn identifier(&self, name: &str) -> String {
         format!("`{}`", name.replace('`', "``"))
     }
@@ -175,6 +188,9 @@ impl SqlDialect for ClickHouse {
             "JSONExtract({line}, {}, 'Nullable(String)')",
             steps.join(", ")
         )
+    }
+    fn json_array_size(&self, text: &str) -> String {
+        format!("(CASE WHEN isValidJSON({text}) = 1 AND JSONType({text}) = 'Array' THEN toInt64(JSONLength({text})) ELSE toInt64(-1) END)")
     }
     fn json_valid(&self, line: &str) -> String {
         format!("(isValidJSON({line}) = 1)")

@@ -124,6 +124,46 @@ pub(crate) trait SqlDialect {
     fn json_valid(&self, line: &str) -> String;
     /// The current time in epoch milliseconds, when the engine runs the query.
     fn now_millis(&self) -> &'static str;
+    /// How many items the JSON array `text` holds; -1 when it is null, not JSON or not an
+    /// array.
+    fn json_array_size(&self, text: &str) -> String;
+    /// `number` as a double column whose `LAG` before a group's first row is null (ClickHouse
+    /// gives the type's default, 0, for a column that cannot be null).
+    fn nullable_double(&self, number: &str) -> String {
+        format!("CAST({number} AS DOUBLE)")
+    }
+    /// Whether the double `number` is NaN (null for null).
+    fn is_nan(&self, number: &str) -> String {
+        format!("isnan({number})")
+    }
+    /// The engine's function for sumoql's float function `name` (lower case), which gives
+    /// the same value for every double, or `None` when the engine has none.
+    fn float_function(&self, name: &str) -> Option<&'static str> {
+        common_float_function(name)
+    }
+}
+
+/// The float functions all three engines offer under one name.
+pub(crate) fn common_float_function(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "sqrt" => "sqrt",
+        "cbrt" => "cbrt",
+        "exp" => "exp",
+        "log" => "ln",
+        "log10" => "log10",
+        "sin" => "sin",
+        "cos" => "cos",
+        "tan" => "tan",
+        "asin" => "asin",
+        "acos" => "acos",
+        "atan" => "atan",
+        "sinh" => "sinh",
+        "cosh" => "cosh",
+        "tanh" => "tanh",
+        "atan2" => "atan2",
+        "pow" => "power",
+        _ => return None,
+    })
 }
 
 /// A piece of the replacement of a regex `replace`.

@@ -141,6 +141,9 @@ impl SqlDialect for DuckDb {
         }
         format!("json_extract_string({line}, {})", self.string(&text))
     }
+    fn json_array_size(&self, text: &str) -> String {
+        format!("(CASE WHEN json_valid({text}) AND json_type({text}) = 'ARRAY' THEN CAST(json_array_length({text}) AS BIGINT) ELSE CAST(-1 AS BIGINT) END)")
+    }
     fn json_valid(&self, line: &str) -> String {
         format!("json_valid({line})")
     }

@@ -43,8 +43,8 @@ pub(crate) struct Sql {
 }
 
 impl Sql {
-    /// `text` of `kind`.
-    pub fn new(text: impl Into<String>, kind: Kind) -> Sql {
+    /// An expression of `kind`.
+    pub(crate) fn new(text: impl Into<String>, kind: Kind) -> Sql {
         Sql {
             text: text.into(),
             kind,
@@ -54,6 +54,12 @@ impl Sql {
 
 /// A regular expression for text that parses as a number under D6.
 const NUMERIC_TEXT: &str = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$";
+
+/// A regular expression for `isNumeric`'s Java number literals: a sign, then hexadecimal
+/// after 0x, a whole number (octal after a leading 0) with an optional type letter, or a
+/// decimal with a point or an exponent and an optional `f` or `d`. `\z` ends the text (in
+/// Java `$` also matches before a last line break).
+const JAVA_NUMBER: &str = r"^[-+]?(0[xX][0-9a-fA-F]+|(0|[1-9][0-9]*|0[0-7]+)[lLfFdD]?|([0-9]+[.][0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?[fFdD]?|[0-9]+[eE][-+]?[0-9]+[fFdD]?)\z";
 
 /// A whole text that is a dotted-quad IPv4 address.
 fn ipv4() -> String {
@@ -437,6 +443,25 @@ impl ExprWriter<'_> {
                     Kind::Bool,
                 )
             }
+            ("isnumeric", [x]) => Sql::new(
+                match x.kind {
+                    Kind::Integer => format!("({} IS NOT NULL)", x.text),
+                    Kind::Float => format!(
+                        "COALESCE(NOT {} AND abs({}) <> CAST('Infinity' AS DOUBLE), FALSE)",
+                        self.dialect.is_nan(&x.text),
+                        x.text
+                    ),
+                    Kind::Text => format!(
+                        "COALESCE({}, FALSE)",
+                        self.dialect.regex_match(&x.text, JAVA_NUMBER)
+                    ),
+                    Kind::Bool | Kind::List => "FALSE".to_string(),
+                },
+                Kind::Bool,
+            ),
+            ("jsonarraysize", [x]) => {
+                Sql::new(self.dialect.json_array_size(&self.text(x)), Kind::Integer)
+            }
             ("cidrmatch", [a, b]) => self.cidr_match(args, a, b)?,
             ("parsedate", [text, ..]) => self.parse_date(args, text)?,
             ("isvalidipv4", [x]) => {
@@ -598,7 +623,10 @@ impl ExprWriter<'_> {
                     kind,
                 )
             }
-            _ => return Err(refused::function(name)),
+            _ => match self.float_function(&lower, &values) {
+                Some(result) => result?,
+                None => return Err(refused::function(name)),
+            },
         })
     }
 
@@ -873,7 +901,7 @@ const UNICODE_SPACE: &str =
 
 /// `number` rounded to a whole number, halves toward positive infinity (Java's Math.round),
 /// as a double.
-fn round_half_up(number: &str) -> String {
+pub(crate) fn round_half_up(number: &str) -> String {
     format!(
         "(CASE WHEN {number} - floor({number}) >= 0.5 THEN floor({number}) + 1 ELSE floor({number}) END)"
     )

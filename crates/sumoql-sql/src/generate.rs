@@ -1,6 +1,6 @@
 //! The walk over the plan: one common table expression per stage, in pipeline order.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sumoql_plan::{
     Columns, Operator, Plan, RowOperator, ScopeFilter, SequenceKind, SortSpec, Wildcard,
@@ -15,6 +15,7 @@ use subquery::{operator_uses, scope_uses};
 mod extract;
 mod join;
 mod lines;
+mod series;
 mod subquery;
 mod tables;
 mod whole;
@@ -59,6 +60,8 @@ struct Generator<'a> {
     columns: Vec<SlotId>,
     /// The kind of each column computed by a stage (read columns are text).
     kinds: HashMap<SlotId, Kind>,
+    /// The double columns that may hold NaN or an infinity, written out as sumoql spells them.
+    non_finite: HashSet<SlotId>,
     /// What the SQL does differently from a native run, for the reader.
     warnings: Vec<String>,
     /// The column of the last stage that holds each subquery's condition, by the subquery's
@@ -83,6 +86,7 @@ impl<'a> Generator<'a> {
             stages,
             columns: Vec::new(),
             kinds: HashMap::new(),
+            non_finite: HashSet::new(),
             warnings: Vec::new(),
             subquery_matches: HashMap::new(),
             shared_stage: None,
@@ -114,6 +118,8 @@ impl Generator<'_> {
                 let name = self.name(*slot);
                 if self.kinds.get(slot) == Some(&Kind::Bool) {
                     format!("{} AS {name}", self.dialect.boolean(&name))
+                } else if self.non_finite.contains(slot) {
+                    format!("{} AS {name}", self.writer().spelled_float(&name))
                 } else {
                     name
                 }
@@ -296,7 +302,10 @@ impl Generator<'_> {
                 let mut writer = self.writer();
                 let value = writer.write(expr)?;
                 let conditions = std::mem::take(&mut writer.keep_conditions);
+                let non_finite = value.kind == Kind::Float
+                    && crate::math::may_be_non_finite(expr, &self.non_finite);
                 self.assign(*slot, value, &conditions);
+                self.note_non_finite(*slot, non_finite);
             }
             Operator::Aggregate { keys, aggregates } => self.aggregate(keys, aggregates)?,
             Operator::Keep(slots) => {
@@ -375,6 +384,15 @@ impl Generator<'_> {
         ));
     }
 
+    /// Notes whether the double `slot` was just given may be NaN or infinite.
+    fn note_non_finite(&mut self, slot: SlotId, non_finite: bool) {
+        if non_finite {
+            self.non_finite.insert(slot);
+        } else {
+            self.non_finite.remove(&slot);
+        }
+    }
+
     /// A stage that keeps the current columns only.
     fn project(&mut self) {
         let mut select: Vec<String> = self.columns.iter().map(|s| self.name(*s)).collect();
@@ -397,7 +415,12 @@ impl Generator<'_> {
         for spec in aggregates {
             let Sql { text, kind } = crate::aggregate::aggregate(&mut writer, spec)?;
             select.push(format!("{text} AS {}", self.name(spec.output)));
-            kinds.push((spec.output, kind));
+            let non_finite = kind == Kind::Float
+                && spec
+                    .args
+                    .iter()
+                    .any(|arg| crate::math::may_be_non_finite(arg, &self.non_finite));
+            kinds.push((spec.output, kind, non_finite));
         }
         let mut conditions = std::mem::take(&mut writer.keep_conditions);
         if self.options.drop_null_groups {
@@ -434,9 +457,10 @@ impl Generator<'_> {
             select.join(", ")
         ));
         self.columns = keys.to_vec();
-        for (slot, kind) in kinds {
+        for (slot, kind, non_finite) in kinds {
             self.columns.push(slot);
             self.kinds.insert(slot, kind);
+            self.note_non_finite(slot, non_finite);
         }
         Ok(())
     }
@@ -479,7 +503,8 @@ impl Generator<'_> {
 
     /// `accum`, `total`, `diff` and `backshift` as window functions over each group's rows in
     /// row order. `accum` and `diff` leave out the rows whose value is not a number, as the
-    /// native stage does; `total` gives every row its group's sum of numbers.
+    /// native stage does; `total` gives every row its group's sum of numbers. `smooth` and
+    /// `rollingstd` are [`Generator::moving_window`].
     fn sequence(
         &mut self,
         kind: SequenceKind,
@@ -526,10 +551,7 @@ impl Generator<'_> {
                 Vec::new(),
             ),
             SequenceKind::Smooth | SequenceKind::RollingStd => {
-                return Err(SqlError::new(
-                    kind.name(),
-                    "its window of earlier points per series is not translated to SQL",
-                ))
+                return self.moving_window(kind, field, shift, output, by);
             }
         };
         self.assign(output, sql, &conditions);
@@ -682,14 +704,17 @@ impl Generator<'_> {
                 shift,
                 output,
                 by,
-            } => return self.sequence(*kind, *field, *shift, *output, by),
+            } => {
+                // A NaN or an infinity carries through every sequence operator.
+                let non_finite = self.non_finite.contains(field);
+                self.sequence(*kind, *field, *shift, *output, by)?;
+                self.note_non_finite(*output, non_finite);
+                return Ok(());
+            }
             RowOperator::Lookup(table) => return self.lookup(table),
             RowOperator::FillMissing { .. } => ("fillmissing", "not translated to SQL yet"),
             RowOperator::Bin(_) => ("bin", "not translated to SQL yet"),
-            RowOperator::Outlier(_) => (
-                "outlier",
-                "each point is measured against a trailing window of the points before it in its series",
-            ),
+            RowOperator::Outlier(spec) => return self.outlier(spec),
             RowOperator::Table(table) => return self.listed_table(table),
             RowOperator::IpLookup(_) => (
                 "geoip and the geo:// and asn:// lookups",

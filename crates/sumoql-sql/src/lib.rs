@@ -25,6 +25,7 @@ mod dialect;
 mod duckdb;
 mod expr;
 mod generate;
+mod math;
 mod patterns;
 mod refused;
 mod spark;
@@ -468,11 +469,6 @@ mod tests {
                 "* | transaction on ip with states a, b in page",
                 "transaction",
             ),
-            (
-                "* | timeslice 1m | count by _timeslice | outlier _count",
-                "outlier",
-            ),
-            ("* | count by h | smooth _count, 5", "smooth"),
         ] {
             let error = compile(query, Dialect::DuckDb, table()).unwrap_err();
             assert_eq!(error.construct, construct, "{query}");

@@ -81,37 +81,11 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("base64decode", BASE64),
     ("hash", "its algorithms (md5, sha1, sha2_256, murmur3_128, crc32) are not all offered by every engine, and they return bytes in different forms"),
     ("jsonarraycontains", JSON_ARRAY),
-    ("jsonarraysize", JSON_ARRAY),
     ("hextodec", HEX),
     ("parsehex", HEX),
     ("dectohex", HEX),
     ("hextoascii", HEX),
-    ("isnumeric", "it follows Java's number grammar (hexadecimal after 0x, octal after a leading 0, type letters such as 123L), which is not reproduced in SQL"),
     ("luhn", "its checksum doubles every second digit from the right, a loop over the digits that portable SQL lacks"),
-    ("pow", FLOAT_EDGE),
-    ("hypot", FLOAT_EDGE),
-    ("sqrt", FLOAT_EDGE),
-    ("cbrt", FLOAT_EDGE),
-    ("exp", FLOAT_EDGE),
-    ("expm1", FLOAT_EDGE),
-    ("log", FLOAT_EDGE),
-    ("log10", FLOAT_EDGE),
-    ("log1p", FLOAT_EDGE),
-    ("sin", FLOAT_EDGE),
-    ("cos", FLOAT_EDGE),
-    ("tan", FLOAT_EDGE),
-    ("asin", FLOAT_EDGE),
-    ("acos", FLOAT_EDGE),
-    ("atan", FLOAT_EDGE),
-    ("sinh", FLOAT_EDGE),
-    ("cosh", FLOAT_EDGE),
-    ("tanh", FLOAT_EDGE),
-    ("atan2", FLOAT_EDGE),
-    ("todegrees", FLOAT_EDGE),
-    ("toradians", FLOAT_EDGE),
-    ("haversine", FLOAT_EDGE),
-    ("isnan", FLOAT_EDGE),
-    ("isinfinity", FLOAT_EDGE),
 ];
 
 const IPV6_TEXT: &str = "IPv6 addresses in their text forms (compressed `::`, an IPv4 tail) have no portable SQL parser";
@@ -123,7 +97,6 @@ const JSON_ARRAY: &str =
     "the engines' JSON functions write numbers and nested values otherwise than sumoql";
 const HEX: &str =
     "hexadecimal digits beyond 64 bits and invalid digits are handled by each engine its own way";
-const FLOAT_EDGE: &str = "sumoql writes NaN and the infinities as `NaN` and `Infinity`, which the engines write otherwise (and Spark's logarithms give null at 0)";
 
 /// Why the functions the planner makes (not in the registry) have no SQL form.
 const PLANNED_FUNCTIONS: &[(&str, &str)] = &[(

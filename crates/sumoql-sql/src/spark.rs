@@ -1,6 +1,8 @@
 //! Spark SQL.
 
-use crate::dialect::{unnamed_groups, write_replacement, Piece, SqlDialect, FILE, LINE, ORDER};
+use crate::dialect::{
+    common_float_function, unnamed_groups, write_replacement, Piece, SqlDialect, FILE, LINE, ORDER,
+};
 use sumoql_plan::JsonStep;
 
 use crate::SqlError;
@@ -10,6 +12,14 @@ use crate::SqlError;
 pub(crate) struct Spark;
 
 impl SqlDialect for Spark {
+    fn float_function(&self, name: &str) -> Option<&'static str> {
+        match name {
+            "hypot" => Some("hypot"),
+            "log1p" => Some("log1p"),
+            "expm1" => Some("expm1"),
+            _ => common_float_function(name),
+        }
+    }
     fn identifier(&self, name: &str) -> String {
         format!("`{}`", name.replace('`', "``"))
     }
@@ -159,6 +169,9 @@ impl SqlDialect for Spark {
             "get_json_object({line}, {})",
             self.string(&format!("${path}"))
         )
+    }
+    fn json_array_size(&self, text: &str) -> String {
+        format!("COALESCE(CAST(json_array_length({text}) AS BIGINT), CAST(-1 AS BIGINT))")
     }
     fn json_valid(&self, line: &str) -> String {
         format!("(get_json_object({line}, '$') IS NOT NULL)")
