@@ -75,24 +75,14 @@ pub(crate) fn aggregate(
         // order; the oldest, equal times the last in row order.
         ("most_recent" | "least_recent", [x, time]) => {
             let time = writer.number(time);
-            let (time_key, order_key) = if name == "most_recent" {
-                (format!("-({})", time.text), ORDER.to_string())
-            } else {
-                (time.text.clone(), format!("-{ORDER}"))
-            };
+            let newest = name == "most_recent";
+            let keys = [(time.text.clone(), newest), (ORDER.to_string(), !newest)];
             let filter = format!("{} IS NOT NULL AND {} IS NOT NULL", x.text, time.text);
-            sql(
-                dialect.first_by(&x.text, &[time_key, order_key], &filter),
-                x.kind,
-            )
+            sql(dialect.first_by(&x.text, &keys, &filter), x.kind)
         }
         // Over rows an earlier stage arranged: the first or last non-null value in row order.
         ("first" | "last", [x]) => {
-            let key = if name == "first" {
-                ORDER.to_string()
-            } else {
-                format!("-{ORDER}")
-            };
+            let key = (ORDER.to_string(), name == "last");
             let filter = format!("{} IS NOT NULL", x.text);
             sql(dialect.first_by(&x.text, &[key], &filter), x.kind)
         }
@@ -123,16 +113,29 @@ mod tests {
     fn first_of_log_records_is_the_newest_and_after_a_sort_the_first_row() {
         let newest = compile("* | first(user) by host", Dialect::DuckDb);
         assert!(
-            newest.contains("first(\"user\" ORDER BY -((CASE WHEN")
-                && newest.contains("sumoql_row_order) FILTER (WHERE \"user\" IS NOT NULL AND"),
+            newest.contains("first(\"user\" ORDER BY (CASE WHEN")
+                && newest.contains(
+                    "END) DESC, sumoql_row_order ASC) FILTER (WHERE \"user\" IS NOT NULL AND"
+                ),
             "{newest}"
         );
         let sorted = compile("* | sort by n | last(user)", Dialect::Spark);
         assert!(
             sorted.contains(
-                "min_by(`user`, struct(-sumoql_row_order)) FILTER (WHERE `user` IS NOT NULL)"
+                "min_by(`user`, struct(-(sumoql_row_order))) FILTER (WHERE `user` IS NOT NULL)"
             ),
             "{sorted}"
+        );
+        // ClickHouse's row order of lines is a tuple: the last row is the greatest.
+        let last = compile("* | sort by n | last(user)", Dialect::ClickHouse);
+        assert!(
+            last.contains("argMaxIf(`user`, tuple(sumoql_row_order), `user` IS NOT NULL)"),
+            "{last}"
+        );
+        let oldest = compile("* | least_recent(user)", Dialect::ClickHouse);
+        assert!(
+            oldest.contains("argMaxIf(`user`, tuple(-((CASE"),
+            "{oldest}"
         );
     }
 

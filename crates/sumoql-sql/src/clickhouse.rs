@@ -1,8 +1,8 @@
 //! ClickHouse.
 
 use crate::dialect::{
-    common_float_function, java_to_strftime, re2_replacement, unnamed_groups, Directives, Piece,
-    SqlDialect, FILE, LINE, ORDER,
+    ascending_keys, common_float_function, java_to_strftime, re2_replacement, unnamed_groups,
+    Directives, Piece, SqlDialect, FILE, LINE, ORDER,
 };
 use sumoql_plan::JsonStep;
 
@@ -85,6 +85,10 @@ impl SqlDialect for ClickHouse {
     fn char_length(&self, text: &str) -> String {
         format!("lengthUTF8({text})")
     }
+    fn upper(&self, text: &str) -> String {
+        // ClickHouse maps letters one to one; `ß` has no single capital.
+        format!("upperUTF8(replace({text}, 'ß', 'SS'))")
+    }
     fn lower(&self, text: &str) -> String {
         format!("lowerUTF8({text})")
     }
@@ -94,8 +98,23 @@ impl SqlDialect for ClickHouse {
     fn values_aggregate(&self, text: &str) -> String {
         format!("arraySlice(arraySort(groupUniqArray({text})), 1, 100)")
     }
-    fn first_by(&self, value: &str, keys: &[String], filter: &str) -> String {
-        format!("argMinIf({value}, tuple({}), {filter})", keys.join(", "))
+    fn first_by(&self, value: &str, keys: &[(String, bool)], filter: &str) -> String {
+        // The row order of lines is a tuple, which cannot be negated: when it sorts
+        // descending, the row is the greatest, the other keys' directions turned round.
+        let last_descending = keys.last().is_some_and(|(_, descending)| *descending);
+        let turned: Vec<(String, bool)> = keys
+            .iter()
+            .map(|(key, descending)| (key.clone(), *descending != last_descending))
+            .collect();
+        let function = if last_descending {
+            "argMaxIf"
+        } else {
+            "argMinIf"
+        };
+        format!(
+            "{function}({value}, tuple({}), {filter})",
+            ascending_keys(&turned).join(", ")
+        )
     }
     fn sample_stddev(&self, number: &str) -> String {
         // The plain form loses all precision on large values such as epoch milliseconds.

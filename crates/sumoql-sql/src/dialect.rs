@@ -73,6 +73,10 @@ pub(crate) trait SqlDialect {
     fn lower(&self, text: &str) -> String {
         format!("lower({text})")
     }
+    /// `text` in upper case by Unicode rules, `ß` as `SS`.
+    fn upper(&self, text: &str) -> String {
+        format!("upper({text})")
+    }
     /// `number` (SQL, a double) truncated toward zero to a 64-bit integer.
     fn truncate_to_long(&self, number: &str) -> String;
     /// `text` with every match of `pattern` replaced by `replacement`.
@@ -86,9 +90,10 @@ pub(crate) trait SqlDialect {
     }
     /// The sorted distinct non-null values of `text`, at most 100, as an array (D14).
     fn values_aggregate(&self, text: &str) -> String;
-    /// The value of `value` in the row of the group with the least `keys` (numbers, compared
-    /// in order) among the rows that meet `filter`; null when none does.
-    fn first_by(&self, value: &str, keys: &[String], filter: &str) -> String;
+    /// The value of `value` in the row of the group that sorts first by `keys` (each a number
+    /// or the row order, and whether it sorts descending) among the rows that meet `filter`;
+    /// null when none does. Only the last key may be the row order.
+    fn first_by(&self, value: &str, keys: &[(String, bool)], filter: &str) -> String;
     /// The sample standard deviation of the non-null doubles of `number`, accurate for large
     /// values; over fewer than two, whatever the engine gives (the caller decides those).
     fn sample_stddev(&self, number: &str) -> String;
@@ -164,6 +169,19 @@ pub(crate) fn common_float_function(name: &str) -> Option<&'static str> {
         "pow" => "power",
         _ => return None,
     })
+}
+
+/// Sort keys as numbers that sort ascending: a descending key negated.
+pub(crate) fn ascending_keys(keys: &[(String, bool)]) -> Vec<String> {
+    keys.iter()
+        .map(|(key, descending)| {
+            if *descending {
+                format!("-({key})")
+            } else {
+                key.clone()
+            }
+        })
+        .collect()
 }
 
 /// A piece of the replacement of a regex `replace`.

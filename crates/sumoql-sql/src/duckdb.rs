@@ -24,6 +24,10 @@ impl SqlDialect for DuckDb {
     fn regex_test(&self, text: &str, pattern: &str) -> String {
         format!("regexp_matches({text}, {pattern})")
     }
+    fn upper(&self, text: &str) -> String {
+        // DuckDB maps letters one to one; `ß` has no single capital.
+        format!("upper(replace({text}, 'ß', 'SS'))")
+    }
     fn regex_extract_all(&self, text: &str, pattern: &str, group: usize) -> String {
         format!(
             "regexp_extract_all({text}, {}, {group})",
@@ -69,10 +73,14 @@ impl SqlDialect for DuckDb {
     fn values_aggregate(&self, text: &str) -> String {
         format!("list_sort(list_distinct(list({text})))[1:100]")
     }
-    fn first_by(&self, value: &str, keys: &[String], filter: &str) -> String {
+    fn first_by(&self, value: &str, keys: &[(String, bool)], filter: &str) -> String {
+        let order: Vec<String> = keys
+            .iter()
+            .map(|(key, descending)| format!("{key} {}", if *descending { "DESC" } else { "ASC" }))
+            .collect();
         format!(
             "first({value} ORDER BY {}) FILTER (WHERE {filter})",
-            keys.join(", ")
+            order.join(", ")
         )
     }
     fn sample_stddev(&self, number: &str) -> String {

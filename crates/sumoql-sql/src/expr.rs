@@ -489,7 +489,7 @@ impl ExprWriter<'_> {
             }
             ("tostring", [x]) => Sql::new(self.text(x), Kind::Text),
             ("tolowercase", [x]) => Sql::new(self.dialect.lower(&self.text(x)), Kind::Text),
-            ("touppercase", [x]) => Sql::new(format!("upper({})", self.text(x)), Kind::Text),
+            ("touppercase", [x]) => Sql::new(self.dialect.upper(&self.text(x)), Kind::Text),
             ("length", [x]) => Sql::new(
                 format!(
                     "CAST({} AS BIGINT)",

@@ -1,7 +1,8 @@
 //! Spark SQL.
 
 use crate::dialect::{
-    common_float_function, unnamed_groups, write_replacement, Piece, SqlDialect, FILE, LINE, ORDER,
+    ascending_keys, common_float_function, unnamed_groups, write_replacement, Piece, SqlDialect,
+    FILE, LINE, ORDER,
 };
 use sumoql_plan::JsonStep;
 
@@ -87,10 +88,10 @@ impl SqlDialect for Spark {
     fn values_aggregate(&self, text: &str) -> String {
         format!("slice(array_sort(collect_set({text})), 1, 100)")
     }
-    fn first_by(&self, value: &str, keys: &[String], filter: &str) -> String {
+    fn first_by(&self, value: &str, keys: &[(String, bool)], filter: &str) -> String {
         format!(
             "min_by({value}, struct({})) FILTER (WHERE {filter})",
-            keys.join(", ")
+            ascending_keys(keys).join(", ")
         )
     }
     fn sample_stddev(&self, number: &str) -> String {
