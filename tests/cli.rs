@@ -669,3 +669,33 @@ fn the_indicator_file_comes_from_the_option_else_the_environment() {
         "{\"ip\":\"192.0.2.10\",\"malicious_confidence\":null}\n"
     );
 }
+
+#[test]
+fn sql_warns_of_line_options_that_a_table_ignores() {
+    let query = "* | count by dest_port";
+    let table = sumoql(
+        &[
+            "sql",
+            "--dialect",
+            "duckdb",
+            "--table",
+            "logs",
+            "--parser",
+            "fortinet",
+            "-e",
+            query,
+        ],
+        "",
+    );
+    assert_eq!(table.status.code(), Some(0), "{}", text(&table.stderr));
+    let stderr = text(&table.stderr);
+    assert!(
+        stderr.contains("with --table, --parser change nothing"),
+        "{stderr}"
+    );
+    let plain = sumoql(
+        &["sql", "--dialect", "duckdb", "--table", "logs", "-e", query],
+        "",
+    );
+    assert!(!text(&plain.stderr).contains("change nothing"));
+}

@@ -184,6 +184,24 @@ pub fn sql_command(args: SqlArgs) -> Result<(), Exit> {
     };
     let set = args.rules.parser_set(None)?;
     let mut warnings = apply_rules(&set, source.as_deref(), &mut options)?;
+    if source.is_none() {
+        let ignored: Vec<&str> = [
+            ("--parser", args.rules.parser.is_some()),
+            ("--source-category", args.rules.source_category.is_some()),
+            ("--config", args.rules.config.is_some()),
+            ("--json-only", args.json_only),
+        ]
+        .into_iter()
+        .filter_map(|(flag, given)| given.then_some(flag))
+        .collect();
+        if !ignored.is_empty() {
+            warnings.push(format!(
+                "with --table, {} change nothing: they apply to the lines of --source, and a \
+                 table's columns are read as they are",
+                ignored.join(", ")
+            ));
+        }
+    }
     options.record_fields = match (args.columns, source.as_deref()) {
         (Some(columns), _) => Some(
             columns
