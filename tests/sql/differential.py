@@ -15,10 +15,10 @@ golden cases); every query's own line (same, n/a, DIFF, FAIL) goes to the detail
 or when a required check (the reference detection) differs.
 
 Exit status: 1 when the reference detection or a detection over raw syslog differs on an
-engine, or when, on any engine, fewer than THRESHOLD of the SQL-expressible golden cases it ran
-give identical rows. Inputs of raw lines run on DuckDB only (golden cases, and the detections
-over raw syslog, of which Spark also runs the reference one): Spark and ClickHouse take seconds
-to a minute each.
+engine, when, on any engine, fewer than THRESHOLD of the SQL-expressible golden cases it ran
+give identical rows, or when fewer than EXPRESSIBLE of the golden cases tried have a SQL form. Every detection over raw syslog runs on every engine (Spark and ClickHouse
+take a few seconds to twenty for each, most of it planning the extraction rules' stages); the
+golden cases of raw lines run on DuckDB only.
 """
 
 import argparse
@@ -31,7 +31,10 @@ import sys
 import tempfile
 
 REFERENCE = "queries/t1071_002_file_transfer_protocols.sumo"
-THRESHOLD = 0.8
+THRESHOLD = 0.98
+# The share of golden cases with a SQL form below which the harness fails: the level reached
+# (353 of 455), so that no change loses a translation unseen; the goal is 90%.
+EXPRESSIBLE = 0.77
 ENGINES = ("duckdb", "spark", "clickhouse")
 # "Now" for native and SQL runs alike: the receipt time of records without a time of their own.
 NOW = "2024-06-01T00:00:00Z"
@@ -329,15 +332,10 @@ def main():
             with open(path, encoding="utf-8") as handle:
                 text = handle.read()
             out.write(text + ("" if text.endswith("\n") else "\n"))
-    # Spark and ClickHouse take half a minute to a minute for each (planning and running the
-    # stages of the extraction rules): Spark runs the reference detection, the command the
-    # README shows; DuckDB runs every detection.
     raw = Tally()
     for rule in sorted(glob.glob("queries/*.sumo")):
-        engines = ("duckdb", "spark") if rule == REFERENCE else ("duckdb",)
         with open(rule, encoding="utf-8") as handle:
-            raw.add(harness.check("raw syslog: " + rule, handle.read(), raw_input, [],
-                                  engines=engines))
+            raw.add(harness.check("raw syslog: " + rule, handle.read(), raw_input, []))
     print(raw.summary("detections on raw syslog"))
 
     golden = Tally()
@@ -355,14 +353,17 @@ def main():
             with open(source, "w", encoding="utf-8") as out:
                 text = case.get("input", "")
                 out.write(text + ("\n" if text else ""))
-            # Spark and ClickHouse take seconds to a minute for the full reader's header and
-            # rule stages, so golden cases of raw lines run on DuckDB; the reference detection
-            # over raw syslog above runs on Spark too.
+            # Spark and ClickHouse take seconds for the full reader's header and rule stages,
+            # so golden cases of raw lines run on DuckDB; the detections over raw syslog above
+            # run on every engine.
             engines = ENGINES if json_only(source) else ("duckdb",)
             golden.add(harness.check(label, case["query"], source, args, engines=engines))
     print(golden.summary("golden cases"))
     print("details: %s" % options.details)
     harness.details.close()
+    if golden.expressible < EXPRESSIBLE * golden.tried and not options.only:
+        print("fewer than %d%% of the golden cases tried have a SQL form" % (EXPRESSIBLE * 100))
+        failed = True
     for engine in golden.below(THRESHOLD):
         print("fewer than %d%% of the expressible golden cases are identical on %s"
               % (THRESHOLD * 100, engine))
