@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""The scale-out figure: the reference detection over generated firewall records, run by
+"""The scale-out figure: the reference detection over generated firewall logs, run by
 `sumoql run` and, through the SQL `sumoql sql` writes, by DuckDB, ClickHouse (chdb, embedded)
 and Spark (local mode, every core). Prints each engine's time, its ratio to sumoql, and
 whether its rows are identical to sumoql's (the differential harness's comparison).
 
-    python3 bench/sql_scale.py                       # 1M records
+    python3 bench/sql_scale.py                       # 1M JSON records
     python3 bench/sql_scale.py --records 5000000
+    python3 bench/sql_scale.py --input raw --records 5000000   # raw PAN-OS/ASA/FortiGate syslog
     python3 bench/sql_scale.py --engines duckdb,clickhouse --no-build
+
+JSON records come from `sumoql-loggen bench`; raw syslog lines from bench/raw_syslog.py, read
+through the extraction rules in queries/parsers/ on every engine.
 
 Needs the Python modules duckdb, chdb and pyspark (as the SQL harness does).
 """
@@ -19,8 +23,10 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "sql"))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
 
 from differential import NOW, REFERENCE, Harness  # noqa: E402
+import raw_syslog  # noqa: E402
 
 
 def timed(function, *args):
@@ -32,7 +38,10 @@ def timed(function, *args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--records", type=int, default=1_000_000,
+                        help="records (JSON) or lines (raw)")
+    parser.add_argument("--input", choices=("json", "raw"), default="json",
+                        help="JSON records, or raw mixed-vendor firewall syslog")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--engines", default="duckdb,clickhouse,spark")
     parser.add_argument("--data-dir", default=os.path.join(ROOT, "target", "bench-data"))
@@ -46,11 +55,15 @@ def main():
     sumoql = os.path.join(ROOT, "target", "release", "sumoql")
     loggen = os.path.join(ROOT, "target", "release", "sumoql-loggen")
     os.makedirs(options.data_dir, exist_ok=True)
-    data = os.path.join(options.data_dir, "scale-%d-%d.ndjson" % (options.records, options.seed))
+    data = os.path.join(options.data_dir, "scale-%d-%d.%s" % (
+        options.records, options.seed, "ndjson" if options.input == "json" else "log"))
     if not os.path.exists(data):
         with open(data + ".part", "w", encoding="utf-8") as out:
-            subprocess.run([loggen, "bench", "--records", str(options.records),
-                            "--seed", str(options.seed)], stdout=out, check=True)
+            if options.input == "json":
+                subprocess.run([loggen, "bench", "--records", str(options.records),
+                                "--seed", str(options.seed)], stdout=out, check=True)
+            else:
+                raw_syslog.write_lines(out, options.records, options.seed)
         os.replace(data + ".part", data)
     size_mb = os.path.getsize(data) / 1e6
     with open(REFERENCE, encoding="utf-8") as handle:
@@ -60,12 +73,14 @@ def main():
     runners = {"duckdb": harness.run_duckdb, "clickhouse": harness.run_clickhouse,
                "spark": harness.run_spark}
     expected, native_seconds = timed(harness.native, query, data, [])
-    print("%d records (%.0f MB), %s" % (options.records, size_mb, REFERENCE))
+    print("%d %s (%.0f MB), %s" % (options.records,
+                                   "records" if options.input == "json" else "raw syslog lines",
+                                   size_mb, REFERENCE))
     print("%-11s %9s %9s %7s  %s" % ("engine", "seconds", "MB/s", "ratio", "rows"))
     print("%-11s %9.2f %9.0f %7.2f  %d" % ("sumoql", native_seconds, size_mb / native_seconds,
                                           1.0, len(expected)))
     for engine in options.engines.split(","):
-        statements, reason = harness.sql(engine, query, data, [])
+        statements, reason = harness.sql(engine, query, data, [], options.input == "json")
         if statements is None:
             print("%-11s no SQL: %s" % (engine, reason))
             continue
