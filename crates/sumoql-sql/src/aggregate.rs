@@ -97,17 +97,8 @@ fn percent_of(value: &Value) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use sumoql_functions::Registry;
-    use sumoql_plan::plan_query;
-    use sumoql_syntax::parse_query;
-
-    use crate::{to_sql, Dialect, Input, SqlOptions};
-
-    fn compile(query: &str, dialect: Dialect) -> String {
-        let plan = plan_query(&parse_query(query).unwrap(), &Registry::standard()).unwrap();
-        let options = SqlOptions::new(dialect, Input::Table("logs".into()));
-        to_sql(&plan, &options).unwrap().sql
-    }
+    use crate::test_support::table_sql as compile;
+    use crate::Dialect;
 
     #[test]
     fn first_of_log_records_is_the_newest_and_after_a_sort_the_first_row() {

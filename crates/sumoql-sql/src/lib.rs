@@ -29,6 +29,8 @@ mod math;
 mod patterns;
 mod refused;
 mod spark;
+#[cfg(test)]
+mod test_support;
 mod text_forms;
 
 use std::fmt;

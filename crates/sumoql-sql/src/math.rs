@@ -184,17 +184,8 @@ pub(crate) fn may_be_non_finite(expr: &PlanExpr, non_finite: &HashSet<SlotId>) -
 
 #[cfg(test)]
 mod tests {
-    use sumoql_functions::Registry;
-    use sumoql_plan::plan_query;
-    use sumoql_syntax::parse_query;
-
-    use crate::{to_sql, Dialect, Input, SqlOptions};
-
-    fn compile(query: &str, dialect: Dialect) -> String {
-        let plan = plan_query(&parse_query(query).unwrap(), &Registry::standard()).unwrap();
-        let options = SqlOptions::new(dialect, Input::Table("logs".into()));
-        to_sql(&plan, &options).unwrap().sql
-    }
+    use crate::test_support::table_sql as compile;
+    use crate::Dialect;
 
     #[test]
     fn a_logarithm_is_guarded_at_zero_and_its_column_spelled_as_sumoql_writes_it() {
