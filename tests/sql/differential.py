@@ -22,6 +22,7 @@ golden cases of raw lines run on DuckDB only.
 """
 
 import argparse
+import concurrent.futures
 import glob
 import json
 import math
@@ -246,24 +247,40 @@ class Harness:
         whole = self.whole_records(query)
         if whole:
             expected = members(expected)
-        results = {}
+        translations = {}
         for dialect in engines:
             statements, reason = self.sql(dialect, query, source, args, json_only(source))
             if statements is None:
                 self.report("  n/a   %s: %s" % (label, reason), required)
                 return {}
+            translations[dialect] = statements
+
+        def run(dialect):
+            """The rows of one engine, or the error it raised."""
             try:
-                actual = runners[dialect](statements)
-                if whole:
-                    actual = members(actual)
-                results[dialect] = actual == expected
-                if actual != expected:
-                    self.report("  DIFF  %s on %s:\n        native %s\n        %s %s"
-                                % (label, dialect, expected[:3], dialect, actual[:3]), required)
+                return runners[dialect](translations[dialect])
             except Exception as error:  # an engine's error is a difference, reported
+                return error
+
+        # The engines run side by side (each in its own thread; they release the GIL while
+        # they work), each engine one query at a time.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(engines)) as pool:
+            outcomes = dict(zip(engines, pool.map(run, engines)))
+        results = {}
+        for dialect in engines:
+            actual = outcomes[dialect]
+            if isinstance(actual, Exception):
                 results[dialect] = False
-                message = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+                text = str(actual).strip()
+                message = text.splitlines()[0] if text else repr(actual)
                 self.report("  FAIL  %s on %s: %s" % (label, dialect, message[:300]), required)
+                continue
+            if whole:
+                actual = members(actual)
+            results[dialect] = actual == expected
+            if actual != expected:
+                self.report("  DIFF  %s on %s:\n        native %s\n        %s %s"
+                            % (label, dialect, expected[:3], dialect, actual[:3]), required)
         if all(results.values()):
             self.report("  same  %s" % label)
         return results
