@@ -52,6 +52,12 @@ impl SqlDialect for ClickHouse {
     fn last_position(&self, list: &str, value: &str) -> String {
         format!("arrayLastIndex(sumoql_element -> sumoql_element = {value}, {list})")
     }
+    fn list_length(&self, list: &str) -> String {
+        format!("CAST(length({list}) AS BIGINT)")
+    }
+    fn each_up_to(&self, count: &str) -> String {
+        format!("arrayJoin(range(1, toUInt64({count}) + 1))")
+    }
     fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String {
         format!(
             "extractGroups({text}, {})[{group}]",

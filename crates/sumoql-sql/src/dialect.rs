@@ -58,6 +58,11 @@ pub(crate) trait SqlDialect {
     fn element(&self, list: &str, position: &str) -> String {
         format!("{list}[{position}]")
     }
+    /// The number of elements of `list`, as a BIGINT.
+    fn list_length(&self, list: &str) -> String;
+    /// A select-list item that makes one row per number from 1 to `count` (which is at least
+    /// 1), each row with its number, for a stage whose rows become several.
+    fn each_up_to(&self, count: &str) -> String;
     /// Numeric text (SQL, text already known to be numeric) as a double.
     fn text_to_double(&self, text: &str) -> String {
         format!("CAST({text} AS DOUBLE)")

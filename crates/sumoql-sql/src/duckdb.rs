@@ -43,6 +43,12 @@ impl SqlDialect for DuckDb {
     fn last_position(&self, list: &str, value: &str) -> String {
         format!("COALESCE(len({list}) + 1 - list_position(list_reverse({list}), {value}), 0)")
     }
+    fn list_length(&self, list: &str) -> String {
+        format!("CAST(len({list}) AS BIGINT)")
+    }
+    fn each_up_to(&self, count: &str) -> String {
+        format!("unnest(generate_series(1, {count}))")
+    }
     fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String {
         let pattern = self.string(&unnamed_groups(pattern));
         if group <= 9 {

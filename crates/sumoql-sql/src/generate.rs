@@ -3,7 +3,8 @@
 use std::collections::{HashMap, HashSet};
 
 use sumoql_plan::{
-    Columns, Operator, Plan, RowOperator, ScopeFilter, SequenceKind, SortSpec, Wildcard,
+    Columns, Operator, Plan, RowOperator, ScopeFilter, SequenceKind, SortSpec, StateOperator,
+    Wildcard,
 };
 use sumoql_value::SlotId;
 
@@ -19,6 +20,7 @@ mod series;
 mod subquery;
 mod tables;
 mod whole;
+mod withtime;
 use crate::{Input, SqlError, SqlOptions, Translation};
 
 /// The hidden column that numbers rows within their group (`top`, `dedup`).
@@ -70,6 +72,8 @@ struct Generator<'a> {
     /// The stage that several later stages read (the lines with their syslog header and
     /// extraction rule), computed once into [`SHARED_TABLE`] before the query.
     shared_stage: Option<usize>,
+    /// The fields holding a `withtime` object, with the kind of the value paired in it.
+    withtime_kinds: HashMap<SlotId, Kind>,
 }
 
 /// The table the shared stage is computed into.
@@ -90,6 +94,7 @@ impl<'a> Generator<'a> {
             warnings: Vec::new(),
             subquery_matches: HashMap::new(),
             shared_stage: None,
+            withtime_kinds: HashMap::new(),
         }
     }
 }
@@ -340,6 +345,7 @@ impl Generator<'_> {
             } => self.extract(*source, extractor, *nodrop, *chain)?,
             Operator::Rows(row) => self.row_operator(row)?,
             Operator::Join(join) => self.join(join)?,
+            Operator::State(StateOperator::Withtime(plan)) => self.withtime(plan)?,
             Operator::State(state) => return Err(refused::state(state)),
             Operator::Compare(_) => return Err(refused::compare()),
         }
@@ -371,6 +377,7 @@ impl Generator<'_> {
             .collect();
         for (slot, value) in values {
             self.kinds.insert(slot, value.kind);
+            self.forget_withtime(slot);
         }
         let filter = if conditions.is_empty() {
             String::new()
@@ -413,7 +420,10 @@ impl Generator<'_> {
         let mut select: Vec<String> = keys.iter().map(|k| writer.column(*k).text).collect();
         let mut kinds = Vec::new();
         for spec in aggregates {
-            let Sql { text, kind } = crate::aggregate::aggregate(&mut writer, spec)?;
+            let Sql { text, kind } = match self.withtime_pick(&writer, spec) {
+                Some(pick) => pick,
+                None => crate::aggregate::aggregate(&mut writer, spec)?,
+            };
             select.push(format!("{text} AS {}", self.name(spec.output)));
             let non_finite = kind == Kind::Float
                 && spec

@@ -72,6 +72,12 @@ pub(crate) fn cell_marks(quote: char, escape: char) -> String {
     format!("(?s){e}(.?)|{q}({q}?)")
 }
 
+/// Whether every match of `pattern` is text that is not empty, so that engines and sumoql step
+/// through its matches alike. `false` when the pattern does not parse here.
+pub(crate) fn never_matches_empty(pattern: &str) -> bool {
+    regex_syntax::parse(pattern).is_ok_and(|hir| hir.properties().minimum_len() > Some(0))
+}
+
 /// Whether capture group `index` of `pattern` can only match text that is not empty, so that
 /// an empty extraction in SQL means the group took no part in the match. `false` when the
 /// pattern does not parse here.
@@ -170,5 +176,13 @@ mod tests {
         assert!(group_never_empty(pattern, 1));
         assert!(group_never_empty(pattern, 2));
         assert!(!group_never_empty(pattern, 3));
+    }
+
+    #[test]
+    fn a_pattern_that_can_match_nothing_is_told_apart() {
+        assert!(never_matches_empty(r"(?<ip>\d+\.\d+)"));
+        assert!(!never_matches_empty(r"(?<n>\d*)"));
+        assert!(!never_matches_empty(r"\b"));
+        assert!(!never_matches_empty("(unclosed"));
     }
 }

@@ -53,10 +53,7 @@ pub(crate) fn state(operator: &StateOperator) -> SqlError {
             "predict",
             "its model is fitted over the whole series of rows before any row is written, and it adds slices that no row holds",
         ),
-        StateOperator::Withtime(_) => (
-            "withtime",
-            "not translated to SQL yet",
-        ),
+        StateOperator::Withtime(_) => unreachable!("withtime is translated"),
     };
     SqlError::new(construct, why)
 }

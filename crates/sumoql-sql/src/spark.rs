@@ -55,6 +55,12 @@ impl SqlDialect for Spark {
         // Position 0 is an error in Spark, even where a condition leaves the value unused.
         format!("element_at({list}, CAST(greatest({position}, 1) AS INT))")
     }
+    fn list_length(&self, list: &str) -> String {
+        format!("CAST(size({list}) AS BIGINT)")
+    }
+    fn each_up_to(&self, count: &str) -> String {
+        format!("explode(sequence(1, CAST({count} AS INT)))")
+    }
     fn regex_extract(&self, text: &str, pattern: &str, group: usize) -> String {
         format!(
             "regexp_extract({text}, {}, {group})",

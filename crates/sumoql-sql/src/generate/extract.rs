@@ -6,11 +6,13 @@ use sumoql_plan::{Extractor, JsonPath, JsonStep};
 use sumoql_value::SlotId;
 
 use super::Generator;
-use crate::dialect::Piece;
+use sumoql_value::limits::MATCHES_PER_RECORD;
+
+use crate::dialect::{Piece, ORDER};
 use crate::expr::{Kind, Sql};
 use crate::patterns::{
-    any_pair, cell_marks, delimited_cell, group_never_empty, kv_token, quoted_content,
-    BACKSLASH_ESCAPE,
+    any_pair, cell_marks, delimited_cell, group_never_empty, kv_token, never_matches_empty,
+    quoted_content, BACKSLASH_ESCAPE,
 };
 use crate::SqlError;
 
@@ -20,6 +22,16 @@ const KV_KEYS: &str = "sumoql_kv_keys";
 
 /// The hidden column of a `kv` stage's value tokens, in the order of [`KV_KEYS`].
 const KV_VALUES: &str = "sumoql_kv_values";
+
+/// The prefix of the hidden columns of a `parse regex multi` stage's matches, one list per
+/// group, by the group's number.
+const MULTI_MATCHES: &str = "sumoql_matches_";
+
+/// The hidden column of the number of matches of a `parse regex multi` stage.
+const MULTI_COUNT: &str = "sumoql_match_count";
+
+/// The hidden column of the match a row of a `parse regex multi` stage holds, from 1.
+const MULTI_MATCH: &str = "sumoql_match";
 
 /// What an extraction gives a row: whether it matched, and per field the value and whether
 /// this row has one (a field without keeps its earlier value).
@@ -50,12 +62,12 @@ impl Generator<'_> {
                 multi: false,
                 ..
             } => self.regex_extraction(&text, regex.as_str(), groups),
-            Extractor::Regex { multi: true, .. } => {
-                return Err(SqlError::new(
-                    "parse regex multi",
-                    "it makes one row per match, which needs an engine-specific explode of all matches",
-                ))
-            }
+            Extractor::Regex {
+                regex,
+                groups,
+                multi: true,
+                ..
+            } => return self.regex_matches(&text, regex.as_str(), groups, nodrop, chain),
             Extractor::Json(paths) => self.json_extraction(&text, paths)?,
             Extractor::KeyValue(keys) => self.key_value_extraction(&text, keys),
             Extractor::Delimited {
@@ -112,6 +124,105 @@ impl Generator<'_> {
             ));
         }
         self.assign_all(values, &conditions);
+        Ok(())
+    }
+
+    /// `parse regex multi`: one row per match (at most [`MATCHES_PER_RECORD`]), in match order,
+    /// with that match's groups. A row without a match is dropped, or with `nodrop` kept once
+    /// with its fields as they were. Three stages: each group's list of matches, the rows
+    /// made one per match, and the fields set from the lists.
+    fn regex_matches(
+        &mut self,
+        text: &str,
+        regex: &str,
+        groups: &[(usize, SlotId)],
+        nodrop: bool,
+        chain: Option<SlotId>,
+    ) -> Result<(), SqlError> {
+        let refuse = |why: &str| Err(SqlError::new("parse regex multi", why));
+        if chain.is_some() {
+            return refuse(
+                "after a `nodrop` parse, it would keep rows by that parse's match as well",
+            );
+        }
+        if !never_matches_empty(regex) {
+            return refuse("a regex that can match empty text steps through its matches otherwise in each engine");
+        }
+        let Some(&(first_group, _)) = groups.first() else {
+            return refuse("it has no group to extract");
+        };
+        let list = |group: usize| format!("{MULTI_MATCHES}{group}");
+        let mut lists: Vec<String> = groups
+            .iter()
+            .map(|&(group, _)| {
+                format!(
+                    "{} AS {}",
+                    self.dialect.regex_extract_all(text, regex, group),
+                    list(group)
+                )
+            })
+            .collect();
+        let count = self.dialect.list_length(&list(first_group));
+        lists.push(format!("{count} AS {MULTI_COUNT}"));
+        let previous = self.previous();
+        self.stages
+            .push(format!("SELECT *, {} FROM {previous}", lists.join(", ")));
+        self.warnings.push(format!(
+            "`parse regex multi` keeps at most {MATCHES_PER_RECORD} matches of a record, as sumoql does, without saying when a record had more"
+        ));
+        let filter = if nodrop {
+            String::new()
+        } else {
+            format!(" WHERE {MULTI_COUNT} > 0")
+        };
+        let previous = self.previous();
+        self.stages.push(format!(
+            "SELECT *, {} AS {MULTI_MATCH} FROM {previous}{filter}",
+            self.dialect.each_up_to(&format!(
+                "least(greatest({MULTI_COUNT}, 1), {MATCHES_PER_RECORD})"
+            ))
+        ));
+        let earlier: Vec<String> = groups
+            .iter()
+            .map(|(_, slot)| self.earlier_text(*slot))
+            .collect();
+        for (_, slot) in groups {
+            if !self.columns.contains(slot) {
+                self.columns.push(*slot);
+            }
+        }
+        let select: Vec<String> = self
+            .columns
+            .iter()
+            .map(
+                |column| match groups.iter().position(|(_, slot)| slot == column) {
+                    Some(index) => {
+                        let (group, slot) = groups[index];
+                        let element = self.dialect.element(&list(group), MULTI_MATCH);
+                        let value = if group_never_empty(regex, group) {
+                            format!("NULLIF({element}, '')")
+                        } else {
+                            element
+                        };
+                        format!(
+                            "(CASE WHEN {MULTI_COUNT} > 0 THEN {value} ELSE {} END) AS {}",
+                            earlier[index],
+                            self.name(slot)
+                        )
+                    }
+                    None => self.name(*column),
+                },
+            )
+            .collect();
+        for (_, slot) in groups {
+            self.kinds.insert(*slot, Kind::Text);
+            self.forget_withtime(*slot);
+        }
+        let previous = self.previous();
+        self.stages.push(format!(
+            "SELECT {}, ROW_NUMBER() OVER (ORDER BY {ORDER}, {MULTI_MATCH}) AS {ORDER} FROM {previous}",
+            select.join(", ")
+        ));
         Ok(())
     }
 
