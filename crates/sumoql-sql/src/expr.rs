@@ -106,6 +106,8 @@ pub(crate) struct ExprWriter<'a> {
     pub subqueries: &'a HashMap<usize, String>,
     /// Conditions a row must meet to stay (functions that drop records, D4).
     pub keep_conditions: Vec<String>,
+    /// The run's "now" in epoch milliseconds, which `now()` gives.
+    pub now: String,
 }
 
 impl ExprWriter<'_> {
@@ -351,6 +353,44 @@ impl ExprWriter<'_> {
         }
     }
 
+    /// `luhn(x)`: Luhn's check of the digits of `x`'s text, without a loop. The digits,
+    /// reversed, are split into those at even and at odd places from the right; each digit
+    /// value's count in a part is the length it takes away, weighted by the digit (even
+    /// places) or by the digit sum of its double (odd places).
+    fn luhn(&self, x: &Sql) -> Sql {
+        let text = self.text(x);
+        let digits = self.dialect.regex_replace(&text, "[^0-9]", &[]);
+        let reversed = format!("reverse({digits})");
+        let place = |group| {
+            self.dialect
+                .regex_replace(&reversed, "(.)(.?)", &[Piece::Group(group)])
+        };
+        let (even, odd) = (place(1), place(2));
+        let mut terms = Vec::new();
+        for digit in 1..=9u32 {
+            let doubled = if digit * 2 > 9 {
+                digit * 2 - 9
+            } else {
+                digit * 2
+            };
+            for (part, weight) in [(&even, digit), (&odd, doubled)] {
+                let length = self.dialect.char_length(part);
+                let without = self
+                    .dialect
+                    .char_length(&format!("replace({part}, '{digit}', '')"));
+                terms.push(format!("{weight} * ({length} - {without})"));
+            }
+        }
+        Sql::new(
+            format!(
+                "(CASE WHEN {text} IS NOT NULL THEN {} > 0 AND ({}) % 10 = 0 END)",
+                self.dialect.char_length(&digits),
+                terms.join(" + ")
+            ),
+            Kind::Bool,
+        )
+    }
+
     /// `c ? a : b`: both branches of one kind (text when they differ, a double for two
     /// numbers of different kinds).
     fn conditional(&self, condition: &Sql, then: &Sql, otherwise: &Sql) -> Sql {
@@ -382,6 +422,8 @@ impl ExprWriter<'_> {
         let lower = name.to_ascii_lowercase();
         Ok(match (lower.as_str(), values.as_slice()) {
             ("if", [c, a, b]) => self.conditional(c, a, b),
+            ("now", []) => Sql::new(self.now.clone(), Kind::Integer),
+            ("luhn", [x]) => self.luhn(x),
             ("isnull", [x]) => Sql::new(format!("({} IS NULL)", x.text), Kind::Bool),
             ("isempty", [x]) => Sql::new(
                 format!("({0} IS NULL OR {0} = '')", self.text(x)),

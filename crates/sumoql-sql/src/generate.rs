@@ -246,6 +246,15 @@ impl Generator<'_> {
         }
     }
 
+    /// The run's "now" in epoch milliseconds: `--now`, else the engine's clock (read once per
+    /// query, as sumoql reads its own once per run).
+    fn receipt(&self) -> String {
+        match self.options.now_ms {
+            Some(now) => format!("CAST({now} AS BIGINT)"),
+            None => format!("CAST({} AS BIGINT)", self.dialect.now_millis()),
+        }
+    }
+
     fn writer(&self) -> ExprWriter<'_> {
         ExprWriter {
             dialect: self.dialect,
@@ -253,6 +262,7 @@ impl Generator<'_> {
             kinds: &self.kinds,
             subqueries: &self.subquery_matches,
             keep_conditions: Vec::new(),
+            now: self.receipt(),
         }
     }
 

@@ -7,7 +7,8 @@
 //! Known difference: the transcendental functions come from each engine's math library, which
 //! may differ from sumoql's in the last bit of a result (Spark's `exp(1)` is
 //! 2.7182818284590455, sumoql's 2.718281828459045); `pow` of two integers is a double, exact
-//! up to 2^53.
+//! up to 2^53; DuckDB, which has no `hypot`, computes it from its larger side, as exact as the
+//! engines' own `hypot` but not always rounded alike in the last bit.
 
 use std::collections::HashSet;
 
@@ -80,6 +81,9 @@ impl ExprWriter<'_> {
             )),
             ("isinfinity", [x]) => Ok(Sql::new(format!("(abs({x}) = {INFINITY})"), Kind::Bool)),
             ("haversine", [lat1, lon1, lat2, lon2]) => float(haversine([lat1, lon1, lat2, lon2])),
+            ("hypot", [x, y]) if self.dialect.float_function(name).is_none() => float(
+                scaled_hypot(x, y, [x, y].map(|side| self.dialect.is_nan(side))),
+            ),
             (_, [_] | [_, _]) if NON_FINITE.contains(&name) => self
                 .engine_function(name)
                 .and_then(|function| float(format!("{function}({})", doubles.join(", ")))),
@@ -121,6 +125,18 @@ impl ExprWriter<'_> {
 /// `degrees` in radians, multiplied by the constant Rust's `to_radians` uses.
 fn radians(degrees: &str) -> String {
     format!("({degrees} * CAST({:?} AS DOUBLE))", 1f64.to_radians())
+}
+
+/// `hypot(x, y)` where the engine has none: the larger side times the root of one plus the
+/// square of the sides' ratio, so that no square overflows; an infinite side gives infinity
+/// (even beside NaN), a NaN side (`x_nan`, `y_nan`: the tests) otherwise NaN, as natively.
+fn scaled_hypot(x: &str, y: &str, [x_nan, y_nan]: [String; 2]) -> String {
+    let larger = format!("greatest(abs({x}), abs({y}))");
+    format!(
+        "(CASE WHEN abs({x}) = {INFINITY} OR abs({y}) = {INFINITY} THEN {INFINITY} \
+         WHEN {x_nan} OR {y_nan} THEN {NAN} WHEN {larger} = 0 THEN CAST(0 AS DOUBLE) \
+         ELSE {larger} * sqrt(({x} / {larger}) * ({x} / {larger}) + ({y} / {larger}) * ({y} / {larger})) END)"
+    )
 }
 
 /// The great-circle distance in kilometres, rounded to 2 places, by the same operations in

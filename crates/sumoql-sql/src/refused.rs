@@ -67,7 +67,6 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("getcidrprefix", IPV6_TEXT),
     ("comparecidrprefix", IPV6_TEXT),
     ("maskfromcidr", "a netmask is built from the prefix's bits, which needs bit operations each engine spells its own way"),
-    ("now", "sumoql reads its clock once per run; the engine's clock is read when the SQL runs, so the values differ"),
     ("querystarttime", QUERY_RANGE),
     ("queryendtime", QUERY_RANGE),
     ("querytimerange", QUERY_RANGE),
@@ -82,7 +81,6 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("parsehex", HEX),
     ("dectohex", HEX),
     ("hextoascii", HEX),
-    ("luhn", "its checksum doubles every second digit from the right, a loop over the digits that portable SQL lacks"),
 ];
 
 const IPV6_TEXT: &str = "IPv6 addresses in their text forms (compressed `::`, an IPv4 tail) have no portable SQL parser";

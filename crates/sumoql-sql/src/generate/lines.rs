@@ -457,14 +457,6 @@ impl<'a> Generator<'a> {
             .push(format!("SELECT *, {} FROM {previous}", added.join(", ")));
     }
 
-    /// The run's "now" in epoch milliseconds: `--now`, else the engine's clock.
-    fn receipt(&self) -> String {
-        match self.options.now_ms {
-            Some(now) => format!("CAST({now} AS BIGINT)"),
-            None => format!("CAST({} AS BIGINT)", self.dialect.now_millis()),
-        }
-    }
-
     /// The JSON member `name` of a line, as text, null on a text line: a dotted name is the
     /// member so named, else the path through nested objects.
     fn member_of_line(&self, name: &str) -> String {
