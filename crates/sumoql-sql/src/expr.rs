@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use sumoql_plan::{BinaryOp, PlanExpr};
+use sumoql_plan::{BinaryOp, PlanExpr, TextPattern};
 use sumoql_syntax::ast::{MatchPattern, UnaryOp};
 use sumoql_value::{Schema, SlotId, Value};
 
@@ -175,15 +175,7 @@ impl ExprWriter<'_> {
                 negated,
             } => {
                 let value = self.write(value)?;
-                let text = self.text(&value);
-                let regex = match &pattern.written {
-                    MatchPattern::Wildcard(wildcard) => {
-                        let pieces: Vec<String> = wildcard.split('*').map(escape_regex).collect();
-                        format!("(?s)^{}$", pieces.join(".*"))
-                    }
-                    MatchPattern::Regex(regex) => format!("^(?:{regex})$"),
-                };
-                let test = self.dialect.regex_match(&text, &regex);
+                let test = self.pattern_test(&self.text(&value), pattern);
                 Ok(Sql::new(
                     if *negated {
                         format!("(NOT {test})")
@@ -351,6 +343,19 @@ impl ExprWriter<'_> {
                 )
             }
         }
+    }
+
+    /// Whether the whole of `text` matches `pattern`, as [`TextPattern::is_match`] reads it:
+    /// a wildcard with `*` as any run, or a regular expression, case-sensitively.
+    pub fn pattern_test(&self, text: &str, pattern: &TextPattern) -> String {
+        let regex = match &pattern.written {
+            MatchPattern::Wildcard(wildcard) => {
+                let pieces: Vec<String> = wildcard.split('*').map(escape_regex).collect();
+                format!("(?s)^{}$", pieces.join(".*"))
+            }
+            MatchPattern::Regex(regex) => format!("^(?:{regex})$"),
+        };
+        self.dialect.regex_match(text, &regex)
     }
 
     /// `luhn(x)`: Luhn's check of the digits of `x`'s text, without a loop. The digits,

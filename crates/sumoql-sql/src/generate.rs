@@ -19,6 +19,7 @@ mod lines;
 mod series;
 mod subquery;
 mod tables;
+mod transaction;
 mod whole;
 mod withtime;
 use crate::{Input, SqlError, SqlOptions, Translation};
@@ -356,6 +357,7 @@ impl Generator<'_> {
             Operator::Rows(row) => self.row_operator(row)?,
             Operator::Join(join) => self.join(join)?,
             Operator::State(StateOperator::Withtime(plan)) => self.withtime(plan)?,
+            Operator::State(StateOperator::Transaction(plan)) => self.transaction(plan)?,
             Operator::State(state) => return Err(refused::state(state)),
             Operator::Compare(_) => return Err(refused::compare()),
         }

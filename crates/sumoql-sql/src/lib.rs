@@ -468,8 +468,8 @@ mod tests {
                 "subquery from= and to=",
             ),
             (
-                "* | transaction on ip with states a, b in page",
-                "transaction",
+                "* | trace \"ID=([0-9A-F]{4})\" \"7F92\" | fields _raw",
+                "trace",
             ),
         ] {
             let error = compile(query, Dialect::DuckDb, table()).unwrap_err();
