@@ -20,6 +20,7 @@ mod series;
 mod subquery;
 mod tables;
 mod transaction;
+mod transactionize;
 mod whole;
 mod withtime;
 use crate::{Input, SqlError, SqlOptions, Translation};
@@ -358,6 +359,7 @@ impl Generator<'_> {
             Operator::Join(join) => self.join(join)?,
             Operator::State(StateOperator::Withtime(plan)) => self.withtime(plan)?,
             Operator::State(StateOperator::Transaction(plan)) => self.transaction(plan)?,
+            Operator::State(StateOperator::Transactionize(plan)) => self.transactionize(plan)?,
             Operator::State(state) => return Err(refused::state(state)),
             Operator::Compare(_) => return Err(refused::compare()),
         }

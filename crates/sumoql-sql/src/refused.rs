@@ -25,10 +25,6 @@ pub(crate) fn compare() -> SqlError {
 /// An operator that follows records through time and state.
 pub(crate) fn state(operator: &StateOperator) -> SqlError {
     let (construct, why) = match operator {
-        StateOperator::Transactionize(_) => (
-            "transactionize",
-            "its groups grow record by record in time order through any shared value, which SQL does not express",
-        ),
         StateOperator::Merge(_) => (
             "merge",
             "not translated to SQL yet",
@@ -49,7 +45,9 @@ pub(crate) fn state(operator: &StateOperator) -> SqlError {
             "predict",
             "its model is fitted over the whole series of rows before any row is written, and it adds slices that no row holds",
         ),
-        StateOperator::Withtime(_) | StateOperator::Transaction(_) => {
+        StateOperator::Withtime(_)
+        | StateOperator::Transaction(_)
+        | StateOperator::Transactionize(_) => {
             unreachable!("translated by the generator")
         }
     };
