@@ -52,6 +52,10 @@ impl SqlDialect for ClickHouse {
     fn last_position(&self, list: &str, value: &str) -> String {
         format!("arrayLastIndex(sumoql_element -> sumoql_element = {value}, {list})")
     }
+    fn text_position(&self, text: &str, needle: &str) -> String {
+        // Characters, not bytes.
+        format!("positionUTF8({text}, {needle})")
+    }
     fn list_length(&self, list: &str) -> String {
         format!("CAST(length({list}) AS BIGINT)")
     }

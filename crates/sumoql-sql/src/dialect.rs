@@ -58,6 +58,11 @@ pub(crate) trait SqlDialect {
     fn element(&self, list: &str, position: &str) -> String {
         format!("{list}[{position}]")
     }
+    /// The 1-based character position of the first occurrence of `needle` in `text`, 0 when
+    /// there is none.
+    fn text_position(&self, text: &str, needle: &str) -> String {
+        format!("position({needle} IN {text})")
+    }
     /// The number of elements of `list`, as a BIGINT.
     fn list_length(&self, list: &str) -> String;
     /// A select-list item that makes one row per number from 1 to `count` (which is at least

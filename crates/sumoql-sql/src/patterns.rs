@@ -78,6 +78,36 @@ pub(crate) fn never_matches_empty(pattern: &str) -> bool {
     regex_syntax::parse(pattern).is_ok_and(|hir| hir.properties().minimum_len() > Some(0))
 }
 
+/// Whether capture group `index` of `pattern` takes part in every match: it is neither in a
+/// branch of an alternation nor in a repetition that may take nothing. `false` when the
+/// pattern does not parse here or has no such group.
+pub(crate) fn group_always_takes_part(pattern: &str, index: usize) -> bool {
+    /// Whether the group is reached from `hir` through required parts only: `Some(true)`
+    /// yes, `Some(false)` through an optional part, `None` not found.
+    fn required(hir: &Hir, index: usize) -> Option<bool> {
+        match hir.kind() {
+            HirKind::Capture(capture) if capture.index as usize == index => Some(true),
+            HirKind::Capture(capture) => required(&capture.sub, index),
+            HirKind::Repetition(repetition) => {
+                required(&repetition.sub, index).map(|found| found && repetition.min > 0)
+            }
+            HirKind::Concat(items) => items.iter().find_map(|item| required(item, index)),
+            HirKind::Alternation(items) => items
+                .iter()
+                .find_map(|item| required(item, index))
+                .map(|_| false),
+            HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => None,
+        }
+    }
+    regex_syntax::parse(pattern).is_ok_and(|hir| required(&hir, index) == Some(true))
+}
+
+/// Whether `pattern` holds an anchor or a word boundary, whose match depends on the text
+/// around where a search starts. `true` when the pattern does not parse here.
+pub(crate) fn has_look_around(pattern: &str) -> bool {
+    regex_syntax::parse(pattern).map_or(true, |hir| !hir.properties().look_set().is_empty())
+}
+
 /// Whether capture group `index` of `pattern` can only match text that is not empty, so that
 /// an empty extraction in SQL means the group took no part in the match. `false` when the
 /// pattern does not parse here.
@@ -184,5 +214,26 @@ mod tests {
         assert!(!never_matches_empty(r"(?<n>\d*)"));
         assert!(!never_matches_empty(r"\b"));
         assert!(!never_matches_empty("(unclosed"));
+    }
+
+    #[test]
+    fn groups_in_optional_parts_may_take_no_part() {
+        let pattern = r"(?<k>\w+)=(.*?)(?:;(x))?|(y)";
+        assert!(!group_always_takes_part(pattern, 1), "in a branch");
+        let pattern = r"(?<k>\w+)=(.*?)(?:;(x))?,";
+        assert!(group_always_takes_part(pattern, 1));
+        assert!(
+            group_always_takes_part(pattern, 2),
+            "empty, but always there"
+        );
+        assert!(!group_always_takes_part(pattern, 3), "in an optional part");
+        assert!(!group_always_takes_part(pattern, 4), "no such group");
+    }
+
+    #[test]
+    fn anchors_and_word_boundaries_are_look_around() {
+        assert!(has_look_around(r"^=(\w+)"));
+        assert!(has_look_around(r"\b(\w+)"));
+        assert!(!has_look_around(r"=(.*?),"));
     }
 }

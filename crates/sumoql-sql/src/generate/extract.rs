@@ -11,8 +11,8 @@ use sumoql_value::limits::MATCHES_PER_RECORD;
 use crate::dialect::{Piece, ORDER};
 use crate::expr::{Kind, Sql};
 use crate::patterns::{
-    any_pair, cell_marks, delimited_cell, group_never_empty, kv_token, never_matches_empty,
-    quoted_content, BACKSLASH_ESCAPE,
+    any_pair, cell_marks, delimited_cell, group_always_takes_part, group_never_empty,
+    has_look_around, kv_token, never_matches_empty, quoted_content, BACKSLASH_ESCAPE,
 };
 use crate::SqlError;
 
@@ -82,12 +82,12 @@ impl Generator<'_> {
                     "XPath over XML text has no portable SQL function",
                 ))
             }
-            Extractor::KeyValueRegex { .. } => {
-                return Err(SqlError::new(
-                    "keyvalue regex",
-                    "a key's value is the match nearest after the key, which SQL regular expressions cannot express",
-                ))
-            }
+            Extractor::KeyValueRegex { regex, keys, .. } => self.key_value_regex_extraction(
+                &text,
+                regex.as_str(),
+                regex.captures_len() - 1,
+                keys,
+            )?,
         };
         let matched = format!(
             "COALESCE({} AND {text} IS NOT NULL, FALSE)",
@@ -362,6 +362,72 @@ impl Generator<'_> {
             format!("({})", any.join(" OR "))
         };
         Extraction { matched, fields }
+    }
+
+    /// `keyvalue regex` with `pattern` of one or two `groups`. With two groups, each match is a pair (the first group the key, the
+    /// second its value; a stage lists them as `kv` does) and a key takes its first pair's
+    /// value. With one group, a key's value is the group in the first match at or after the
+    /// end of the key's first occurrence. A key with no value is null.
+    fn key_value_regex_extraction(
+        &mut self,
+        text: &str,
+        pattern: &str,
+        groups: usize,
+        keys: &[(String, SlotId)],
+    ) -> Result<Extraction, SqlError> {
+        let refuse = |why: &str| Err(SqlError::new("keyvalue regex", why));
+        if (1..=groups).any(|group| !group_always_takes_part(pattern, group)) {
+            return refuse("a group that can take no part in a match is empty text in SQL, where sumoql skips it");
+        }
+        let mut fields = Vec::new();
+        if groups == 2 {
+            if !never_matches_empty(pattern) {
+                return refuse("a regex that can match empty text steps through its matches otherwise in each engine");
+            }
+            let found_keys = self.dialect.regex_extract_all(text, pattern, 1);
+            let values = self.dialect.regex_extract_all(text, pattern, 2);
+            let previous = self.previous();
+            self.stages.push(format!(
+                "SELECT *, {found_keys} AS {KV_KEYS}, {values} AS {KV_VALUES} FROM {previous}"
+            ));
+            for (key, slot) in keys {
+                let position = self
+                    .dialect
+                    .first_position(KV_KEYS, &self.dialect.string(key));
+                let value = self.dialect.element(KV_VALUES, &position);
+                fields.push((
+                    *slot,
+                    format!("(CASE WHEN {position} > 0 THEN {value} END)"),
+                    None,
+                ));
+            }
+        } else {
+            if has_look_around(pattern) {
+                return refuse("with one group the search starts after the key, where an anchor or a word boundary would read the text before it in sumoql");
+            }
+            for (key, slot) in keys {
+                let position = self.dialect.text_position(text, &self.dialect.string(key));
+                let after = self.dialect.substring(
+                    text,
+                    &format!("{position} + {}", key.chars().count()),
+                    None,
+                );
+                let value = format!(
+                    "(CASE WHEN {position} > 0 AND {} THEN {} END)",
+                    self.dialect.regex_match(&after, pattern),
+                    self.dialect.regex_extract(&after, pattern, 1)
+                );
+                fields.push((*slot, value, None));
+            }
+        }
+        let any: Vec<String> = fields
+            .iter()
+            .map(|(_, value, _)| format!("{value} IS NOT NULL"))
+            .collect();
+        Ok(Extraction {
+            matched: format!("({})", any.join(" OR ")),
+            fields,
+        })
     }
 
     /// A `kv` value token without its quotes and backslash escapes.
