@@ -56,6 +56,12 @@ impl SqlDialect for ClickHouse {
         // Characters, not bytes.
         format!("positionUTF8({text}, {needle})")
     }
+    fn zone_offset_seconds(&self, millis: &str, zone: &str) -> String {
+        format!(
+            "CAST(timeZoneOffset(fromUnixTimestamp64Milli(CAST({millis} AS Int64), {})) AS BIGINT)",
+            self.string(zone)
+        )
+    }
     fn list_length(&self, list: &str) -> String {
         format!("CAST(length({list}) AS BIGINT)")
     }

@@ -63,6 +63,9 @@ pub(crate) trait SqlDialect {
     fn text_position(&self, text: &str, needle: &str) -> String {
         format!("position({needle} IN {text})")
     }
+    /// The offset east of UTC, in seconds as a BIGINT, of the IANA zone `zone` (its canonical
+    /// name) at the instant `millis` (epoch milliseconds).
+    fn zone_offset_seconds(&self, millis: &str, zone: &str) -> String;
     /// The number of elements of `list`, as a BIGINT.
     fn list_length(&self, list: &str) -> String;
     /// A select-list item that makes one row per number from 1 to `count` (which is at least

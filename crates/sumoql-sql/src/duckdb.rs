@@ -43,6 +43,12 @@ impl SqlDialect for DuckDb {
     fn last_position(&self, list: &str, value: &str) -> String {
         format!("COALESCE(len({list}) + 1 - list_position(list_reverse({list}), {value}), 0)")
     }
+    fn zone_offset_seconds(&self, millis: &str, zone: &str) -> String {
+        format!(
+            "CAST(round((epoch_ms(timezone({}, to_timestamp({millis} / 1000.0))) - {millis}) / 1000.0) AS BIGINT)",
+            self.string(zone)
+        )
+    }
     fn list_length(&self, list: &str) -> String {
         format!("CAST(len({list}) AS BIGINT)")
     }

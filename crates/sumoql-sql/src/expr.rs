@@ -689,18 +689,10 @@ impl ExprWriter<'_> {
                 ))
             }
         };
-        match rest.get(1) {
-            None => {}
-            Some(PlanExpr::Literal(Value::Text(zone))) if zone.eq_ignore_ascii_case("utc") => {}
-            Some(_) => {
-                return Err(refused::format_date(
-                    "the SQL formats in UTC only; a zone other than a constant \"UTC\" needs the engine's zone rules, which differ from Java's",
-                ))
-            }
-        }
+        let zone = self.constant_zone("formatDate()", rest.get(1))?;
         let number = self.number(millis);
         Ok(Sql::new(
-            self.dialect.format_date(&number.text, pattern)?,
+            self.format_in_zone(&number.text, pattern, &zone)?,
             Kind::Text,
         ))
     }
@@ -821,15 +813,7 @@ impl ExprWriter<'_> {
                 "the pattern must be a constant (or an if between constants) to translate it",
             ));
         };
-        match args.get(2) {
-            None => {}
-            Some(PlanExpr::Literal(Value::Text(zone))) if zone.eq_ignore_ascii_case("utc") => {}
-            Some(_) => {
-                return Err(refuse(
-                    "the SQL reads times in UTC; a zone other than \"UTC\" is not translated",
-                ))
-            }
-        }
+        let zone = self.constant_zone("parseDate()", args.get(2))?;
         let Some((regex, fields)) = date_pattern(pattern) else {
             return Err(refuse("only the fixed fields yyyy, MM, MMM, dd, HH, mm, ss, SSS and Z (and quoted literals) are translated"));
         };
@@ -866,21 +850,22 @@ impl ExprWriter<'_> {
             pad(DateField::Second, 2, "00"),
             pad(DateField::Millis, 3, "000"),
         );
-        let offset = match group(DateField::Offset) {
+        // An offset in the text wins over the zone.
+        let millis = match group(DateField::Offset) {
             Some(offset) => {
                 let digits = |from: usize| {
                     self.dialect
                         .text_to_double(&format!("substr({offset}, {from}, 2)"))
                 };
                 format!(
-                    " - (CASE WHEN substr({offset}, 1, 1) = '-' THEN -1 ELSE 1 END) * ({} * 60 + {}) * 60000",
+                    "({} - (CASE WHEN substr({offset}, 1, 1) = '-' THEN -1 ELSE 1 END) * ({} * 60 + {}) * 60000)",
+                    self.dialect.iso_millis(&iso),
                     digits(2),
                     digits(4)
                 )
             }
-            None => String::new(),
+            None => self.instant_of_local(&self.dialect.iso_millis(&iso), &zone),
         };
-        let millis = format!("({}{offset})", self.dialect.iso_millis(&iso));
         Ok(Sql::new(
             format!(
                 "(CASE WHEN {} THEN {} END)",

@@ -32,6 +32,7 @@ mod spark;
 #[cfg(test)]
 mod test_support;
 mod text_forms;
+mod zones;
 
 use std::fmt;
 

@@ -55,6 +55,12 @@ impl SqlDialect for Spark {
         // Position 0 is an error in Spark, even where a condition leaves the value unused.
         format!("element_at({list}, CAST(greatest({position}, 1) AS INT))")
     }
+    fn zone_offset_seconds(&self, millis: &str, zone: &str) -> String {
+        format!(
+            "CAST(round((unix_millis(from_utc_timestamp(timestamp_millis(CAST({millis} AS BIGINT)), {})) - {millis}) / 1000.0) AS BIGINT)",
+            self.string(zone)
+        )
+    }
     fn list_length(&self, list: &str) -> String {
         format!("CAST(size({list}) AS BIGINT)")
     }

@@ -122,6 +122,16 @@ impl Zone {
             })
     }
 
+    /// The zone's offset in seconds east of UTC when it never changes (UTC or a fixed offset);
+    /// `None` for a zone of the database.
+    pub fn fixed_offset_seconds(&self) -> Option<i32> {
+        match self.0 {
+            ZoneKind::Utc => Some(0),
+            ZoneKind::Fixed(seconds) => Some(seconds),
+            ZoneKind::Named(_) => None,
+        }
+    }
+
     /// The zone's offset from UTC at the instant `ms`, in seconds east.
     pub fn offset_seconds_at(&self, ms: i64) -> i32 {
         match self.0 {
