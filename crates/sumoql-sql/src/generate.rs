@@ -12,6 +12,7 @@ use crate::expr::{ExprWriter, Kind, Sql};
 use crate::refused;
 use subquery::{operator_uses, scope_uses};
 
+mod bin;
 mod extract;
 mod join;
 mod lines;
@@ -713,7 +714,7 @@ impl Generator<'_> {
             }
             RowOperator::Lookup(table) => return self.lookup(table),
             RowOperator::FillMissing { .. } => ("fillmissing", "not translated to SQL yet"),
-            RowOperator::Bin(_) => ("bin", "not translated to SQL yet"),
+            RowOperator::Bin(spec) => return self.bin(spec),
             RowOperator::Outlier(spec) => return self.outlier(spec),
             RowOperator::Table(table) => return self.listed_table(table),
             RowOperator::IpLookup(_) => (
