@@ -14,6 +14,7 @@ use subquery::{operator_uses, scope_uses};
 
 mod bin;
 mod extract;
+mod fill_missing;
 mod join;
 mod lines;
 mod series;
@@ -713,7 +714,12 @@ impl Generator<'_> {
                 return Ok(());
             }
             RowOperator::Lookup(table) => return self.lookup(table),
-            RowOperator::FillMissing { .. } => ("fillmissing", "not translated to SQL yet"),
+            RowOperator::FillMissing {
+                keys,
+                values,
+                defaults,
+                empty,
+            } => return self.fill_missing(keys, values, defaults, empty),
             RowOperator::Bin(spec) => return self.bin(spec),
             RowOperator::Outlier(spec) => return self.outlier(spec),
             RowOperator::Table(table) => return self.listed_table(table),
