@@ -3,7 +3,8 @@
 use std::collections::{HashMap, HashSet};
 
 use sumoql_plan::{
-    Columns, Operator, Plan, RowOperator, ScopeFilter, SequenceKind, SortSpec, Wildcard,
+    Columns, Operator, Plan, RowOperator, ScopeFilter, SequenceKind, SortSpec, StateOperator,
+    Wildcard,
 };
 use sumoql_value::SlotId;
 
@@ -17,6 +18,7 @@ mod extract;
 mod fill_missing;
 mod join;
 mod lines;
+mod merge;
 mod series;
 mod subquery;
 mod tables;
@@ -342,6 +344,7 @@ impl Generator<'_> {
             } => self.extract(*source, extractor, *nodrop, *chain)?,
             Operator::Rows(row) => self.row_operator(row)?,
             Operator::Join(join) => self.join(join)?,
+            Operator::State(StateOperator::Merge(merge)) => self.merge(merge)?,
             Operator::State(state) => return Err(refused::state(state)),
             Operator::Compare(_) => return Err(refused::compare()),
         }

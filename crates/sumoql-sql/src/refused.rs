@@ -33,10 +33,7 @@ pub(crate) fn state(operator: &StateOperator) -> SqlError {
             "transactionize",
             "its groups grow record by record in time order through any shared value, which SQL does not express",
         ),
-        StateOperator::Merge(_) => (
-            "merge",
-            "not translated to SQL yet",
-        ),
+        StateOperator::Merge(_) => unreachable!("merge has a SQL form (generate/merge.rs)"),
         StateOperator::Sessionize(_) => (
             "sessionize",
             "its patterns change with the values each session captured, which SQL does not express",
