@@ -132,6 +132,16 @@ impl SqlDialect for ClickHouse {
             ascending_keys(&turned).join(", ")
         )
     }
+    fn ordered_join(&self, text: &str, keys: &[String], filter: &str, separator: &str) -> String {
+        // Tuples sort by their elements in order: the keys, then the text.
+        format!(
+            "(CASE WHEN countIf({filter}) > 0 THEN arrayStringConcat(arrayMap(sumoql_item -> \
+             assumeNotNull(tupleElement(sumoql_item, {})), arraySort(groupArrayIf(tuple({}, {text}), \
+             {filter}))), {separator}) END)",
+            keys.len() + 1,
+            keys.join(", ")
+        )
+    }
     fn sample_stddev(&self, number: &str) -> String {
         // The plain form loses all precision on large values such as epoch milliseconds.
         format!("stddevSampStable({number})")

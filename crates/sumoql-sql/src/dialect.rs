@@ -107,6 +107,10 @@ pub(crate) trait SqlDialect {
     /// or the row order, and whether it sorts descending) among the rows that meet `filter`;
     /// null when none does. Only the last key may be the row order.
     fn first_by(&self, value: &str, keys: &[(String, bool)], filter: &str) -> String;
+    /// The texts `text` of the group's rows that meet `filter`, in ascending order of `keys`
+    /// (numbers that are never null; only the last may be the row order), joined with the SQL
+    /// text `separator`; null when no row meets it.
+    fn ordered_join(&self, text: &str, keys: &[String], filter: &str, separator: &str) -> String;
     /// The sample standard deviation of the non-null doubles of `number`, accurate for large
     /// values; over fewer than two, whatever the engine gives (the caller decides those).
     fn sample_stddev(&self, number: &str) -> String;

@@ -95,6 +95,12 @@ impl SqlDialect for DuckDb {
             order.join(", ")
         )
     }
+    fn ordered_join(&self, text: &str, keys: &[String], filter: &str, separator: &str) -> String {
+        format!(
+            "string_agg({text}, {separator} ORDER BY {}) FILTER (WHERE {filter})",
+            keys.join(", ")
+        )
+    }
     fn sample_stddev(&self, number: &str) -> String {
         format!("stddev_samp({number})")
     }

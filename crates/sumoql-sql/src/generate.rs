@@ -13,9 +13,12 @@ use crate::expr::{ExprWriter, Kind, Sql};
 use crate::refused;
 use subquery::{operator_uses, scope_uses};
 
+mod bin;
 mod extract;
+mod fill_missing;
 mod join;
 mod lines;
+mod merge;
 mod series;
 mod subquery;
 mod tables;
@@ -360,6 +363,7 @@ impl Generator<'_> {
             Operator::State(StateOperator::Withtime(plan)) => self.withtime(plan)?,
             Operator::State(StateOperator::Transaction(plan)) => self.transaction(plan)?,
             Operator::State(StateOperator::Transactionize(plan)) => self.transactionize(plan)?,
+            Operator::State(StateOperator::Merge(merge)) => self.merge(merge)?,
             Operator::State(state) => return Err(refused::state(state)),
             Operator::Compare(_) => return Err(refused::compare()),
         }
@@ -736,8 +740,13 @@ impl Generator<'_> {
                 return Ok(());
             }
             RowOperator::Lookup(table) => return self.lookup(table),
-            RowOperator::FillMissing { .. } => ("fillmissing", "not translated to SQL yet"),
-            RowOperator::Bin(_) => ("bin", "not translated to SQL yet"),
+            RowOperator::FillMissing {
+                keys,
+                values,
+                defaults,
+                empty,
+            } => return self.fill_missing(keys, values, defaults, empty),
+            RowOperator::Bin(spec) => return self.bin(spec),
             RowOperator::Outlier(spec) => return self.outlier(spec),
             RowOperator::Table(table) => return self.listed_table(table),
             RowOperator::IpLookup(_) => (

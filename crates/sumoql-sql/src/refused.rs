@@ -25,10 +25,6 @@ pub(crate) fn compare() -> SqlError {
 /// An operator that follows records through time and state.
 pub(crate) fn state(operator: &StateOperator) -> SqlError {
     let (construct, why) = match operator {
-        StateOperator::Merge(_) => (
-            "merge",
-            "not translated to SQL yet",
-        ),
         StateOperator::Sessionize(_) => (
             "sessionize",
             "its patterns change with the values each session captured, which SQL does not express",
@@ -47,7 +43,8 @@ pub(crate) fn state(operator: &StateOperator) -> SqlError {
         ),
         StateOperator::Withtime(_)
         | StateOperator::Transaction(_)
-        | StateOperator::Transactionize(_) => {
+        | StateOperator::Transactionize(_)
+        | StateOperator::Merge(_) => {
             unreachable!("translated by the generator")
         }
     };

@@ -106,6 +106,20 @@ impl SqlDialect for Spark {
             ascending_keys(keys).join(", ")
         )
     }
+    fn ordered_join(&self, text: &str, keys: &[String], filter: &str, separator: &str) -> String {
+        // Structs sort by their fields in order: the keys, then the text.
+        let fields: Vec<String> = keys
+            .iter()
+            .enumerate()
+            .map(|(index, key)| format!("'sumoql_key{index}', {key}"))
+            .collect();
+        format!(
+            "(CASE WHEN COUNT(*) FILTER (WHERE {filter}) > 0 THEN array_join(transform(array_sort(\
+             collect_list(named_struct({}, 'sumoql_text', {text})) FILTER (WHERE {filter})), \
+             sumoql_item -> sumoql_item.sumoql_text), {separator}) END)",
+            fields.join(", ")
+        )
+    }
     fn sample_stddev(&self, number: &str) -> String {
         format!("stddev_samp({number})")
     }
