@@ -62,6 +62,13 @@ impl SqlDialect for ClickHouse {
             self.string(zone)
         )
     }
+    fn json_array_holds_string(&self, array: &str, text: &str) -> String {
+        // The JSON functions take text that is never null.
+        let array = format!("ifNull({array}, '')");
+        format!(
+            "(isValidJSON({array}) = 1 AND JSONType({array}) = 'Array' AND arrayExists(sumoql_element -> JSONType(sumoql_element) = 'String' AND JSONExtractString(sumoql_element) = {text}, JSONExtractArrayRaw({array})))"
+        )
+    }
     fn list_length(&self, list: &str) -> String {
         format!("CAST(length({list}) AS BIGINT)")
     }

@@ -66,6 +66,11 @@ pub(crate) trait SqlDialect {
     /// The offset east of UTC, in seconds as a BIGINT, of the IANA zone `zone` (its canonical
     /// name) at the instant `millis` (epoch milliseconds).
     fn zone_offset_seconds(&self, millis: &str, zone: &str) -> String;
+    /// Whether the JSON text `array` is an array with a string element equal to `text`
+    /// (false, or null, for text that is not a JSON array). Text that is not quite JSON is
+    /// read as each engine's JSON reader reads it: DuckDB takes an array with a trailing
+    /// comma, Spark an array followed by other text, where sumoql takes neither.
+    fn json_array_holds_string(&self, array: &str, text: &str) -> String;
     /// The number of elements of `list`, as a BIGINT.
     fn list_length(&self, list: &str) -> String;
     /// A select-list item that makes one row per number from 1 to `count` (which is at least

@@ -49,6 +49,11 @@ impl SqlDialect for DuckDb {
             self.string(zone)
         )
     }
+    fn json_array_holds_string(&self, array: &str, text: &str) -> String {
+        format!(
+            "(CASE WHEN json_valid({array}) AND json_type({array}) = 'ARRAY' THEN list_contains(json_extract_string({array}, '$[*]'), {text}) ELSE FALSE END)"
+        )
+    }
     fn list_length(&self, list: &str) -> String {
         format!("CAST(len({list}) AS BIGINT)")
     }

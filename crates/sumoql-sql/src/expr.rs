@@ -358,6 +358,37 @@ impl ExprWriter<'_> {
         self.dialect.regex_match(text, &regex)
     }
 
+    /// `jsonArrayContains(array, "text")`: whether the JSON array holds the string `text`
+    /// (false when the value is not an array, null when it is null). Only a constant that no
+    /// number, boolean, array or object element can spell is translated: sumoql compares
+    /// those by their JSON text, which each engine writes its own way.
+    fn json_array_contains(&self, array: &Sql, wanted: &PlanExpr) -> Result<Sql, SqlError> {
+        let refuse = || {
+            SqlError::new(
+                "jsonArrayContains()",
+                "only a constant text that is not a number, a boolean, an array or an object is translated: sumoql compares those by their JSON text, which the engines write otherwise",
+            )
+        };
+        let PlanExpr::Literal(Value::Text(text)) = wanted else {
+            return Err(refuse());
+        };
+        let spelled_by_others = text.starts_with(|c: char| c.is_ascii_digit() || "-[{".contains(c))
+            || &**text == "true"
+            || &**text == "false";
+        if spelled_by_others {
+            return Err(refuse());
+        }
+        let array = self.text(array);
+        Ok(Sql::new(
+            format!(
+                "(CASE WHEN {array} IS NOT NULL THEN COALESCE({}, FALSE) END)",
+                self.dialect
+                    .json_array_holds_string(&array, &self.dialect.string(text))
+            ),
+            Kind::Bool,
+        ))
+    }
+
     /// `luhn(x)`: Luhn's check of the digits of `x`'s text, without a loop. The digits,
     /// reversed, are split into those at even and at odd places from the right; each digit
     /// value's count in a part is the length it takes away, weighted by the digit (even
@@ -429,6 +460,7 @@ impl ExprWriter<'_> {
             ("if", [c, a, b]) => self.conditional(c, a, b),
             ("now", []) => Sql::new(self.now.clone(), Kind::Integer),
             ("luhn", [x]) => self.luhn(x),
+            ("jsonarraycontains", [array, _]) => self.json_array_contains(array, &args[1])?,
             ("isnull", [x]) => Sql::new(format!("({} IS NULL)", x.text), Kind::Bool),
             ("isempty", [x]) => Sql::new(
                 format!("({0} IS NULL OR {0} = '')", self.text(x)),

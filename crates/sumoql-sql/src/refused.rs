@@ -69,7 +69,6 @@ const FUNCTIONS: &[(&str, &str)] = &[
     ("base64encode", BASE64),
     ("base64decode", BASE64),
     ("hash", "its algorithms (md5, sha1, sha2_256, murmur3_128, crc32) are not all offered by every engine, and they return bytes in different forms"),
-    ("jsonarraycontains", JSON_ARRAY),
     ("hextodec", HEX),
     ("parsehex", HEX),
     ("dectohex", HEX),
@@ -81,8 +80,6 @@ const QUERY_RANGE: &str =
     "the query's time range is sumoql's --from and --to, which the SQL does not receive";
 const URL_CODEC: &str = "the engines' URL codecs differ from Java's on spaces, reserved characters and malformed escapes";
 const BASE64: &str = "text that does not decode comes back unchanged in sumoql, where the engines raise an error or give null, and they take bytes, not text";
-const JSON_ARRAY: &str =
-    "the engines' JSON functions write numbers and nested values otherwise than sumoql";
 const HEX: &str =
     "hexadecimal digits beyond 64 bits and invalid digits are handled by each engine its own way";
 

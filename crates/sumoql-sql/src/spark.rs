@@ -61,6 +61,9 @@ impl SqlDialect for Spark {
             self.string(zone)
         )
     }
+    fn json_array_holds_string(&self, array: &str, text: &str) -> String {
+        format!("array_contains(from_json({array}, 'array<string>'), {text})")
+    }
     fn list_length(&self, list: &str) -> String {
         format!("CAST(size({list}) AS BIGINT)")
     }
