@@ -363,7 +363,7 @@ impl Generator<'_> {
             Operator::State(StateOperator::Withtime(plan)) => self.withtime(plan)?,
             Operator::State(StateOperator::Transaction(plan)) => self.transaction(plan)?,
             Operator::State(StateOperator::Transactionize(plan)) => self.transactionize(plan)?,
-            Operator::State(StateOperator::Merge(merge)) => self.merge(merge)?,
+            Operator::State(StateOperator::Merge(merge)) => self.merge(merge, &[])?,
             Operator::State(state) => return Err(refused::state(state)),
             Operator::Compare(_) => return Err(refused::compare()),
         }

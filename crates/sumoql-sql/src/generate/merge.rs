@@ -4,6 +4,8 @@
 
 use sumoql_plan::{Merge, MergeSpec, MergeStrategy};
 
+use sumoql_value::SlotId;
+
 use super::Generator;
 use crate::dialect::ORDER;
 use crate::expr::{Kind, Sql};
@@ -18,8 +20,15 @@ const MERGED: &str = "sumoql_merged";
 
 impl Generator<'_> {
     /// `merge`: a stage that numbers the rows of each distinct text (for `takeDistinct`), one
-    /// that aggregates every row, and one that keeps its row when there were rows.
-    pub(super) fn merge(&mut self, merge: &Merge) -> Result<(), SqlError> {
+    /// that aggregates every row, and one that keeps its row when there were rows. With
+    /// `groups` (fields whose values are the same in each group, the first numbering the groups
+    /// from 1), each group's rows are merged apart and keep those fields, in group order.
+    pub(super) fn merge(&mut self, merge: &Merge, groups: &[SlotId]) -> Result<(), SqlError> {
+        let group_names: Vec<String> = groups.iter().map(|slot| self.name(*slot)).collect();
+        let within = match group_names.first() {
+            Some(number) => format!("{number}, "),
+            None => String::new(),
+        };
         let keys = self.merge_order(merge)?;
         let distinct: Vec<(usize, &MergeSpec)> = merge
             .fields
@@ -37,7 +46,7 @@ impl Generator<'_> {
                     &self.present_column(&writer, field.source),
                 )?;
                 select.push(format!(
-                    "ROW_NUMBER() OVER (PARTITION BY {text} ORDER BY {}) AS {DISTINCT}{index}",
+                    "ROW_NUMBER() OVER (PARTITION BY {within}{text} ORDER BY {}) AS {DISTINCT}{index}",
                     keys.join(", ")
                 ));
             }
@@ -85,9 +94,19 @@ impl Generator<'_> {
             let non_finite = merged.kind == Kind::Float && self.non_finite.contains(&field.source);
             outputs.push((field.output, merged.kind, non_finite));
         }
+        for name in &group_names {
+            select.push(format!("MIN({name}) AS {name}"));
+        }
+        let (order, grouping) = match group_names.first() {
+            Some(number) => (
+                format!("CAST(MIN({number}) AS BIGINT)"),
+                format!(" GROUP BY {number}"),
+            ),
+            None => ("CAST(1 AS BIGINT)".to_string(), String::new()),
+        };
         let previous = self.previous();
         self.stages.push(format!(
-            "SELECT {}, COUNT(*) AS {MERGED}, CAST(1 AS BIGINT) AS {ORDER} FROM {previous}",
+            "SELECT {}, COUNT(*) AS {MERGED}, {order} AS {ORDER} FROM {previous}{grouping}",
             select.join(", ")
         ));
         self.columns = Vec::new();
@@ -97,6 +116,11 @@ impl Generator<'_> {
             }
             self.kinds.insert(slot, kind);
             self.note_non_finite(slot, non_finite);
+        }
+        for slot in groups {
+            if !self.columns.contains(slot) {
+                self.columns.push(*slot);
+            }
         }
         let names: Vec<String> = self.columns.iter().map(|s| self.name(*s)).collect();
         let previous = self.previous();

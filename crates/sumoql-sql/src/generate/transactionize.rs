@@ -3,7 +3,7 @@
 //! `maxPause`, and every `maxLogs` records, as the native stage cuts them; a record without
 //! the field is a group of its own (an orphan).
 
-use sumoql_plan::{BoundaryCheck, Transactionize};
+use sumoql_plan::{BoundaryCheck, Operator, StateOperator, Transactionize};
 
 use super::Generator;
 use crate::dialect::ORDER;
@@ -37,17 +37,22 @@ const STARTED: &str = "sumoql_tz_started";
 const ENDED: &str = "sumoql_tz_ended";
 
 impl Generator<'_> {
-    /// The stages of `transactionize` over one field with no stages of its own and no
-    /// `maxSpan`; groups are numbered from 1 by their first record in time order, after the
+    /// The stages of `transactionize` over one field, without `maxSpan` and with no stage of
+    /// its own but a `merge` (each group's records merged apart); groups are numbered from 1 by their first record in time order, after the
     /// `;strict` groups are left out, and their records come in time order.
     pub(super) fn transactionize(&mut self, plan: &Transactionize) -> Result<(), SqlError> {
         let refuse = |why: &str| Err(SqlError::new("transactionize", why));
         let [field] = plan.fields.as_slice() else {
             return refuse("over several fields its groups grow through any shared value, transitively, which SQL does not express");
         };
-        if !plan.stages.is_empty() {
-            return refuse("the stages it runs on each group's records are not translated");
-        }
+        let merge =
+            match plan.stages.as_slice() {
+                [] => None,
+                [Operator::State(StateOperator::Merge(merge))] => Some(merge),
+                _ => return refuse(
+                    "of the stages it runs on each group's records, only a `merge` is translated",
+                ),
+            };
         if plan.max_span_ms.is_some() {
             return refuse("`maxSpan` is measured from each group's first record, which every cut moves: a recursion SQL lacks");
         }
@@ -171,6 +176,10 @@ impl Generator<'_> {
         for (slot, value) in values {
             self.kinds.insert(slot, value.kind);
             self.forget_withtime(slot);
+        }
+        if let Some(merge) = merge {
+            let groups = [fields.id, fields.duration, fields.size, fields.orphaned];
+            self.merge(merge, &groups)?;
         }
         Ok(())
     }
