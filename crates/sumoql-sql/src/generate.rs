@@ -19,6 +19,7 @@ mod series;
 mod subquery;
 mod tables;
 mod whole;
+mod xml;
 use crate::{Input, SqlError, SqlOptions, Translation};
 
 /// The hidden column that numbers rows within their group (`top`, `dedup`).

@@ -213,7 +213,7 @@ mod tests {
             now_ms: Some(1_700_000_000_000),
             raw_rules: vec![
                 rule("auth", r#"* | parse regex "^(?<program>\w+)\[" nodrop"#),
-                rule("unsupported", "* | parse xml \"/a\" as program"),
+                rule("unsupported", r#"* | parse regex "(?<program>\w+)" multi"#),
             ],
             ..SqlOptions::new(
                 Dialect::DuckDb,
