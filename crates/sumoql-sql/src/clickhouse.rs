@@ -232,6 +232,9 @@ impl SqlDialect for ClickHouse {
     fn list_min(&self, list: &str) -> String {
         format!("arrayMin({list})")
     }
+    fn list_distinct(&self, list: &str) -> String {
+        format!("arrayDistinct({list})")
+    }
     fn list_flatten(&self, list: &str) -> String {
         format!("arrayFlatten({list})")
     }

@@ -70,6 +70,8 @@ pub(crate) trait SqlDialect {
     fn list_max(&self, list: &str) -> String;
     /// The least number of `list`, null or 0 when it is empty.
     fn list_min(&self, list: &str) -> String;
+    /// The distinct elements of `list`.
+    fn list_distinct(&self, list: &str) -> String;
     /// The list of lists `list` made one list, in order.
     fn list_flatten(&self, list: &str) -> String;
     /// The `length` elements of `list` from the 1-based `start` (fewer past its end).

@@ -173,6 +173,9 @@ impl SqlDialect for DuckDb {
     fn list_min(&self, list: &str) -> String {
         format!("list_min({list})")
     }
+    fn list_distinct(&self, list: &str) -> String {
+        format!("list_distinct({list})")
+    }
     fn list_flatten(&self, list: &str) -> String {
         format!("flatten({list})")
     }

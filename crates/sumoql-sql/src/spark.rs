@@ -197,6 +197,9 @@ impl SqlDialect for Spark {
     fn list_min(&self, list: &str) -> String {
         format!("array_min({list})")
     }
+    fn list_distinct(&self, list: &str) -> String {
+        format!("array_distinct({list})")
+    }
     fn list_flatten(&self, list: &str) -> String {
         format!("flatten({list})")
     }

@@ -37,7 +37,7 @@ const VALID: &str = "sumoql_xml_valid";
 const VALUE: &str = "sumoql_xml_value";
 
 /// The kind of a token the native parser would refuse: a `<` that starts no token, an
-/// unknown entity, or an XML declaration past the start.
+/// unknown entity, a repeated attribute, `]]>` in text, or an XML declaration past the start.
 const BROKEN: u8 = 0;
 /// The kind of a start tag, `<a ...>`.
 const START: u8 = 1;
@@ -56,6 +56,10 @@ const OTHER: u8 = 6;
 /// `!` or `?` (which start declarations and processing instructions).
 const NAME: &str = r#"[^\s<>/="'!?][^\s<>/="']*"#;
 
+/// An attribute of a tag the token pattern read (its name in group 1): the matches follow one
+/// another from the tag's first white space, so none starts inside a value.
+const ATTRIBUTE_NAME: &str = r#"\s([^\s=]+)\s*=\s*(?:"[^"]*"|'[^']*')"#;
+
 /// The entity and character references the native parser reads (no DTD declares others).
 const REFERENCE: &str = "&(?:lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);";
 
@@ -73,7 +77,7 @@ const ENTITIES: [(&str, &str); 5] = [
 const TRIMMED: &str = r"[\s\x0B\x85\p{Z}]";
 
 /// What the SQL reads otherwise than the native parser.
-const APPROXIMATION: &str = "`parse xml` reads the XML with regular expressions: character references (`&#...;`) are kept as written, not decoded; and it does not check that names use XML's name characters, that attributes are not repeated, that namespace prefixes are declared, the content of the XML declaration or a byte order mark, where the native parser rejects the document (dropping the record)";
+const APPROXIMATION: &str = "`parse xml` reads the XML with regular expressions: character references (`&#...;`) are kept as written, not decoded; and it does not check that names use XML's name characters, that two prefixes of one attribute's name are not of one namespace, that namespace prefixes are declared, the content of the XML declaration or a byte order mark, where the native parser rejects the document (dropping the record)";
 
 /// The regular expression of one token (group 1), the alternatives tried in order: comment,
 /// CDATA section, processing instruction, end tag, start or empty tag, text, and a `<`
@@ -180,6 +184,13 @@ impl XmlWriter {
             let unknown_reference = self
                 .dialect
                 .regex_match(&self.dialect.regex_replace(&token, REFERENCE, &[]), "&");
+            let attributes = self.dialect.regex_extract_all(&token, ATTRIBUTE_NAME, 1);
+            let repeated = format!(
+                "{} < {}",
+                self.dialect
+                    .list_length(&self.dialect.list_distinct(&attributes)),
+                self.dialect.list_length(&attributes)
+            );
             format!(
                 "(CASE WHEN {token} = '<' THEN {BROKEN} \
                  WHEN {} THEN (CASE WHEN {} THEN {OTHER} ELSE {BROKEN} END) \
@@ -188,7 +199,9 @@ impl XmlWriter {
                  WHEN {} THEN {OTHER} \
                  WHEN {} THEN {END} \
                  WHEN {unknown_reference} THEN {BROKEN} \
-                 WHEN {} THEN (CASE WHEN {} THEN {EMPTY} ELSE {START} END) \
+                 WHEN {tag} AND {repeated} THEN {BROKEN} \
+                 WHEN {tag} THEN (CASE WHEN {} THEN {EMPTY} ELSE {START} END) \
+                 WHEN {} THEN {BROKEN} \
                  ELSE {TEXT} END)",
                 starts("<!--"),
                 self.dialect
@@ -197,8 +210,9 @@ impl XmlWriter {
                 starts(r"<\?xml "),
                 starts(r"<\?"),
                 starts("</"),
-                starts("<"),
                 self.dialect.regex_match(&token, "/>$"),
+                self.dialect.regex_match(&token, r"\]\]>"),
+                tag = starts("<"),
             )
         })
     }
