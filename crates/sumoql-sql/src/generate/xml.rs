@@ -111,6 +111,17 @@ fn name_other_than(word: &str) -> String {
     format!("(?:{})", alternatives.join("|"))
 }
 
+/// The regular expression of a tag's first attribute whose local name is `name`, its value in
+/// group 1 (double quotes) or 2 (single quotes): the attributes before it skipped whole, a
+/// namespace declaration (`xmlns:name`) not taken.
+fn attribute_pattern(name: &str) -> String {
+    format!(
+        r#"^<[^\s/>]+(?:\s+[^\s=]+\s*=\s*(?:"[^"]*"|'[^']*'))*?\s+(?:{}:)?{}\s*=\s*(?:"([^"]*)"|'([^']*)')"#,
+        name_other_than("xmlns"),
+        escape_regex(name)
+    )
+}
+
 /// Writes the SQL of the token lists, each lambda with a variable of its own.
 struct XmlWriter {
     dialect: &'static dyn SqlDialect,
@@ -507,11 +518,7 @@ impl XmlWriter {
             return format!("CAST(NULL AS {})", self.dialect.text_type());
         }
         let tag = self.at(TOKENS, element);
-        let pattern = format!(
-            r#"^<[^\s/>]+(?:\s+[^\s=]+\s*=\s*(?:"[^"]*"|'[^']*'))*?\s+(?:{}:)?{}\s*=\s*(?:"([^"]*)"|'([^']*)')"#,
-            name_other_than("xmlns"),
-            escape_regex(name)
-        );
+        let pattern = attribute_pattern(name);
         let value = format!(
             "concat({}, {})",
             self.dialect.regex_extract(&tag, &pattern, 1),
@@ -577,5 +584,80 @@ impl Generator<'_> {
         let previous = self.previous();
         self.stages
             .push(format!("SELECT *, {} FROM {previous}", select.join(", ")));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::table_sql;
+    use crate::Dialect;
+    use regex::Regex;
+
+    /// The tokens `token_pattern` cuts `text` into.
+    fn tokens(text: &str) -> Vec<String> {
+        let pattern = Regex::new(&token_pattern()).unwrap();
+        pattern
+            .captures_iter(text)
+            .map(|found| found[1].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_document_is_cut_into_its_markup_and_text() {
+        assert_eq!(
+            tokens(r#"<?xml version="1.0"?><a b="x>y"><!-- c --><![CDATA[<d>]]>t &amp; u</a >"#),
+            [
+                r#"<?xml version="1.0"?>"#,
+                r#"<a b="x>y">"#,
+                "<!-- c -->",
+                "<![CDATA[<d>]]>",
+                "t &amp; u",
+                "</a >"
+            ]
+        );
+        assert_eq!(tokens("<!DOCTYPE a><a/>"), ["<", "!DOCTYPE a>", "<a/>"]);
+        assert_eq!(tokens(r#"<a b="<"/>"#), ["<", r#"a b=""#, "<", r#""/>"#]);
+    }
+
+    #[test]
+    fn an_attribute_is_found_by_its_local_name_past_namespace_declarations() {
+        let pattern = Regex::new(&attribute_pattern("id")).unwrap();
+        let value = |tag: &str| {
+            pattern.captures(tag).map(|found| {
+                let quoted = found.get(1).or(found.get(2)).unwrap();
+                quoted.as_str().to_string()
+            })
+        };
+        assert_eq!(value(r#"<a xmlns:id="u" p:id='7'>"#).as_deref(), Some("7"));
+        assert_eq!(value(r#"<a b="x id='1'" id="2"/>"#).as_deref(), Some("2"));
+        assert_eq!(value(r#"<a xmlns:id="u">"#), None);
+        assert_eq!(value(r#"<a ids="1">"#), None);
+    }
+
+    #[test]
+    fn a_name_other_than_a_word_is_any_name_but_it() {
+        let pattern = Regex::new(&format!("^{}$", name_other_than("xmlns"))).unwrap();
+        for name in [
+            "x", "xml", "xmln", "xmlnsx", "ymlns", "xmlms", "abcdef", "p",
+        ] {
+            assert!(pattern.is_match(name), "{name}");
+        }
+        assert!(!pattern.is_match("xmlns"));
+    }
+
+    #[test]
+    fn each_dialect_walks_the_tokens_with_its_list_functions() {
+        let query = r#"* | parse xml "/users/user[2]/@id" as id | fields id"#;
+        for (dialect, map) in [
+            (Dialect::DuckDb, "list_transform("),
+            (Dialect::Spark, "transform("),
+            (Dialect::ClickHouse, "arrayMap("),
+        ] {
+            let sql = table_sql(query, dialect);
+            assert!(sql.contains(map), "{sql}");
+            assert!(sql.contains(&format!("AS {VALID}")), "{sql}");
+            assert!(sql.contains(&format!("AS {VALUE}_1")), "{sql}");
+        }
     }
 }
