@@ -77,7 +77,7 @@ const ENTITIES: [(&str, &str); 5] = [
 const TRIMMED: &str = r"[\s\x0B\x85\p{Z}]";
 
 /// What the SQL reads otherwise than the native parser.
-const APPROXIMATION: &str = "`parse xml` reads the XML with regular expressions: character references (`&#...;`) are kept as written, not decoded; and it does not check that names use XML's name characters, that two prefixes of one attribute's name are not of one namespace, that namespace prefixes are declared, the content of the XML declaration or a byte order mark, where the native parser rejects the document (dropping the record)";
+const APPROXIMATION: &str = "`parse xml` reads the XML with regular expressions: character references (`&#...;`) are kept as written, neither decoded nor checked; and it does not check that names use XML's name characters, that two prefixes of one attribute's name are not of one namespace, that namespace prefixes are declared, the content of the XML declaration or a byte order mark, where the native parser rejects the document (dropping the record)";
 
 /// The regular expression of one token (group 1), the alternatives tried in order: comment,
 /// CDATA section, processing instruction, end tag, start or empty tag, text, and a `<`
