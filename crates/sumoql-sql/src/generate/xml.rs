@@ -180,8 +180,7 @@ impl XmlWriter {
             .first_present(&self.dialect.list_map(list, &variable, &body))
     }
 
-    /// The list `list` of the `length` elements of `list` from `start`, none for a negative
-    /// length.
+    /// The `length` elements of `list` from `start`, none for a negative length.
     fn slice(&self, list: &str, start: &str, length: &str) -> String {
         self.dialect
             .list_slice(list, start, &format!("greatest({length}, 0)"))
@@ -345,6 +344,7 @@ impl XmlWriter {
     /// The value `path` reaches: of the elements its steps select, the first whose target
     /// has one.
     fn path_value(&self, path: &XmlPath) -> String {
+        // A path names an element (`XmlPath::parse` refuses one that does not).
         let Some((first, rest)) = path.steps.split_first() else {
             return format!("CAST(NULL AS {})", self.dialect.text_type());
         };
