@@ -247,6 +247,37 @@ impl SqlDialect for ClickHouse {
     fn json_valid(&self, line: &str) -> String {
         format!("(isValidJSON({line}) = 1)")
     }
+    fn list_map(&self, list: &str, variable: &str, body: &str) -> String {
+        format!("arrayMap({variable} -> {body}, {list})")
+    }
+    fn list_filter(&self, list: &str, variable: &str, condition: &str) -> String {
+        format!("arrayFilter({variable} -> {condition}, {list})")
+    }
+    fn list_positions(&self, list: &str) -> String {
+        format!("arrayEnumerate({list})")
+    }
+    fn list_max(&self, list: &str) -> String {
+        format!("arrayMax({list})")
+    }
+    fn list_min(&self, list: &str) -> String {
+        format!("arrayMin({list})")
+    }
+    fn list_distinct(&self, list: &str) -> String {
+        format!("arrayDistinct({list})")
+    }
+    fn list_flatten(&self, list: &str) -> String {
+        format!("arrayFlatten({list})")
+    }
+    fn list_slice(&self, list: &str, start: &str, length: &str) -> String {
+        format!("arraySlice({list}, {start}, {length})")
+    }
+    fn list_concat(&self, list: &str) -> String {
+        format!("arrayStringConcat({list}, '')")
+    }
+    fn first_present(&self, list: &str) -> String {
+        // Null, not the type's default, when none is.
+        format!("arrayFirstOrNull(sumoql_element -> sumoql_element IS NOT NULL, {list})")
+    }
     fn now_millis(&self) -> &'static str {
         "toUnixTimestamp64Milli(now64(3))"
     }

@@ -76,6 +76,26 @@ pub(crate) trait SqlDialect {
     /// A select-list item that makes one row per number from 1 to `count` (which is at least
     /// 1), each row with its number, for a stage whose rows become several.
     fn each_up_to(&self, count: &str) -> String;
+    /// `list` with each element `variable` replaced by `body` (SQL that names `variable`).
+    fn list_map(&self, list: &str, variable: &str, body: &str) -> String;
+    /// The elements `variable` of `list` that meet `condition` (SQL that names `variable`).
+    fn list_filter(&self, list: &str, variable: &str, condition: &str) -> String;
+    /// The 1-based positions of `list`, `[1, 2, ..., n]` (empty for an empty list).
+    fn list_positions(&self, list: &str) -> String;
+    /// The greatest number of `list`, null or 0 when it is empty.
+    fn list_max(&self, list: &str) -> String;
+    /// The least number of `list`, null or 0 when it is empty.
+    fn list_min(&self, list: &str) -> String;
+    /// The distinct elements of `list`.
+    fn list_distinct(&self, list: &str) -> String;
+    /// The list of lists `list` made one list, in order.
+    fn list_flatten(&self, list: &str) -> String;
+    /// The `length` elements of `list` from the 1-based `start` (fewer past its end).
+    fn list_slice(&self, list: &str, start: &str, length: &str) -> String;
+    /// The list of text `list` joined without a separator.
+    fn list_concat(&self, list: &str) -> String;
+    /// The first element of `list` that is not null, null when none is.
+    fn first_present(&self, list: &str) -> String;
     /// Numeric text (SQL, text already known to be numeric) as a double.
     fn text_to_double(&self, text: &str) -> String {
         format!("CAST({text} AS DOUBLE)")

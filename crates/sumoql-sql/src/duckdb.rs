@@ -178,6 +178,36 @@ impl SqlDialect for DuckDb {
     fn json_valid(&self, line: &str) -> String {
         format!("json_valid({line})")
     }
+    fn list_map(&self, list: &str, variable: &str, body: &str) -> String {
+        format!("list_transform({list}, lambda {variable}: {body})")
+    }
+    fn list_filter(&self, list: &str, variable: &str, condition: &str) -> String {
+        format!("list_filter({list}, lambda {variable}: {condition})")
+    }
+    fn list_positions(&self, list: &str) -> String {
+        format!("range(1, len({list}) + 1)")
+    }
+    fn list_max(&self, list: &str) -> String {
+        format!("list_max({list})")
+    }
+    fn list_min(&self, list: &str) -> String {
+        format!("list_min({list})")
+    }
+    fn list_distinct(&self, list: &str) -> String {
+        format!("list_distinct({list})")
+    }
+    fn list_flatten(&self, list: &str) -> String {
+        format!("flatten({list})")
+    }
+    fn list_slice(&self, list: &str, start: &str, length: &str) -> String {
+        format!("list_slice({list}, {start}, ({start}) + ({length}) - 1)")
+    }
+    fn list_concat(&self, list: &str) -> String {
+        format!("array_to_string({list}, '')")
+    }
+    fn first_present(&self, list: &str) -> String {
+        format!("list_filter({list}, lambda sumoql_element: sumoql_element IS NOT NULL)[1]")
+    }
     fn now_millis(&self) -> &'static str {
         "epoch_ms(now())"
     }

@@ -26,6 +26,7 @@ mod transaction;
 mod transactionize;
 mod whole;
 mod withtime;
+mod xml;
 use crate::{Input, SqlError, SqlOptions, Translation};
 
 /// The hidden column that numbers rows within their group (`top`, `dedup`).

@@ -214,7 +214,7 @@ mod tests {
             now_ms: Some(1_700_000_000_000),
             raw_rules: vec![
                 rule("auth", r#"* | parse regex "^(?<program>\w+)\[" nodrop"#),
-                rule("unsupported", "* | parse xml \"/a\" as program"),
+                rule("unsupported", r#"* | json "tags[*]" as program"#),
             ],
             ..SqlOptions::new(
                 Dialect::DuckDb,

@@ -147,14 +147,16 @@ impl SqlDialect for Spark {
             // Merging the chain of stages into one projection copies each stage's expressions
             // into every use in the next, which grows without bound on the stages of the
             // extraction rules (the driver runs out of memory planning them); so do pushing
-            // filters through those projections.
+            // filters through those projections (whichever rule does it, as the one that
+            // copies every list of `parse xml`'s stages into its condition).
             // The extraction rules make a plan of a few hundred stages, which takes the
             // analyzer more than its default 100 passes to resolve.
             "SET spark.sql.analyzer.maxIterations = 10000".to_string(),
             "SET spark.sql.optimizer.maxIterations = 10000".to_string(),
             "SET spark.sql.optimizer.excludedRules = \
              org.apache.spark.sql.catalyst.optimizer.CollapseProject,\
-             org.apache.spark.sql.catalyst.optimizer.PushDownPredicates"
+             org.apache.spark.sql.catalyst.optimizer.PushDownPredicates,\
+             org.apache.spark.sql.catalyst.optimizer.PushPredicateThroughNonJoin"
                 .to_string(),
         ]
     }
@@ -205,6 +207,37 @@ impl SqlDialect for Spark {
     }
     fn json_valid(&self, line: &str) -> String {
         format!("(get_json_object({line}, '$') IS NOT NULL)")
+    }
+    fn list_map(&self, list: &str, variable: &str, body: &str) -> String {
+        format!("transform({list}, {variable} -> {body})")
+    }
+    fn list_filter(&self, list: &str, variable: &str, condition: &str) -> String {
+        format!("filter({list}, {variable} -> {condition})")
+    }
+    fn list_positions(&self, list: &str) -> String {
+        format!("transform({list}, (sumoql_element, sumoql_index) -> sumoql_index + 1)")
+    }
+    fn list_max(&self, list: &str) -> String {
+        format!("array_max({list})")
+    }
+    fn list_min(&self, list: &str) -> String {
+        format!("array_min({list})")
+    }
+    fn list_distinct(&self, list: &str) -> String {
+        format!("array_distinct({list})")
+    }
+    fn list_flatten(&self, list: &str) -> String {
+        format!("flatten({list})")
+    }
+    fn list_slice(&self, list: &str, start: &str, length: &str) -> String {
+        format!("slice({list}, {start}, {length})")
+    }
+    fn list_concat(&self, list: &str) -> String {
+        format!("array_join({list}, '')")
+    }
+    fn first_present(&self, list: &str) -> String {
+        // `element_at` past the end is an error under ANSI rules.
+        format!("try_element_at(filter({list}, sumoql_element -> sumoql_element IS NOT NULL), 1)")
     }
     fn now_millis(&self) -> &'static str {
         "unix_millis(current_timestamp())"

@@ -1,6 +1,6 @@
-//! The extraction stage in SQL: `parse` and `parse regex`, `json`, `kv` and `csv`/`split`, each
-//! a stage that sets its fields where the text matches and, without `nodrop`, keeps only the
-//! rows that matched, as the native stage does.
+//! The extraction stage in SQL: `parse` and `parse regex`, `json`, `kv`, `csv`/`split` and
+//! `parse xml` (in [`super::xml`]), each a stage that sets its fields where the text matches
+//! and, without `nodrop`, keeps only the rows that matched, as the native stage does.
 
 use sumoql_plan::{Extractor, JsonPath, JsonStep};
 use sumoql_value::SlotId;
@@ -35,11 +35,11 @@ const MULTI_MATCH: &str = "sumoql_match";
 
 /// What an extraction gives a row: whether it matched, and per field the value and whether
 /// this row has one (a field without keeps its earlier value).
-struct Extraction {
+pub(super) struct Extraction {
     /// Whether the row matched (never null).
-    matched: String,
+    pub(super) matched: String,
     /// Each field set, its value, and when it is set (`None`: whenever the row matched).
-    fields: Vec<(SlotId, String, Option<String>)>,
+    pub(super) fields: Vec<(SlotId, String, Option<String>)>,
 }
 
 impl Generator<'_> {
@@ -76,12 +76,7 @@ impl Generator<'_> {
                 escape,
                 columns,
             } => self.delimited_extraction(&text, *delimiter, *quote, *escape, columns)?,
-            Extractor::Xml(_) => {
-                return Err(SqlError::new(
-                    "parse xml",
-                    "XPath over XML text has no portable SQL function",
-                ))
-            }
+            Extractor::Xml(paths) => self.xml_extraction(&text, paths),
             Extractor::KeyValueRegex { regex, keys, .. } => self.key_value_regex_extraction(
                 &text,
                 regex.as_str(),
