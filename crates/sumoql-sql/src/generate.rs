@@ -379,12 +379,28 @@ impl Generator<'_> {
 
     /// A stage that sets several fields at once, each from the previous stage's columns.
     fn assign_all(&mut self, values: Vec<(SlotId, Sql)>, conditions: &[String]) {
+        let select = self.select_setting(values);
+        let filter = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", conditions.join(" AND "))
+        };
+        let previous = self.previous();
+        self.stages.push(format!(
+            "SELECT {}, {ORDER} FROM {previous}{filter}",
+            select.join(", ")
+        ));
+    }
+
+    /// The select list of a stage that sets `values` and keeps the other columns: the fields
+    /// set become columns (appended when new) of the kinds of their values.
+    fn select_setting(&mut self, values: Vec<(SlotId, Sql)>) -> Vec<String> {
         for (slot, _) in &values {
             if !self.columns.contains(slot) {
                 self.columns.push(*slot);
             }
         }
-        let select: Vec<String> = self
+        let select = self
             .columns
             .iter()
             .map(
@@ -398,16 +414,7 @@ impl Generator<'_> {
             self.kinds.insert(slot, value.kind);
             self.forget_withtime(slot);
         }
-        let filter = if conditions.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", conditions.join(" AND "))
-        };
-        let previous = self.previous();
-        self.stages.push(format!(
-            "SELECT {}, {ORDER} FROM {previous}{filter}",
-            select.join(", ")
-        ));
+        select
     }
 
     /// Notes whether the double `slot` was just given may be NaN or infinite.

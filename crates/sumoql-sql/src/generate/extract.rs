@@ -177,42 +177,23 @@ impl Generator<'_> {
                 "least(greatest({MULTI_COUNT}, 1), {MATCHES_PER_RECORD})"
             ))
         ));
-        let earlier: Vec<String> = groups
+        let values: Vec<(SlotId, Sql)> = groups
             .iter()
-            .map(|(_, slot)| self.earlier_text(*slot))
+            .map(|&(group, slot)| {
+                let element = self.dialect.element(&list(group), MULTI_MATCH);
+                let value = if group_never_empty(regex, group) {
+                    format!("NULLIF({element}, '')")
+                } else {
+                    element
+                };
+                let text = format!(
+                    "(CASE WHEN {MULTI_COUNT} > 0 THEN {value} ELSE {} END)",
+                    self.earlier_text(slot)
+                );
+                (slot, Sql::new(text, Kind::Text))
+            })
             .collect();
-        for (_, slot) in groups {
-            if !self.columns.contains(slot) {
-                self.columns.push(*slot);
-            }
-        }
-        let select: Vec<String> = self
-            .columns
-            .iter()
-            .map(
-                |column| match groups.iter().position(|(_, slot)| slot == column) {
-                    Some(index) => {
-                        let (group, slot) = groups[index];
-                        let element = self.dialect.element(&list(group), MULTI_MATCH);
-                        let value = if group_never_empty(regex, group) {
-                            format!("NULLIF({element}, '')")
-                        } else {
-                            element
-                        };
-                        format!(
-                            "(CASE WHEN {MULTI_COUNT} > 0 THEN {value} ELSE {} END) AS {}",
-                            earlier[index],
-                            self.name(slot)
-                        )
-                    }
-                    None => self.name(*column),
-                },
-            )
-            .collect();
-        for (_, slot) in groups {
-            self.kinds.insert(*slot, Kind::Text);
-            self.forget_withtime(*slot);
-        }
+        let select = self.select_setting(values);
         let previous = self.previous();
         self.stages.push(format!(
             "SELECT {}, ROW_NUMBER() OVER (ORDER BY {ORDER}, {MULTI_MATCH}) AS {ORDER} FROM {previous}",

@@ -153,30 +153,12 @@ impl Generator<'_> {
         let previous = self.previous();
         self.stages
             .push(format!("SELECT * FROM {previous} WHERE {kept}"));
-        for (slot, _) in &values {
-            if !self.columns.contains(slot) {
-                self.columns.push(*slot);
-            }
-        }
-        let select: Vec<String> = self
-            .columns
-            .iter()
-            .map(
-                |column| match values.iter().find(|(slot, _)| slot == column) {
-                    Some((slot, value)) => format!("{} AS {}", value.text, self.name(*slot)),
-                    None => self.name(*column),
-                },
-            )
-            .collect();
+        let select = self.select_setting(values);
         let previous = self.previous();
         self.stages.push(format!(
             "SELECT {}, ROW_NUMBER() OVER (ORDER BY {FIRST}, {PLACE}) AS {ORDER} FROM {previous}",
             select.join(", ")
         ));
-        for (slot, value) in values {
-            self.kinds.insert(slot, value.kind);
-            self.forget_withtime(slot);
-        }
         if let Some(merge) = merge {
             let groups = [fields.id, fields.duration, fields.size, fields.orphaned];
             self.merge(merge, &groups)?;
