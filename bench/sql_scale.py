@@ -43,6 +43,9 @@ def main():
     parser.add_argument("--input", choices=("json", "raw"), default="json",
                         help="JSON records, or raw mixed-vendor firewall syslog")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--spark-memory", default="12g",
+                        help="the Spark driver's heap (local mode runs everything in the driver; "
+                        "the default 1g runs out of memory caching 5M raw lines)")
     parser.add_argument("--engines", default="duckdb,clickhouse,spark")
     parser.add_argument("--data-dir", default=os.path.join(ROOT, "target", "bench-data"))
     parser.add_argument("--no-build", action="store_true",
@@ -68,6 +71,8 @@ def main():
     size_mb = os.path.getsize(data) / 1e6
     with open(REFERENCE, encoding="utf-8") as handle:
         query = handle.read()
+    os.environ.setdefault("PYSPARK_SUBMIT_ARGS",
+                          "--driver-memory %s pyspark-shell" % options.spark_memory)
     harness = Harness(sumoql, open(os.devnull, "w", encoding="utf-8"), False,
                       spark_master="local[*]")
     runners = {"duckdb": harness.run_duckdb, "clickhouse": harness.run_clickhouse,

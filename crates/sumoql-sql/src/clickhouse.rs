@@ -69,6 +69,12 @@ impl SqlDialect for ClickHouse {
             "(isValidJSON({array}) = 1 AND JSONType({array}) = 'Array' AND arrayExists(sumoql_element -> JSONType(sumoql_element) = 'String' AND JSONExtractString(sumoql_element) = {text}, JSONExtractArrayRaw({array})))"
         )
     }
+    fn json_keys(&self, object: &str) -> String {
+        format!("JSONExtractKeys(ifNull({object}, ''))")
+    }
+    fn json_member_named(&self, object: &str, key: &str) -> String {
+        format!("JSONExtract({object}, {key}, 'Nullable(String)')")
+    }
     fn list_length(&self, list: &str) -> String {
         format!("CAST(length({list}) AS BIGINT)")
     }

@@ -71,6 +71,11 @@ pub(crate) trait SqlDialect {
     /// read as each engine's JSON reader reads it: DuckDB takes an array with a trailing
     /// comma, Spark an array followed by other text, where sumoql takes neither.
     fn json_array_holds_string(&self, array: &str, text: &str) -> String;
+    /// The top-level keys of the JSON object `object`, in order, as a list of text.
+    fn json_keys(&self, object: &str) -> String;
+    /// The member of the JSON object `object` named by the text `key` (SQL), as
+    /// [`SqlDialect::json_member`] gives a member named in the query.
+    fn json_member_named(&self, object: &str, key: &str) -> String;
     /// The number of elements of `list`, as a BIGINT.
     fn list_length(&self, list: &str) -> String;
     /// A select-list item that makes one row per number from 1 to `count` (which is at least

@@ -54,6 +54,14 @@ impl SqlDialect for DuckDb {
             "(CASE WHEN json_valid({array}) AND json_type({array}) = 'ARRAY' THEN list_contains(json_extract_string({array}, '$[*]'), {text}) ELSE FALSE END)"
         )
     }
+    fn json_keys(&self, object: &str) -> String {
+        format!("json_keys({object})")
+    }
+    fn json_member_named(&self, object: &str, key: &str) -> String {
+        format!(
+            "json_extract_string({object}, '$.\"' || replace(replace({key}, '\\', '\\\\'), '\"', '\\\"') || '\"')"
+        )
+    }
     fn list_length(&self, list: &str) -> String {
         format!("CAST(len({list}) AS BIGINT)")
     }

@@ -64,6 +64,23 @@ impl SqlDialect for Spark {
     fn json_array_holds_string(&self, array: &str, text: &str) -> String {
         format!("array_contains(from_json({array}, 'array<string>'), {text})")
     }
+    fn json_keys(&self, object: &str) -> String {
+        format!("json_object_keys({object})")
+    }
+    fn json_member_named(&self, object: &str, key: &str) -> String {
+        let escaped = format!(
+            "replace(replace({key}, {}, {}), {}, {})",
+            self.string("\\"),
+            self.string("\\\\"),
+            self.string("'"),
+            self.string("\\'")
+        );
+        format!(
+            "get_json_object({object}, concat({}, {escaped}, {}))",
+            self.string("$['"),
+            self.string("']")
+        )
+    }
     fn list_length(&self, list: &str) -> String {
         format!("CAST(size({list}) AS BIGINT)")
     }

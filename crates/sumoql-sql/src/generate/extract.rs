@@ -23,6 +23,9 @@ const KV_KEYS: &str = "sumoql_kv_keys";
 /// The hidden column of a `kv` stage's value tokens, in the order of [`KV_KEYS`].
 const KV_VALUES: &str = "sumoql_kv_values";
 
+/// The hidden column of a `json auto` stage's top-level keys, in the object's order.
+const JSON_KEYS: &str = "sumoql_json_keys";
+
 /// The prefix of the hidden columns of a `parse regex multi` stage's matches, one list per
 /// group, by the group's number.
 const MULTI_MATCHES: &str = "sumoql_matches_";
@@ -246,23 +249,32 @@ impl Generator<'_> {
 
     /// `json "a.b[0]" as x`: the value at each path, where there is one; the row matched when
     /// any path has a value. `json auto` sets each field of the query named like a top-level
-    /// key of the object.
+    /// key of the object in any letter case, the last such key winning, as natively: a stage
+    /// first lists each row's keys in [`JSON_KEYS`].
     fn json_extraction(
-        &self,
+        &mut self,
         text: &str,
         paths: &[(JsonPath, SlotId)],
     ) -> Result<Extraction, SqlError> {
         let valid = format!("COALESCE({}, FALSE)", self.dialect.json_valid(text));
         let mut fields = Vec::new();
         if paths.is_empty() {
+            let object = self.dialect.regex_match(text, r"^\s*[{]");
+            let previous = self.previous();
+            self.stages.push(format!(
+                "SELECT *, {} AS {JSON_KEYS} FROM {previous}",
+                self.dialect
+                    .json_keys(&format!("(CASE WHEN {valid} AND {object} THEN {text} END)"))
+            ));
+            let lowered = self.dialect.lower_each(JSON_KEYS);
             for (slot, name) in self.plan.schema.iter() {
-                let member = self
-                    .dialect
-                    .json_member(text, &[JsonStep::Key(name.to_string())]);
-                let value = format!("(CASE WHEN {valid} THEN {member} END)");
+                let wanted = self.dialect.lower(&self.dialect.string(name));
+                let position = self.dialect.last_position(&lowered, &wanted);
+                let key = self.dialect.element(JSON_KEYS, &position);
+                let member = self.dialect.json_member_named(text, &key);
+                let value = format!("(CASE WHEN {position} > 0 THEN {member} END)");
                 fields.push((slot, value.clone(), Some(format!("{value} IS NOT NULL"))));
             }
-            let object = self.dialect.regex_match(text, r"^\s*[{]");
             return Ok(Extraction {
                 matched: format!("({valid} AND {object})"),
                 fields,
