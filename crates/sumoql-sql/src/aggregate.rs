@@ -5,7 +5,7 @@
 use sumoql_plan::{AggregateSpec, PlanExpr};
 use sumoql_value::Value;
 
-use crate::dialect::ORDER;
+use crate::dialect::{SqlDialect, ORDER};
 use crate::expr::{ExprWriter, Kind, Sql};
 use crate::{refused, SqlError};
 
@@ -75,10 +75,11 @@ pub(crate) fn aggregate(
         // order; the oldest, equal times the last in row order.
         ("most_recent" | "least_recent", [x, time]) => {
             let time = writer.number(time);
-            let newest = name == "most_recent";
-            let keys = [(time.text.clone(), newest), (ORDER.to_string(), !newest)];
             let filter = format!("{} IS NOT NULL AND {} IS NOT NULL", x.text, time.text);
-            sql(dialect.first_by(&x.text, &keys, &filter), x.kind)
+            sql(
+                recent(dialect, &x.text, &time.text, name == "most_recent", &filter),
+                x.kind,
+            )
         }
         // Over rows an earlier stage arranged: the first or last non-null value in row order.
         ("first" | "last", [x]) => {
@@ -88,6 +89,20 @@ pub(crate) fn aggregate(
         }
         _ => Err(refused::aggregate(name)),
     }
+}
+
+/// `most_recent` (`newest`) or `least_recent` of `value` by `time` over the rows that meet
+/// `filter`: the newest value with equal times in row order, or the oldest with equal times
+/// the last in row order, as over log records.
+pub(crate) fn recent(
+    dialect: &dyn SqlDialect,
+    value: &str,
+    time: &str,
+    newest: bool,
+    filter: &str,
+) -> String {
+    let keys = [(time.to_string(), newest), (ORDER.to_string(), !newest)];
+    dialect.first_by(value, &keys, filter)
 }
 
 /// A percentile constant as a number.

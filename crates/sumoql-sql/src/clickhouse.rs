@@ -43,9 +43,6 @@ impl SqlDialect for ClickHouse {
             self.string(&unnamed_groups(pattern))
         )
     }
-    fn lower_each(&self, list: &str) -> String {
-        format!("arrayMap(sumoql_element -> lowerUTF8(sumoql_element), {list})")
-    }
     fn first_position(&self, list: &str, value: &str) -> String {
         format!("indexOf({list}, {value})")
     }

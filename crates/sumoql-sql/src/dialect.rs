@@ -49,7 +49,9 @@ pub(crate) trait SqlDialect {
     /// takes no part in a match.
     fn regex_extract_all(&self, text: &str, pattern: &str, group: usize) -> String;
     /// The list of text `list` with each element in lower case, as [`SqlDialect::lower`].
-    fn lower_each(&self, list: &str) -> String;
+    fn lower_each(&self, list: &str) -> String {
+        self.list_map(list, "sumoql_element", &self.lower("sumoql_element"))
+    }
     /// The 1-based position of the first element of `list` equal to `value`, 0 when none is.
     fn first_position(&self, list: &str, value: &str) -> String;
     /// The 1-based position of the last element of `list` equal to `value`, 0 when none is.

@@ -34,9 +34,6 @@ impl SqlDialect for DuckDb {
             self.string(&unnamed_groups(pattern))
         )
     }
-    fn lower_each(&self, list: &str) -> String {
-        format!("list_transform({list}, lambda sumoql_element: lower(sumoql_element))")
-    }
     fn first_position(&self, list: &str, value: &str) -> String {
         format!("COALESCE(list_position({list}, {value}), 0)")
     }

@@ -234,6 +234,14 @@ impl Generator<'_> {
         )
     }
 
+    /// A record's time as the native state operators read it: the field's number in epoch
+    /// milliseconds, truncated to a whole number (null when it is not a number).
+    fn record_millis(&self, writer: &ExprWriter<'_>, time: SlotId) -> String {
+        let number = writer.number(&self.present_column(writer, time));
+        self.dialect
+            .truncate_to_long(&format!("CAST({} AS DOUBLE)", number.text))
+    }
+
     fn previous(&self) -> String {
         format!("s{}", self.stages.len().saturating_sub(1))
     }

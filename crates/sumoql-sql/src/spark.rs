@@ -39,9 +39,6 @@ impl SqlDialect for Spark {
             self.string(&unnamed_groups(pattern))
         )
     }
-    fn lower_each(&self, list: &str) -> String {
-        format!("transform({list}, sumoql_element -> lower(sumoql_element))")
-    }
     fn first_position(&self, list: &str, value: &str) -> String {
         format!("array_position({list}, {value})")
     }

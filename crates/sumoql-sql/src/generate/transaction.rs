@@ -42,7 +42,7 @@ impl Generator<'_> {
             let key = self.present_column(&writer, *slot);
             keys.push(format!("{} AS {}", key.text, self.name(*slot)));
         }
-        let time = writer.number(&self.present_column(&writer, plan.time));
+        let time = self.record_millis(&writer, plan.time);
         let mut states = Vec::new();
         for (index, (_, check)) in plan.states.iter().enumerate() {
             let test = match check {
@@ -63,8 +63,7 @@ impl Generator<'_> {
         self.stages.push(format!(
             "SELECT {}, {} AS {TIME}, (CASE {} END) AS {STATE}, {ORDER} FROM {previous}",
             keys.join(", "),
-            self.dialect
-                .truncate_to_long(&format!("CAST({} AS DOUBLE)", time.text)),
+            time,
             states.join(" ")
         ));
         let partition = self.partition(&plan.on);

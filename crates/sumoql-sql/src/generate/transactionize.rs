@@ -18,7 +18,9 @@ const VALUE: &str = "sumoql_tz_value";
 const STARTS: &str = "sumoql_tz_starts";
 const ENDS: &str = "sumoql_tz_ends";
 
-/// The hidden column of a record's run of its value: the number of cuts before it.
+/// The hidden columns of a cut before a record (1 or 0), and of the record's run of its
+/// value: the number of cuts up to it.
+const CUT: &str = "sumoql_tz_cut";
 const RUN: &str = "sumoql_tz_run";
 
 /// The hidden column of a record's group within its run (`maxLogs` records each).
@@ -58,10 +60,7 @@ impl Generator<'_> {
         }
         let writer = self.writer();
         let value = writer.text(&self.present_column(&writer, *field));
-        let time = writer.number(&self.present_column(&writer, plan.time));
-        let time = self
-            .dialect
-            .truncate_to_long(&format!("CAST({} AS DOUBLE)", time.text));
+        let time = self.record_millis(&writer, plan.time);
         let flag = |boundary: &Option<BoundaryCheck>| match boundary {
             Some(boundary) => self.boundary_flag(&writer, boundary),
             None => "0".to_string(),
@@ -88,16 +87,16 @@ impl Generator<'_> {
         }
         let previous = self.previous();
         self.stages.push(format!(
-            "SELECT *, (CASE WHEN {} THEN 1 ELSE 0 END) AS {RUN} FROM {previous}",
+            "SELECT *, (CASE WHEN {} THEN 1 ELSE 0 END) AS {CUT} FROM {previous}",
             cuts.join(" OR ")
         ));
         let previous = self.previous();
         self.stages.push(format!(
-            "SELECT *, SUM({RUN}) OVER (PARTITION BY {VALUE} ORDER BY {PLACE} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS {RUN}_total FROM {previous}"
+            "SELECT *, SUM({CUT}) OVER (PARTITION BY {VALUE} ORDER BY {PLACE} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS {RUN} FROM {previous}"
         ));
         let chunk = match plan.max_logs {
             Some(max) => format!(
-                "CAST(floor((ROW_NUMBER() OVER (PARTITION BY {VALUE}, {RUN}_total ORDER BY {PLACE}) - 1) / {max}) AS BIGINT)"
+                "CAST(floor((ROW_NUMBER() OVER (PARTITION BY {VALUE}, {RUN} ORDER BY {PLACE}) - 1) / {max}) AS BIGINT)"
             ),
             None => "CAST(0 AS BIGINT)".to_string(),
         };
@@ -105,8 +104,9 @@ impl Generator<'_> {
         // An orphan is a group of its own: its place stands for its run.
         self.stages
             .push(format!("SELECT *, {chunk} AS {CHUNK} FROM {previous}"));
+        // An orphan is a group of its own: its place stands for its run.
         let group = format!(
-            "PARTITION BY {VALUE}, (CASE WHEN {VALUE} IS NULL THEN {PLACE} ELSE {RUN}_total END), {CHUNK}"
+            "PARTITION BY {VALUE}, (CASE WHEN {VALUE} IS NULL THEN {PLACE} ELSE {RUN} END), {CHUNK}"
         );
         let previous = self.previous();
         self.stages.push(format!(

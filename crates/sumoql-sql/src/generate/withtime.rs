@@ -5,7 +5,6 @@ use sumoql_plan::{AggregateSpec, JsonStep, PlanExpr, Withtime};
 use sumoql_value::SlotId;
 
 use super::Generator;
-use crate::dialect::ORDER;
 use crate::expr::{ExprWriter, Kind, Sql};
 use crate::SqlError;
 
@@ -74,11 +73,15 @@ impl Generator<'_> {
             Kind::Bool => Sql::new(format!("({} = 'true')", value.text), kind),
             _ => value,
         };
-        let newest = name == "most_recent";
-        let keys = [(time, newest), (ORDER.to_string(), !newest)];
         let filter = format!("{object} IS NOT NULL");
         Some(Sql::new(
-            self.dialect.first_by(&value.text, &keys, &filter),
+            crate::aggregate::recent(
+                self.dialect,
+                &value.text,
+                &time,
+                name == "most_recent",
+                &filter,
+            ),
             kind,
         ))
     }
